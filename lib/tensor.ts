@@ -1,0 +1,31 @@
+/** A float32 tensor of shape [B, T, D] stored row-major: element (b, t, d) at (b·T + t)·D + d. */
+export interface Tensor3 {
+  readonly data: Float32Array;
+  readonly shape: readonly [number, number, number];
+}
+
+/** An integer matrix of shape [B, n] stored row-major (e.g. STREAM's prediction steps `T`). */
+export interface IndexMatrix {
+  readonly data: Int32Array;
+  readonly shape: readonly [number, number];
+}
+
+/** A zero-filled [B, T, D] tensor. */
+export function zeros3(b: number, t: number, d: number): Tensor3 {
+  return { data: new Float32Array(b * t * d), shape: [b, t, d] };
+}
+
+/** Wraps existing data as a [B, T, D] tensor, checking the length. */
+export function tensor3(data: Float32Array, shape: readonly [number, number, number]): Tensor3 {
+  const [b, t, d] = shape;
+  if (data.length !== b * t * d) {
+    throw new RangeError(`tensor data has ${data.length} values, shape [${b}, ${t}, ${d}] needs ${b * t * d}`);
+  }
+  return { data, shape: [b, t, d] };
+}
+
+/** Sequences b0..b1−1 of a tensor, as a view (no copy). */
+export function sliceBatch(x: Tensor3, b0: number, b1: number): Tensor3 {
+  const [, t, d] = x.shape;
+  return { data: x.data.subarray(b0 * t * d, b1 * t * d), shape: [b1 - b0, t, d] };
+}

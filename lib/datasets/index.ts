@@ -1,0 +1,4 @@
+/** Classic reservoir-computing datasets: Mackey–Glass (τ = 17), NARMA-10, Lorenz. */
+export * from './mackeyGlass';
+export * from './narma';
+export * from './lorenz';

@@ -1,0 +1,298 @@
+#include "network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ran_error.h"
+#include "unit_kernels.h"
+
+namespace ran {
+
+namespace {
+
+int lanes_for_batch(int batch) {
+  if (batch >= 16) return 16;
+  if (batch > 4) return 8;
+  if (batch > 1) return 4;
+  return 1;
+}
+
+// Rows of features waiting to be added to the ridge statistics.
+struct RowBuffer {
+  static constexpr int kRows = 256;
+  std::vector<double> x, y;
+  int count = 0;
+};
+
+// Tiles finish in any order but add their statistics in tile order, so the float64 sums
+// are the same for every thread count.
+class OrderedCommit {
+ public:
+  void wait_turn(int tile) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return next_ == tile || failed_; });
+  }
+  void done(int tile) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      next_ = tile + 1;
+    }
+    cv_.notify_all();
+  }
+  void fail() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      failed_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool failed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failed_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int next_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
+  validate_spec(spec_);
+  size_t off = static_cast<size_t>(spec_.n);
+  ring_offset_.assign(spec_.populations.size(), 0);
+  for (size_t i = 0; i < spec_.populations.size(); ++i) {
+    const Population& p = spec_.populations[i];
+    if (p.kind == PopulationKind::Attention) {
+      ring_offset_[i] = off;
+      off += 2 * static_cast<size_t>(p.units) * p.context * p.width;
+    }
+  }
+  tile_floats_ = off;  // per lane
+}
+
+int Network::feature_dim(bool include_input, bool include_bias) const {
+  return spec_.n + (include_input ? spec_.input_dim : 0) + (include_bias ? 1 : 0);
+}
+
+size_t Network::state_bytes() const {
+  size_t total = 0;
+  for (const auto& t : tiles_) total += t.size() * sizeof(float);
+  return total;
+}
+
+void Network::reset() {
+  tiles_.clear();
+  batch_ = 0;
+  t_ = 0;
+}
+
+void Network::allocate(int batch) {
+  lanes_ = lanes_for_batch(batch);
+  const int n_tiles = (batch + lanes_ - 1) / lanes_;
+  tiles_.assign(n_tiles, std::vector<float>(tile_floats_ * lanes_, 0.0f));
+  batch_ = batch;
+}
+
+void Network::run(const RunRequest& rq) {
+  if (rq.batch <= 0 || rq.steps <= 0) throw Error(kInvalidArg, "batch and steps must be positive");
+  if (t_ > 0 && rq.batch != batch_) {
+    throw Error(kState, "the carried state holds " + std::to_string(batch_) + " sequences, the input has " +
+                            std::to_string(rq.batch) + "; call reset() first or pass the same batch");
+  }
+  if (t_ == 0) allocate(rq.batch);
+  try {
+    switch (lanes_) {
+      case 16: run_tiles<16>(rq); break;
+      case 8: run_tiles<8>(rq); break;
+      case 4: run_tiles<4>(rq); break;
+      default: run_tiles<1>(rq); break;
+    }
+  } catch (...) {
+    reset();
+    throw;
+  }
+  t_ += rq.steps;
+}
+
+template <int TB>
+void Network::run_tiles(const RunRequest& rq) {
+  const int n = spec_.n, D = spec_.input_dim, B = rq.batch, T = rq.steps;
+  const int F = feature_dim(rq.include_input, rq.include_bias);
+  const int n_tiles = static_cast<int>(tiles_.size());
+  const int64_t t0 = t_;
+  const bool want_features = rq.stats != nullptr || rq.readout != nullptr;
+  const int d_out = rq.stats != nullptr ? rq.stats->outputs() : 0;
+
+  // Which (sequence, step) pairs feed the statistics.
+  std::vector<uint8_t> selected;
+  if (rq.stats != nullptr && rq.selection == Selection::Steps) {
+    selected.assign(static_cast<size_t>(B) * T, 0);
+    for (int b = 0; b < B; ++b)
+      for (int j = 0; j < rq.n_select; ++j) selected[static_cast<size_t>(b) * T + rq.select_steps[static_cast<size_t>(b) * rq.n_select + j]] = 1;
+  }
+  auto is_selected = [&](int b, int t) -> bool {
+    switch (rq.selection) {
+      case Selection::Steps: return selected[static_cast<size_t>(b) * T + t] != 0;
+      case Selection::Washout: return t0 + t >= rq.washout;
+      case Selection::Last: return t == T - 1;
+      default: return false;
+    }
+  };
+
+  std::vector<int> unit_slot;
+  const Population* cap_pop = nullptr;
+  size_t cap_stride = 0;
+  if (rq.attention != nullptr) {
+    cap_pop = &spec_.populations[rq.attention_population];
+    unit_slot.assign(cap_pop->units, -1);
+    for (size_t i = 0; i < rq.attention_units.size(); ++i) unit_slot[rq.attention_units[i]] = static_cast<int>(i);
+    cap_stride = rq.attention_units.size() * cap_pop->heads * cap_pop->context;
+  }
+
+  size_t scratch = 0;
+  for (const auto& p : spec_.populations) scratch = std::max(scratch, unit_scratch_floats(p));
+
+  // The run's own sum: the caller's statistics change only if the whole run succeeds.
+  std::unique_ptr<RidgeStats> run_total;
+  if (rq.stats != nullptr) run_total = std::make_unique<RidgeStats>(F, d_out);
+  OrderedCommit commit;
+  std::atomic<int> next_tile{0};
+  std::exception_ptr first_error;
+  std::mutex error_mu;
+
+  auto worker = [&]() {
+    std::vector<float> z(static_cast<size_t>(n) * TB), u(static_cast<size_t>(std::max(D, 1)) * TB, 0.0f);
+    std::vector<float> work(scratch * TB);
+    std::vector<double> feat(want_features ? static_cast<size_t>(F) : 0);
+    RowBuffer rows;
+    std::unique_ptr<RidgeStats> partial;
+    if (rq.stats != nullptr) {
+      partial = std::make_unique<RidgeStats>(F, d_out);
+      rows.x.resize(static_cast<size_t>(RowBuffer::kRows) * F);
+      rows.y.resize(static_cast<size_t>(RowBuffer::kRows) * d_out);
+    }
+    auto flush = [&]() {
+      if (rows.count > 0) partial->add_rows(rows.x.data(), rows.y.data(), rows.count);
+      rows.count = 0;
+    };
+    for (;;) {
+      const int tile = next_tile.fetch_add(1);
+      if (tile >= n_tiles) break;
+      try {
+        if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
+        float* y = tiles_[tile].data();
+        const int b0 = tile * TB;
+        const int nb = std::min(TB, B - b0);
+        if (partial) partial->reset();
+        for (int t = 0; t < T; ++t) {
+          if (rq.cancel != nullptr && rq.cancel->load(std::memory_order_relaxed)) throw Error(kAborted, "the run was aborted");
+          for (int l = 0; l < nb; ++l) {
+            const float* xs = rq.x + (static_cast<size_t>(b0 + l) * T + t) * D;
+            for (int k = 0; k < D; ++k) u[static_cast<size_t>(k) * TB + l] = xs[k];
+          }
+          if (spec_.w.dense) {
+            drive_dense<TB>(spec_.w.dense_w.data(), n, y, z.data());
+          } else {
+            drive_sparse<TB>(spec_.w.row_ptr.data(), spec_.w.col_idx.data(), spec_.w.values.data(), n, y, z.data());
+          }
+          add_input_and_bias<TB>(spec_.w_in.data(), spec_.bias.data(), n, D, u.data(), z.data());
+          if (rq.drives != nullptr) {
+            for (int l = 0; l < nb; ++l) {
+              float* o = rq.drives + (static_cast<size_t>(b0 + l) * T + t) * n;
+              for (int i = 0; i < n; ++i) o[i] = z[static_cast<size_t>(i) * TB + l];
+            }
+          }
+          for (size_t pi = 0; pi < spec_.populations.size(); ++pi) {
+            const Population& p = spec_.populations[pi];
+            const size_t off = static_cast<size_t>(p.offset) * TB;
+            switch (p.kind) {
+              case PopulationKind::Tanh: tanh_population<TB>(p, z.data() + off, y + off); break;
+              case PopulationKind::Memory: memory_population<TB>(p, z.data() + off, y + off, work.data()); break;
+              case PopulationKind::Attention: {
+                float* keys = y + ring_offset_[pi] * TB;
+                float* vals = keys + static_cast<size_t>(p.units) * p.context * p.width * TB;
+                AttentionCapture cap;
+                const bool capture = cap_pop == &p;
+                if (capture) {
+                  cap.out = rq.attention + (static_cast<size_t>(b0) * T + t) * cap_stride;
+                  cap.unit_slot = unit_slot.data();
+                  cap.lane_stride = static_cast<size_t>(T) * cap_stride;
+                  cap.valid_lanes = nb;
+                }
+                attention_population<TB>(p, t0 + t, z.data() + off, y + off, keys, vals, work.data(),
+                                         capture ? &cap : nullptr);
+                break;
+              }
+            }
+          }
+          if (rq.states != nullptr) {
+            for (int l = 0; l < nb; ++l) {
+              float* o = rq.states + (static_cast<size_t>(b0 + l) * T + t) * n;
+              for (int i = 0; i < n; ++i) o[i] = y[static_cast<size_t>(i) * TB + l];
+            }
+          }
+          if (!want_features) continue;
+          for (int l = 0; l < nb; ++l) {
+            const int b = b0 + l;
+            const bool sel = rq.stats != nullptr && is_selected(b, t);
+            if (!sel && rq.readout == nullptr) continue;
+            int c = 0;
+            for (int i = 0; i < n; ++i) feat[c++] = y[static_cast<size_t>(i) * TB + l];
+            if (rq.include_input)
+              for (int k = 0; k < D; ++k) feat[c++] = u[static_cast<size_t>(k) * TB + l];
+            if (rq.include_bias) feat[c++] = 1.0;
+            if (rq.readout != nullptr) {
+              const int o_n = rq.readout_outputs;
+              float* out = rq.outputs + (static_cast<size_t>(b) * T + t) * o_n;
+              for (int o = 0; o < o_n; ++o) {
+                double acc = 0.0;
+                for (int f = 0; f < F; ++f) acc += feat[f] * rq.readout[static_cast<size_t>(f) * o_n + o];
+                out[o] = static_cast<float>(acc);
+              }
+            }
+            if (sel) {
+              std::copy(feat.begin(), feat.end(), rows.x.begin() + static_cast<size_t>(rows.count) * F);
+              const float* tg = rq.targets + (static_cast<size_t>(b) * T + t) * d_out;
+              for (int o = 0; o < d_out; ++o) rows.y[static_cast<size_t>(rows.count) * d_out + o] = tg[o];
+              if (++rows.count == RowBuffer::kRows) flush();
+            }
+          }
+        }
+        if (partial) {
+          flush();
+          commit.wait_turn(tile);
+          if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
+          run_total->merge(*partial);
+          commit.done(tile);
+        }
+      } catch (...) {
+        {
+          std::lock_guard<std::mutex> lock(error_mu);
+          if (!first_error) first_error = std::current_exception();
+        }
+        commit.fail();
+        return;
+      }
+    }
+  };
+
+  const int n_workers = std::max(1, std::min(rq.threads, n_tiles));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < n_workers; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (first_error) std::rethrow_exception(first_error);
+  if (run_total) rq.stats->merge(*run_total);
+}
+
+}  // namespace ran

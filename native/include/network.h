@@ -1,0 +1,75 @@
+// The executor: steps a composed network over B sequences in lockstep, for T steps, in
+// one call. Sequences are grouped in tiles of `lanes` sequences stored batch-innermost
+// ([state index][lane]), so every unit kernel vectorises over the lanes and a
+// sequence's arithmetic never depends on which other sequences share its tile.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "network_spec.h"
+#include "ridge.h"
+
+namespace ran {
+
+enum class Selection { None = 0, Steps = 1, Washout = 2, Last = 3 };
+
+struct RunRequest {
+  const float* x = nullptr;  // [batch][steps][input_dim]
+  int batch = 0;
+  int steps = 0;
+
+  float* states = nullptr;  // optional [batch][steps][n]
+  float* drives = nullptr;  // optional [batch][steps][n]: z(t) before the units
+
+  bool include_input = true;  // features [y; u; 1]
+  bool include_bias = true;
+
+  const double* readout = nullptr;  // optional [features][outputs]
+  int readout_outputs = 0;
+  float* outputs = nullptr;  // [batch][steps][readout_outputs]
+
+  RidgeStats* stats = nullptr;      // optional: accumulate selected rows
+  const float* targets = nullptr;   // [batch][steps][stats->outputs()]
+  Selection selection = Selection::None;
+  const int32_t* select_steps = nullptr;  // [batch][n_select], call-relative steps
+  int n_select = 0;
+  int washout = 0;  // steps after the last reset that are not selected
+
+  int attention_population = -1;   // population whose weights are captured
+  std::vector<int> attention_units;
+  float* attention = nullptr;  // [batch][steps][units][heads][context], age 0 = newest
+
+  int threads = 1;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+class Network {
+ public:
+  explicit Network(NetworkSpec spec);
+  const NetworkSpec& spec() const { return spec_; }
+  int feature_dim(bool include_input, bool include_bias) const;
+  // Steps since the last reset (the carried state is valid for `carried_batch()`).
+  int64_t step_count() const { return t_; }
+  int carried_batch() const { return batch_; }
+  void reset();
+  // Runs the request; on error or cancellation the carried state is reset.
+  void run(const RunRequest& request);
+  size_t state_bytes() const;
+
+ private:
+  template <int TB>
+  void run_tiles(const RunRequest& rq);
+  void allocate(int batch);
+
+  NetworkSpec spec_;
+  int batch_ = 0;
+  int lanes_ = 1;
+  int64_t t_ = 0;
+  size_t tile_floats_ = 0;
+  std::vector<size_t> ring_offset_;  // per population: start of its keys in a tile
+  std::vector<std::vector<float>> tiles_;
+};
+
+}  // namespace ran

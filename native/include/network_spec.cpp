@@ -1,0 +1,74 @@
+#include "network_spec.h"
+
+#include <string>
+
+#include "ran_error.h"
+
+namespace ran {
+
+namespace {
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw Error(kInvalidArg, what);
+}
+
+void require_size(const std::vector<float>& v, size_t expected, const std::string& name) {
+  if (v.size() != expected) {
+    throw Error(kShape, name + " must hold " + std::to_string(expected) + " values, got " + std::to_string(v.size()));
+  }
+}
+
+}  // namespace
+
+void validate_spec(const NetworkSpec& s) {
+  require(s.input_dim >= 0, "inputDim must be a non-negative integer");
+  require(s.n > 0, "the network must have at least one state entry");
+  require(!s.populations.empty(), "the network must have at least one population");
+  int offset = 0;
+  for (size_t i = 0; i < s.populations.size(); ++i) {
+    const Population& p = s.populations[i];
+    const std::string name = "populations[" + std::to_string(i) + "]";
+    require(p.units > 0 && p.width > 0, name + ": units and width must be positive");
+    require(p.offset == offset, name + ": offset must be " + std::to_string(offset));
+    require(p.leak_rate > 0.0f && p.leak_rate <= 1.0f, name + ": leakRate must be in (0, 1]");
+    offset += p.size();
+    const size_t copies = p.shared ? 1 : static_cast<size_t>(p.units);
+    const size_t d = p.width;
+    if (p.kind == PopulationKind::Attention) {
+      require(p.context > 0, name + ": context must be a positive integer");
+      require(p.heads > 0 && p.width % p.heads == 0, name + ": heads must divide the width");
+      require(p.temperature > 0.0f, name + ": temperature must be positive");
+      require_size(p.w_q, copies * d * d, name + ".wQ");
+      require_size(p.w_k, copies * d * d, name + ".wK");
+      require_size(p.w_v, copies * d * d, name + ".wV");
+      require(p.ff_hidden >= 0, name + ": ffHidden must be non-negative");
+      require_size(p.w_1, copies * p.ff_hidden * d, name + ".w1");
+      require_size(p.w_2, copies * p.ff_hidden * d, name + ".w2");
+    } else if (p.kind == PopulationKind::Memory) {
+      require(p.slots > 0, name + ": slots must be a positive integer");
+      require(p.temperature > 0.0f, name + ": temperature must be positive");
+      require_size(p.keys, copies * p.slots * d, name + ".keys");
+      require_size(p.values, copies * p.slots * d, name + ".values");
+    }
+  }
+  require(offset == s.n, "population sizes must add up to n = " + std::to_string(s.n));
+  const size_t n = s.n;
+  require_size(s.w_in, n * s.input_dim, "wIn");
+  require_size(s.bias, n, "bias");
+  if (s.w.dense) {
+    require_size(s.w.dense_w, n * n, "w");
+  } else {
+    if (s.w.row_ptr.size() != n + 1) throw Error(kShape, "w.rowPtr must hold n + 1 = " + std::to_string(n + 1) + " entries");
+    require(s.w.row_ptr[0] == 0, "w.rowPtr[0] must be 0");
+    for (size_t i = 0; i < n; ++i) require(s.w.row_ptr[i + 1] >= s.w.row_ptr[i], "w.rowPtr must be non-decreasing");
+    const size_t nnz = static_cast<size_t>(s.w.row_ptr[n]);
+    if (s.w.col_idx.size() != nnz || s.w.values.size() != nnz) throw Error(kShape, "w.colIdx and w.values must hold rowPtr[n] entries");
+    for (size_t p = 0; p < nnz; ++p) {
+      if (s.w.col_idx[p] < 0 || static_cast<size_t>(s.w.col_idx[p]) >= n) {
+        throw Error(kInvalidArg, "w.colIdx[" + std::to_string(p) + "] = " + std::to_string(s.w.col_idx[p]) + " is outside [0, n)");
+      }
+    }
+  }
+}
+
+}  // namespace ran

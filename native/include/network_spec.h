@@ -1,0 +1,62 @@
+// The description of a composed reservoir (architecture.md, "How the code composes the
+// architectures"): populations of units sharing one state vector, one recurrent matrix
+// over the whole state, one input projection and one bias. The TypeScript layer draws
+// every weight from the seed; the kernels own a copy.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ran {
+
+enum class PopulationKind { Tanh = 0, Attention = 1, Memory = 2 };
+enum class Activation { Relu = 0, Gelu = 1 };
+enum class Retrieval { Relu = 0, Softmax = 1 };
+
+struct Population {
+  PopulationKind kind = PopulationKind::Tanh;
+  int units = 0;
+  int width = 1;   // d: state entries per unit
+  int offset = 0;  // first state index of this population
+  float leak_rate = 1.0f;
+  bool shared = false;  // one set of unit weights for all units
+
+  // Attention units (architecture.md, RAN-A steps 2-4).
+  int context = 1;
+  int heads = 1;
+  float temperature = 1.0f;
+  std::vector<float> w_q, w_k, w_v;  // [units or 1][d][d], row = output
+  int ff_hidden = 0;                 // 0: no feed-forward half
+  Activation activation = Activation::Relu;
+  std::vector<float> w_1;  // [units or 1][ff_hidden][d]
+  std::vector<float> w_2;  // [units or 1][d][ff_hidden]
+
+  // Memory units (architecture.md, RAN-C).
+  int slots = 0;  // P
+  Retrieval retrieval = Retrieval::Relu;
+  std::vector<float> keys, values;  // [units or 1][P][d]
+
+  int size() const { return units * width; }
+};
+
+struct Recurrent {
+  bool dense = true;
+  std::vector<float> dense_w;         // [n][n] row-major
+  std::vector<int32_t> row_ptr;       // CSR, n + 1 entries
+  std::vector<int32_t> col_idx;       // CSR column of each non-zero
+  std::vector<float> values;          // CSR values
+};
+
+struct NetworkSpec {
+  int input_dim = 0;
+  int n = 0;  // state size: sum of population sizes
+  std::vector<Population> populations;
+  Recurrent w;
+  std::vector<float> w_in;  // [n][input_dim]
+  std::vector<float> bias;  // [n]
+};
+
+// Throws ran::Error when the spec is inconsistent (sizes, ranges, CSR structure).
+void validate_spec(const NetworkSpec& spec);
+
+}  // namespace ran

@@ -1,0 +1,105 @@
+// Module initialisation: per-environment state, the two classes and the free functions.
+#include "addon.h"
+
+#include <thread>
+
+#include "args.h"
+#include "network_wrap.h"
+#include "ridge_wrap.h"
+#include "spectral.h"
+
+#ifndef RAN_VARIANT
+#define RAN_VARIANT "unknown"
+#endif
+
+namespace ranjs {
+
+AddonState* AddonData(Napi::Env env) { return env.GetInstanceData<AddonState>(); }
+double MaxBytes(Napi::Env env) { return AddonData(env)->max_bytes; }
+
+namespace {
+
+// spectralRadius({n, dense} | {n, rowPtr, colIdx, values}, {tolerance?, denseLimit?})
+Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Object o = ObjectArg(info, 0, "matrix");
+    const int n = IntField(o, "n", 1, 1 << 26, 0, true);
+    ran::Recurrent w;
+    if (Has(o, "dense")) {
+      auto a = Float32(o.Get("dense"), "dense", static_cast<int64_t>(n) * n);
+      w.dense_w.assign(a.Data(), a.Data() + a.ElementLength());
+    } else {
+      w.dense = false;
+      auto rp = Int32(o.Get("rowPtr"), "rowPtr", static_cast<int64_t>(n) + 1);
+      auto ci = Int32(o.Get("colIdx"), "colIdx", -1);
+      auto v = Float32(o.Get("values"), "values", static_cast<int64_t>(ci.ElementLength()));
+      w.row_ptr.assign(rp.Data(), rp.Data() + rp.ElementLength());
+      w.col_idx.assign(ci.Data(), ci.Data() + ci.ElementLength());
+      w.values.assign(v.Data(), v.Data() + v.ElementLength());
+      if (w.row_ptr[0] != 0 || w.row_ptr[n] != static_cast<int32_t>(w.col_idx.size())) Fail(ran::kShape, "`rowPtr` must start at 0 and end at colIdx.length");
+      for (int i = 0; i < n; ++i)
+        if (w.row_ptr[i + 1] < w.row_ptr[i]) Fail(ran::kInvalidArg, "`rowPtr` must be non-decreasing");
+      for (size_t p = 0; p < w.col_idx.size(); ++p)
+        if (w.col_idx[p] < 0 || w.col_idx[p] >= n) Fail(ran::kInvalidArg, "`colIdx[" + std::to_string(p) + "]` is outside [0, n)");
+    }
+    const int64_t shape[1] = {static_cast<int64_t>(w.dense ? w.dense_w.size() : w.values.size())};
+    CheckFinite(w.dense ? w.dense_w.data() : w.values.data(), static_cast<size_t>(shape[0]), "matrix values", shape, 1);
+    ran::SpectralOptions so;
+    if (info.Length() > 1 && info[1].IsObject()) {
+      Napi::Object opt = info[1].As<Napi::Object>();
+      so.tolerance = NumberField(opt, "tolerance", so.tolerance, false);
+      so.dense_limit = IntField(opt, "denseLimit", 0, 1 << 20, so.dense_limit, false);
+    }
+    return Napi::Number::New(info.Env(), ran::spectral_radius(w, n, so));
+  });
+}
+
+Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    if (info.Length() < 1 || !info[0].IsNumber() || !(info[0].As<Napi::Number>().DoubleValue() > 0)) {
+      Fail(ran::kInvalidArg, "`bytes` must be a positive number, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    }
+    AddonData(info.Env())->max_bytes = info[0].As<Napi::Number>().DoubleValue();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("variant", RAN_VARIANT);
+  o.Set("eigen", "3.4.0");
+  o.Set("hardwareThreads", Napi::Number::New(env, std::thread::hardware_concurrency()));
+#if defined(__AVX512F__)
+  o.Set("simd", "avx512");
+#elif defined(__AVX2__)
+  o.Set("simd", "avx2");
+#elif defined(__SSE2__)
+  o.Set("simd", "sse2");
+#else
+  o.Set("simd", "none");
+#endif
+  return o;
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* state = new AddonState();
+  Napi::Function ridge = RidgeStatsWrap::Define(env);
+  Napi::Function network = NetworkWrap::Define(env);
+  state->ridge_ctor = Napi::Persistent(ridge);
+  state->network_ctor = Napi::Persistent(network);
+  env.SetInstanceData(state);
+  exports.Set("RidgeStats", ridge);
+  exports.Set("Network", network);
+  exports.Set("spectralRadius", Napi::Function::New(env, SpectralRadius, "spectralRadius"));
+  exports.Set("setMemoryLimit", Napi::Function::New(env, SetMemoryLimit, "setMemoryLimit"));
+  exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
+  return exports;
+}
+
+}  // namespace ranjs
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return ranjs::Init(env, exports); }
+NODE_API_MODULE(recurrent_attention, InitModule)

@@ -1,0 +1,245 @@
+#include "ridge_wrap.h"
+
+#include <cmath>
+#include <vector>
+
+#include "addon.h"
+#include "args.h"
+#include "async_job.h"
+
+namespace ranjs {
+
+Napi::Function RidgeStatsWrap::Define(Napi::Env env) {
+  return DefineClass(env, "RidgeStats",
+                     {InstanceAccessor<&RidgeStatsWrap::Features>("features"),
+                      InstanceAccessor<&RidgeStatsWrap::Outputs>("outputs"),
+                      InstanceAccessor<&RidgeStatsWrap::Rows>("rows"),
+                      InstanceMethod<&RidgeStatsWrap::AddRows>("addRows"),
+                      InstanceMethod<&RidgeStatsWrap::AddRowsAsync>("addRowsAsync"),
+                      InstanceMethod<&RidgeStatsWrap::Merge>("merge"),
+                      InstanceMethod<&RidgeStatsWrap::Reset>("reset"),
+                      InstanceMethod<&RidgeStatsWrap::Export>("export"),
+                      InstanceMethod<&RidgeStatsWrap::Import>("import"),
+                      InstanceMethod<&RidgeStatsWrap::Solve>("solve"),
+                      InstanceMethod<&RidgeStatsWrap::SolveAsync>("solveAsync")});
+}
+
+RidgeStatsWrap::RidgeStatsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RidgeStatsWrap>(info) {
+  Guard(info.Env(), [&] {
+    if (info.Length() < 2) Fail(ran::kInvalidArg, "RidgeStats(features, outputs) needs two integers");
+    const int f = IntArg(info[0], "features", 1, 1 << 16);
+    const int o = IntArg(info[1], "outputs", 1, 1 << 16);
+    const double bytes = 8.0 * f * (static_cast<double>(f) + o);
+    if (bytes > MaxBytes(info.Env())) Fail(ran::kTooLarge, "RidgeStats of " + std::to_string(f) + " features would need " + std::to_string(bytes / 1e9) + " GB, above the memory limit");
+    stats_ = std::make_unique<ran::RidgeStats>(f, o);
+    external_ = static_cast<int64_t>(bytes);
+    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), external_);
+  });
+}
+
+RidgeStatsWrap::~RidgeStatsWrap() {
+  if (external_ != 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -external_);
+}
+
+ran::RidgeStats& RidgeStatsWrap::stats() { return *stats_; }
+
+void RidgeStatsWrap::Acquire() {
+  bool expected = false;
+  if (!busy_.compare_exchange_strong(expected, true)) Fail(ran::kBusy, "these ridge statistics are in use by a running call; await it first");
+}
+
+Napi::Value RidgeStatsWrap::Features(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), stats_->features()); }
+Napi::Value RidgeStatsWrap::Outputs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), stats_->outputs()); }
+Napi::Value RidgeStatsWrap::Rows(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(stats_->rows())); }
+
+namespace {
+
+struct RowsInput {
+  std::vector<double> x, y;
+  int64_t rows = 0;
+};
+
+// Reads (x, y) as Float64Array or Float32Array rows, copied to float64.
+RowsInput ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s) {
+  RowsInput in;
+  auto read = [&](const Napi::Value& v, const char* name, int width, std::vector<double>& out) -> int64_t {
+    if (!v.IsTypedArray()) Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
+    auto ta = v.As<Napi::TypedArray>();
+    const size_t len = ta.ElementLength();
+    if (len % width != 0) Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(len) + " is not a multiple of " + std::to_string(width));
+    out.resize(len);
+    if (ta.TypedArrayType() == napi_float64_array) {
+      auto a = ta.As<Napi::Float64Array>();
+      std::copy(a.Data(), a.Data() + len, out.begin());
+    } else if (ta.TypedArrayType() == napi_float32_array) {
+      auto a = ta.As<Napi::Float32Array>();
+      std::copy(a.Data(), a.Data() + len, out.begin());
+    } else {
+      Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
+    }
+    const int64_t shape[2] = {static_cast<int64_t>(len / width), width};
+    CheckFinite(out.data(), len, name, shape, 2);
+    return static_cast<int64_t>(len / width);
+  };
+  if (info.Length() < 2) Fail(ran::kInvalidArg, "addRows(x, y) needs two arrays");
+  in.rows = read(info[0], "x", s.features(), in.x);
+  const int64_t ry = read(info[1], "y", s.outputs(), in.y);
+  if (ry != in.rows) Fail(ran::kShape, "`x` has " + std::to_string(in.rows) + " rows but `y` has " + std::to_string(ry));
+  return in;
+}
+
+std::vector<double> ReadLambdas(const Napi::Value& v) {
+  std::vector<double> l;
+  if (v.IsNumber()) {
+    l.push_back(v.As<Napi::Number>().DoubleValue());
+  } else if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) {
+    auto a = v.As<Napi::Float64Array>();
+    l.assign(a.Data(), a.Data() + a.ElementLength());
+  } else {
+    Fail(ran::kInvalidArg, "`ridge` must be a number or a Float64Array, got " + Describe(v));
+  }
+  if (l.empty()) Fail(ran::kInvalidArg, "`ridge` must hold at least one value");
+  return l;
+}
+
+std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>& lambdas, bool sweep) {
+  if (s.rows() == 0) Fail(ran::kState, "no rows have been accumulated; nothing to solve");
+  if (!sweep && lambdas.size() == 1) return s.solve_cholesky(lambdas[0]);
+  return s.solve_sweep(lambdas);
+}
+
+}  // namespace
+
+Napi::Value RidgeStatsWrap::AddRows(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Acquire();
+    try {
+      RowsInput in = ReadRows(info, *stats_);
+      stats_->add_rows(in.x.data(), in.y.data(), in.rows);
+    } catch (...) {
+      Release();
+      throw;
+    }
+    Release();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value RidgeStatsWrap::AddRowsAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    auto in = std::make_shared<RowsInput>(ReadRows(info, *stats_));
+    Acquire();
+    ran::RidgeStats* s = stats_.get();
+    return AsyncJob::Start(
+        env, Value(), [s, in] { s->add_rows(in->x.data(), in->y.data(), in->rows); },
+        [this](Napi::Env e) { Release(); return e.Undefined(); }, [this] { Release(); });
+  });
+}
+
+Napi::Value RidgeStatsWrap::Merge(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    if (info.Length() < 1 || !info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
+      Fail(ran::kInvalidArg, "`other` must be a RidgeStats, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    }
+    RidgeStatsWrap* other = Unwrap(info[0].As<Napi::Object>());
+    if (other == this) Fail(ran::kInvalidArg, "cannot merge statistics into themselves");
+    Acquire();
+    try {
+      stats_->merge(*other->stats_);
+    } catch (...) {
+      Release();
+      throw;
+    }
+    Release();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value RidgeStatsWrap::Reset(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Acquire();
+    stats_->reset();
+    Release();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value RidgeStatsWrap::Export(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Env env = info.Env();
+    const std::vector<double> xtx = stats_->xtx();
+    const std::vector<double>& xty = stats_->xty();
+    auto a = Napi::Float64Array::New(env, xtx.size());
+    std::copy(xtx.begin(), xtx.end(), a.Data());
+    auto b = Napi::Float64Array::New(env, xty.size());
+    std::copy(xty.begin(), xty.end(), b.Data());
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("xtx", a);
+    o.Set("xty", b);
+    o.Set("rows", Napi::Number::New(env, static_cast<double>(stats_->rows())));
+    return o;
+  });
+}
+
+Napi::Value RidgeStatsWrap::Import(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Object o = ObjectArg(info, 0, "saved");
+    const int64_t f = stats_->features(), out = stats_->outputs();
+    auto a = Float64(o.Get("xtx"), "saved.xtx", f * f);
+    auto b = Float64(o.Get("xty"), "saved.xty", f * out);
+    const double rows = NumberField(o, "rows", 0, true);
+    if (rows < 0 || rows != std::floor(rows)) Fail(ran::kInvalidArg, "`saved.rows` must be a non-negative integer");
+    const int64_t s1[2] = {f, f}, s2[2] = {f, out};
+    CheckFinite(a.Data(), a.ElementLength(), "saved.xtx", s1, 2);
+    CheckFinite(b.Data(), b.ElementLength(), "saved.xty", s2, 2);
+    Acquire();
+    stats_->set(a.Data(), b.Data(), static_cast<int64_t>(rows));
+    Release();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value RidgeStatsWrap::Solve(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1) Fail(ran::kInvalidArg, "`ridge` is required");
+    const bool sweep = !info[0].IsNumber();
+    const std::vector<double> lambdas = ReadLambdas(info[0]);
+    Acquire();
+    std::vector<double> w;
+    try {
+      w = SolveAll(*stats_, lambdas, sweep);
+    } catch (...) {
+      Release();
+      throw;
+    }
+    Release();
+    auto out = Napi::Float64Array::New(env, w.size());
+    std::copy(w.begin(), w.end(), out.Data());
+    return static_cast<Napi::Value>(out);
+  });
+}
+
+Napi::Value RidgeStatsWrap::SolveAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    if (info.Length() < 1) Fail(ran::kInvalidArg, "`ridge` is required");
+    const bool sweep = !info[0].IsNumber();
+    auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(info[0]));
+    auto result = std::make_shared<std::vector<double>>();
+    Acquire();
+    ran::RidgeStats* s = stats_.get();
+    return AsyncJob::Start(
+        env, Value(), [s, lambdas, result, sweep] { *result = SolveAll(*s, *lambdas, sweep); },
+        [this, result](Napi::Env e) -> Napi::Value {
+          Release();
+          auto out = Napi::Float64Array::New(e, result->size());
+          std::copy(result->begin(), result->end(), out.Data());
+          return out;
+        },
+        [this] { Release(); });
+  });
+}
+
+}  // namespace ranjs

@@ -1,0 +1,40 @@
+// JavaScript class RidgeStats: float64 normal equations, merge, save/restore and solves.
+#pragma once
+#include <napi.h>
+
+#include <atomic>
+#include <memory>
+
+#include "ridge.h"
+
+namespace ranjs {
+
+class RidgeStatsWrap : public Napi::ObjectWrap<RidgeStatsWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit RidgeStatsWrap(const Napi::CallbackInfo& info);
+  ~RidgeStatsWrap() override;
+  ran::RidgeStats& stats();
+  // Marks the statistics as used by a running job; throws ERR_RAN_BUSY if they already are.
+  void Acquire();
+  void Release() { busy_.store(false); }
+
+ private:
+  Napi::Value Features(const Napi::CallbackInfo& info);
+  Napi::Value Outputs(const Napi::CallbackInfo& info);
+  Napi::Value Rows(const Napi::CallbackInfo& info);
+  Napi::Value AddRows(const Napi::CallbackInfo& info);
+  Napi::Value AddRowsAsync(const Napi::CallbackInfo& info);
+  Napi::Value Merge(const Napi::CallbackInfo& info);
+  Napi::Value Reset(const Napi::CallbackInfo& info);
+  Napi::Value Export(const Napi::CallbackInfo& info);
+  Napi::Value Import(const Napi::CallbackInfo& info);
+  Napi::Value Solve(const Napi::CallbackInfo& info);
+  Napi::Value SolveAsync(const Napi::CallbackInfo& info);
+
+  std::unique_ptr<ran::RidgeStats> stats_;
+  std::atomic<bool> busy_{false};
+  int64_t external_ = 0;
+};
+
+}  // namespace ranjs

@@ -111,10 +111,10 @@ function findIdx(dir: string, stems: readonly string[]): string {
 export function parseIdx(buf: Uint8Array, kind: 'images' | 'labels', file = '<buffer>'): Uint8Array {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const header = kind === 'images' ? 16 : 8;
-  if (buf.byteLength < header) throw new Error(`${file}: too short for an IDX ${kind} file`);
-  const magic = view.getUint32(0, false);
   const expected = kind === 'images' ? 2051 : 2049;
+  const magic = buf.byteLength >= 4 ? view.getUint32(0, false) : -1;
   if (magic !== expected) throw new Error(`${file}: IDX magic ${magic}, expected ${expected} (${kind})`);
+  if (buf.byteLength < header) throw new Error(`${file}: truncated IDX ${kind} header`);
   const n = view.getUint32(4, false);
   let size = n;
   if (kind === 'images') {

@@ -243,6 +243,7 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       if (st.features() != F) {
         Fail(ran::kShape, "`stats` has " + std::to_string(st.features()) + " features, this network's features are " + std::to_string(F));
       }
+      rq.stats = &st;
       const int d_out = st.outputs();
       auto tg = Float32(opts.Get("targets"), "targets", BT * d_out);
       const int64_t tshape[3] = {B, T, d_out};

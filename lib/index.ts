@@ -1,0 +1,12 @@
+/**
+ * recurrent-attention: Recurrent Attention Networks (reservoirs of attention units trained by
+ * one ridge regression) and the echo state network baseline, with native kernels.
+ */
+export { ESN, type ESNOptions } from './reservoirs/esn';
+export { Reservoir, type RunOptions, type RunResult, type Selection, type TrainTarget, type AttentionWeights, type CommonOptions } from './reservoirs/reservoir';
+export { Ridge, type RidgeOptions, type RidgeStatistics } from './readout/ridge';
+export { Random } from './random';
+export { type Tensor3, type IndexMatrix, tensor3, zeros3, sliceBatch } from './tensor';
+export { RanError, ErrorCodes, type ErrorCode } from './errors';
+export { defaultThreads } from './threads';
+export { native as nativeBinding } from './native';

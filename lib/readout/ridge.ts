@@ -1,0 +1,156 @@
+/**
+ * Ridge regression readout (architecture.md, "Readout"): XᵀX and XᵀY accumulated in float64
+ * natively, solved by Cholesky, or for several λ from one eigendecomposition.
+ */
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { native, type NativeRidgeStats } from '../native';
+import * as v from '../validate';
+
+/** Options of a ridge readout. */
+export interface RidgeOptions {
+  /** Number of features per row (a reservoir's `featureDim`, which includes the constant 1). */
+  features: number;
+  /** Number of outputs (targets per row). */
+  outputs: number;
+  /** Regularisation λ ≥ 0 used by `solve()` (default 1e-6). */
+  ridge?: number;
+}
+
+/** Saved statistics: can be merged with others or reloaded later. */
+export interface RidgeStatistics {
+  features: number;
+  outputs: number;
+  rows: number;
+  xtx: Float64Array;
+  xty: Float64Array;
+}
+
+/** A ridge-regression readout: accumulate rows (or stream reservoir states), then solve. */
+export class Ridge {
+  /** Features per row. */
+  readonly features: number;
+  /** Outputs per row. */
+  readonly outputs: number;
+  /** λ used by `solve()` without argument. */
+  ridge: number;
+  /** The native statistics (XᵀX, XᵀY, row count). */
+  readonly stats: NativeRidgeStats;
+  private w: Float64Array | undefined;
+
+  constructor(options: RidgeOptions) {
+    const o = v.options('options', options);
+    v.knownKeys('options', o, ['features', 'outputs', 'ridge']);
+    this.features = v.integer('features', o.features, 1, 65536);
+    this.outputs = v.integer('outputs', o.outputs, 1, 65536);
+    this.ridge = v.number('ridge', o.ridge ?? 1e-6, 0, Number.MAX_VALUE);
+    this.stats = new (native().RidgeStats)(this.features, this.outputs);
+  }
+
+  /** Number of rows accumulated so far. */
+  get rows(): number {
+    return this.stats.rows;
+  }
+
+  /** Trainable parameters: features × outputs (the constant's weights included). */
+  get trainableParameters(): number {
+    return this.features * this.outputs;
+  }
+
+  /** The solved weights [features × outputs] row-major, or undefined before `solve()`. */
+  get weights(): Float64Array | undefined {
+    return this.w;
+  }
+
+  /** Sets weights directly (e.g. from a saved model). */
+  setWeights(w: Float64Array): void {
+    if (!(w instanceof Float64Array)) invalidArg('weights', 'a Float64Array', w);
+    if (w.length !== this.features * this.outputs) {
+      throw new RanError(ErrorCodes.SHAPE, `\`weights\` must hold ${this.features * this.outputs} values, got ${w.length}`);
+    }
+    this.w = w;
+  }
+
+  /** Adds rows x [r × features] and y [r × outputs]. */
+  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array): void {
+    this.stats.addRows(x, y);
+  }
+
+  /** Adds the statistics of another readout of the same shape (e.g. from another batch or worker). */
+  merge(other: Ridge): void {
+    if (!(other instanceof Ridge)) invalidArg('other', 'a Ridge', other);
+    this.stats.merge(other.stats);
+  }
+
+  /** Forgets all rows and the weights. */
+  reset(): void {
+    this.stats.reset();
+    this.w = undefined;
+  }
+
+  /** Solves (XᵀX + λI) W = XᵀY by Cholesky and keeps W; throws ERR_RAN_SINGULAR if not positive definite. */
+  solve(ridge: number = this.ridge): Float64Array {
+    v.number('ridge', ridge, 0, Number.MAX_VALUE);
+    this.w = this.stats.solve(ridge);
+    this.ridge = ridge;
+    return this.w;
+  }
+
+  /** Asynchronous `solve`, off the event loop. */
+  async solveAsync(ridge: number = this.ridge): Promise<Float64Array> {
+    v.number('ridge', ridge, 0, Number.MAX_VALUE);
+    this.w = await this.stats.solveAsync(ridge);
+    this.ridge = ridge;
+    return this.w;
+  }
+
+  /** Weights for each λ from one eigendecomposition of XᵀX (does not change `weights`). */
+  sweep(ridges: readonly number[]): Float64Array[] {
+    return this.split(this.stats.solve(this.lambdas(ridges)), ridges.length);
+  }
+
+  /** Asynchronous `sweep`. */
+  async sweepAsync(ridges: readonly number[]): Promise<Float64Array[]> {
+    return this.split(await this.stats.solveAsync(this.lambdas(ridges)), ridges.length);
+  }
+
+  /** Outputs of rows x [r × features] with the solved weights: [r × outputs]. */
+  predict(x: Float64Array | Float32Array, weights: Float64Array | undefined = this.w): Float64Array {
+    if (!weights) throw new RanError(ErrorCodes.STATE, 'the readout has no weights yet: call solve() first');
+    if (x.length % this.features !== 0) throw new RanError(ErrorCodes.SHAPE, `\`x\` length ${x.length} is not a multiple of ${this.features} features`);
+    const r = x.length / this.features;
+    const out = new Float64Array(r * this.outputs);
+    for (let i = 0; i < r; i++) {
+      for (let o = 0; o < this.outputs; o++) {
+        let acc = 0;
+        for (let f = 0; f < this.features; f++) acc += (x[i * this.features + f] as number) * (weights[f * this.outputs + o] as number);
+        out[i * this.outputs + o] = acc;
+      }
+    }
+    return out;
+  }
+
+  /** A copy of the accumulated statistics. */
+  exportStatistics(): RidgeStatistics {
+    const e = this.stats.export();
+    return { features: this.features, outputs: this.outputs, rows: e.rows, xtx: e.xtx, xty: e.xty };
+  }
+
+  /** Replaces the statistics by saved ones of the same shape. */
+  importStatistics(s: RidgeStatistics): void {
+    if (s.features !== this.features || s.outputs !== this.outputs) {
+      throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${s.features}×${s.outputs}, this readout is ${this.features}×${this.outputs}`);
+    }
+    this.stats.import({ xtx: s.xtx, xty: s.xty, rows: s.rows });
+  }
+
+  private lambdas(ridges: readonly number[]): Float64Array {
+    if (!Array.isArray(ridges) || ridges.length === 0) invalidArg('ridges', 'a non-empty array of numbers >= 0', ridges);
+    ridges.forEach((r, i) => v.number(`ridges[${i}]`, r, 0, Number.MAX_VALUE));
+    return Float64Array.from(ridges);
+  }
+
+  private split(all: Float64Array, count: number): Float64Array[] {
+    const size = this.features * this.outputs;
+    return Array.from({ length: count }, (_, i) => all.slice(i * size, (i + 1) * size));
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * What every reservoir shares: a native composed network built from a seed, run over
+ * [B, T, D] batches, whose states go to the caller or stream into a ridge readout.
+ */
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { native, type NativeNetwork, type NativeNetworkSpec, type NativeRunOptions } from '../native';
+import { Ridge } from '../readout/ridge';
+import type { IndexMatrix, Tensor3 } from '../tensor';
+import { defaultThreads } from '../threads';
+import * as v from '../validate';
+
+/** Which steps of each sequence feed the readout's statistics. */
+export type Selection =
+  /** STREAM's prediction steps: per sequence a list of steps of this call. */
+  | { steps: IndexMatrix }
+  /** Every step after the first `washout` steps since the last reset. */
+  | { washout: number }
+  /** The last step of each sequence (sequence classification). */
+  | 'last';
+
+/** Streams the run's features into a readout's statistics, without storing states. */
+export interface TrainTarget {
+  readout: Ridge;
+  /** Targets [B, T, outputs], aligned with the input. */
+  targets: Tensor3;
+  select: Selection;
+}
+
+/** Options of `run` / `runAsync`. */
+export interface RunOptions {
+  /** Reset the carried state before running (default true). Use false to continue a long series in chunks. */
+  reset?: boolean;
+  /** Return the states [B, T, stateSize] (default false: memory then does not grow with T). */
+  states?: boolean;
+  /** Return the readout's outputs [B, T, outputs] at every step. */
+  readout?: Ridge;
+  /** Accumulate features and targets into a readout's statistics. */
+  train?: TrainTarget;
+  /** Return attention weights of these units of the first attention population: [B, T, units, heads, context], age 0 = newest. */
+  attentionUnits?: readonly number[];
+  /** Native threads (default: `RAN_THREADS` or the number of cores). Results do not depend on it. */
+  threads?: number;
+  /** Aborts an asynchronous run (ERR_RAN_ABORTED); the state is reset. */
+  signal?: AbortSignal;
+}
+
+/** Attention weights of chosen units. */
+export interface AttentionWeights {
+  data: Float32Array;
+  /** [B, T, units, heads, context]; entry `age` 0 is the current step's item. */
+  shape: [number, number, number, number, number];
+}
+
+/** What a run returns, each part only when asked for. */
+export interface RunResult {
+  states?: Tensor3;
+  outputs?: Tensor3;
+  attention?: AttentionWeights;
+}
+
+/** Options every reservoir accepts. */
+export interface CommonOptions {
+  /** Input dimension D_in. */
+  inputDim: number;
+  /** Seed of every random weight (default 0). */
+  seed?: number;
+  /** Add the input u(t) to the readout features (default true). */
+  includeInput?: boolean;
+}
+
+/** The interface shared by `ESN`, `AttentionReservoir` and `DecomposedReservoir`. */
+export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
+  /** Architecture name: "esn", "ran-a" or "ran-c". */
+  abstract readonly kind: string;
+  /** The options with every default filled in. */
+  readonly options: Readonly<Required<O>>;
+  /** The native network (private API). */
+  protected network: NativeNetwork;
+  /** The spectral radius of the recurrent matrix before rescaling. */
+  protected radiusBeforeScaling = 0;
+  private spec: NativeNetworkSpec;
+
+  protected constructor(options: Required<O>, spec: NativeNetworkSpec) {
+    this.options = Object.freeze({ ...options });
+    this.spec = spec;
+    this.network = new (native().Network)(spec);
+  }
+
+  private get common(): Required<CommonOptions> {
+    return this.options as unknown as Required<CommonOptions>;
+  }
+
+  /** The seed all weights were drawn from. */
+  get seed(): number {
+    return this.common.seed;
+  }
+
+  /** Input dimension. */
+  get inputDim(): number {
+    return this.common.inputDim;
+  }
+
+  /** Number of state entries (N for an ESN, M·d for RAN-A, (M_a + M_f)·d for RAN-C). */
+  get stateSize(): number {
+    return this.spec.n;
+  }
+
+  /** Readout features per step: states, then the input if `includeInput`, then the constant 1. */
+  get featureDim(): number {
+    return this.spec.n + (this.common.includeInput ? this.spec.inputDim : 0) + 1;
+  }
+
+  /** Trainable parameters of a ridge readout with `outputs` outputs: (features + 1) · outputs. */
+  trainableParameters(outputs: number): number {
+    return this.featureDim * outputs;
+  }
+
+  /** Number of fixed random weights (recurrent non-zeros, input, bias, unit weights). */
+  get fixedParameters(): number {
+    const s = this.spec;
+    let count = ('dense' in s.w ? s.w.dense.length : s.w.values.length) + s.wIn.length + s.bias.length;
+    for (const p of s.populations) {
+      for (const a of [p.wQ, p.wK, p.wV, p.w1, p.w2, p.keys, p.values]) count += a ? a.length : 0;
+    }
+    return count;
+  }
+
+  /** Steps run since the last reset. */
+  get stepCount(): number {
+    return this.network.stepCount;
+  }
+
+  /** Creates a ridge readout sized for this reservoir. */
+  createReadout(outputs: number, ridge = 1e-6): Ridge {
+    return new Ridge({ features: this.featureDim, outputs, ridge });
+  }
+
+  /** Forgets the carried state (and attention contexts). */
+  reset(): void {
+    this.network.reset();
+  }
+
+  /** Frees the native memory; the reservoir can no longer run. */
+  dispose(): void {
+    this.network.dispose();
+  }
+
+  /** The network description handed to the addon (weights included), for tests and saving. */
+  describe(): NativeNetworkSpec {
+    return this.spec;
+  }
+
+  /** Runs the reservoir over x [B, T, inputDim] synchronously. */
+  run(x: Tensor3, options?: RunOptions): RunResult {
+    const { args, finish } = this.prepare(x, options, false);
+    return finish(this.network.run(...args));
+  }
+
+  /** Runs off the event loop; supports `signal`. */
+  async runAsync(x: Tensor3, options?: RunOptions): Promise<RunResult> {
+    const { args, finish } = this.prepare(x, options, true);
+    const signal = options?.signal;
+    if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
+    const onAbort = (): void => this.network.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return finish(await this.network.runAsync(...args));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Replaces the network (used when weights are refitted, e.g. data keys). */
+  protected rebuild(spec: NativeNetworkSpec): void {
+    this.network.dispose();
+    this.spec = spec;
+    this.network = new (native().Network)(spec);
+  }
+
+  private prepare(
+    x: Tensor3,
+    options: RunOptions | undefined,
+    async: boolean,
+  ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
+    const o = v.options('options', options);
+    v.knownKeys('options', o, ['reset', 'states', 'readout', 'train', 'attentionUnits', 'threads', 'signal']);
+    if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
+    v.tensor3('x', x, this.spec.inputDim);
+    const [b, t] = x.shape;
+    const reset = o.reset === undefined ? true : v.boolean('options.reset', o.reset);
+    const n: NativeRunOptions = {
+      states: o.states === undefined ? false : v.boolean('options.states', o.states),
+      includeInput: this.common.includeInput,
+      includeBias: true,
+      threads: o.threads === undefined ? defaultThreads() : v.integer('options.threads', o.threads, 1, 1024),
+    };
+    if (o.readout !== undefined) {
+      if (!(o.readout instanceof Ridge)) invalidArg('options.readout', 'a Ridge', o.readout);
+      if (o.readout.features !== this.featureDim) {
+        throw new RanError(ErrorCodes.SHAPE, `\`options.readout\` has ${o.readout.features} features, this reservoir has ${this.featureDim}`);
+      }
+      const w = o.readout.weights;
+      if (!w) throw new RanError(ErrorCodes.STATE, '`options.readout` has no weights yet: call solve() first');
+      n.readout = w;
+      n.readoutOutputs = o.readout.outputs;
+    }
+    if (o.train !== undefined) {
+      const tr = o.train;
+      if (tr === null || typeof tr !== 'object') invalidArg('options.train', '{ readout, targets, select }', tr);
+      if (!(tr.readout instanceof Ridge)) invalidArg('options.train.readout', 'a Ridge', tr.readout);
+      if (tr.readout.features !== this.featureDim) {
+        throw new RanError(ErrorCodes.SHAPE, `\`options.train.readout\` has ${tr.readout.features} features, this reservoir has ${this.featureDim}`);
+      }
+      const y = v.tensor3('options.train.targets', tr.targets, tr.readout.outputs);
+      if (y.shape[0] !== b || y.shape[1] !== t) {
+        throw new RanError(ErrorCodes.SHAPE, `\`options.train.targets\` has shape [${y.shape.join(', ')}], the input is [${b}, ${t}, …]`);
+      }
+      n.stats = tr.readout.stats;
+      n.targets = y.data;
+      const s = tr.select;
+      if (s === 'last') {
+        n.select = 'last';
+      } else if (s !== null && typeof s === 'object' && 'steps' in s) {
+        const m = v.indexMatrix('options.train.select.steps', s.steps, b, t);
+        n.select = 'steps';
+        n.steps = m.data;
+        n.stepsPerSequence = m.shape[1];
+      } else if (s !== null && typeof s === 'object' && 'washout' in s) {
+        n.select = 'washout';
+        n.washout = v.integer('options.train.select.washout', s.washout, 0);
+      } else {
+        invalidArg('options.train.select', "{ steps }, { washout } or 'last'", s);
+      }
+    }
+    let units = 0;
+    let attPop: import('../native').NativePopulation | undefined;
+    if (o.attentionUnits !== undefined) {
+      const idx = this.spec.populations.findIndex((p) => p.kind === 'attention');
+      if (idx < 0) invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', o.attentionUnits);
+      attPop = this.spec.populations[idx]!;
+      if (!Array.isArray(o.attentionUnits) || o.attentionUnits.length === 0) invalidArg('options.attentionUnits', 'a non-empty array of unit indices', o.attentionUnits);
+      o.attentionUnits.forEach((u, i) => v.integer(`options.attentionUnits[${i}]`, u, 0, attPop!.units - 1));
+      n.attentionPopulation = idx;
+      n.attentionUnits = Int32Array.from(o.attentionUnits);
+      units = o.attentionUnits.length;
+    }
+    if (reset) this.network.reset();
+    const finish = (r: import('../native').NativeRunResult): RunResult => {
+      const out: RunResult = {};
+      if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };
+      if (r.outputs && o.readout) out.outputs = { data: r.outputs, shape: [b, t, o.readout.outputs] };
+      if (r.attention && attPop) out.attention = { data: r.attention, shape: [b, t, units, attPop.heads ?? 1, attPop.context ?? 1] };
+      return out;
+    };
+    return { args: [x.data, b, t, n], finish };
+  }
+}

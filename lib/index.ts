@@ -10,3 +10,11 @@ export { type Tensor3, type IndexMatrix, tensor3, zeros3, sliceBatch } from './t
 export { RanError, ErrorCodes, type ErrorCode } from './errors';
 export { defaultThreads } from './threads';
 export { native as nativeBinding } from './native';
+export { AttentionReservoir, type AttentionReservoirOptions } from './reservoirs/attention';
+export { DecomposedReservoir, type DecomposedReservoirOptions, type PopulationConnectivity } from './reservoirs/decomposed';
+export * as tasks from './tasks/index';
+export { buildTask, TASK_NAMES, type StreamTask } from './tasks/index';
+export { score } from './tasks/score';
+export * as datasets from './datasets/index';
+export { readNpy, writeNpy } from './io/npy';
+export { readTaskFolder, writeTaskFolder } from './io/taskFolder';

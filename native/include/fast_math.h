@@ -6,6 +6,17 @@
 
 namespace ran {
 
+// a*b + c. The build disables implicit contraction (-ffp-contract=off) because GCC fuses
+// some loops and not others (vector vs scalar remainder), which would make a sequence's
+// bits depend on the batch size; explicit fused multiply-adds keep both speed and identity.
+inline float madd(float a, float b, float c) {
+#if defined(__FMA__)
+  return __builtin_fmaf(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
 // exp(x) for float x; returns 0 below -87 and saturates above 88.
 inline float fast_exp(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);

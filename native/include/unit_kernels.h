@@ -20,7 +20,7 @@ inline void matvec_lanes(const float* w, int rows, int cols, const float* x, flo
     for (int i = 0; i < cols; ++i) {
       const float a = wr[i];
       const float* xi = x + static_cast<size_t>(i) * TB;
-      for (int l = 0; l < TB; ++l) acc[l] += a * xi[l];
+      for (int l = 0; l < TB; ++l) acc[l] = madd(a, xi[l], acc[l]);
     }
     for (int l = 0; l < TB; ++l) out[static_cast<size_t>(o) * TB + l] = acc[l];
   }
@@ -40,10 +40,10 @@ inline void drive_dense(const float* w, int n, const float* y, float* z) {
       const float* yk = y + static_cast<size_t>(k) * TB;
       const float c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];
       for (int l = 0; l < TB; ++l) {
-        a0[l] += c0 * yk[l];
-        a1[l] += c1 * yk[l];
-        a2[l] += c2 * yk[l];
-        a3[l] += c3 * yk[l];
+        a0[l] = madd(c0, yk[l], a0[l]);
+        a1[l] = madd(c1, yk[l], a1[l]);
+        a2[l] = madd(c2, yk[l], a2[l]);
+        a3[l] = madd(c3, yk[l], a3[l]);
       }
     }
     float* zi = z + static_cast<size_t>(i) * TB;
@@ -66,7 +66,7 @@ inline void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float
     for (int32_t p = row_ptr[i]; p < row_ptr[i + 1]; ++p) {
       const float a = val[p];
       const float* yk = y + static_cast<size_t>(col[p]) * TB;
-      for (int l = 0; l < TB; ++l) acc[l] += a * yk[l];
+      for (int l = 0; l < TB; ++l) acc[l] = madd(a, yk[l], acc[l]);
     }
     for (int l = 0; l < TB; ++l) z[static_cast<size_t>(i) * TB + l] = acc[l];
   }
@@ -82,7 +82,7 @@ inline void add_input_and_bias(const float* w_in, const float* bias, int n, int 
     for (int k = 0; k < d_in; ++k) {
       const float a = wi[k];
       const float* uk = u + static_cast<size_t>(k) * TB;
-      for (int l = 0; l < TB; ++l) zi[l] += a * uk[l];
+      for (int l = 0; l < TB; ++l) zi[l] = madd(a, uk[l], zi[l]);
     }
     const float b = bias[i];
     for (int l = 0; l < TB; ++l) zi[l] += b;
@@ -142,7 +142,7 @@ inline void attention_population(const Population& p, int64_t step, const float*
         const float* ks = ku + static_cast<size_t>(s) * d * TB;
         float acc[TB] = {};
         for (int j = j0; j < j0 + dh; ++j)
-          for (int l = 0; l < TB; ++l) acc[l] += q[j * TB + l] * ks[j * TB + l];
+          for (int l = 0; l < TB; ++l) acc[l] = madd(q[j * TB + l], ks[j * TB + l], acc[l]);
         for (int l = 0; l < TB; ++l) {
           score[s * TB + l] = acc[l] * scale;
           mx[l] = std::max(mx[l], score[s * TB + l]);
@@ -161,7 +161,7 @@ inline void attention_population(const Population& p, int64_t step, const float*
         float acc[TB] = {};
         for (int s = 0; s < filled; ++s) {
           const float* vs = vu + static_cast<size_t>(s) * d * TB;
-          for (int l = 0; l < TB; ++l) acc[l] += score[s * TB + l] * vs[j * TB + l];
+          for (int l = 0; l < TB; ++l) acc[l] = madd(score[s * TB + l], vs[j * TB + l], acc[l]);
         }
         for (int l = 0; l < TB; ++l) h[j * TB + l] = acc[l];
       }
@@ -230,7 +230,7 @@ inline void memory_population(const Population& p, const float* z, float* y, flo
       float acc[TB] = {};
       for (int i = 0; i < P; ++i) {
         const float v = vals[static_cast<size_t>(i) * d + j];
-        for (int l = 0; l < TB; ++l) acc[l] += w[i * TB + l] * v;
+        for (int l = 0; l < TB; ++l) acc[l] = madd(w[i * TB + l], v, acc[l]);
       }
       for (int l = 0; l < TB; ++l) out[j * TB + l] = acc[l];
     }

@@ -1,0 +1,87 @@
+# node-gyp build of the native addon: the same sources, defines, include directories and
+# compiler flags as CMakeLists.txt (the primary build, cmake-js). Not published: package.json
+# keeps "gypfile": false so npm never runs `node-gyp rebuild` on install.
+#
+# Build (local Node headers, no download), in a scratch copy so that it does not clobber the
+# cmake-js build in ./build:   scripts/build-gyp.sh        (-> build-gyp/Release/)
+# CPU target:                  scripts/build-gyp.sh -- -Dran_arch=native
+#
+# `sources` is listed explicitly; scripts/check-gyp.js (run by scripts/build-gyp.sh and
+# .ci/run) fails if it differs from native/include/*.cpp + native/src/*.cpp on disk, or if
+# the defines differ from CMakeLists.txt.
+{
+  "variables": {
+    # value of -march (CMake: RAN_ARCH); the default is a portable level, not "native"
+    "ran_arch%": "x86-64-v2"
+  },
+  "targets": [
+    {
+      "target_name": "recurrent_attention",
+      "sources": [
+        "native/include/network.cpp",
+        "native/include/network_spec.cpp",
+        "native/include/ridge.cpp",
+        "native/include/spectral.cpp",
+        "native/src/addon.cpp",
+        "native/src/args.cpp",
+        "native/src/async_job.cpp",
+        "native/src/network_wrap.cpp",
+        "native/src/ridge_wrap.cpp"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "native/include",
+        "native/src",
+        "native/vendor/eigen"
+      ],
+      "defines": [
+        "NAPI_VERSION=9",
+        "NAPI_CPP_EXCEPTIONS",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
+        "EIGEN_DONT_PARALLELIZE",
+        "EIGEN_MPL2_ONLY",
+        "RAN_VARIANT=\"<(ran_arch)\""
+      ],
+      # CMake's Release configuration defines NDEBUG (Eigen's assertions off); common.gypi does not.
+      "configurations": {
+        "Release": { "defines": ["NDEBUG"] }
+      },
+      # common.gypi turns off C++ exceptions and RTTI; the addon needs exceptions
+      # (NAPI_CPP_EXCEPTIONS) and the CMake build has both on.
+      "cflags!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags": [
+        "-O3",
+        "-march=<(ran_arch)",
+        "-fno-math-errno",
+        "-ffp-contract=off",
+        "-Wall",
+        "-Wextra",
+        "-Wno-unused-parameter",
+        "-Wno-maybe-uninitialized"
+      ],
+      # C++17: common.gypi already passes -std=gnu++17, which is also what CMake passes for
+      # CMAKE_CXX_STANDARD 17 (extensions on by default).
+      "cflags_cc": [
+        "-fexceptions",
+        "-frtti",
+        # Eigen as a system include directory (CMake: SYSTEM), so -Wall -Wextra stay quiet
+        # about it; GCC then ignores the -I of the same directory from include_dirs.
+        "-isystem", "<(module_root_dir)/native/vendor/eigen"
+      ],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "GCC_ENABLE_CPP_RTTI": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "11.0",
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=off"]
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": {
+          "ExceptionHandling": 1,
+          "AdditionalOptions": ["/std:c++17", "/O2"]
+        }
+      }
+    }
+  ]
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the prebuilt binaries shipped in prebuilds/<platform>-<arch>/ from CMakeLists.txt with
+# cmake-js (cmake-js has no prebuild command of its own), one build per CPU variant, each in a
+# scratch build directory (cmake-js --out) so ./build (the local source build) is untouched.
+#
+# Usage: scripts/prebuild.sh [variant ...]     default: every variant in VARIANTS below
+# Env:   KEEP_TMP=1  keep the scratch build directories
+#        NO_STRIP=1  keep the symbols (prebuilds are stripped like prebuildify does)
+#
+# File names follow node-gyp-build 4.8 (node_modules/node-gyp-build/node-gyp-build.js): it picks
+# prebuilds/<process.platform>-<process.arch>/*.node, reads the dot-separated tags of the name
+# (`napi`, `glibc`/`musl`, `node`, `abi<N>`, ...; other words such as the package name are
+# ignored) and takes the most specific match. `napi` marks an ABI-stable Node-API build and
+# `glibc` keeps the file from being picked on musl (Alpine), where it cannot load.
+#
+# Only the baseline variant exists now. node-gyp-build 4.8 cannot choose by CPU features, so a
+# future faster variant must not be a second *.node file directly in prebuilds/<platform>-<arch>/
+# (node-gyp-build would pick one of them arbitrarily): put it in a subdirectory, e.g.
+#   [v3]="x86-64-v3 variants/recurrent-attention.x86-64-v3.node"
+# and let lib/native.ts choose it after checking the CPU.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# variant name -> "<value of -march (cmake -DRAN_ARCH)> <file under prebuilds/<platform>-<arch>/>"
+declare -A VARIANTS=(
+  [baseline]="x86-64-v2 recurrent-attention.napi.glibc.node"
+)
+ORDER=(baseline)
+
+platform="$(node -p 'process.platform + "-" + process.arch')"
+[[ "$platform" == linux-x64 ]] || { echo "prebuild: only linux-x64 variants are defined (this is $platform)" >&2; exit 1; }
+[[ -d node_modules/cmake-js ]] || { echo "prebuild: run npm ci first (node_modules/cmake-js missing)" >&2; exit 1; }
+
+if [[ $# -gt 0 ]]; then wanted=("$@"); else wanted=("${ORDER[@]}"); fi
+for v in "${wanted[@]}"; do
+  [[ -n "${VARIANTS[$v]:-}" ]] || { echo "prebuild: unknown variant '$v' (known: ${ORDER[*]})" >&2; exit 2; }
+done
+
+dest_dir="$root/prebuilds/$platform"
+mkdir -p "$dest_dir"
+scratch=()
+cleanup() { [[ "${KEEP_TMP:-}" == 1 ]] || rm -rf "${scratch[@]}"; }
+trap cleanup EXIT
+
+for v in "${wanted[@]}"; do
+  read -r arch file <<<"${VARIANTS[$v]}"
+  out="$(mktemp -d "${TMPDIR:-/tmp}/ran-prebuild-$v.XXXXXX")"
+  scratch+=("$out")
+  echo "prebuild: $v (-march=$arch) in $out"
+  # "binary": {"napi_versions": [9]} in package.json makes cmake-js use the local Node-API
+  # headers; it downloads nothing.
+  node node_modules/cmake-js/bin/cmake-js compile \
+    --directory "$root" --out "$out" --config Release \
+    --CDCMAKE_BUILD_TYPE=Release --CDRAN_ARCH="$arch" --log-level warn
+  built="$out/Release/recurrent_attention.node"
+  [[ -f "$built" ]] || { echo "prebuild: $built not produced" >&2; exit 1; }
+
+  target="$dest_dir/$file"
+  mkdir -p "$(dirname "$target")"
+  cp "$built" "$target"
+  [[ "${NO_STRIP:-}" == 1 ]] || strip --strip-unneeded "$target"
+
+  # It must load and report the variant it was built for.
+  got="$(node -e "process.stdout.write(require(process.argv[1]).buildInfo().variant)" "$target")"
+  [[ "$got" == "$arch" ]] || { echo "prebuild: $target reports variant '$got', expected '$arch'" >&2; exit 1; }
+  glibc="$(objdump -T "$target" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
+  glibcxx="$(objdump -T "$target" | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -1)"
+  echo "prebuild: $target ($(stat -c %s "$target") bytes) needs ${glibc:-no GLIBC symbols}, ${glibcxx:-no GLIBCXX symbols}"
+done
+
+# The baseline must be what node-gyp-build picks for this package when no local build exists:
+# resolve from a copy that has only package.json and prebuilds/ (no build/).
+probe="$(mktemp -d "${TMPDIR:-/tmp}/ran-prebuild-probe.XXXXXX")"
+scratch+=("$probe")
+cp package.json "$probe/"
+cp -R prebuilds "$probe/prebuilds"
+picked="$(node -e "
+  const load = require('node-gyp-build');
+  const dir = process.argv[1];
+  const file = load.resolve(dir);
+  const info = load(dir).buildInfo();
+  process.stdout.write(require('path').relative(dir, file) + ' variant=' + info.variant + ' simd=' + info.simd);
+" "$probe")"
+echo "prebuild: node-gyp-build picks $picked"
+read -r base_arch base_file <<<"${VARIANTS[baseline]}"
+[[ "$picked" == "prebuilds/$platform/$base_file variant=$base_arch "* ]] || {
+  echo "prebuild: node-gyp-build did not pick the baseline prebuilds/$platform/$base_file" >&2; exit 1; }

@@ -28,3 +28,14 @@ export function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float
   const ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   return Buffer.compare(Buffer.from(ua), Buffer.from(ub)) === 0;
 }
+
+/** Runs fn, expects it to throw an error with this `code`, and returns the error. */
+export function throwsCode(fn: () => unknown, code: string): Error & { code: string } {
+  try {
+    fn();
+  } catch (e) {
+    expect((e as { code?: unknown }).code).toBe(code);
+    return e as Error & { code: string };
+  }
+  throw new Error(`expected an error with code ${code}, nothing was thrown`);
+}

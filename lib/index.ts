@@ -18,3 +18,5 @@ export { score } from './tasks/score';
 export * as datasets from './datasets/index';
 export { readNpy, writeNpy } from './io/npy';
 export { readTaskFolder, writeTaskFolder } from './io/taskFolder';
+export { Model, DEFAULT_RIDGES, type SequenceData, type TaskLike, type FitOptions, type FitReport, type Progress } from './model/model';
+export { createReservoir, configOf, ARCHITECTURES, type Architecture, type ReservoirConfig } from './model/config';

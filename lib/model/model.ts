@@ -1,0 +1,229 @@
+/**
+ * A trained model: any reservoir composed with a ridge readout. States stream into the
+ * readout's statistics batch by batch (memory is bounded by the batch, not by B × T), and λ
+ * is chosen on validation data from one accumulation.
+ */
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { Ridge } from '../readout/ridge';
+import type { Reservoir, Selection } from '../reservoirs/reservoir';
+import { score } from '../tasks/score';
+import { sliceBatch, type IndexMatrix, type Tensor3 } from '../tensor';
+import * as v from '../validate';
+import { configOf, createReservoir, type ReservoirConfig } from './config';
+
+/** Training or evaluation data: inputs, targets and which steps count. */
+export interface SequenceData {
+  x: Tensor3;
+  y: Tensor3;
+  /** Prediction steps per sequence (STREAM's T). Without it: `washout` or `last`. */
+  t?: IndexMatrix;
+  /** All steps after this many are used (when `t` is absent; default 0). */
+  washout?: number;
+  /** Use only the last step of each sequence (sequence classification). */
+  last?: boolean;
+}
+
+/** A STREAM-like task: three splits and the scoring kind. */
+export interface TaskLike {
+  classification: boolean;
+  train: SequenceData;
+  valid: SequenceData;
+  test: SequenceData;
+}
+
+/** Progress of a long call. */
+export interface Progress {
+  phase: 'train' | 'validate' | 'solve' | 'predict';
+  done: number;
+  total: number;
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Validation data used to choose λ among `ridges` (a task's `valid` split by default). */
+  validation?: SequenceData;
+  /** Candidate λ; the one with the best validation score is kept (default 1e-8 … 1e2, one per decade). */
+  ridges?: readonly number[];
+  /** Classification (error rate) or regression (MSE) scoring for the λ choice (a task's flag by default; else MSE). */
+  classification?: boolean;
+  /** Sequences per native call (default 256): bounds memory. */
+  batchSize?: number;
+  /** Native threads (default `RAN_THREADS` or all cores). */
+  threads?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/** What `fit` found. */
+export interface FitReport {
+  /** The λ kept. */
+  ridge: number;
+  /** Validation score of each candidate λ (absent without validation data). */
+  validation?: { ridge: number; score: number }[];
+  /** Training rows accumulated. */
+  rows: number;
+  /** Wall time in milliseconds. */
+  milliseconds: number;
+}
+
+/** Default λ candidates: one per decade from 1e-8 to 1e2. */
+export const DEFAULT_RIDGES: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100];
+
+function isTask(d: unknown): d is TaskLike {
+  return d !== null && typeof d === 'object' && 'train' in d && 'valid' in d && 'test' in d;
+}
+
+function selectionOf(d: SequenceData, name: string): Selection {
+  if (d.t !== undefined) return { steps: d.t };
+  if (d.last) return 'last';
+  return { washout: v.integer(`${name}.washout`, d.washout ?? 0, 0) };
+}
+
+function checkData(d: unknown, name: string): SequenceData {
+  if (d === null || typeof d !== 'object') invalidArg(name, '{ x, y, t? }', d);
+  const s = d as SequenceData;
+  v.tensor3(`${name}.x`, s.x);
+  v.tensor3(`${name}.y`, s.y);
+  if (s.y.shape[0] !== s.x.shape[0] || s.y.shape[1] !== s.x.shape[1]) {
+    throw new RanError(ErrorCodes.SHAPE, `\`${name}.y\` has shape [${s.y.shape.join(', ')}], \`${name}.x\` is [${s.x.shape.join(', ')}]`);
+  }
+  if (s.t !== undefined) v.indexMatrix(`${name}.t`, s.t, s.x.shape[0], s.x.shape[1]);
+  return s;
+}
+
+/** Rows of `out` [B, T, O] at the selected steps, in the order of the selection. */
+function gather(out: Tensor3, d: SequenceData): { y: Tensor3; yHat: Tensor3; t: IndexMatrix } {
+  return { y: d.y, yHat: out, t: d.t ?? stepsOf(d) };
+}
+
+function stepsOf(d: SequenceData): IndexMatrix {
+  const [b, t] = d.x.shape;
+  if (d.last) return { data: Int32Array.from({ length: b }, () => t - 1), shape: [b, 1] };
+  const w = d.washout ?? 0;
+  const n = t - w;
+  const data = new Int32Array(b * n);
+  for (let s = 0; s < b; s++) for (let k = 0; k < n; k++) data[s * n + k] = w + k;
+  return { data, shape: [b, n] };
+}
+
+/** A reservoir plus a ridge readout. */
+export class Model {
+  /** The reservoir (fixed random weights). */
+  readonly reservoir: Reservoir;
+  /** The readout, created by the first `fit` (or `load`). */
+  readout: Ridge | undefined;
+
+  constructor(reservoir: Reservoir | ReservoirConfig) {
+    this.reservoir = 'run' in reservoir ? reservoir : createReservoir(reservoir);
+  }
+
+  /** The reservoir as plain data. */
+  get config(): ReservoirConfig {
+    return configOf(this.reservoir);
+  }
+
+  /** Trainable parameters of the readout ((features + 1) × outputs), 0 before fitting. */
+  get trainableParameters(): number {
+    return this.readout ? this.readout.trainableParameters : 0;
+  }
+
+  /** Fixed random weights of the reservoir. */
+  get fixedParameters(): number {
+    return this.reservoir.fixedParameters;
+  }
+
+  /**
+   * Fits the readout on a task (train split; λ chosen on its valid split) or on data. Runs off
+   * the event loop in batches; honours `signal` and reports progress.
+   */
+  async fit(data: TaskLike | SequenceData, options: FitOptions = {}): Promise<FitReport> {
+    const started = Date.now();
+    const o = v.options('options', options);
+    v.knownKeys('options', o, ['validation', 'ridges', 'classification', 'batchSize', 'threads', 'signal', 'onProgress']);
+    const train = checkData(isTask(data) ? data.train : data, 'train');
+    const validation = o.validation !== undefined ? checkData(o.validation, 'options.validation') : isTask(data) ? checkData(data.valid, 'valid') : undefined;
+    const classification = o.classification ?? (isTask(data) ? data.classification : false);
+    const ridges = o.ridges ?? DEFAULT_RIDGES;
+    if (!Array.isArray(ridges) || ridges.length === 0) invalidArg('options.ridges', 'a non-empty array of numbers >= 0', ridges);
+    ridges.forEach((r, i) => v.number(`options.ridges[${i}]`, r, 0, Number.MAX_VALUE));
+    const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
+    const outputs = train.y.shape[2];
+    if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);
+    const readout = this.reservoir.createReadout(outputs, ridges[0]);
+    const [b] = train.x.shape;
+    for (let s0 = 0; s0 < b; s0 += batch) {
+      const s1 = Math.min(b, s0 + batch);
+      const sel = selectionOf(train, 'train');
+      const part: Selection = typeof sel === 'object' && 'steps' in sel ? { steps: { data: sel.steps.data.subarray(s0 * sel.steps.shape[1], s1 * sel.steps.shape[1]), shape: [s1 - s0, sel.steps.shape[1]] } } : sel;
+      await this.reservoir.runAsync(sliceBatch(train.x, s0, s1), {
+        train: { readout, targets: sliceBatch(train.y, s0, s1), select: part },
+        signal: o.signal,
+        threads: o.threads,
+      });
+      o.onProgress?.({ phase: 'train', done: s1, total: b });
+    }
+    if (readout.rows === 0) throw new RanError(ErrorCodes.STATE, 'no training rows were selected: check `t`, `washout` or `last`');
+    o.onProgress?.({ phase: 'solve', done: 0, total: 1 });
+    const report: FitReport = { ridge: ridges[0]!, rows: readout.rows, milliseconds: 0 };
+    if (validation === undefined || ridges.length === 1) {
+      await readout.solveAsync(ridges[0]);
+    } else {
+      // One run scores every λ: the candidate weights are side by side in one wide readout.
+      const all = await readout.sweepAsync(ridges);
+      const wide = new Ridge({ features: readout.features, outputs: outputs * ridges.length });
+      const w = new Float64Array(readout.features * outputs * ridges.length);
+      for (let f = 0; f < readout.features; f++) {
+        for (let l = 0; l < ridges.length; l++) {
+          for (let k = 0; k < outputs; k++) w[(f * ridges.length + l) * outputs + k] = all[l]![f * outputs + k]!;
+        }
+      }
+      wide.setWeights(w);
+      const out = await this.predictWith(validation.x, wide, batch, o, 'validate');
+      const [vb, vt] = validation.x.shape;
+      const scores = ridges.map((ridge, l) => {
+        const yHat = new Float32Array(vb * vt * outputs);
+        for (let r = 0; r < vb * vt; r++) for (let k = 0; k < outputs; k++) yHat[r * outputs + k] = out.data[(r * ridges.length + l) * outputs + k]!;
+        const g = gather({ data: yHat, shape: [vb, vt, outputs] }, validation);
+        return { ridge, score: score(g.y, g.yHat, g.t, classification) };
+      });
+      let best = 0;
+      scores.forEach((s, i) => {
+        if (s.score < scores[best]!.score) best = i;
+      });
+      readout.setWeights(all[best]!);
+      readout.ridge = ridges[best]!;
+      report.ridge = ridges[best]!;
+      report.validation = scores;
+    }
+    this.readout = readout;
+    report.milliseconds = Date.now() - started;
+    return report;
+  }
+
+  /** Outputs [B, T, outputs] at every step. */
+  async predict(x: Tensor3, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
+    if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
+    v.tensor3('x', x, this.reservoir.inputDim);
+    return this.predictWith(x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict');
+  }
+
+  /** The STREAM score (error rate or MSE) on data at its prediction steps. */
+  async evaluate(data: SequenceData, classification: boolean, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal'> = {}): Promise<number> {
+    const d = checkData(data, 'data');
+    const out = await this.predict(d.x, options);
+    const g = gather(out, d);
+    return score(g.y, g.yHat, g.t, classification);
+  }
+
+  private async predictWith(x: Tensor3, readout: Ridge, batch: number, o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>, phase: Progress['phase']): Promise<Tensor3> {
+    const [b, t] = x.shape;
+    const out = new Float32Array(b * t * readout.outputs);
+    for (let s0 = 0; s0 < b; s0 += batch) {
+      const s1 = Math.min(b, s0 + batch);
+      const r = await this.reservoir.runAsync(sliceBatch(x, s0, s1), { readout, signal: o.signal, threads: o.threads });
+      out.set(r.outputs!.data, s0 * t * readout.outputs);
+      o.onProgress?.({ phase, done: s1, total: b });
+    }
+    return { data: out, shape: [b, t, readout.outputs] };
+  }
+}

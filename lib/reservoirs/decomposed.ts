@@ -191,4 +191,28 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     this.rebuild({ ...spec, populations });
     this.keysFitted = true;
   }
+
+  /**
+   * `keys: "data"`: replaces the memory keys by saved ones (e.g. from a model file), laid out
+   * like `describe().populations[1].keys`: [copies × slots × width], copies = 1 if `shared`
+   * else the memory units. The array is copied; the state is reset.
+   */
+  setMemoryKeys(keys: Float32Array): void {
+    if (this.options.keys !== 'data') {
+      throw new RanError(ErrorCodes.STATE, 'setMemoryKeys() needs the option keys: "data"');
+    }
+    if (!(keys instanceof Float32Array)) invalidArg('keys', 'a Float32Array', keys);
+    const spec = this.describe();
+    const mem = spec.populations[1]!;
+    const expected = mem.keys!.length;
+    if (keys.length !== expected) {
+      throw new RanError(ErrorCodes.SHAPE, `\`keys\` must hold ${expected} values (${mem.shared ? 1 : mem.units} × ${mem.slots} × ${mem.width}), got ${keys.length}`);
+    }
+    for (let i = 0; i < keys.length; i++) {
+      if (!Number.isFinite(keys[i]!)) throw new RanError(ErrorCodes.NOT_FINITE, `\`keys\` holds ${keys[i]} at index ${i}`);
+    }
+    const populations = spec.populations.map((p, i) => (i === 1 ? { ...p, keys: keys.slice() } : p));
+    this.rebuild({ ...spec, populations });
+    this.keysFitted = true;
+  }
 }

@@ -96,8 +96,8 @@ export interface NativeRidgeStats {
   reset(): void;
   export(): { xtx: Float64Array; xty: Float64Array; rows: number };
   import(saved: { xtx: Float64Array; xty: Float64Array; rows: number }): void;
-  solve(ridge: number | Float64Array): Float64Array;
-  solveAsync(ridge: number | Float64Array): Promise<Float64Array>;
+  solve(ridge: number | Float64Array, options?: { skipSingular?: boolean }): Float64Array;
+  solveAsync(ridge: number | Float64Array, options?: { skipSingular?: boolean }): Promise<Float64Array>;
 }
 
 /** Everything the addon exports. */

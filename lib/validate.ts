@@ -2,6 +2,17 @@
 import { ErrorCodes, RanError, invalidArg } from './errors';
 import type { IndexMatrix, Tensor3 } from './tensor';
 
+/**
+ * Typed-array kind checks that work across JavaScript realms: arrays made by the addon or in
+ * another context (jest, vm, worker messages) fail `instanceof` but carry the right tag.
+ */
+export function isTypedArray<K extends 'Float32Array' | 'Float64Array' | 'Int32Array' | 'Uint8Array'>(
+  v: unknown,
+  kind: K,
+): v is K extends 'Float32Array' ? Float32Array : K extends 'Float64Array' ? Float64Array : K extends 'Int32Array' ? Int32Array : Uint8Array {
+  return ArrayBuffer.isView(v) && (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] === kind;
+}
+
 /** An integer in [min, max]. */
 export function integer(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -56,7 +67,7 @@ export function options<T extends object>(name: string, v: T | undefined): T {
 export function tensor3(name: string, x: unknown, d?: number): Tensor3 {
   if (x === null || typeof x !== 'object') invalidArg(name, 'a tensor { data: Float32Array, shape: [B, T, D] }', x);
   const t = x as Partial<Tensor3>;
-  if (!(t.data instanceof Float32Array)) invalidArg(`${name}.data`, 'a Float32Array', t.data);
+  if (!isTypedArray(t.data, 'Float32Array')) invalidArg(`${name}.data`, 'a Float32Array', t.data);
   const shape = t.shape;
   if (!Array.isArray(shape) || shape.length !== 3) invalidArg(`${name}.shape`, 'an array [B, T, D]', shape);
   const [b, steps, dim] = shape as number[];
@@ -76,7 +87,7 @@ export function tensor3(name: string, x: unknown, d?: number): Tensor3 {
 export function indexMatrix(name: string, t: unknown, batch: number, steps: number): IndexMatrix {
   if (t === null || typeof t !== 'object') invalidArg(name, 'an index matrix { data: Int32Array, shape: [B, n] }', t);
   const m = t as Partial<IndexMatrix>;
-  if (!(m.data instanceof Int32Array)) invalidArg(`${name}.data`, 'an Int32Array', m.data);
+  if (!isTypedArray(m.data, 'Int32Array')) invalidArg(`${name}.data`, 'an Int32Array', m.data);
   if (!Array.isArray(m.shape) || m.shape.length !== 2) invalidArg(`${name}.shape`, 'an array [B, n]', m.shape);
   const [b, n] = m.shape as number[];
   if (b !== batch) throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${String(b)} rows, the input has ${batch} sequences`);

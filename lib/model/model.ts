@@ -5,6 +5,7 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Ridge } from '../readout/ridge';
+import { DecomposedReservoir } from '../reservoirs/decomposed';
 import type { Reservoir, Selection } from '../reservoirs/reservoir';
 import { score } from '../tasks/score';
 import { sliceBatch, type IndexMatrix, type Tensor3 } from '../tensor';
@@ -149,6 +150,8 @@ export class Model {
     const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
     const outputs = train.y.shape[2];
     if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);
+    const res = this.reservoir;
+    if (res instanceof DecomposedReservoir && res.options.keys === 'data' && !res.hasDataKeys) res.fitKeys(train.x, { threads: o.threads });
     const readout = this.reservoir.createReadout(outputs, ridges[0]);
     const [b] = train.x.shape;
     for (let s0 = 0; s0 < b; s0 += batch) {
@@ -168,8 +171,11 @@ export class Model {
     if (validation === undefined || ridges.length === 1) {
       await readout.solveAsync(ridges[0]);
     } else {
-      // One run scores every λ: the candidate weights are side by side in one wide readout.
-      const all = await readout.sweepAsync(ridges);
+      // One run scores every λ: the candidate weights are side by side in one wide readout;
+      // a λ too small for this XᵀX is skipped.
+      const solved = await readout.sweepAsync(ridges, { skipSingular: true });
+      const all = solved.map((w) => w ?? new Float64Array(readout.features * outputs));
+      if (solved.every((w) => w === undefined)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
       const wide = new Ridge({ features: readout.features, outputs: outputs * ridges.length });
       const w = new Float64Array(readout.features * outputs * ridges.length);
       for (let f = 0; f < readout.features; f++) {
@@ -184,7 +190,7 @@ export class Model {
         const yHat = new Float32Array(vb * vt * outputs);
         for (let r = 0; r < vb * vt; r++) for (let k = 0; k < outputs; k++) yHat[r * outputs + k] = out.data[(r * ridges.length + l) * outputs + k]!;
         const g = gather({ data: yHat, shape: [vb, vt, outputs] }, validation);
-        return { ridge, score: score(g.y, g.yHat, g.t, classification) };
+        return { ridge, score: solved[l] === undefined ? Infinity : score(g.y, g.yHat, g.t, classification) };
       });
       let best = 0;
       scores.forEach((s, i) => {

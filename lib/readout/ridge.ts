@@ -63,7 +63,7 @@ export class Ridge {
 
   /** Sets weights directly (e.g. from a saved model). */
   setWeights(w: Float64Array): void {
-    if (!(w instanceof Float64Array)) invalidArg('weights', 'a Float64Array', w);
+    if (!v.isTypedArray(w, 'Float64Array')) invalidArg('weights', 'a Float64Array', w);
     if (w.length !== this.features * this.outputs) {
       throw new RanError(ErrorCodes.SHAPE, `\`weights\` must hold ${this.features * this.outputs} values, got ${w.length}`);
     }
@@ -103,14 +103,18 @@ export class Ridge {
     return this.w;
   }
 
-  /** Weights for each λ from one eigendecomposition of XᵀX (does not change `weights`). */
-  sweep(ridges: readonly number[]): Float64Array[] {
-    return this.split(this.stats.solve(this.lambdas(ridges)), ridges.length);
+  /**
+   * Weights for each λ from one eigendecomposition of XᵀX (does not change `weights`).
+   * A λ for which XᵀX + λI is singular throws ERR_RAN_SINGULAR, or with `skipSingular`
+   * gives `undefined` in its place.
+   */
+  sweep(ridges: readonly number[], options: { skipSingular?: boolean } = {}): (Float64Array | undefined)[] {
+    return this.split(this.stats.solve(this.lambdas(ridges), { skipSingular: options.skipSingular === true }), ridges.length);
   }
 
   /** Asynchronous `sweep`. */
-  async sweepAsync(ridges: readonly number[]): Promise<Float64Array[]> {
-    return this.split(await this.stats.solveAsync(this.lambdas(ridges)), ridges.length);
+  async sweepAsync(ridges: readonly number[], options: { skipSingular?: boolean } = {}): Promise<(Float64Array | undefined)[]> {
+    return this.split(await this.stats.solveAsync(this.lambdas(ridges), { skipSingular: options.skipSingular === true }), ridges.length);
   }
 
   /** Outputs of rows x [r × features] with the solved weights: [r × outputs]. */
@@ -149,8 +153,11 @@ export class Ridge {
     return Float64Array.from(ridges);
   }
 
-  private split(all: Float64Array, count: number): Float64Array[] {
+  private split(all: Float64Array, count: number): (Float64Array | undefined)[] {
     const size = this.features * this.outputs;
-    return Array.from({ length: count }, (_, i) => all.slice(i * size, (i + 1) * size));
+    return Array.from({ length: count }, (_, i) => {
+      const w = all.slice(i * size, (i + 1) * size);
+      return Number.isNaN(w[0]) ? undefined : w;
+    });
   }
 }

@@ -201,7 +201,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     if (this.options.keys !== 'data') {
       throw new RanError(ErrorCodes.STATE, 'setMemoryKeys() needs the option keys: "data"');
     }
-    if (!(keys instanceof Float32Array)) invalidArg('keys', 'a Float32Array', keys);
+    if (!v.isTypedArray(keys, 'Float32Array')) invalidArg('keys', 'a Float32Array', keys);
     const spec = this.describe();
     const mem = spec.populations[1]!;
     const expected = mem.keys!.length;

@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "ran_error.h"
@@ -102,7 +103,7 @@ std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   return to_row_major(W);
 }
 
-std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas) const {
+std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, bool skip_singular) const {
   for (double l : lambdas) check_lambda(l);
   Eigen::SelfAdjointEigenSolver<MatD> es(full_matrix(xtx(), f_));
   if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
@@ -115,6 +116,10 @@ std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas) 
   for (double lambda : lambdas) {
     const Eigen::VectorXd shifted = ev.array() + lambda;
     if (shifted.minCoeff() <= 1e-13 * scale) {
+      if (skip_singular) {
+        out.insert(out.end(), static_cast<size_t>(f_) * o_, std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
       throw Error(kSingular, "XᵀX + λI is singular for λ = " + std::to_string(lambda) + "; increase ridge");
     }
     const MatD W = V * (shifted.cwiseInverse().asDiagonal() * Q);

@@ -25,8 +25,9 @@ class RidgeStats {
 
   // W ([f][o]) solving (XᵀX + λI) W = XᵀY by Cholesky; throws ERR_RAN_SINGULAR.
   std::vector<double> solve_cholesky(double lambda) const;
-  // One W per λ, all from one eigendecomposition of XᵀX: [n_lambda][f][o].
-  std::vector<double> solve_sweep(const std::vector<double>& lambdas) const;
+  // One W per λ, all from one eigendecomposition of XᵀX: [n_lambda][f][o]. A singular λ
+  // throws ERR_RAN_SINGULAR, or with `skip_singular` gets a block of NaN (for λ searches).
+  std::vector<double> solve_sweep(const std::vector<double>& lambdas, bool skip_singular = false) const;
 
  private:
   int f_, o_;

@@ -102,10 +102,16 @@ std::vector<double> ReadLambdas(const Napi::Value& v) {
   return l;
 }
 
-std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>& lambdas, bool sweep) {
+std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>& lambdas, bool sweep, bool skip_singular) {
   if (s.rows() == 0) Fail(ran::kState, "no rows have been accumulated; nothing to solve");
   if (!sweep && lambdas.size() == 1) return s.solve_cholesky(lambdas[0]);
-  return s.solve_sweep(lambdas);
+  return s.solve_sweep(lambdas, skip_singular);
+}
+
+// solve(ridge, {skipSingular}) : the option only applies to sweeps.
+bool SkipSingular(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[1].IsObject()) return false;
+  return BoolField(info[1].As<Napi::Object>(), "skipSingular", false);
 }
 
 }  // namespace
@@ -209,7 +215,7 @@ Napi::Value RidgeStatsWrap::Solve(const Napi::CallbackInfo& info) {
     Acquire();
     std::vector<double> w;
     try {
-      w = SolveAll(*stats_, lambdas, sweep);
+      w = SolveAll(*stats_, lambdas, sweep, SkipSingular(info));
     } catch (...) {
       Release();
       throw;
@@ -228,10 +234,11 @@ Napi::Value RidgeStatsWrap::SolveAsync(const Napi::CallbackInfo& info) {
     const bool sweep = !info[0].IsNumber();
     auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(info[0]));
     auto result = std::make_shared<std::vector<double>>();
+    const bool skip = SkipSingular(info);
     Acquire();
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
-        env, Value(), [s, lambdas, result, sweep] { *result = SolveAll(*s, *lambdas, sweep); },
+        env, Value(), [s, lambdas, result, sweep, skip] { *result = SolveAll(*s, *lambdas, sweep, skip); },
         [this, result](Napi::Env e) -> Napi::Value {
           Release();
           auto out = Napi::Float64Array::New(e, result->size());

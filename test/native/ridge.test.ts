@@ -61,6 +61,9 @@ describe('ridge readout vs float64 reference', () => {
     throwsCode(() => ridge.solve(0), 'ERR_RAN_SINGULAR');
     throwsCode(() => ridge.sweep([0]), 'ERR_RAN_SINGULAR');
     expect(ridge.solve(1e-3).every(Number.isFinite)).toBe(true);
+    const swept = ridge.sweep([0, 1e-3], { skipSingular: true });
+    expect(swept[0]).toBeUndefined();
+    expect(swept[1]!.every(Number.isFinite)).toBe(true);
   });
 
   test('solving before any data is an ERR_RAN_STATE error', () => {

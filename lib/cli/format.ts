@@ -1,0 +1,77 @@
+/** The STREAM result table, as text and as an HTML report. */
+import { bestPublished, publishedResult, type Budget, type PublishedModel } from '../stream/published';
+import type { StreamCell } from '../stream/evaluate';
+import type { TaskName } from '../tasks/names';
+import type { Architecture } from '../model/config';
+
+const MODELS: PublishedModel[] = ['EST', 'Transformer', 'LSTM', 'GRU'];
+
+/** Best published seed-mean at a budget: "0.338 (Transformer)". */
+export function publishedAt(task: string, budget: string): { mean: number; model: string } | undefined {
+  let best: { mean: number; model: string } | undefined;
+  for (const m of MODELS) {
+    const r = publishedResult(task as TaskName, budget as Budget, m);
+    if (r && (best === undefined || r.mean < best.mean)) best = { mean: r.mean, model: m };
+  }
+  return best;
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return 'failed';
+  if (x === 0) return '0';
+  return Math.abs(x) < 0.001 ? x.toExponential(1) : x.toFixed(3);
+}
+
+/** Rows of the result table: task, each model's mean ± std, the published best at the budget and overall. */
+export function tableRows(cells: StreamCell[], models: readonly Architecture[], budget: string): string[][] {
+  const tasks = [...new Set(cells.map((c) => c.task))];
+  const header = ['task', ...models.map((m) => m.toUpperCase()), `published best (${budget})`, 'published best (any budget)'];
+  const rows = [header];
+  for (const task of tasks) {
+    const row = [task];
+    for (const m of models) {
+      const c = cells.find((x) => x.task === task && x.model === m);
+      row.push(c ? (c.scores.length > 1 ? `${fmt(c.mean)} ± ${fmt(c.std)}` : fmt(c.mean)) : '-');
+    }
+    const at = publishedAt(task, budget);
+    row.push(at ? `${fmt(at.mean)} ${at.model}` : '-');
+    let overall = '-';
+    try {
+      const b = bestPublished(task as TaskName);
+      overall = `${fmt(b.mean)} ${b.model} ${b.budget}`;
+    } catch {
+      // tasks read from a folder have no published result
+    }
+    row.push(overall);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A fixed-width text table. */
+export function textTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A self-contained HTML report (no scripts, no external resources). */
+export function htmlReport(rows: string[][], cells: StreamCell[], meta: Record<string, string | number>): string {
+  const head = rows[0]!.map((h) => `<th>${escape(h)}</th>`).join('');
+  const body = rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
+  const details = cells
+    .map((c) => `<tr><td>${escape(c.task)}</td><td>${c.model}</td><td>${c.scores.map(fmt).join(', ')}</td><td>${c.trainable}</td><td>${c.fixed}</td><td>${c.trialSeconds.toFixed(2)}</td><td><code>${escape(JSON.stringify(c.best.options))}</code></td></tr>`)
+    .join('\n');
+  const metaRows = Object.entries(meta).map(([k, v]) => `<li>${escape(k)}: ${escape(String(v))}</li>`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>recurrent-attention: STREAM</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}code{font-size:80%}</style></head>
+<body><h1>STREAM evaluation</h1><ul>${metaRows}</ul>
+<p>Test scores (error rate for classification, MSE for regression; lower is better), mean ± std over seeds, of the trial with the best validation score.</p>
+<table><tr>${head}</tr>${body}</table>
+<h2>Details</h2><table><tr><th>task</th><th>model</th><th>test score per seed</th><th>trainable</th><th>fixed</th><th>s per trial</th><th>best configuration (seed 0)</th></tr>${details}</table>
+</body></html>\n`;
+}

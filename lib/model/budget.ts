@@ -1,0 +1,51 @@
+/**
+ * Sizing an architecture to a trainable-parameter budget, counted as the published STREAM
+ * results count it for our models: readout weights only, (features + 1) × outputs.
+ */
+import { invalidArg } from '../errors';
+import type { Architecture } from './config';
+
+/** The budgets of the published STREAM results. */
+export const BUDGETS = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1M': 1_000_000 } as const;
+/** A budget name. */
+export type BudgetName = keyof typeof BUDGETS;
+
+/** Parses "1k", "10k", "100k", "1M" or a plain number. */
+export function parseBudget(b: string | number): number {
+  if (typeof b === 'number' && Number.isInteger(b) && b > 0) return b;
+  if (typeof b === 'string' && b in BUDGETS) return BUDGETS[b as BudgetName];
+  if (typeof b === 'string' && /^\d+$/.test(b)) return Number(b);
+  return invalidArg('budget', '1k, 10k, 100k, 1M or a positive integer', b);
+}
+
+/** Size options of an architecture for a budget. */
+export interface BudgetSize {
+  /** Readout features (states + input + 1). */
+  features: number;
+  /** ESN units, RAN-A units, or RAN-C attention + memory units. */
+  units?: number;
+  attentionUnits?: number;
+  memoryUnits?: number;
+}
+
+/**
+ * The largest reservoir whose readout fits the budget: features × outputs ≤ budget, with
+ * features capped at `maxFeatures` (default 1000) so that every STREAM task trains in about
+ * a second; the cap binds at 100k and 1M for tasks with few outputs.
+ */
+export function sizeForBudget(kind: Architecture, budget: number, inputDim: number, outputs: number, width = 16, maxFeatures = 1000): BudgetSize {
+  const features = Math.min(maxFeatures, Math.floor(budget / outputs));
+  const stateBudget = features - inputDim - 1;
+  if (kind === 'esn') {
+    if (stateBudget < 1) invalidArg('budget', `at least ${(inputDim + 2) * outputs} for ${outputs} outputs`, budget);
+    return { features: stateBudget + inputDim + 1, units: stateBudget };
+  }
+  const units = Math.floor(stateBudget / width);
+  if (kind === 'ran-a') {
+    if (units < 1) invalidArg('budget', `at least ${(inputDim + 1 + width) * outputs} for ${outputs} outputs at width ${width}`, budget);
+    return { features: units * width + inputDim + 1, units };
+  }
+  if (units < 2) invalidArg('budget', `at least ${(inputDim + 1 + 2 * width) * outputs} for ${outputs} outputs at width ${width}`, budget);
+  const attentionUnits = Math.ceil(units / 2);
+  return { features: units * width + inputDim + 1, attentionUnits, memoryUnits: units - attentionUnits };
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs trials in worker_threads, one per core by default. Results come back by trial id, so
+ * the outcome does not depend on the number of workers or on which finishes first.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { runTrial, type TrialRequest, type TrialResult } from './trial';
+
+/** Runs every request; `workers` 0 runs them in this thread (used under ts-jest, where no compiled worker exists). */
+export async function runTrials(requests: readonly TrialRequest[], workers: number, onResult?: (r: TrialResult, done: number) => void): Promise<TrialResult[]> {
+  const results: TrialResult[] = new Array(requests.length);
+  const script = path.join(__dirname, 'worker.js');
+  let done = 0;
+  if (workers <= 0 || !fs.existsSync(script)) {
+    for (let i = 0; i < requests.length; i++) {
+      results[i] = await runTrial(requests[i]!);
+      onResult?.(results[i]!, ++done);
+    }
+    return results;
+  }
+  const index = new Map(requests.map((r, i) => [r.id, i]));
+  let next = 0;
+  const pool = Array.from({ length: Math.min(workers, requests.length) }, () => new Worker(script));
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const send = (): void => {
+              if (next >= requests.length) {
+                resolve();
+                return;
+              }
+              w.postMessage(requests[next++]);
+            };
+            w.on('message', (r: TrialResult) => {
+              results[index.get(r.id)!] = r;
+              onResult?.(r, ++done);
+              send();
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`a search worker exited with code ${code}`));
+            });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}

@@ -1,0 +1,63 @@
+/** One search trial: build a reservoir from a config, fit it on a task, score valid and test. */
+import { readTaskFolder } from '../io/taskFolder';
+import { createReservoir, type ReservoirConfig } from '../model/config';
+import { Model } from '../model/model';
+import { buildTask, type StreamTask } from '../tasks/index';
+import type { Difficulty } from '../tasks/configs';
+import type { TaskData } from '../tasks/types';
+
+/** Where a trial's task comes from: a STREAM generator, or a folder of .npy files. */
+export type TaskSource = { name: string; difficulty: Difficulty; seed: number } | { dir: string };
+
+/** What a worker is asked to do. */
+export interface TrialRequest {
+  id: number;
+  task: TaskSource;
+  config: ReservoirConfig;
+  ridges: number[];
+  threads: number;
+}
+
+/** What a trial measured. */
+export interface TrialResult {
+  id: number;
+  valid: number;
+  test: number;
+  ridge: number;
+  milliseconds: number;
+  trainable: number;
+  fixed: number;
+  error?: string;
+}
+
+const cache = new Map<string, TaskData | StreamTask>();
+
+/** The task of a source, generated (or read) once per process. */
+export function loadTask(source: TaskSource): TaskData | StreamTask {
+  const key = JSON.stringify(source);
+  let task = cache.get(key);
+  if (!task) {
+    task = 'dir' in source ? readTaskFolder(source.dir) : buildTask(source.name, { difficulty: source.difficulty, seed: source.seed });
+    if (cache.size > 8) cache.clear();
+    cache.set(key, task);
+  }
+  return task;
+}
+
+/** Runs one trial; a failing configuration gives an infinite score and its error, never a throw. */
+export async function runTrial(req: TrialRequest): Promise<TrialResult> {
+  const started = Date.now();
+  let model: Model | undefined;
+  try {
+    const task = loadTask(req.task);
+    model = new Model(createReservoir(req.config));
+    const fit = await model.fit(task, { ridges: req.ridges, threads: req.threads });
+    const best = fit.validation?.find((v) => v.ridge === fit.ridge)?.score ?? NaN;
+    const test = await model.evaluate(task.test, task.classification, { threads: req.threads });
+    return { id: req.id, valid: best, test, ridge: fit.ridge, milliseconds: Date.now() - started, trainable: model.trainableParameters, fixed: model.fixedParameters };
+  } catch (e) {
+    return { id: req.id, valid: Infinity, test: Infinity, ridge: NaN, milliseconds: Date.now() - started, trainable: 0, fixed: 0, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    model?.reservoir.dispose();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The STREAM evaluation: for each task, seed and architecture, a seeded random search on the
+ * validation split, then the best trial's test score; mean and spread over seeds.
+ */
+import type { Architecture } from '../model/config';
+import { runTrials } from '../search/pool';
+import { bestTrial, planTrials, trialRequests } from '../search/search';
+import { loadTask, type TaskSource, type TrialRequest, type TrialResult } from '../search/trial';
+import type { Difficulty } from '../tasks/configs';
+import type { TaskName } from '../tasks/names';
+import { defaultThreads } from '../threads';
+
+/** Options of a STREAM evaluation. */
+export interface StreamOptions {
+  tasks: readonly TaskName[];
+  models: readonly Architecture[];
+  /** Trainable-parameter budget (readout weights). */
+  budget: number;
+  difficulty: Difficulty;
+  /** Task and reservoir seeds 0..seeds−1. */
+  seeds: number;
+  /** Search trials per (task, seed, model); trial 0 is the defaults. */
+  trials: number;
+  /** worker_threads (default: one per core). */
+  workers?: number;
+  /** Cap on readout features (default 1000). */
+  maxFeatures?: number;
+  /** Reads the task from a folder of .npy files instead of generating it. */
+  dataDir?: string;
+  onTrial?: (done: number, total: number, r: TrialResult) => void;
+}
+
+/** One cell of the result table. */
+export interface StreamCell {
+  task: string;
+  model: Architecture;
+  /** Test score of the best trial, per seed. */
+  scores: number[];
+  mean: number;
+  std: number;
+  /** Validation score of the best trial, per seed. */
+  valid: number[];
+  trainable: number;
+  fixed: number;
+  /** Mean wall time of one trial (fit + scoring) in seconds. */
+  trialSeconds: number;
+  /** Config of the best trial of seed 0. */
+  best: TrialRequest['config'];
+  failures: string[];
+}
+
+function meanStd(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  return { mean, std };
+}
+
+/** Runs the evaluation; the result does not depend on the number of workers. */
+export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
+  const workers = o.workers ?? defaultThreads();
+  const threads = Math.max(1, Math.floor(defaultThreads() / Math.max(1, workers)));
+  const requests: TrialRequest[] = [];
+  const groups: { task: string; model: Architecture; seed: number; ids: number[] }[] = [];
+  const tasks = o.dataDir !== undefined ? ['data'] : o.tasks;
+  for (const task of tasks) {
+    for (let seed = 0; seed < o.seeds; seed++) {
+      const source: TaskSource = o.dataDir !== undefined ? { dir: o.dataDir } : { name: task, difficulty: o.difficulty, seed };
+      const data = loadTask(source);
+      const shape = { inputDim: data.train.x.shape[2], outputs: data.train.y.shape[2] };
+      for (const model of o.models) {
+        const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures }, shape);
+        const reqs = trialRequests(source, configs, requests.length, threads);
+        groups.push({ task, model, seed, ids: reqs.map((r) => r.id) });
+        requests.push(...reqs);
+      }
+    }
+  }
+  const results = await runTrials(requests, workers, (r, done) => o.onTrial?.(done, requests.length, r));
+  const cells: StreamCell[] = [];
+  for (const task of tasks) {
+    for (const model of o.models) {
+      const mine = groups.filter((g) => g.task === task && g.model === model).sort((a, b) => a.seed - b.seed);
+      const bests = mine.map((g) => bestTrial(g.ids.map((id) => results[id]!)));
+      const all = mine.flatMap((g) => g.ids.map((id) => results[id]!));
+      const scores = bests.map((b) => b.test);
+      cells.push({
+        task,
+        model,
+        scores,
+        ...meanStd(scores),
+        valid: bests.map((b) => b.valid),
+        trainable: bests[0]!.trainable,
+        fixed: bests[0]!.fixed,
+        trialSeconds: all.reduce((a, r) => a + r.milliseconds, 0) / all.length / 1000,
+        best: requests[bests[0]!.id]!.config,
+        failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
+      });
+    }
+  }
+  return cells;
+}

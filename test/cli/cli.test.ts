@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// The CLI as users run it: the compiled `dist/cli/main.js` (`npm run build` makes it).
+const cli = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+describe('ran CLI', () => {
+  beforeAll(() => {
+    if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the tests`);
+  });
+
+  test('--help lists the commands and options', () => {
+    const out = execFileSync('node', [cli, '--help'], { encoding: 'utf8' });
+    expect(out).toMatch(/ran stream/);
+    expect(out).toMatch(/--budget 1k\|10k\|100k\|1M/);
+  });
+
+  test('bad arguments exit with code 2 and say what is wrong', () => {
+    const r = spawnSync('node', [cli, 'stream', '--tasks', 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown task "nope"/);
+    const b = spawnSync('node', [cli, 'stream', '--budget', '3q'], { encoding: 'utf8' });
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/--budget/);
+  });
+
+  test('a short `ran stream --json` scores two tasks with the chosen models beside the published results', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-cli-'));
+    const report = path.join(dir, 'r.html');
+    const out = execFileSync('node', [cli, 'stream', '--tasks', 'adding_problem,continue_postcasting', '--models', 'esn,ran-a', '--trials', '2', '--budget', '1k', '--json', '--report', report], { encoding: 'utf8' });
+    const res = JSON.parse(out) as { results: { task: string; model: string; mean: number; trainable: number }[] };
+    expect(res.results.map((r) => `${r.task}/${r.model}`)).toEqual(['adding_problem/esn', 'adding_problem/ran-a', 'continuous_postcasting/esn', 'continuous_postcasting/ran-a']);
+    for (const r of res.results) {
+      expect(r.trainable).toBeLessThanOrEqual(1000);
+      expect(Number.isFinite(r.mean)).toBe(true);
+    }
+    // Better than the trivial predictors (majority 0.667; zero output 0.213).
+    expect(res.results[0]!.mean).toBeLessThan(0.6);
+    expect(res.results[2]!.mean).toBeLessThan(0.2);
+    expect(fs.readFileSync(report, 'utf8')).toMatch(/<table>/);
+  });
+
+  test('`ran eval --data DIR` reads a task folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-eval-'));
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const lib = require('../../lib') as typeof import('../../lib');
+    lib.writeTaskFolder(dir, lib.buildTask('continuous_postcasting', { seed: 4 }));
+    const out = execFileSync('node', [cli, 'eval', '--data', dir, '--models', 'esn', '--trials', '2', '--budget', '1k', '--json'], { encoding: 'utf8' });
+    const res = JSON.parse(out) as { results: { mean: number }[] };
+    expect(res.results[0]!.mean).toBeLessThan(0.2);
+  });
+});

@@ -132,7 +132,14 @@ async function main(argv: string[]): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   const rows = tableRows(cells, models, budgetName);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ budget: budgetName, difficulty, seeds, trials, seconds, results: cells }, null, 2)}\n`);
+    // JSON lines: one object per (task, model, seed); the table goes to stderr on a terminal.
+    for (const c of cells) {
+      for (const s of c.perSeed) {
+        const line = { task: c.task, model: c.model, budget: budgetName, difficulty, seed: s.seed, score: s.score, metric: c.metric, validScore: s.valid, trainableParams: s.trainable, fixedParams: s.fixed, seconds: s.seconds, trials, config: s.config.options };
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+      }
+    }
+    if (process.stderr.isTTY) process.stderr.write(`${textTable(rows)}\n`);
   } else {
     process.stdout.write(`STREAM ${difficulty}, budget ${budgetName} trainable parameters, ${seeds} seed(s), ${trials} trials per model; test scores (lower is better)\n\n`);
     process.stdout.write(`${textTable(rows)}\n\n${cells.length} searches, ${cells.reduce((a, c) => a + c.scores.length * trials, 0)} trials in ${seconds.toFixed(1)} s with ${workers} worker(s)\n`);

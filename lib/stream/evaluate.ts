@@ -30,8 +30,24 @@ export interface StreamOptions {
   onTrial?: (done: number, total: number, r: TrialResult) => void;
 }
 
+/** The best trial of one (task, model, seed) search. */
+export interface SeedResult {
+  seed: number;
+  /** Test score (error rate or MSE). */
+  score: number;
+  valid: number;
+  trainable: number;
+  fixed: number;
+  /** Wall time of the whole search (all its trials), seconds of worker time. */
+  seconds: number;
+  config: TrialRequest['config'];
+}
+
 /** One cell of the result table. */
 export interface StreamCell {
+  /** "error" (classification) or "mse". */
+  metric: 'error' | 'mse';
+  perSeed: SeedResult[];
   task: string;
   model: Architecture;
   /** Test score of the best trial, per seed. */
@@ -61,11 +77,13 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   const threads = Math.max(1, Math.floor(defaultThreads() / Math.max(1, workers)));
   const requests: TrialRequest[] = [];
   const groups: { task: string; model: Architecture; seed: number; ids: number[] }[] = [];
+  const metrics = new Map<string, 'error' | 'mse'>();
   const tasks = o.dataDir !== undefined ? ['data'] : o.tasks;
   for (const task of tasks) {
     for (let seed = 0; seed < o.seeds; seed++) {
       const source: TaskSource = o.dataDir !== undefined ? { dir: o.dataDir } : { name: task, difficulty: o.difficulty, seed };
       const data = loadTask(source);
+      metrics.set(task, data.classification ? 'error' : 'mse');
       const shape = { inputDim: data.train.x.shape[2], outputs: data.train.y.shape[2] };
       for (const model of o.models) {
         const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures }, shape);
@@ -83,9 +101,15 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
       const bests = mine.map((g) => bestTrial(g.ids.map((id) => results[id]!)));
       const all = mine.flatMap((g) => g.ids.map((id) => results[id]!));
       const scores = bests.map((b) => b.test);
+      const perSeed = mine.map((g, i) => {
+        const b = bests[i]!;
+        return { seed: g.seed, score: b.test, valid: b.valid, trainable: b.trainable, fixed: b.fixed, seconds: g.ids.reduce((a, id) => a + results[id]!.milliseconds, 0) / 1000, config: requests[b.id]!.config };
+      });
       cells.push({
         task,
         model,
+        metric: metrics.get(task)!,
+        perSeed,
         scores,
         ...meanStd(scores),
         valid: bests.map((b) => b.valid),

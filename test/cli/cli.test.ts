@@ -30,15 +30,18 @@ describe('ran CLI', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-cli-'));
     const report = path.join(dir, 'r.html');
     const out = execFileSync('node', [cli, 'stream', '--tasks', 'adding_problem,continue_postcasting', '--models', 'esn,ran-a', '--trials', '2', '--budget', '1k', '--json', '--report', report], { encoding: 'utf8' });
-    const res = JSON.parse(out) as { results: { task: string; model: string; mean: number; trainable: number }[] };
-    expect(res.results.map((r) => `${r.task}/${r.model}`)).toEqual(['adding_problem/esn', 'adding_problem/ran-a', 'continuous_postcasting/esn', 'continuous_postcasting/ran-a']);
-    for (const r of res.results) {
-      expect(r.trainable).toBeLessThanOrEqual(1000);
-      expect(Number.isFinite(r.mean)).toBe(true);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((r) => `${String(r['task'])}/${String(r['model'])}`)).toEqual(['adding_problem/esn', 'adding_problem/ran-a', 'continuous_postcasting/esn', 'continuous_postcasting/ran-a']);
+    for (const r of lines) {
+      for (const key of ['task', 'model', 'budget', 'seed', 'score', 'metric', 'trainableParams', 'fixedParams', 'seconds']) expect(r).toHaveProperty(key);
+      expect(r['trainableParams']).toBeLessThanOrEqual(1000);
+      expect(Number.isFinite(r['score'])).toBe(true);
     }
+    expect(lines[0]!['metric']).toBe('error');
+    expect(lines[2]!['metric']).toBe('mse');
     // Better than the trivial predictors (majority 0.667; zero output 0.213).
-    expect(res.results[0]!.mean).toBeLessThan(0.6);
-    expect(res.results[2]!.mean).toBeLessThan(0.2);
+    expect(lines[0]!['score']).toBeLessThan(0.6);
+    expect(lines[2]!['score']).toBeLessThan(0.2);
     expect(fs.readFileSync(report, 'utf8')).toMatch(/<table>/);
   });
 
@@ -48,7 +51,8 @@ describe('ran CLI', () => {
     const lib = require('../../lib') as typeof import('../../lib');
     lib.writeTaskFolder(dir, lib.buildTask('continuous_postcasting', { seed: 4 }));
     const out = execFileSync('node', [cli, 'eval', '--data', dir, '--models', 'esn', '--trials', '2', '--budget', '1k', '--json'], { encoding: 'utf8' });
-    const res = JSON.parse(out) as { results: { mean: number }[] };
-    expect(res.results[0]!.mean).toBeLessThan(0.2);
+    const line = JSON.parse(out.trim().split('\n')[0]!) as { score: number; metric: string };
+    expect(line.metric).toBe('mse');
+    expect(line.score).toBeLessThan(0.2);
   });
 });

@@ -2,6 +2,7 @@
  * The one module that loads the native addon, and the private typed description of what
  * it exports. The public API is the classes in `reservoirs/` and `readout/`, not this.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ErrorCodes, RanError } from './errors';
 
@@ -114,24 +115,118 @@ let cached: NativeBinding | undefined;
 /** The package root: this file is lib/native.ts (tests) or dist/native.js (package). */
 const packageRoot = path.resolve(__dirname, '..');
 
+/** Environment variable naming one `.node` file to load instead of searching. */
+export const BINARY_ENV = 'RECURRENT_ATTENTION_BINARY';
+
+/** The parts of node-gyp-build 4.8 used here (its prebuild tag matching, exported by it). */
+interface NodeGypBuild {
+  (dir: string): unknown;
+  path(dir: string): string;
+  parseTuple?: (name: string) => { name: string; platform: string; architectures: string[] } | undefined;
+  matchTuple?: (platform: string, arch: string) => (tuple: unknown) => boolean;
+  compareTuples?: (a: { architectures: string[] }, b: { architectures: string[] }) => number;
+  parseTags?: (file: string) => { file: string } | undefined;
+  matchTags?: (runtime: string, abi: string) => (tags: unknown) => boolean;
+  compareTags?: (runtime: string) => (a: { file: string }, b: { file: string }) => number;
+}
+
+function readdir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Loads the addon once: `prebuilds/<platform>-<arch>/` first, then a local build in
- * `build/Release`, both found by node-gyp-build.
+ * The prebuilt binary node-gyp-build would pick in `<root>/prebuilds/` (platform/arch tuple,
+ * then the most specific matching tags: napi, glibc/musl, ...), without looking at
+ * `build/` first as `require('node-gyp-build').path` does. Uses node-gyp-build's own matching
+ * functions so the file-name rules cannot drift from scripts/prebuild.sh.
+ */
+function findPrebuild(ngb: NodeGypBuild, root: string): { dir: string; file?: string } {
+  const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  const { parseTuple, matchTuple, compareTuples, parseTags, matchTags, compareTags } = ngb;
+  if (!parseTuple || !matchTuple || !compareTuples || !parseTags || !matchTags || !compareTags) {
+    // A node-gyp-build without the helpers: only its own order (local build first) remains.
+    try {
+      const file = ngb.path(root);
+      return { dir, file: file.startsWith(path.join(root, 'prebuilds') + path.sep) ? file : undefined };
+    } catch {
+      return { dir };
+    }
+  }
+  const tuples = readdir(path.join(root, 'prebuilds'))
+    .map(parseTuple)
+    .filter((t): t is NonNullable<typeof t> => matchTuple(process.platform, process.arch)(t))
+    .sort(compareTuples);
+  const tuple = tuples[0];
+  if (!tuple) return { dir };
+  const tupleDir = path.join(root, 'prebuilds', tuple.name);
+  const runtime = process.versions.electron ? 'electron' : 'node';
+  const winner = readdir(tupleDir)
+    .map(parseTags)
+    .filter((t): t is NonNullable<typeof t> => matchTags(runtime, process.versions.modules)(t))
+    .sort(compareTags(runtime))[0];
+  return { dir: tupleDir, file: winner ? path.join(tupleDir, winner.file) : undefined };
+}
+
+/**
+ * Loads the addon once, from the first of:
+ *   1. the file named by RECURRENT_ATTENTION_BINARY, if set (nothing else is tried);
+ *   2. `prebuilds/<platform>-<arch>/` (the binary shipped in the npm package), the file
+ *      node-gyp-build's tag rules select;
+ *   3. a local build from source in `build/Release` (then `build/Debug`).
+ * If none loads, throws ERR_RAN_NATIVE_LOAD listing every place looked at and why it failed.
  */
 export function native(): NativeBinding {
   if (cached) return cached;
+  const tried: string[] = [];
+  const attempt = (file: string): NativeBinding | undefined => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      return require(file) as NativeBinding;
+    } catch (e) {
+      tried.push(`${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      return undefined;
+    }
+  };
+
+  const override = process.env[BINARY_ENV];
+  if (override) {
+    cached = attempt(path.resolve(override));
+    if (cached) return cached;
+    throw loadError(tried, `${BINARY_ENV} is set, so nothing else was tried. Unset it to use the package's own binaries.`);
+  }
+
+  let ngb: NodeGypBuild | undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const load = require('node-gyp-build') as (dir: string) => unknown;
-    cached = load(packageRoot) as NativeBinding;
+    ngb = require('node-gyp-build') as NodeGypBuild;
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new RanError(
-      ErrorCodes.NATIVE_LOAD,
-      `recurrent-attention: no native binary could be loaded for ${process.platform}-${process.arch} (Node ${process.versions.node}). ` +
-        `Looked in ${path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`)} and ${path.join(packageRoot, 'build', 'Release')}. ` +
-        `Build from source with \`npm run build:native\` (needs cmake ≥ 3.15 and a C++17 compiler). Cause: ${reason}`,
-    );
+    tried.push(`node-gyp-build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  return cached;
+  if (ngb) {
+    const prebuild = findPrebuild(ngb, packageRoot);
+    if (prebuild.file) cached = attempt(prebuild.file);
+    else tried.push(`${prebuild.dir}: no prebuilt binary for ${process.platform}-${process.arch}`);
+    if (cached) return cached;
+  }
+
+  for (const config of ['Release', 'Debug']) {
+    const dir = path.join(packageRoot, 'build', config);
+    const file = readdir(dir).find((f) => f.endsWith('.node'));
+    if (file) cached = attempt(path.join(dir, file));
+    else if (config === 'Release') tried.push(`${dir}: no local build`);
+    if (cached) return cached;
+  }
+  throw loadError(tried, 'Build from source with `npm run build:native` (needs cmake ≥ 3.15 and a C++17 compiler).');
+}
+
+function loadError(tried: string[], hint: string): RanError {
+  return new RanError(
+    ErrorCodes.NATIVE_LOAD,
+    `recurrent-attention: no native binary could be loaded for ${process.platform}-${process.arch} (Node ${process.versions.node}). ` +
+      `Looked at: ${tried.join('; ')}. ${hint}`,
+  );
 }

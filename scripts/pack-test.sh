@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Installs the package as a user would and checks it works (issue 7):
+#   1. builds dist/ (tsc + the ESM wrapper) and the prebuilt binaries (scripts/prebuild.sh),
+#      lints the package (publint --strict) and packs it (npm pack);
+#   2. in an empty temp folder, installs the tarball with scripts disabled, offline (every
+#      dependency from the npm cache that `npm ci` filled; no network namespace at all when
+#      `unshare -n` is allowed, else an unreachable proxy), with a PATH holding only
+#      node/npm/npx/sh (no compiler, no make, no cmake) and no build/ folder anywhere;
+#   3. there: require + fit a small ESN, import (ESM) with the same names as require,
+#      `npx ran --help`, a short `npx ran stream ... --json`, and the types consumer
+#      (test/package) compiled by the project's tsc against the installed .d.ts files;
+#   4. runs the jest suite against the prebuilt binary alone, in a copy of the repository
+#      without build/ or build-gyp/ (PACK_TEST_SUITE=native (default): test/native;
+#      all: every test; none: skip).
+# Prints each check; exits non-zero on the first failure.
+# Env: KEEP_TMP=1 keeps the temp folder; SKIP_PREBUILD=1 packs the existing prebuilds/;
+#      KEEP_PREBUILDS=1 keeps prebuilds/ when this script created it (it is removed otherwise).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+checks=0
+ok() { checks=$((checks + 1)); echo "pack-test: ok   $*"; }
+fail() { echo "pack-test: FAIL $*" >&2; exit 1; }
+step() { echo; echo "pack-test: -- $* -- (at ${SECONDS}s)"; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/ran-pack-test.XXXXXX")"
+# lib/native.ts loads prebuilds/ before build/Release: prebuilds made here are removed again
+# (unless they existed before or KEEP_PREBUILDS=1) so that later `npm test` runs keep testing
+# the local build, not a leftover of this script.
+had_prebuilds=0; [[ -d prebuilds ]] && had_prebuilds=1
+cleanup() {
+  [[ "${KEEP_TMP:-}" == 1 ]] && echo "pack-test: kept $work" || rm -rf "$work"
+  [[ $had_prebuilds == 1 || "${KEEP_PREBUILDS:-}" == 1 ]] || rm -rf "$root/prebuilds"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------------------------
+step "build, lint, pack"
+npm run --silent build:ts
+[[ -f dist/index.js && -f dist/index.mjs && -f dist/index.d.ts && -f dist/index.d.mts ]] || fail "dist/ entry points missing"
+if [[ "${SKIP_PREBUILD:-}" != 1 ]]; then bash scripts/prebuild.sh; fi
+prebuild="$(ls prebuilds/linux-x64/*.node 2>/dev/null | head -1)"
+[[ -n "$prebuild" ]] || fail "no prebuilt binary in prebuilds/linux-x64/"
+ok "prebuilt binary $prebuild"
+
+npx --no-install publint --strict || fail "publint"
+ok "publint --strict: clean"
+
+tarball="$(npm pack --silent --pack-destination "$work" | tail -1)"
+tarball="$work/$tarball"
+[[ -f "$tarball" ]] || fail "npm pack produced no tarball"
+listing="$(tar tzf "$tarball")"
+stray="$(grep -E '^package/(build|build-gyp|dist-bench|test|bench|lib|node_modules|scripts|\.ci)/|\.map$|^package/dist/(test|bench)/' <<<"$listing" || true)"
+[[ -z "$stray" ]] || fail "the tarball ships files it must not: $(head -5 <<<"$stray")"
+for f in package/package.json package/LICENSE package/README.md package/dist/index.js package/dist/index.mjs \
+  package/dist/index.d.ts package/dist/index.d.mts package/dist/cli/main.js package/CMakeLists.txt package/binding.gyp \
+  "package/$prebuild" package/native/vendor/eigen/Eigen/Core; do
+  grep -qxF "$f" <<<"$listing" || fail "the tarball lacks $f"
+done
+ok "npm pack: $(basename "$tarball") ($(stat -c %s "$tarball") bytes, $(wc -l <<<"$listing") files; no build/, tests, source maps)"
+
+# ---------------------------------------------------------------------------------------------
+step "install offline, scripts disabled, no compiler, no build/"
+bin="$work/bin"
+mkdir -p "$bin"
+for tool in node npm npx sh; do ln -s "$(command -v "$tool")" "$bin/$tool"; done
+app="$work/app"
+mkdir -p "$app"
+printf '{ "name": "pack-test-app", "version": "1.0.0", "private": true }\n' >"$app/package.json"
+
+# No network: a network namespace with nothing but a downed loopback when allowed; always
+# an unreachable proxy too, and npm's --offline (cache only).
+if unshare -n true 2>/dev/null; then isolate=(unshare -n); isolation="unshare -n (no network interface)"
+else isolate=(); isolation="unreachable proxy only (unshare -n not permitted)"; fi
+types_node="$(node -p "require('./node_modules/@types/node/package.json').version")"
+as_user() {
+  (cd "$app" && "${isolate[@]}" env -u NODE_PATH -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD \
+    -u npm_config_nodedir -u NODEDIR PATH="$bin" \
+    npm_config_proxy=http://127.0.0.1:9 npm_config_https_proxy=http://127.0.0.1:9 \
+    npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false "$@")
+}
+as_user sh -c 'for t in cc c++ gcc g++ clang make cmake python3 node-gyp; do command -v "$t" && exit 1; done; exit 0' \
+  || fail "a compiler or build tool is reachable on the restricted PATH"
+ok "restricted PATH ($bin: node npm npx sh): no cc c++ gcc g++ clang make cmake python3 node-gyp"
+if [[ ${#isolate[@]} -gt 0 ]]; then
+  as_user node -e "require('https').get('https://registry.npmjs.org/', () => process.exit(1)).on('error', () => process.exit(0))" \
+    || fail "the network is reachable inside the isolation"
+fi
+ok "network isolation: $isolation"
+
+# @types/node (the version the project uses) too, for the types consumer: a Node TS user has it.
+as_user npm install --offline --ignore-scripts --no-package-lock --loglevel=error \
+  "$tarball" "@types/node@$types_node" || fail "npm install --offline of the tarball (a dependency missing from the npm cache?)"
+pkg="$app/node_modules/recurrent-attention"
+[[ -d "$pkg/prebuilds" && ! -e "$pkg/build" && ! -e "$app/build" ]] || fail "unexpected layout of $pkg"
+ok "npm install --offline --ignore-scripts: installed $(as_user node -p "require('recurrent-attention/package.json').version") with its dependencies from the cache"
+
+# ---------------------------------------------------------------------------------------------
+step "use it"
+as_user node -e "
+  const ran = require('recurrent-attention');
+  const { Model, Random, tensor3, nativeBinding } = ran;
+  const info = nativeBinding().buildInfo();
+  if (info.variant !== 'x86-64-v2') throw new Error('loaded variant ' + info.variant + ', not the prebuild');
+  const rng = new Random(7);
+  const B = 4, T = 60;
+  const xs = new Float32Array(B * T), ys = new Float32Array(B * T);
+  for (let i = 0; i < xs.length; i++) xs[i] = rng.uniform() * 2 - 1;
+  for (let b = 0; b < B; b++) for (let t = 1; t < T; t++) ys[b * T + t] = xs[b * T + t - 1];
+  const model = new Model({ kind: 'esn', options: { inputDim: 1, units: 20 } });
+  (async () => {
+    const data = { x: tensor3(xs, [B, T, 1]), y: tensor3(ys, [B, T, 1]), washout: 10 };
+    const report = await model.fit(data);
+    const out = await model.predict(data.x);
+    if (out.data.length !== B * T || !out.data.every(Number.isFinite)) throw new Error('non-finite predictions');
+    console.log('require: fitted ESN(20) on random data, ridge ' + report.ridge + ', ' + out.data.length + ' finite predictions, binary ' + JSON.stringify(info));
+  })().catch((e) => { console.error(e); process.exit(1); });
+" || fail "require + fit"
+ok "require('recurrent-attention') loads the prebuilt binary and fits an ESN"
+
+as_user node --input-type=module -e "
+  import { ESN, Model } from 'recurrent-attention';
+  import * as esm from 'recurrent-attention';
+  import { createRequire } from 'node:module';
+  const cjs = createRequire(process.cwd() + '/')('recurrent-attention');
+  const a = Object.keys(esm).filter((k) => k !== 'default').sort().join(), b = Object.keys(cjs).sort().join();
+  if (a !== b) throw new Error('ESM and CJS export different names');
+  if (esm.default !== cjs || ESN !== cjs.ESN) throw new Error('ESM does not share the CJS instance');
+  const esn = new ESN({ inputDim: 1, units: 10 });
+  if (typeof Model !== 'function' || !esn) throw new Error('bad ESM exports');
+  console.log('import: ' + Object.keys(esm).length + ' names, same instance as require');
+" || fail "ESM import"
+ok "import { ESN } from 'recurrent-attention' (ESM), same names and instance as require"
+
+help="$(as_user npx --no-install ran --help)" || fail "npx ran --help"
+grep -q 'ran stream' <<<"$help" || fail "npx ran --help printed no usage"
+ok "npx ran --help"
+
+out="$(as_user npx --no-install ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --json)" || fail "npx ran stream"
+printf '%s\n' "$out" | node -e "
+  const lines = require('fs').readFileSync(0, 'utf8').split('\n').filter((l) => l.trim().startsWith('{'));
+  if (lines.length !== 1) throw new Error('expected one JSON line, got ' + lines.length);
+  const r = JSON.parse(lines[0]);
+  if (!Number.isFinite(r.score)) throw new Error('score is not finite: ' + lines[0]);
+  console.log('ran stream: ' + lines[0]);
+" || fail "ran stream --json output: $out"
+ok "npx ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --json: one line, finite score"
+
+cp "$root"/test/package/tsconfig.json "$root"/test/package/types-consumer.* "$app/"
+as_user node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json || fail "types consumer"
+ok "types consumer (require and import conditions) compiled by tsc $(node "$root/node_modules/typescript/bin/tsc" --version | cut -d' ' -f2) against the installed types"
+
+# ---------------------------------------------------------------------------------------------
+suite="${PACK_TEST_SUITE:-native}"
+if [[ "$suite" != none ]]; then
+  step "test suite against the prebuilt binary alone ($suite)"
+  copy="$work/repo"
+  mkdir -p "$copy"
+  # Everything the tests read, without build/ and build-gyp/; node_modules shared (read-only use).
+  for f in lib test dist docs prebuilds scripts package.json jest.config.js tsconfig.json tsconfig.build.json README.md; do
+    [[ -e "$f" ]] && cp -R "$f" "$copy/"
+  done
+  ln -s "$root/node_modules" "$copy/node_modules"
+  [[ ! -e "$copy/build" && ! -e "$copy/build-gyp" ]] || fail "a local build is in the copy"
+  (cd "$copy" && env -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD node -e "
+    const v = require('./dist/index.js').nativeBinding().buildInfo().variant;
+    if (v !== 'x86-64-v2') { console.error('the copy loads ' + v); process.exit(1); }") || fail "the copy does not load the prebuild"
+  case "$suite" in
+    native) paths=(test/native) ;;
+    all) paths=() ;;
+    *) fail "PACK_TEST_SUITE must be native, all or none" ;;
+  esac
+  (cd "$copy" && env -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD \
+    node node_modules/jest/bin/jest.js --ci "${paths[@]}") || fail "jest against the prebuilt binary"
+  ok "jest ${paths[*]:-(all)} passes against the prebuilt binary alone (no build/ in the copy)"
+fi
+
+echo
+echo "pack-test: all $checks checks passed in ${SECONDS}s"

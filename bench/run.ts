@@ -59,7 +59,7 @@ function parseArgs(argv: string[]): Args {
 
 /** FLOPs of one sequence-step of a network (multiply-add = 2), counting the kernels' work. */
 function flopsPerStep(spec: NativeNetworkSpec): number {
-  const nnz = 'dense' in spec.w ? spec.w.dense.length : spec.w.values.length;
+  const nnz = 'dense' in spec.w ? spec.w.dense.length : 'blockValues' in spec.w ? spec.w.blockValues.length : spec.w.values.length;
   let f = 2 * nnz + 2 * spec.n * spec.inputDim;
   for (const p of spec.populations) {
     if (p.kind !== 'attention') continue;

@@ -33,6 +33,7 @@ export interface NativePopulation {
 /** A recurrent matrix: dense row-major, or CSR. */
 export type NativeMatrix =
   | { n: number; dense: Float32Array }
+  | { n: number; blockSize: number; blockRowPtr: Int32Array; blockCol: Int32Array; blockValues: Float32Array }
   | { n: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float32Array };
 
 /** The full network description passed to `new Network(spec)`. */

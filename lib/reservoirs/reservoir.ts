@@ -118,7 +118,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   /** Number of fixed random weights (recurrent non-zeros, input, bias, unit weights). */
   get fixedParameters(): number {
     const s = this.spec;
-    let count = ('dense' in s.w ? s.w.dense.length : s.w.values.length) + s.wIn.length + s.bias.length;
+    let count = ('dense' in s.w ? s.w.dense.length : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length) + s.wIn.length + s.bias.length;
     for (const p of s.populations) {
       for (const a of [p.wQ, p.wK, p.wV, p.w1, p.w2, p.keys, p.values]) count += a ? a.length : 0;
     }

@@ -8,12 +8,14 @@ import { Random } from '../random';
 /** Entry distribution of random matrices. */
 export type Distribution = 'uniform' | 'normal';
 
-/** A CSR matrix under construction. */
+/** A CSR matrix under construction; block-sparse matrices also keep their block structure. */
 export interface Csr {
   n: number;
   rowPtr: Int32Array;
   colIdx: Int32Array;
   values: Float32Array;
+  /** Square blocks of this size (block-sparse matrices only). */
+  blockSize?: number;
 }
 
 /** Draws one entry: uniform in [-1, 1) or standard normal. */
@@ -76,7 +78,7 @@ export function blockSparse(rng: Random, units: number, d: number, connectivity:
       rowPtr[m * d + r + 1] = cols.length;
     }
   }
-  return { n, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals) };
+  return { n, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals), blockSize: d };
 }
 
 /** Largest |eigenvalue| of a CSR matrix (dense eigensolver up to n = 256, Arnoldi beyond, tolerance 1e-6). */
@@ -97,8 +99,12 @@ export function rescaleToRadius(m: Csr, rho: number): number {
   return r0;
 }
 
-/** The CSR matrix as the addon reads it: dense when at least a third of entries are non-zero. */
+/**
+ * The matrix as the addon reads it: dense when at least a third of entries are non-zero,
+ * else block-sparse (BSR) for block-sparse matrices, else CSR.
+ */
 export function toNativeMatrix(m: Csr): NativeMatrix {
+  if (m.blockSize !== undefined && m.blockSize > 1 && m.values.length * 3 < m.n * m.n) return toBlocks(m, m.blockSize);
   if (m.values.length * 3 >= m.n * m.n) {
     const dense = new Float32Array(m.n * m.n);
     for (let i = 0; i < m.n; i++) {
@@ -107,6 +113,31 @@ export function toNativeMatrix(m: Csr): NativeMatrix {
     return { n: m.n, dense };
   }
   return m;
+}
+
+/** BSR form of a block-sparse CSR matrix whose rows list each block's columns contiguously. */
+function toBlocks(m: Csr, bs: number): NativeMatrix {
+  const rows = m.n / bs;
+  const blockRowPtr = new Int32Array(rows + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let br = 0; br < rows; br++) {
+    // Block columns of this block row, from its first row (all rows of a block row share them).
+    const first = br * bs;
+    const blocks: number[] = [];
+    for (let p = m.rowPtr[first]!; p < m.rowPtr[first + 1]!; p += bs) blocks.push(m.colIdx[p]! / bs);
+    for (const bc of blocks) {
+      cols.push(bc);
+      for (let r = 0; r < bs; r++) {
+        const row = first + r;
+        const k = blocks.indexOf(bc);
+        const start = m.rowPtr[row]! + k * bs;
+        for (let c = 0; c < bs; c++) values.push(m.values[start + c]!);
+      }
+    }
+    blockRowPtr[br + 1] = cols.length;
+  }
+  return { n: m.n, blockSize: bs, blockRowPtr, blockCol: Int32Array.from(cols), blockValues: Float32Array.from(values) };
 }
 
 /** rows×cols matrix, uniform in [-scale, scale). */

@@ -200,7 +200,10 @@ void Network::run_tiles(const RunRequest& rq) {
             const float* xs = rq.x + (static_cast<size_t>(b0 + l) * T + t) * D;
             for (int k = 0; k < D; ++k) u[static_cast<size_t>(k) * TB + l] = xs[k];
           }
-          if (spec_.w.dense) {
+          if (spec_.w.block > 0) {
+            drive_blocked<TB>(spec_.w.block_row_ptr.data(), spec_.w.block_col.data(), spec_.w.block_values.data(),
+                              spec_.w.block, n, y, z.data());
+          } else if (spec_.w.dense) {
             drive_dense<TB>(spec_.w.dense_w.data(), n, y, z.data());
           } else {
             drive_sparse<TB>(spec_.w.row_ptr.data(), spec_.w.col_idx.data(), spec_.w.values.data(), n, y, z.data());

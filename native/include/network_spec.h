@@ -41,6 +41,12 @@ struct Population {
 
 struct Recurrent {
   bool dense = true;
+  // Block-sparse (BSR) form of W, used instead of CSR when block > 0: square blocks of
+  // size `block`, block rows of n / block entries; the sum order of a row is the CSR order.
+  int block = 0;
+  std::vector<int32_t> block_row_ptr;  // n / block + 1 entries
+  std::vector<int32_t> block_col;      // block column of each stored block
+  std::vector<float> block_values;     // [blocks][block][block] row-major
   std::vector<float> dense_w;         // [n][n] row-major
   std::vector<int32_t> row_ptr;       // CSR, n + 1 entries
   std::vector<int32_t> col_idx;       // CSR column of each non-zero

@@ -11,64 +11,124 @@
 
 namespace ran {
 
-// out[o][l] = Σ_i w[o][i] x[i][l]
+// R output rows at once: out[o][l] = Σ_i w[o][i] x[i][l], each row summed over i in
+// ascending order (one chain per row, so the order is the same for any R). R independent
+// chains hide the latency of the fused multiply-add; each load of x[i] serves R rows.
+template <int TB, int R>
+inline void rows_lanes(const float* w, size_t stride, int cols, const float* x, float* out) {
+  float acc[R][TB] = {};
+  for (int i = 0; i < cols; ++i) {
+    const float* xi = x + static_cast<size_t>(i) * TB;
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      const float a = w[r * stride + i];
+#pragma GCC unroll 16
+      for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, xi[l], acc[r][l]);
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int l = 0; l < TB; ++l) out[static_cast<size_t>(r) * TB + l] = acc[r][l];
+}
+
+// out[o][l] = Σ_i w[o][i] x[i][l] for a row-major rows×cols matrix.
 template <int TB>
 inline void matvec_lanes(const float* w, int rows, int cols, const float* x, float* out) {
-  for (int o = 0; o < rows; ++o) {
-    float acc[TB] = {};
-    const float* wr = w + static_cast<size_t>(o) * cols;
-    for (int i = 0; i < cols; ++i) {
-      const float a = wr[i];
-      const float* xi = x + static_cast<size_t>(i) * TB;
-      for (int l = 0; l < TB; ++l) acc[l] = madd(a, xi[l], acc[l]);
-    }
-    for (int l = 0; l < TB; ++l) out[static_cast<size_t>(o) * TB + l] = acc[l];
-  }
+  constexpr int R = TB >= 16 ? 8 : 4;
+  int o = 0;
+  for (; o + R <= rows; o += R)
+    rows_lanes<TB, R>(w + static_cast<size_t>(o) * cols, cols, cols, x, out + static_cast<size_t>(o) * TB);
+  for (; o < rows; ++o)
+    rows_lanes<TB, 1>(w + static_cast<size_t>(o) * cols, cols, cols, x, out + static_cast<size_t>(o) * TB);
 }
 
-// z = W y (dense, row-major n×n): four rows at a time share each load of y[k].
+// z = W y (dense, row-major n×n).
 template <int TB>
 inline void drive_dense(const float* w, int n, const float* y, float* z) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    float a0[TB] = {}, a1[TB] = {}, a2[TB] = {}, a3[TB] = {};
-    const float* w0 = w + static_cast<size_t>(i) * n;
-    const float* w1 = w0 + n;
-    const float* w2 = w1 + n;
-    const float* w3 = w2 + n;
-    for (int k = 0; k < n; ++k) {
-      const float* yk = y + static_cast<size_t>(k) * TB;
-      const float c0 = w0[k], c1 = w1[k], c2 = w2[k], c3 = w3[k];
-      for (int l = 0; l < TB; ++l) {
-        a0[l] = madd(c0, yk[l], a0[l]);
-        a1[l] = madd(c1, yk[l], a1[l]);
-        a2[l] = madd(c2, yk[l], a2[l]);
-        a3[l] = madd(c3, yk[l], a3[l]);
-      }
-    }
-    float* zi = z + static_cast<size_t>(i) * TB;
-    for (int l = 0; l < TB; ++l) {
-      zi[l] = a0[l];
-      zi[TB + l] = a1[l];
-      zi[2 * TB + l] = a2[l];
-      zi[3 * TB + l] = a3[l];
-    }
-  }
-  if (i < n) matvec_lanes<TB>(w + static_cast<size_t>(i) * n, n - i, n, y, z + static_cast<size_t>(i) * TB);
+  matvec_lanes<TB>(w, n, n, y, z);
 }
 
-// z = W y (CSR), non-zeros in stored order.
+// z = W y (CSR), each row's non-zeros in stored order. Four rows advance together so that
+// four independent chains are in flight; the order within a row does not change.
 template <int TB>
 inline void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float* val, int n,
                          const float* y, float* z) {
-  for (int i = 0; i < n; ++i) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    float acc[4][TB] = {};
+    int32_t p[4], e[4];
+    for (int r = 0; r < 4; ++r) {
+      p[r] = row_ptr[i + r];
+      e[r] = row_ptr[i + r + 1];
+    }
+    int32_t common = e[0] - p[0];
+    for (int r = 1; r < 4; ++r) common = std::min(common, e[r] - p[r]);
+    for (int32_t q = 0; q < common; ++q) {
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; ++r) {
+        const float a = val[p[r] + q];
+        const float* yk = y + static_cast<size_t>(col[p[r] + q]) * TB;
+        for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, yk[l], acc[r][l]);
+      }
+    }
+    for (int r = 0; r < 4; ++r) {
+      for (int32_t q = p[r] + common; q < e[r]; ++q) {
+        const float a = val[q];
+        const float* yk = y + static_cast<size_t>(col[q]) * TB;
+        for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, yk[l], acc[r][l]);
+      }
+      for (int l = 0; l < TB; ++l) z[static_cast<size_t>(i + r) * TB + l] = acc[r][l];
+    }
+  }
+  for (; i < n; ++i) {
     float acc[TB] = {};
-    for (int32_t p = row_ptr[i]; p < row_ptr[i + 1]; ++p) {
-      const float a = val[p];
-      const float* yk = y + static_cast<size_t>(col[p]) * TB;
+    for (int32_t q = row_ptr[i]; q < row_ptr[i + 1]; ++q) {
+      const float a = val[q];
+      const float* yk = y + static_cast<size_t>(col[q]) * TB;
       for (int l = 0; l < TB; ++l) acc[l] = madd(a, yk[l], acc[l]);
     }
     for (int l = 0; l < TB; ++l) z[static_cast<size_t>(i) * TB + l] = acc[l];
+  }
+}
+
+// z = W y with W block-sparse (square blocks of size bs): output row (m, r) sums its blocks
+// in stored (ascending) order and, inside a block, the columns in order — the CSR order.
+template <int TB>
+inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val, int bs, int n,
+                          const float* y, float* z) {
+  constexpr int R = TB >= 16 ? 8 : 4;
+  const int rows = n / bs;
+  const size_t bb = static_cast<size_t>(bs) * bs;
+  for (int m = 0; m < rows; ++m) {
+    int r0 = 0;
+    for (; r0 + R <= bs; r0 += R) {
+      float acc[R][TB] = {};
+      for (int32_t p = row_ptr[m]; p < row_ptr[m + 1]; ++p) {
+        const float* blk = val + static_cast<size_t>(p) * bb + static_cast<size_t>(r0) * bs;
+        const float* yb = y + static_cast<size_t>(col[p]) * bs * TB;
+        for (int c = 0; c < bs; ++c) {
+          const float* yc = yb + static_cast<size_t>(c) * TB;
+#pragma GCC unroll 8
+          for (int r = 0; r < R; ++r) {
+            const float a = blk[static_cast<size_t>(r) * bs + c];
+#pragma GCC unroll 16
+            for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, yc[l], acc[r][l]);
+          }
+        }
+      }
+      float* zo = z + (static_cast<size_t>(m) * bs + r0) * TB;
+      for (int r = 0; r < R; ++r)
+        for (int l = 0; l < TB; ++l) zo[static_cast<size_t>(r) * TB + l] = acc[r][l];
+    }
+    for (; r0 < bs; ++r0) {
+      float acc[TB] = {};
+      for (int32_t p = row_ptr[m]; p < row_ptr[m + 1]; ++p) {
+        const float* blk = val + static_cast<size_t>(p) * bb + static_cast<size_t>(r0) * bs;
+        const float* yb = y + static_cast<size_t>(col[p]) * bs * TB;
+        for (int c = 0; c < bs; ++c)
+          for (int l = 0; l < TB; ++l) acc[l] = madd(blk[c], yb[static_cast<size_t>(c) * TB + l], acc[l]);
+      }
+      for (int l = 0; l < TB; ++l) z[(static_cast<size_t>(m) * bs + r0) * TB + l] = acc[l];
+    }
   }
 }
 

@@ -83,7 +83,15 @@ ran::NetworkSpec ReadSpec(const Napi::Object& o) {
   if (!Has(o, "w") || !o.Get("w").IsObject()) Fail(ran::kInvalidArg, "`w` must be an object with `dense` or `rowPtr`/`colIdx`/`values`");
   Napi::Object w = o.Get("w").As<Napi::Object>();
   const int64_t n = s.n;
-  if (Has(w, "dense")) {
+  if (Has(w, "blockSize")) {
+    s.w.dense = false;
+    s.w.block = IntField(w, "blockSize", 1, 1 << 16, 0, true);
+    auto rp = Int32(w.Get("blockRowPtr"), "w.blockRowPtr", -1);
+    s.w.block_row_ptr.assign(rp.Data(), rp.Data() + rp.ElementLength());
+    auto bc = Int32(w.Get("blockCol"), "w.blockCol", -1);
+    s.w.block_col.assign(bc.Data(), bc.Data() + bc.ElementLength());
+    s.w.block_values = CopyF32(w, "blockValues", "w", static_cast<int64_t>(s.w.block_col.size()) * s.w.block * s.w.block);
+  } else if (Has(w, "dense")) {
     s.w.dense = true;
     s.w.dense_w = CopyF32(w, "dense", "w", n * n);
   } else {
@@ -100,7 +108,7 @@ ran::NetworkSpec ReadSpec(const Napi::Object& o) {
 }
 
 size_t SpecBytes(const ran::NetworkSpec& s) {
-  size_t b = (s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
+  size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
   for (const auto& p : s.populations)
     b += (p.w_q.size() + p.w_k.size() + p.w_v.size() + p.w_1.size() + p.w_2.size() + p.keys.size() + p.values.size()) * 4;
   return b;

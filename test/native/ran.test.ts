@@ -146,7 +146,7 @@ describe('attention properties', () => {
     expect(res.featureDim).toBe(4 * 8 + 3 + 1);
     expect(res.trainableParameters(10)).toBe((4 * 8 + 3 + 1) * 10);
     const s = res.describe();
-    const w = 'dense' in s.w ? s.w.dense.length : s.w.values.length;
+    const w = 'dense' in s.w ? s.w.dense.length : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length;
     expect(res.fixedParameters).toBe(w + 32 * 3 + 32 + 4 * (3 * 64 + 2 * 128));
   });
 });

@@ -16,6 +16,14 @@ export function denseW(spec: NativeNetworkSpec): Float64Array {
   const w = new Float64Array(n * n);
   if ('dense' in spec.w) {
     w.set(spec.w.dense);
+  } else if ('blockValues' in spec.w) {
+    const m = spec.w;
+    const bs = m.blockSize;
+    for (let br = 0; br < n / bs; br++) {
+      for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++) {
+        for (let r = 0; r < bs; r++) for (let c = 0; c < bs; c++) w[(br * bs + r) * n + m.blockCol[p]! * bs + c] += m.blockValues[(p * bs + r) * bs + c]!;
+      }
+    }
   } else {
     const m = spec.w;
     for (let i = 0; i < n; i++) for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) w[i * n + m.colIdx[p]!] += m.values[p]!;

@@ -1,4 +1,4 @@
-/** The STREAM result table, as text and as an HTML report. */
+/** The STREAM result table, as text (the HTML report is in `lib/report/`). */
 import { bestPublished, publishedResult, type Budget, type PublishedModel } from '../stream/published';
 import type { StreamCell } from '../stream/evaluate';
 import type { TaskName } from '../tasks/names';
@@ -53,25 +53,4 @@ export function textTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** A self-contained HTML report (no scripts, no external resources). */
-export function htmlReport(rows: string[][], cells: StreamCell[], meta: Record<string, string | number>): string {
-  const head = rows[0]!.map((h) => `<th>${escape(h)}</th>`).join('');
-  const body = rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
-  const details = cells
-    .map((c) => `<tr><td>${escape(c.task)}</td><td>${c.model}</td><td>${c.scores.map(fmt).join(', ')}</td><td>${c.trainable}</td><td>${c.fixed}</td><td>${c.trialSeconds.toFixed(2)}</td><td><code>${escape(JSON.stringify(c.best.options))}</code></td></tr>`)
-    .join('\n');
-  const metaRows = Object.entries(meta).map(([k, v]) => `<li>${escape(k)}: ${escape(String(v))}</li>`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>recurrent-attention: STREAM</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}code{font-size:80%}</style></head>
-<body><h1>STREAM evaluation</h1><ul>${metaRows}</ul>
-<p>Test scores (error rate for classification, MSE for regression; lower is better), mean ± std over seeds, of the trial with the best validation score.</p>
-<table><tr>${head}</tr>${body}</table>
-<h2>Details</h2><table><tr><th>task</th><th>model</th><th>test score per seed</th><th>trainable</th><th>fixed</th><th>s per trial</th><th>best configuration (seed 0)</th></tr>${details}</table>
-</body></html>\n`;
 }

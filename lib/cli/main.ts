@@ -8,7 +8,8 @@ import { evaluateStream, type StreamCell } from '../stream/evaluate';
 import { DIFFICULTIES, type Difficulty } from '../tasks/configs';
 import { TASK_NAMES, canonicalTaskName, type TaskName } from '../tasks/names';
 import { defaultThreads } from '../threads';
-import { htmlReport, tableRows, textTable } from './format';
+import { tableRows, textTable } from './format';
+import { renderReport } from '../report/html';
 
 const HELP = `ran — Recurrent Attention Networks (reservoir computing with attention units)
 
@@ -147,7 +148,7 @@ async function main(argv: string[]): Promise<void> {
     if (failed.length > 0) process.stdout.write(`${failed.length} trial(s) failed, e.g. ${failed[0]}\n`);
   }
   if (values.report !== undefined) {
-    fs.writeFileSync(values.report, htmlReport(rows, cells, { difficulty, budget: budgetName, seeds, trials, seconds: seconds.toFixed(1), date: new Date().toISOString() }));
+    fs.writeFileSync(values.report, await renderReport({ rows, cells, meta: { difficulty, budget: budgetName, seeds, trials, seconds: seconds.toFixed(1), date: new Date().toISOString() }, budget: budgetName, dataDir: command === 'eval' ? values.data : undefined }));
     if (!values.json) process.stdout.write(`report written to ${values.report}\n`);
   }
 }

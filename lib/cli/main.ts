@@ -8,6 +8,7 @@ import { evaluateStream, type StreamCell } from '../stream/evaluate';
 import { DIFFICULTIES, type Difficulty } from '../tasks/configs';
 import { TASK_NAMES, canonicalTaskName, type TaskName } from '../tasks/names';
 import { defaultThreads } from '../threads';
+import { runBench } from './bench';
 import { tableRows, textTable } from './format';
 import { renderReport } from '../report/html';
 
@@ -16,6 +17,7 @@ const HELP = `ran — Recurrent Attention Networks (reservoir computing with att
 Usage:
   ran stream [options]            evaluate models on the STREAM benchmark (generated data)
   ran eval --data DIR [options]   the same on a task read from a folder of .npy files
+  ran bench [--quick] [--only W1,W3] [--threads 1,2]   speed benchmarks W1–W5 (from a clone)
   ran --help | --version
 
 Options:
@@ -60,6 +62,10 @@ function positive(value: string | undefined, fallback: number, name: string): nu
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'bench') {
+    process.exitCode = runBench(argv.slice(1));
+    return;
+  }
   let parsed;
   try {
     parsed = parseArgs({

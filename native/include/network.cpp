@@ -90,6 +90,22 @@ size_t Network::state_bytes() const {
   return total;
 }
 
+double Network::run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const {
+  const int lanes = lanes_for_batch(batch);
+  const double tiles = (static_cast<double>(batch) + lanes - 1) / lanes;
+  double bytes = allocate_state ? 4.0 * std::ceil(tiles) * lanes * static_cast<double>(tile_floats_) : 0.0;
+  size_t scratch = 0;
+  for (const auto& p : spec_.populations) scratch = std::max(scratch, unit_scratch_floats(p));
+  const double workers = std::max(1.0, std::min(static_cast<double>(threads), std::ceil(tiles)));
+  double per_worker = 4.0 * lanes * (static_cast<double>(spec_.n) + std::max(spec_.input_dim, 1) + static_cast<double>(scratch)) + 8.0 * features;
+  if (stats_outputs > 0) {
+    const double stats = 8.0 * features * (static_cast<double>(features) + stats_outputs);
+    per_worker += stats + 8.0 * RowBuffer::kRows * (static_cast<double>(features) + stats_outputs);
+    bytes += stats;  // the run's own total
+  }
+  return bytes + workers * per_worker;
+}
+
 void Network::reset() {
   tiles_.clear();
   batch_ = 0;

@@ -57,6 +57,10 @@ class Network {
   // Runs the request; on error or cancellation the carried state is reset.
   void run(const RunRequest& request);
   size_t state_bytes() const;
+  // Bytes a run of `batch` sequences allocates besides its outputs: the carried state (when
+  // no state is carried yet) and the per-thread buffers, statistics included when training
+  // into `stats_outputs` > 0 outputs.
+  double run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const;
 
  private:
   template <int TB>

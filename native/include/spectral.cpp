@@ -19,8 +19,12 @@ MatD to_dense(const Recurrent& w, int n) {
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j) a(i, j) = w.dense_w[static_cast<size_t>(i) * n + j];
   } else {
+    // Raw pointers: an empty matrix has empty colIdx/values vectors (null data, no element).
+    const int32_t* rp = w.row_ptr.data();
+    const int32_t* ci = w.col_idx.data();
+    const float* v = w.values.data();
     for (int i = 0; i < n; ++i)
-      for (int32_t p = w.row_ptr[i]; p < w.row_ptr[i + 1]; ++p) a(i, w.col_idx[p]) += w.values[p];
+      for (int32_t p = rp[i]; p < rp[i + 1]; ++p) a(i, ci[p]) += v[p];
   }
   return a;
 }
@@ -41,9 +45,12 @@ void multiply(const Recurrent& w, int n, const Eigen::VectorXd& x, Eigen::Vector
       y[i] = acc;
     }
   } else {
+    const int32_t* rp = w.row_ptr.data();
+    const int32_t* ci = w.col_idx.data();
+    const float* v = w.values.data();
     for (int i = 0; i < n; ++i) {
       double acc = 0.0;
-      for (int32_t p = w.row_ptr[i]; p < w.row_ptr[i + 1]; ++p) acc += w.values[p] * x[w.col_idx[p]];
+      for (int32_t p = rp[i]; p < rp[i + 1]; ++p) acc += v[p] * x[ci[p]];
       y[i] = acc;
     }
   }

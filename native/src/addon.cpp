@@ -64,6 +64,8 @@ Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value MemoryLimit(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), MaxBytes(info.Env())); }
+
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -95,6 +97,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Network", network);
   exports.Set("spectralRadius", Napi::Function::New(env, SpectralRadius, "spectralRadius"));
   exports.Set("setMemoryLimit", Napi::Function::New(env, SetMemoryLimit, "setMemoryLimit"));
+  exports.Set("memoryLimit", Napi::Function::New(env, MemoryLimit, "memoryLimit"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   return exports;
 }

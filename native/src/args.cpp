@@ -104,8 +104,8 @@ A Typed(const Napi::Value& v, const std::string& name, int64_t expected, napi_ty
     Fail(ran::kInvalidArg, "`" + name + "` must be a " + kind_name + ", got " + Describe(v));
   }
   A a = v.As<A>();
-  if (a.ArrayBuffer().ByteLength() == 0 && a.ElementLength() > 0) {
-    Fail(ran::kInvalidArg, "`" + name + "` is detached");
+  if (a.ArrayBuffer().IsDetached()) {
+    Fail(ran::kInvalidArg, "`" + name + "` is detached (its ArrayBuffer was transferred)");
   }
   if (expected >= 0 && static_cast<int64_t>(a.ElementLength()) != expected) {
     Fail(ran::kShape, "`" + name + "` must hold " + std::to_string(expected) + " values, got " +

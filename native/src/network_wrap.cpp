@@ -226,10 +226,16 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       }
       out_bytes += 4.0 * BT * cap_units.size() * p.heads * p.context;
     }
-    const double state_bytes = network.step_count() > 0 ? 0.0 : 4.0 * B * (static_cast<double>(n) + 16);
+    // The carried state (attention contexts included), per-thread buffers and statistics.
+    int stats_outputs = 0;
+    if (Has(opts, "stats") && opts.Get("stats").IsObject() &&
+        opts.Get("stats").As<Napi::Object>().InstanceOf(AddonData(env)->ridge_ctor.Value())) {
+      stats_outputs = Napi::ObjectWrap<RidgeStatsWrap>::Unwrap(opts.Get("stats").As<Napi::Object>())->stats().outputs();
+    }
+    const double state_bytes = network.run_bytes(B, rq.threads, network.step_count() == 0, F, stats_outputs);
     if (out_bytes + state_bytes > MaxBytes(env)) {
       Fail(ran::kTooLarge, "this run would allocate " + std::to_string((out_bytes + state_bytes) / 1e9) +
-                               " GB of outputs, above the memory limit; run shorter batches or stream into the readout");
+                               " GB (outputs, state and buffers), above the memory limit; run shorter or smaller batches, fewer threads, or stream into the readout");
     }
 
     if (Has(opts, "readout")) {

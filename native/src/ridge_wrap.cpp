@@ -65,6 +65,7 @@ RowsInput ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s) {
   auto read = [&](const Napi::Value& v, const char* name, int width, std::vector<double>& out) -> int64_t {
     if (!v.IsTypedArray()) Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
     auto ta = v.As<Napi::TypedArray>();
+    if (ta.ArrayBuffer().IsDetached()) Fail(ran::kInvalidArg, std::string("`") + name + "` is detached (its ArrayBuffer was transferred)");
     const size_t len = ta.ElementLength();
     if (len % width != 0) Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(len) + " is not a multiple of " + std::to_string(width));
     out.resize(len);
@@ -152,11 +153,19 @@ Napi::Value RidgeStatsWrap::Merge(const Napi::CallbackInfo& info) {
     if (other == this) Fail(ran::kInvalidArg, "cannot merge statistics into themselves");
     Acquire();
     try {
-      stats_->merge(*other->stats_);
+      other->Acquire();  // a running job may be writing the other statistics
     } catch (...) {
       Release();
       throw;
     }
+    try {
+      stats_->merge(*other->stats_);
+    } catch (...) {
+      other->Release();
+      Release();
+      throw;
+    }
+    other->Release();
     Release();
     return info.Env().Undefined();
   });
@@ -174,8 +183,16 @@ Napi::Value RidgeStatsWrap::Reset(const Napi::CallbackInfo& info) {
 Napi::Value RidgeStatsWrap::Export(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Env env = info.Env();
-    const std::vector<double> xtx = stats_->xtx();
-    const std::vector<double>& xty = stats_->xty();
+    Acquire();  // a running job may be writing the statistics
+    std::vector<double> xtx, xty;
+    try {
+      xtx = stats_->xtx();
+      xty = stats_->xty();
+    } catch (...) {
+      Release();
+      throw;
+    }
+    Release();
     auto a = Napi::Float64Array::New(env, xtx.size());
     std::copy(xtx.begin(), xtx.end(), a.Data());
     auto b = Napi::Float64Array::New(env, xty.size());

@@ -13,6 +13,19 @@ export function isTypedArray<K extends 'Float32Array' | 'Float64Array' | 'Int32A
   return ArrayBuffer.isView(v) && (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] === kind;
 }
 
+/** True when the typed array's buffer was transferred (its contents are gone). */
+export function isDetached(a: ArrayBufferView): boolean {
+  const buf = a.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buf.detached === 'boolean') return buf.detached;
+  if (buf.byteLength !== 0) return false;
+  try {
+    buf.slice(0, 0); // throws a TypeError on a detached buffer (Node < 22 has no `detached`)
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** An integer in [min, max]. */
 export function integer(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -68,6 +81,7 @@ export function tensor3(name: string, x: unknown, d?: number): Tensor3 {
   if (x === null || typeof x !== 'object') invalidArg(name, 'a tensor { data: Float32Array, shape: [B, T, D] }', x);
   const t = x as Partial<Tensor3>;
   if (!isTypedArray(t.data, 'Float32Array')) invalidArg(`${name}.data`, 'a Float32Array', t.data);
+  if (isDetached(t.data)) invalidArg(`${name}.data`, 'a Float32Array whose buffer is not detached (transferred)', t.data);
   const shape = t.shape;
   if (!Array.isArray(shape) || shape.length !== 3) invalidArg(`${name}.shape`, 'an array [B, T, D]', shape);
   const [b, steps, dim] = shape as number[];
@@ -88,6 +102,7 @@ export function indexMatrix(name: string, t: unknown, batch: number, steps: numb
   if (t === null || typeof t !== 'object') invalidArg(name, 'an index matrix { data: Int32Array, shape: [B, n] }', t);
   const m = t as Partial<IndexMatrix>;
   if (!isTypedArray(m.data, 'Int32Array')) invalidArg(`${name}.data`, 'an Int32Array', m.data);
+  if (isDetached(m.data)) invalidArg(`${name}.data`, 'an Int32Array whose buffer is not detached (transferred)', m.data);
   if (!Array.isArray(m.shape) || m.shape.length !== 2) invalidArg(`${name}.shape`, 'an array [B, n]', m.shape);
   const [b, n] = m.shape as number[];
   if (b !== batch) throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${String(b)} rows, the input has ${batch} sequences`);

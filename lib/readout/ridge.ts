@@ -141,6 +141,7 @@ export class Ridge {
 
   /** Replaces the statistics by saved ones of the same shape. */
   importStatistics(s: RidgeStatistics): void {
+    if (s === null || typeof s !== 'object') invalidArg('statistics', '{ features, outputs, rows, xtx, xty }', s);
     if (s.features !== this.features || s.outputs !== this.outputs) {
       throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${s.features}×${s.outputs}, this readout is ${this.features}×${this.outputs}`);
     }

@@ -7,6 +7,7 @@ import { Random } from '../random';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation } from './units';
+import { checkWeightBytes, csrBytes } from './limits';
 import { blockSparse, rescaleToRadius, toNativeMatrix, uniformMatrix } from './weights';
 
 /** Options of RAN-A. Names follow architecture.md. */
@@ -86,6 +87,11 @@ export class AttentionReservoir extends Reservoir<AttentionReservoirOptions> {
 
   constructor(options: AttentionReservoirOptions) {
     const o = attentionReservoirOptions(options);
+    {
+      const m = o.units, d = o.width, n = m * d, copies = o.shared ? 1 : m;
+      const nnz = o.connectivity * m * m * d * d;
+      checkWeightBytes('AttentionReservoir', 8 * m * m + 8 * nnz + csrBytes(n, nnz) + 4 * n * (o.inputDim + 1) + 4 * copies * (3 * d * d + 2 * o.ffHidden * d));
+    }
     // Draw order: recurrent blocks, W_in, b, then the unit weights.
     const rng = new Random(o.seed);
     const w = blockSparse(rng, o.units, o.width, () => o.connectivity, 'normal');

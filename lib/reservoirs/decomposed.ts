@@ -8,6 +8,7 @@ import type { Tensor3 } from '../tensor';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation, memoryPopulation } from './units';
+import { checkWeightBytes, csrBytes } from './limits';
 import { blockSparse, rescaleToRadius, toNativeMatrix, uniformMatrix } from './weights';
 
 /** Connectivity per pair of populations: `attentionToMemory` is the fraction of attention units each memory unit receives from, etc. */
@@ -120,6 +121,13 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
 
   constructor(options: DecomposedReservoirOptions) {
     const o = decomposedReservoirOptions(options);
+    {
+      const m = o.attentionUnits + o.memoryUnits, d = o.width, n = m * d;
+      const cs = typeof o.connectivity === 'number' ? [o.connectivity] : Object.values(o.connectivity);
+      const nnz = Math.max(...cs) * m * m * d * d;
+      const ca = o.shared ? 1 : o.attentionUnits, cm = o.shared ? 1 : o.memoryUnits;
+      checkWeightBytes('DecomposedReservoir', 8 * m * m + 8 * nnz + csrBytes(n, nnz) + 4 * n * (o.inputDim + 1) + 4 * ca * 3 * d * d + 4 * cm * 2 * o.slots * d);
+    }
     // Draw order: recurrent blocks, W_in, b, memory units receiving input, attention unit weights, memory unit weights.
     const rng = new Random(o.seed);
     const ma = o.attentionUnits;

@@ -5,6 +5,7 @@
 import { Random } from '../random';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
+import { checkWeightBytes, csrBytes } from './limits';
 import { rescaleToRadius, sparseSquare, toNativeMatrix, uniformMatrix, type Distribution } from './weights';
 
 /** Options of an ESN. Names follow architecture.md. */
@@ -51,6 +52,8 @@ export class ESN extends Reservoir<ESNOptions> {
 
   constructor(options: ESNOptions) {
     const o = esnOptions(options);
+    const n = o.units;
+    checkWeightBytes('ESN', csrBytes(n, o.connectivity * n * n) + 4 * n * (o.inputDim + 1));
     // Draw order (part of the reproducibility contract): W row by row, then W_in, then b.
     const rng = new Random(o.seed);
     const w = sparseSquare(rng, o.units, o.connectivity, o.distribution);

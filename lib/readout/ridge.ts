@@ -5,6 +5,7 @@
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeRidgeStats } from '../native';
 import * as v from '../validate';
+import { memoryLimit } from '../reservoirs/limits';
 
 /** Options of a ridge readout. */
 export interface RidgeOptions {
@@ -33,8 +34,7 @@ export class Ridge {
   readonly outputs: number;
   /** λ used by `solve()` without argument. */
   ridge: number;
-  /** The native statistics (XᵀX, XᵀY, row count). */
-  readonly stats: NativeRidgeStats;
+  private nativeStats: NativeRidgeStats | undefined;
   private w: Float64Array | undefined;
 
   constructor(options: RidgeOptions) {
@@ -43,12 +43,25 @@ export class Ridge {
     this.features = v.integer('features', o.features, 1, 65536);
     this.outputs = v.integer('outputs', o.outputs, 1, 65536);
     this.ridge = v.number('ridge', o.ridge ?? 1e-6, 0, Number.MAX_VALUE);
-    this.stats = new (native().RidgeStats)(this.features, this.outputs);
+    // Refuse now, not at the first row, when the statistics could never be allocated.
+    const bytes = 8 * this.features * (this.features + this.outputs);
+    if (bytes > memoryLimit()) {
+      throw new RanError(ErrorCodes.TOO_LARGE, `a ridge readout of ${this.features} features needs ${(bytes / 1e9).toFixed(3)} GB of statistics, above the memory limit of ${(memoryLimit() / 1e9).toFixed(3)} GB`);
+    }
+  }
+
+  /**
+   * The native statistics (XᵀX, XᵀY, row count), allocated on first use: a readout that only
+   * predicts (loaded from a file, or a λ candidate) never pays for the features² matrix.
+   */
+  get stats(): NativeRidgeStats {
+    if (!this.nativeStats) this.nativeStats = new (native().RidgeStats)(this.features, this.outputs);
+    return this.nativeStats;
   }
 
   /** Number of rows accumulated so far. */
   get rows(): number {
-    return this.stats.rows;
+    return this.nativeStats ? this.nativeStats.rows : 0;
   }
 
   /** Trainable parameters: features × outputs (the constant's weights included). */

@@ -172,11 +172,38 @@ function findPrebuild(ngb: NodeGypBuild, root: string): { dir: string; file?: st
   return { dir: tupleDir, file: winner ? path.join(tupleDir, winner.file) : undefined };
 }
 
+/** Environment variable forcing a CPU variant of the prebuilt binary: x86-64-v2, x86-64-v3 or x86-64-v4. */
+export const CPU_VARIANT_ENV = 'RAN_CPU_VARIANT';
+
+const V3_FLAGS = ['avx', 'avx2', 'bmi1', 'bmi2', 'f16c', 'fma', 'abm', 'movbe', 'xsave'];
+const V4_FLAGS = ['avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl'];
+
+/**
+ * The best x86-64 level this CPU runs (from /proc/cpuinfo's flags on Linux), or the one forced
+ * by RAN_CPU_VARIANT. One instruction set per binary: Eigen objects built for AVX-512 and for
+ * a generic target must never be mixed in one file.
+ */
+export function cpuVariant(): 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4' {
+  const forced = process.env[CPU_VARIANT_ENV];
+  if (forced === 'x86-64-v2' || forced === 'x86-64-v3' || forced === 'x86-64-v4') return forced;
+  if (process.arch !== 'x64' || process.platform !== 'linux') return 'x86-64-v2';
+  let flags: Set<string>;
+  try {
+    const line = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
+  } catch {
+    return 'x86-64-v2';
+  }
+  if (!V3_FLAGS.every((f) => flags.has(f))) return 'x86-64-v2';
+  return V4_FLAGS.every((f) => flags.has(f)) ? 'x86-64-v4' : 'x86-64-v3';
+}
+
 /**
  * Loads the addon once, from the first of:
  *   1. the file named by RECURRENT_ATTENTION_BINARY, if set (nothing else is tried);
  *   2. `prebuilds/<platform>-<arch>/` (the binary shipped in the npm package), the file
- *      node-gyp-build's tag rules select;
+ *      node-gyp-build's tag rules select — or its faster twin for this CPU in
+ *      `prebuilds/<platform>-<arch>/cpu/<x86-64-v3|x86-64-v4>/` when present;
  *   3. a local build from source in `build/Release` (then `build/Debug`).
  * If none loads, throws ERR_RAN_NATIVE_LOAD listing every place looked at and why it failed.
  */
@@ -209,6 +236,12 @@ export function native(): NativeBinding {
   }
   if (ngb) {
     const prebuild = findPrebuild(ngb, packageRoot);
+    const variant = cpuVariant();
+    if (prebuild.file && variant !== 'x86-64-v2') {
+      const fast = path.join(prebuild.dir, 'cpu', variant, path.basename(prebuild.file));
+      if (fs.existsSync(fast)) cached = attempt(fast);
+      if (cached) return cached;
+    }
     if (prebuild.file) cached = attempt(prebuild.file);
     else tried.push(`${prebuild.dir}: no prebuilt binary for ${process.platform}-${process.arch}`);
     if (cached) return cached;

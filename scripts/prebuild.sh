@@ -13,11 +13,10 @@
 # ignored) and takes the most specific match. `napi` marks an ABI-stable Node-API build and
 # `glibc` keeps the file from being picked on musl (Alpine), where it cannot load.
 #
-# Only the baseline variant exists now. node-gyp-build 4.8 cannot choose by CPU features, so a
-# future faster variant must not be a second *.node file directly in prebuilds/<platform>-<arch>/
-# (node-gyp-build would pick one of them arbitrarily): put it in a subdirectory, e.g.
-#   [v3]="x86-64-v3 variants/recurrent-attention.x86-64-v3.node"
-# and let lib/native.ts choose it after checking the CPU.
+# CPU variants: node-gyp-build 4.8 cannot choose by CPU features, so only the baseline sits
+# directly in prebuilds/<platform>-<arch>/; the AVX2+FMA (x86-64-v3) and AVX-512 (x86-64-v4)
+# builds sit in cpu/<level>/ under it, and lib/native.ts loads the best one the CPU runs
+# (from /proc/cpuinfo; RAN_CPU_VARIANT forces one), falling back to the baseline.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,8 +25,10 @@ cd "$root"
 # variant name -> "<value of -march (cmake -DRAN_ARCH)> <file under prebuilds/<platform>-<arch>/>"
 declare -A VARIANTS=(
   [baseline]="x86-64-v2 recurrent-attention.napi.glibc.node"
+  [v3]="x86-64-v3 cpu/x86-64-v3/recurrent-attention.napi.glibc.node"
+  [v4]="x86-64-v4 cpu/x86-64-v4/recurrent-attention.napi.glibc.node"
 )
-ORDER=(baseline)
+ORDER=(baseline v3 v4)
 
 platform="$(node -p 'process.platform + "-" + process.arch')"
 [[ "$platform" == linux-x64 ]] || { echo "prebuild: only linux-x64 variants are defined (this is $platform)" >&2; exit 1; }

@@ -25,3 +25,4 @@ export { sizeForBudget, parseBudget, BUDGETS, type BudgetName } from './model/bu
 export { SPACES, sample as sampleSpace, type Space, type Dimension } from './search/space';
 export { evaluateStream, type StreamOptions, type StreamCell } from './stream/evaluate';
 export { PUBLISHED_RESULTS, PUBLISHED_SOURCE, bestPublished } from './stream/published';
+export { cpuVariant } from './native';

@@ -29,4 +29,19 @@ describe('README examples', () => {
     const mse = Number(logs[0]!.split(' ').pop());
     expect(mse).toBeLessThan(1e-5);
   });
+
+  test('the training example fits RAN-A on Sequential MNIST, saves and reloads it', async () => {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir() as string, 'ran-readme-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const logs = await run(block('## Training on a task'));
+      const [ridge, error] = logs[0]!.split(' ').map(Number);
+      expect(ridge).toBeGreaterThan(0);
+      expect(error).toBeLessThan(0.5); // chance: 0.887
+      expect(fs.existsSync(path.join(dir, 'mnist.ran'))).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
 });

@@ -16,7 +16,7 @@ export interface AttentionReservoirOptions extends CommonOptions {
   units?: number;
   /** Unit width d (default 16). */
   width?: number;
-  /** Context length k: items each unit attends over (default 8). */
+  /** Context length k: items each unit attends over (default 16: the best of 1–16 on Sequential MNIST, bracket matching and selective copy in docs/results.md). */
   context?: number;
   /** Attention heads; must divide d (default 1). */
   heads?: number;
@@ -63,7 +63,7 @@ export function attentionReservoirOptions(options: AttentionReservoirOptions): R
     includeInput: v.boolean('includeInput', o.includeInput ?? true),
     units: v.integer('units', o.units ?? 32, 1, 1 << 16),
     width,
-    context: v.integer('context', o.context ?? 8, 1, 4096),
+    context: v.integer('context', o.context ?? 16, 1, 4096),
     heads,
     temperature: v.number('temperature', o.temperature ?? 1, 0, 1e6, { min: true }),
     ffHidden: v.integer('ffHidden', o.ffHidden ?? 32, 0, 1 << 16),

@@ -2,6 +2,7 @@
 /** `ran`: the command-line interface (STREAM evaluation, evaluation on .npy folders). */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
+import { Presets, SingleBar } from 'cli-progress';
 import { ARCHITECTURES, type Architecture } from '../model/config';
 import { parseBudget } from '../model/budget';
 import { evaluateStream, type StreamCell } from '../stream/evaluate';
@@ -120,7 +121,9 @@ async function main(argv: string[]): Promise<void> {
   const workers = positive(values.workers, defaultThreads(), 'workers');
   const maxFeatures = positive(values['max-features'], 1000, 'max-features');
   const started = Date.now();
-  const progress = !values.json && process.stderr.isTTY;
+  // A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or CI).
+  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'ran {bar} {value}/{total} trials | {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : undefined;
+  let barStarted = false;
   const cells: StreamCell[] = await evaluateStream({
     tasks,
     models,
@@ -132,10 +135,15 @@ async function main(argv: string[]): Promise<void> {
     maxFeatures,
     dataDir: command === 'eval' ? values.data : undefined,
     onTrial: (done, total) => {
-      if (progress) process.stderr.write(`\r${done}/${total} trials`);
+      if (!bar) return;
+      if (!barStarted) {
+        bar.start(total, 0);
+        barStarted = true;
+      }
+      bar.update(done);
     },
   });
-  if (progress) process.stderr.write('\r');
+  if (barStarted) bar?.stop();
   const seconds = (Date.now() - started) / 1000;
   const rows = tableRows(cells, models, budgetName);
   if (values.json) {

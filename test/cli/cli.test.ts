@@ -45,6 +45,21 @@ describe('ran CLI', () => {
     expect(fs.readFileSync(report, 'utf8')).toMatch(/<table>/);
   });
 
+  test('the same seed gives the same results with 1 and 2 worker threads', () => {
+    const args = ['stream', '--tasks', 'bracket_matching,sequential_mnist', '--models', 'esn,ran-c', '--trials', '3', '--budget', '1k', '--json'];
+    const run = (workers: string): unknown[] =>
+      execFileSync('node', [cli, ...args, '--workers', workers], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const r = JSON.parse(l) as Record<string, unknown>;
+          return [r['task'], r['model'], r['score'], r['validScore'], r['config']];
+        });
+    const one = run('1');
+    expect(one).toHaveLength(4);
+    expect(run('2')).toEqual(one);
+  });
+
   test('`ran eval --data DIR` reads a task folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-eval-'));
     // eslint-disable-next-line @typescript-eslint/no-var-requires

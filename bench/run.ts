@@ -161,12 +161,12 @@ async function main(): Promise<void> {
       const s = S.W5;
       const d = mnistData(s); // loading the digits is not timed
       for (const threads of args.threads) {
-        let last = { error: NaN, ridge: NaN, fitMs: 0, testMs: 0 };
+        let last = { error: NaN, ridge: NaN, fitMs: 0, testMs: 0, architecture: '' };
         const times = await timeDirect(async () => { last = await mnistEndToEnd(s, d, threads); }, args.quick ? 1 : 3);
         const med = median(times);
         emit({ workload: 'W5', impl: 'native', metric: METRIC.W5, value: med, threads, ...base,
           test_error: last.error, fit_s: last.fitMs / 1000, test_s: last.testMs / 1000, times_s: times,
-          train: s.train, test: s.test, valid: s.valid, ridge_chosen: last.ridge, architecture: 'ran-a default (units 32, width 16, context 8, ffHidden 32)' });
+          train: s.train, test: s.test, valid: s.valid, ridge_chosen: last.ridge, architecture: last.architecture });
       }
     }
   }

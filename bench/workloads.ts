@@ -246,7 +246,7 @@ export function mnistData(s: MnistSizes): MnistData {
 }
 
 /** One W5 run: RAN-A at its default size, fit on the train digits, error rate on the test digits. */
-export async function mnistEndToEnd(s: MnistSizes, d: MnistData, threads: number): Promise<{ error: number; ridge: number; fitMs: number; testMs: number }> {
+export async function mnistEndToEnd(s: MnistSizes, d: MnistData, threads: number): Promise<{ error: number; ridge: number; fitMs: number; testMs: number; architecture: string }> {
   const t0 = process.hrtime.bigint();
   const model = new Model({ kind: 'ran-a', options: { inputDim: 28, seed: 0 } });
   const report = await model.fit(
@@ -257,5 +257,6 @@ export async function mnistEndToEnd(s: MnistSizes, d: MnistData, threads: number
   const error = await model.evaluate({ x: d.test.x, y: d.test.y, t: d.test.t }, true, { threads });
   const t2 = process.hrtime.bigint();
   model.reservoir.dispose();
-  return { error, ridge: report.ridge, fitMs: Number(t1 - t0) / 1e6, testMs: Number(t2 - t1) / 1e6 };
+  const o = model.reservoir.options as unknown as { units: number; width: number; context: number; ffHidden: number };
+  return { error, ridge: report.ridge, fitMs: Number(t1 - t0) / 1e6, testMs: Number(t2 - t1) / 1e6, architecture: `ran-a default (units ${o.units}, width ${o.width}, context ${o.context}, ffHidden ${o.ffHidden})` };
 }

@@ -55,6 +55,9 @@ export interface NativeRunOptions {
   threads?: number;
   readout?: Float64Array;
   readoutOutputs?: number;
+  outputSelect?: 'all' | 'steps' | 'last';
+  outputSteps?: Int32Array;
+  outputStepsPerSequence?: number;
   stats?: NativeRidgeStats;
   targets?: Float32Array;
   select?: 'steps' | 'washout' | 'last';

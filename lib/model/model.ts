@@ -184,7 +184,7 @@ export class Model {
         }
       }
       wide.setWeights(w);
-      const out = await this.predictWith(validation.x, wide, batch, o, 'validate');
+      const out = await this.predictWith(validation.x, wide, batch, o, 'validate', stepsOf(validation));
       const [vb, vt] = validation.x.shape;
       const scores = ridges.map((ridge, l) => {
         const yHat = new Float32Array(vb * vt * outputs);
@@ -216,17 +216,22 @@ export class Model {
   /** The STREAM score (error rate or MSE) on data at its prediction steps. */
   async evaluate(data: SequenceData, classification: boolean, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal'> = {}): Promise<number> {
     const d = checkData(data, 'data');
-    const out = await this.predict(d.x, options);
+    if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
+    v.tensor3('data.x', d.x, this.reservoir.inputDim);
+    // Outputs only at the scored steps: the readout product is skipped everywhere else.
+    const out = await this.predictWith(d.x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict', stepsOf(d));
     const g = gather(out, d);
     return score(g.y, g.yHat, g.t, classification);
   }
 
-  private async predictWith(x: Tensor3, readout: Ridge, batch: number, o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>, phase: Progress['phase']): Promise<Tensor3> {
+  private async predictWith(x: Tensor3, readout: Ridge, batch: number, o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>, phase: Progress['phase'], steps?: IndexMatrix): Promise<Tensor3> {
     const [b, t] = x.shape;
     const out = new Float32Array(b * t * readout.outputs);
     for (let s0 = 0; s0 < b; s0 += batch) {
       const s1 = Math.min(b, s0 + batch);
-      const r = await this.reservoir.runAsync(sliceBatch(x, s0, s1), { readout, signal: o.signal, threads: o.threads });
+      const n = steps?.shape[1] ?? 0;
+      const outputSteps: IndexMatrix | undefined = steps ? { data: steps.data.subarray(s0 * n, s1 * n), shape: [s1 - s0, n] } : undefined;
+      const r = await this.reservoir.runAsync(sliceBatch(x, s0, s1), { readout, outputSteps, signal: o.signal, threads: o.threads });
       out.set(r.outputs!.data, s0 * t * readout.outputs);
       o.onProgress?.({ phase, done: s1, total: b });
     }

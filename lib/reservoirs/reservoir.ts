@@ -34,6 +34,8 @@ export interface RunOptions {
   states?: boolean;
   /** Return the readout's outputs [B, T, outputs] at every step. */
   readout?: Ridge;
+  /** Compute the outputs only at these steps (per sequence) or at the last step; the others stay 0. */
+  outputSteps?: IndexMatrix | 'last';
   /** Accumulate features and targets into a readout's statistics. */
   train?: TrainTarget;
   /** Return attention weights of these units of the first attention population: [B, T, units, heads, context], age 0 = newest. */
@@ -183,7 +185,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     async: boolean,
   ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['reset', 'states', 'readout', 'train', 'attentionUnits', 'threads', 'signal']);
+    v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'threads', 'signal']);
     if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
     v.tensor3('x', x, this.spec.inputDim);
     const [b, t] = x.shape;
@@ -203,6 +205,16 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       if (!w) throw new RanError(ErrorCodes.STATE, '`options.readout` has no weights yet: call solve() first');
       n.readout = w;
       n.readoutOutputs = o.readout.outputs;
+      if (o.outputSteps === 'last') {
+        n.outputSelect = 'last';
+      } else if (o.outputSteps !== undefined) {
+        const m = v.indexMatrix('options.outputSteps', o.outputSteps, b, t);
+        n.outputSelect = 'steps';
+        n.outputSteps = m.data;
+        n.outputStepsPerSequence = m.shape[1];
+      }
+    } else if (o.outputSteps !== undefined) {
+      invalidArg('options.outputSteps', 'undefined without options.readout', o.outputSteps);
     }
     if (o.train !== undefined) {
       const tr = o.train;

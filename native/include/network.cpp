@@ -165,6 +165,22 @@ void Network::run_tiles(const RunRequest& rq) {
     }
   };
 
+  std::vector<uint8_t> output_mask;
+  if (rq.readout != nullptr && rq.output_selection == Selection::Steps) {
+    output_mask.assign(static_cast<size_t>(B) * T, 0);
+    for (int b = 0; b < B; ++b)
+      for (int j = 0; j < rq.n_output_steps; ++j)
+        output_mask[static_cast<size_t>(b) * T + rq.output_steps[static_cast<size_t>(b) * rq.n_output_steps + j]] = 1;
+  }
+  auto wants_output = [&](int b, int t) -> bool {
+    if (rq.readout == nullptr) return false;
+    switch (rq.output_selection) {
+      case Selection::Steps: return output_mask[static_cast<size_t>(b) * T + t] != 0;
+      case Selection::Last: return t == T - 1;
+      default: return true;
+    }
+  };
+
   std::vector<int> unit_slot;
   const Population* cap_pop = nullptr;
   size_t cap_stride = 0;
@@ -190,6 +206,7 @@ void Network::run_tiles(const RunRequest& rq) {
     std::vector<float> z(static_cast<size_t>(n) * TB), u(static_cast<size_t>(std::max(D, 1)) * TB, 0.0f);
     std::vector<float> work(scratch * TB);
     std::vector<double> feat(want_features ? static_cast<size_t>(F) : 0);
+    std::vector<double> out_acc(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
     RowBuffer rows;
     std::unique_ptr<RidgeStats> partial;
     if (rq.stats != nullptr) {
@@ -264,20 +281,24 @@ void Network::run_tiles(const RunRequest& rq) {
           for (int l = 0; l < nb; ++l) {
             const int b = b0 + l;
             const bool sel = rq.stats != nullptr && is_selected(b, t);
-            if (!sel && rq.readout == nullptr) continue;
+            const bool out_here = wants_output(b, t);
+            if (!sel && !out_here) continue;
             int c = 0;
             for (int i = 0; i < n; ++i) feat[c++] = y[static_cast<size_t>(i) * TB + l];
             if (rq.include_input)
               for (int k = 0; k < D; ++k) feat[c++] = u[static_cast<size_t>(k) * TB + l];
             if (rq.include_bias) feat[c++] = 1.0;
-            if (rq.readout != nullptr) {
+            if (out_here) {
+              // Row times W with W walked row by row (contiguous), sums in feature order.
               const int o_n = rq.readout_outputs;
-              float* out = rq.outputs + (static_cast<size_t>(b) * T + t) * o_n;
-              for (int o = 0; o < o_n; ++o) {
-                double acc = 0.0;
-                for (int f = 0; f < F; ++f) acc += feat[f] * rq.readout[static_cast<size_t>(f) * o_n + o];
-                out[o] = static_cast<float>(acc);
+              std::fill(out_acc.begin(), out_acc.end(), 0.0);
+              for (int f = 0; f < F; ++f) {
+                const double x = feat[f];
+                const double* wf = rq.readout + static_cast<size_t>(f) * o_n;
+                for (int o = 0; o < o_n; ++o) out_acc[o] += x * wf[o];
               }
+              float* out = rq.outputs + (static_cast<size_t>(b) * T + t) * o_n;
+              for (int o = 0; o < o_n; ++o) out[o] = static_cast<float>(out_acc[o]);
             }
             if (sel) {
               std::copy(feat.begin(), feat.end(), rows.x.begin() + static_cast<size_t>(rows.count) * F);

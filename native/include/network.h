@@ -29,6 +29,11 @@ struct RunRequest {
   const double* readout = nullptr;  // optional [features][outputs]
   int readout_outputs = 0;
   float* outputs = nullptr;  // [batch][steps][readout_outputs]
+  // Steps at which outputs are computed (others stay 0): all, or a list per sequence, or the
+  // last step — scoring needs only the prediction steps.
+  Selection output_selection = Selection::None;
+  const int32_t* output_steps = nullptr;  // [batch][n_output_steps], call-relative
+  int n_output_steps = 0;
 
   RidgeStats* stats = nullptr;      // optional: accumulate selected rows
   const float* targets = nullptr;   // [batch][steps][stats->outputs()]

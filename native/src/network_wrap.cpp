@@ -118,7 +118,7 @@ size_t SpecBytes(const ran::NetworkSpec& s) {
 struct RunJob {
   ran::RunRequest rq;
   std::vector<float> x_copy, targets_copy;
-  std::vector<int32_t> steps_copy;
+  std::vector<int32_t> steps_copy, output_steps_copy;
   std::vector<double> readout_copy;
   Napi::ObjectReference result;       // holds the output arrays (pinned while running)
   Napi::ObjectReference stats_object;  // pins the RidgeStats while running
@@ -245,6 +245,22 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       job->readout_copy.assign(w.Data(), w.Data() + w.ElementLength());
       rq.readout = job->readout_copy.data();
       rq.readout_outputs = readout_outputs;
+      const std::string osel = Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
+      if (osel == "steps") {
+        rq.output_selection = ran::Selection::Steps;
+        rq.n_output_steps = IntField(opts, "outputStepsPerSequence", 1, T, 0, true);
+        auto os = Int32(opts.Get("outputSteps"), "outputSteps", static_cast<int64_t>(B) * rq.n_output_steps);
+        job->output_steps_copy.assign(os.Data(), os.Data() + os.ElementLength());
+        for (size_t i = 0; i < job->output_steps_copy.size(); ++i) {
+          const int32_t v = job->output_steps_copy[i];
+          if (v < 0 || v >= T) Fail(ran::kInvalidArg, "`outputSteps[" + std::to_string(i) + "]` must be a step in [0, " + std::to_string(T) + "), got " + std::to_string(v));
+        }
+        rq.output_steps = job->output_steps_copy.data();
+      } else if (osel == "last") {
+        rq.output_selection = ran::Selection::Last;
+      } else if (osel != "all") {
+        Fail(ran::kInvalidArg, "`outputSelect` must be 'all', 'steps' or 'last', got '" + osel + "'");
+      }
     }
 
     if (Has(opts, "stats")) {

@@ -136,6 +136,28 @@ describe('states streamed into the readout', () => {
     expect(maxError(out.data, want, 1e-4, 1e-4)).toBeLessThanOrEqual(1);
   });
 
+  test('outputs computed only at chosen steps equal the all-step outputs there and are 0 elsewhere', () => {
+    const ridge = esn.createReadout(2);
+    esn.run(x, { train: { readout: ridge, targets: y, select: { washout: 0 } } });
+    ridge.solve(1e-3);
+    const all = esn.run(x, { readout: ridge }).outputs!.data;
+    const steps = new Int32Array(b * 2);
+    for (let s = 0; s < b; s++) steps.set([s % t, t - 1], s * 2);
+    const some = esn.run(x, { readout: ridge, outputSteps: { data: steps, shape: [b, 2] } }).outputs!.data;
+    const last = esn.run(x, { readout: ridge, outputSteps: 'last' }).outputs!.data;
+    for (let s = 0; s < b; s++) {
+      for (let step = 0; step < t; step++) {
+        for (let o = 0; o < 2; o++) {
+          const i = (s * t + step) * 2 + o;
+          expect(some[i]).toBe(step === s % t || step === t - 1 ? all[i] : 0);
+          expect(last[i]).toBe(step === t - 1 ? all[i] : 0);
+        }
+      }
+    }
+    throwsCode(() => esn.run(x, { readout: ridge, outputSteps: { data: new Int32Array(b).fill(t), shape: [b, 1] } }), 'ERR_RAN_INVALID_ARG');
+    throwsCode(() => esn.run(x, { outputSteps: 'last' }), 'ERR_RAN_INVALID_ARG');
+  });
+
   test('memory does not grow with T when states are streamed into the readout', () => {
     const big = new ESN({ inputDim: 1, units: 200, seed: 1 });
     const long = randomTensor(3, 1, 100000, 1);

@@ -52,12 +52,20 @@ function dtypeOfDescr(descr: string): NpyDtype | null {
   return null;
 }
 
+/** The typed-array kind by its tag, so arrays from another realm (worker, vm, jest) are recognised too. */
+function tagOf(data: unknown): string {
+  return ArrayBuffer.isView(data) ? (data as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : '';
+}
+
 /** The dtype of a typed array. */
 export function dtypeOf(data: NpyData): NpyDtype {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Int32Array) return 'int32';
-  return 'int64';
+  switch (tagOf(data)) {
+    case 'Float32Array': return 'float32';
+    case 'Float64Array': return 'float64';
+    case 'Int32Array': return 'int32';
+    case 'BigInt64Array': return 'int64';
+    default: throw new NpyError('<array>', `cannot store ${tagOf(data) || typeof data} in .npy: expected Float32Array, Float64Array, Int32Array or BigInt64Array`);
+  }
 }
 
 function product(shape: readonly number[]): number {
@@ -218,7 +226,7 @@ export function writeNpy(file: string, array: { readonly data: NpyData; readonly
 
 /** The elements as float32 (int64 values converted with `Number`). */
 export function toFloat32(data: NpyData): Float32Array {
-  if (data instanceof Float32Array) return data;
-  if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
-  return Float32Array.from(data);
+  if (tagOf(data) === 'Float32Array') return data as Float32Array;
+  if (tagOf(data) === 'BigInt64Array') return Float32Array.from(data as BigInt64Array, (v) => Number(v));
+  return Float32Array.from(data as Float64Array | Int32Array);
 }

@@ -130,3 +130,16 @@ describe('errors carry code ERR_RAN_NPY and name the file', () => {
     expectNpyError(() => encodeNpy({ data: new Float32Array(5), shape: [2, 3] }, 'out.npy'), /needs 6 elements, the data has 5/, 'out.npy');
   });
 });
+
+describe('typed arrays from another realm', () => {
+  test('an array made in another vm context is stored with its own dtype', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const vm = require('vm') as typeof import('vm');
+    const foreign = vm.runInNewContext('new Float32Array([1.5, -2, 3])') as Float32Array;
+    expect(foreign instanceof Float32Array).toBe(false);
+    const bytes = encodeNpy({ data: foreign, shape: [3] });
+    const back = decodeNpy(bytes);
+    expect(back.dtype).toBe('float32');
+    expect(Array.from(back.data as Float32Array)).toEqual([1.5, -2, 3]);
+  });
+});

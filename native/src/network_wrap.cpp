@@ -107,6 +107,22 @@ ran::NetworkSpec ReadSpec(const Napi::Object& o) {
   return s;
 }
 
+// Reads a [batch][count] Int32Array of call-relative steps (count from `count_key`) into
+// `out`, checking every step lies in [0, steps). Returns the count per sequence.
+int ReadStepList(const Napi::Object& opts, const char* array_key, const char* count_key, int batch, int steps,
+                 std::vector<int32_t>& out) {
+  const int count = IntField(opts, count_key, 1, steps, 0, true);
+  auto a = Int32(opts.Get(array_key), array_key, static_cast<int64_t>(batch) * count);
+  out.assign(a.Data(), a.Data() + a.ElementLength());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] < 0 || out[i] >= steps) {
+      Fail(ran::kInvalidArg, std::string("`") + array_key + "[" + std::to_string(i / count) + ", " + std::to_string(i % count) +
+                                 "]` must be a step in [0, " + std::to_string(steps) + "), got " + std::to_string(out[i]));
+    }
+  }
+  return count;
+}
+
 size_t SpecBytes(const ran::NetworkSpec& s) {
   size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
   for (const auto& p : s.populations)
@@ -248,13 +264,7 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       const std::string osel = Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
       if (osel == "steps") {
         rq.output_selection = ran::Selection::Steps;
-        rq.n_output_steps = IntField(opts, "outputStepsPerSequence", 1, T, 0, true);
-        auto os = Int32(opts.Get("outputSteps"), "outputSteps", static_cast<int64_t>(B) * rq.n_output_steps);
-        job->output_steps_copy.assign(os.Data(), os.Data() + os.ElementLength());
-        for (size_t i = 0; i < job->output_steps_copy.size(); ++i) {
-          const int32_t v = job->output_steps_copy[i];
-          if (v < 0 || v >= T) Fail(ran::kInvalidArg, "`outputSteps[" + std::to_string(i) + "]` must be a step in [0, " + std::to_string(T) + "), got " + std::to_string(v));
-        }
+        rq.n_output_steps = ReadStepList(opts, "outputSteps", "outputStepsPerSequence", B, T, job->output_steps_copy);
         rq.output_steps = job->output_steps_copy.data();
       } else if (osel == "last") {
         rq.output_selection = ran::Selection::Last;
@@ -287,16 +297,7 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       const std::string sel = Has(opts, "select") ? opts.Get("select").ToString().Utf8Value() : std::string("washout");
       if (sel == "steps") {
         rq.selection = ran::Selection::Steps;
-        rq.n_select = IntField(opts, "stepsPerSequence", 1, T, 0, true);
-        auto st_arr = Int32(opts.Get("steps"), "steps", static_cast<int64_t>(B) * rq.n_select);
-        job->steps_copy.assign(st_arr.Data(), st_arr.Data() + st_arr.ElementLength());
-        for (size_t i = 0; i < job->steps_copy.size(); ++i) {
-          const int32_t v = job->steps_copy[i];
-          if (v < 0 || v >= T) {
-            Fail(ran::kInvalidArg, "`steps[" + std::to_string(i / rq.n_select) + ", " + std::to_string(i % rq.n_select) +
-                                       "]` must be a step in [0, " + std::to_string(T) + "), got " + std::to_string(v));
-          }
-        }
+        rq.n_select = ReadStepList(opts, "steps", "stepsPerSequence", B, T, job->steps_copy);
         rq.select_steps = job->steps_copy.data();
       } else if (sel == "washout") {
         rq.selection = ran::Selection::Washout;

@@ -21,7 +21,9 @@ inline float madd(float a, float b, float c) {
 inline float fast_exp(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
   // x = n ln2 + r with |r| <= ln2/2; ln2 split in two so that n*ln2_hi is exact.
-  const float n = __builtin_roundf(x * 1.44269504088896341f);
+  // Round to nearest by adding and removing 1.5 * 2^23 (|x log2 e| < 2^22 here): plain float
+  // additions, so the loops vectorise (roundf is a libm call that blocks vectorisation).
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   const float r = (x - n * 0.693145751953125f) - n * 1.428606765330187045e-06f;
   // Taylor polynomial of degree 7 for e^r on |r| <= 0.347: truncation error < 2e-9.
   float p = 1.0f / 5040.0f;

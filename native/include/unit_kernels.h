@@ -30,6 +30,19 @@ inline void rows_lanes(const float* w, size_t stride, int cols, const float* x, 
     for (int l = 0; l < TB; ++l) out[static_cast<size_t>(r) * TB + l] = acc[r][l];
 }
 
+// out[l] = Σ_j a[j][l] b[j][l], j ascending. Kept out of line of the caller's loops: inlined
+// into the attention kernel's loop nest, GCC left this loop scalar.
+template <int TB>
+__attribute__((noinline)) void lanes_dot(const float* a, const float* b, int n, float* out) {
+  float acc[TB] = {};
+  for (int j = 0; j < n; ++j) {
+    const float* aj = a + static_cast<size_t>(j) * TB;
+    const float* bj = b + static_cast<size_t>(j) * TB;
+    for (int l = 0; l < TB; ++l) acc[l] = madd(aj[l], bj[l], acc[l]);
+  }
+  for (int l = 0; l < TB; ++l) out[l] = acc[l];
+}
+
 // out[o][l] = Σ_i w[o][i] x[i][l] for a row-major rows×cols matrix.
 template <int TB>
 inline void matvec_lanes(const float* w, int rows, int cols, const float* x, float* out) {
@@ -132,21 +145,35 @@ inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const floa
   }
 }
 
-// z += W_in u + b, input terms in ascending order, then the bias.
+// z += W_in u + b, input terms in ascending order, then the bias. R rows at once with the
+// sums in registers: one row's chain of d_in dependent FMAs would otherwise wait on itself.
+template <int TB, int R>
+inline void input_rows(const float* w_in, const float* bias, int d_in, const float* u, float* z) {
+  float acc[R][TB];
+  for (int r = 0; r < R; ++r)
+    for (int l = 0; l < TB; ++l) acc[r][l] = z[static_cast<size_t>(r) * TB + l];
+  for (int k = 0; k < d_in; ++k) {
+    const float* uk = u + static_cast<size_t>(k) * TB;
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      const float a = w_in[static_cast<size_t>(r) * d_in + k];
+#pragma GCC unroll 16
+      for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, uk[l], acc[r][l]);
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int l = 0; l < TB; ++l) z[static_cast<size_t>(r) * TB + l] = acc[r][l] + bias[r];
+}
+
 template <int TB>
 inline void add_input_and_bias(const float* w_in, const float* bias, int n, int d_in, const float* u,
                                float* z) {
-  for (int i = 0; i < n; ++i) {
-    float* zi = z + static_cast<size_t>(i) * TB;
-    const float* wi = w_in + static_cast<size_t>(i) * d_in;
-    for (int k = 0; k < d_in; ++k) {
-      const float a = wi[k];
-      const float* uk = u + static_cast<size_t>(k) * TB;
-      for (int l = 0; l < TB; ++l) zi[l] = madd(a, uk[l], zi[l]);
-    }
-    const float b = bias[i];
-    for (int l = 0; l < TB; ++l) zi[l] += b;
-  }
+  constexpr int R = TB >= 16 ? 8 : 4;
+  int i = 0;
+  for (; i + R <= n; i += R)
+    input_rows<TB, R>(w_in + static_cast<size_t>(i) * d_in, bias + i, d_in, u, z + static_cast<size_t>(i) * TB);
+  for (; i < n; ++i)
+    input_rows<TB, 1>(w_in + static_cast<size_t>(i) * d_in, bias + i, d_in, u, z + static_cast<size_t>(i) * TB);
 }
 
 template <int TB>
@@ -200,9 +227,8 @@ inline void attention_population(const Population& p, int64_t step, const float*
       for (int l = 0; l < TB; ++l) mx[l] = -INFINITY;
       for (int s = 0; s < filled; ++s) {
         const float* ks = ku + static_cast<size_t>(s) * d * TB;
-        float acc[TB] = {};
-        for (int j = j0; j < j0 + dh; ++j)
-          for (int l = 0; l < TB; ++l) acc[l] = madd(q[j * TB + l], ks[j * TB + l], acc[l]);
+        float acc[TB];
+        lanes_dot<TB>(q + static_cast<size_t>(j0) * TB, ks + static_cast<size_t>(j0) * TB, dh, acc);
         for (int l = 0; l < TB; ++l) {
           score[s * TB + l] = acc[l] * scale;
           mx[l] = std::max(mx[l], score[s * TB + l]);
@@ -220,8 +246,10 @@ inline void attention_population(const Population& p, int64_t step, const float*
       for (int j = j0; j < j0 + dh; ++j) {
         float acc[TB] = {};
         for (int s = 0; s < filled; ++s) {
-          const float* vs = vu + static_cast<size_t>(s) * d * TB;
-          for (int l = 0; l < TB; ++l) acc[l] = madd(score[s * TB + l], vs[j * TB + l], acc[l]);
+          const float* vj = vu + (static_cast<size_t>(s) * d + j) * TB;
+          const float* ws = score + static_cast<size_t>(s) * TB;
+#pragma GCC unroll 16
+          for (int l = 0; l < TB; ++l) acc[l] = madd(ws[l], vj[l], acc[l]);
         }
         for (int l = 0; l < TB; ++l) h[j * TB + l] = acc[l];
       }

@@ -78,6 +78,7 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
     }
   }
   tile_floats_ = off;  // per lane
+  if (spec_.w.block == 0 && !spec_.w.dense) slices_.build(spec_.n, spec_.w.row_ptr, spec_.w.col_idx, spec_.w.values);
 }
 
 int Network::feature_dim(bool include_input, bool include_bias) const {
@@ -205,6 +206,7 @@ void Network::run_tiles(const RunRequest& rq) {
   auto worker = [&]() {
     std::vector<float> z(static_cast<size_t>(n) * TB), u(static_cast<size_t>(std::max(D, 1)) * TB, 0.0f);
     std::vector<float> work(scratch * TB);
+    std::vector<float> y_pad(TB == 1 && slices_.enabled() ? slices_.padded_floats() : 0);
     std::vector<double> feat(want_features ? static_cast<size_t>(F) : 0);
     std::vector<double> out_acc(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
     RowBuffer rows;
@@ -238,6 +240,8 @@ void Network::run_tiles(const RunRequest& rq) {
                               spec_.w.block, n, y, z.data());
           } else if (spec_.w.dense) {
             drive_dense<TB>(spec_.w.dense_w.data(), n, y, z.data());
+          } else if (TB == 1 && slices_.enabled()) {
+            slices_.drive(y, y_pad.data(), z.data());
           } else {
             drive_sparse<TB>(spec_.w.row_ptr.data(), spec_.w.col_idx.data(), spec_.w.values.data(), n, y, z.data());
           }

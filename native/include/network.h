@@ -10,6 +10,7 @@
 
 #include "network_spec.h"
 #include "ridge.h"
+#include "sparse_slices.h"
 
 namespace ran {
 
@@ -79,6 +80,7 @@ class Network {
   size_t tile_floats_ = 0;
   std::vector<size_t> ring_offset_;  // per population: start of its keys in a tile
   std::vector<std::vector<float>> tiles_;
+  SparseSlices slices_;  // the one-lane form of a CSR W (enabled with AVX-512 only)
 };
 
 }  // namespace ran

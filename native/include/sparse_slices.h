@@ -1,0 +1,125 @@
+// z = W y for a single sequence (one lane) with W sparse, vectorised over rows instead of
+// over sequences. A CSR row sums its non-zeros one after another; with one lane nothing runs
+// side by side, and every non-zero costs three scalar loads (value, column, y[column]). Here
+// rows go in slices of 16 (one AVX-512 vector) and columns in blocks of 32: the 32 entries of
+// y in a block sit in two registers, and a one-byte local index per non-zero picks each row's
+// operand with a two-register permute, so 16 non-zeros cost one permute and one FMA.
+//
+// Each row still adds its non-zeros in CSR order (blocks in ascending column order, so this
+// needs ascending columns within rows; `build` refuses otherwise) with one fused multiply-add
+// each, starting from +0. Rows shorter than the slice's longest are padded with weight 0: an
+// FMA with 0 · y (y finite) leaves a non-zero sum unchanged and a +0 sum +0. The result is
+// therefore bit-identical to drive_sparse, which the lane-vectorised tiles use.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace ran {
+
+class SparseSlices {
+ public:
+  static constexpr int kRows = 16;
+  static constexpr int kCols = 32;
+
+  bool enabled() const { return enabled_; }
+  size_t bytes() const { return values_.size() * sizeof(float) + index_.size() + cell_ptr_.size() * sizeof(int32_t); }
+
+  // Builds the slices from CSR; stays disabled without AVX-512, with unsorted rows, or when
+  // padding would more than triple the work.
+  void build(int n, const std::vector<int32_t>& row_ptr, const std::vector<int32_t>& col, const std::vector<float>& val) {
+    enabled_ = false;
+#if defined(__AVX512F__)
+    for (int i = 0; i < n; ++i)
+      for (int32_t q = row_ptr[i] + 1; q < row_ptr[i + 1]; ++q)
+        if (col[q] <= col[q - 1]) return;
+    n_ = n;
+    slices_ = (n + kRows - 1) / kRows;
+    blocks_ = (n + kCols - 1) / kCols;
+    cell_ptr_.assign(1, 0);
+    std::vector<int32_t> pos(row_ptr.begin(), row_ptr.end() - 1);
+    size_t padded = 0;
+    for (int s = 0; s < slices_; ++s) {
+      for (int b = 0; b < blocks_; ++b) {
+        int count[kRows] = {};
+        int longest = 0;
+        for (int r = 0; r < kRows; ++r) {
+          const int row = s * kRows + r;
+          if (row >= n) continue;
+          int32_t q = pos[row];
+          while (q < row_ptr[row + 1] && col[q] < (b + 1) * kCols) ++q;
+          count[r] = q - pos[row];
+          longest = count[r] > longest ? count[r] : longest;
+        }
+        for (int j = 0; j < longest; ++j)
+          for (int r = 0; r < kRows; ++r) {
+            const bool real = j < count[r];
+            const int row = s * kRows + r;
+            values_.push_back(real ? val[pos[row] + j] : 0.0f);
+            index_.push_back(real ? static_cast<uint8_t>(col[pos[row] + j] - b * kCols) : 0);
+          }
+        for (int r = 0; r < kRows; ++r)
+          if (s * kRows + r < n) pos[s * kRows + r] += count[r];
+        padded += static_cast<size_t>(longest) * kRows;
+        cell_ptr_.push_back(static_cast<int32_t>(values_.size() / kRows));
+      }
+    }
+    const size_t nnz = static_cast<size_t>(row_ptr[n]);
+    if (padded > 3 * nnz + kRows) {
+      values_ = {};
+      index_ = {};
+      cell_ptr_ = {};
+      return;
+    }
+    enabled_ = true;
+#else
+    (void)n;
+    (void)row_ptr;
+    (void)col;
+    (void)val;
+#endif
+  }
+
+  // y_pad: scratch of padded_floats() floats.
+  size_t padded_floats() const { return static_cast<size_t>(blocks_) * kCols; }
+
+  void drive(const float* y, float* y_pad, float* z) const {
+#if defined(__AVX512F__)
+    std::memcpy(y_pad, y, static_cast<size_t>(n_) * sizeof(float));
+    std::memset(y_pad + n_, 0, (padded_floats() - n_) * sizeof(float));
+    const float* v = values_.data();
+    const uint8_t* ix = index_.data();
+    for (int s = 0; s < slices_; ++s) {
+      __m512 acc = _mm512_setzero_ps();
+      const int32_t* cells = cell_ptr_.data() + static_cast<size_t>(s) * blocks_;
+      for (int b = 0; b < blocks_; ++b) {
+        const __m512 lo = _mm512_loadu_ps(y_pad + b * kCols);
+        const __m512 hi = _mm512_loadu_ps(y_pad + b * kCols + kRows);
+        for (int32_t j = cells[b]; j < cells[b + 1]; ++j) {
+          const __m512i idx = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ix + static_cast<size_t>(j) * kRows)));
+          acc = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(j) * kRows), _mm512_permutex2var_ps(lo, idx, hi), acc);
+        }
+      }
+      const int rows = n_ - s * kRows < kRows ? n_ - s * kRows : kRows;
+      _mm512_mask_storeu_ps(z + static_cast<size_t>(s) * kRows, static_cast<__mmask16>((1u << rows) - 1u), acc);
+    }
+#else
+    (void)y;
+    (void)y_pad;
+    (void)z;
+#endif
+  }
+
+ private:
+  bool enabled_ = false;
+  int n_ = 0, slices_ = 0, blocks_ = 0;
+  std::vector<int32_t> cell_ptr_;  // [slice][block] + 1: first 16-row group of each cell
+  std::vector<float> values_;      // [group][16]
+  std::vector<uint8_t> index_;     // [group][16]: column - 32 * block
+};
+
+}  // namespace ran

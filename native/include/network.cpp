@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 #include "ran_error.h"
 #include "unit_kernels.h"
@@ -16,11 +17,16 @@ namespace ran {
 
 namespace {
 
-int lanes_for_batch(int batch) {
-  if (batch >= 16) return 16;
-  if (batch > 4) return 8;
-  if (batch > 1) return 4;
-  return 1;
+constexpr int kMaxLanes = 16;
+
+// Tiles of 16 sequences, then one tile for the rest, as narrow as fits: 1, 4, 8 or 16 lanes
+// (the narrow kernels cost about in proportion to their lanes). Depends on the batch only,
+// so the statistics add up in the same order whatever the thread count.
+std::vector<int> tile_lanes_for_batch(int batch) {
+  std::vector<int> lanes(static_cast<size_t>(batch / kMaxLanes), kMaxLanes);
+  const int rest = batch % kMaxLanes;
+  if (rest > 0) lanes.push_back(rest > 8 ? 16 : rest > 4 ? 8 : rest > 1 ? 4 : 1);
+  return lanes;
 }
 
 // Rows of features waiting to be added to the ridge statistics.
@@ -78,6 +84,10 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
     }
   }
   tile_floats_ = off;  // per lane
+  if (spec_.w.block == 0 && spec_.w.dense) {
+    dense_panels_ = pack_panels(spec_.w.dense_w.data(), spec_.n);
+    spec_.w.dense_w = {};  // the panels replace it
+  }
   if (spec_.w.block == 0 && !spec_.w.dense) slices_.build(spec_.n, spec_.w.row_ptr, spec_.w.col_idx, spec_.w.values);
 }
 
@@ -92,13 +102,17 @@ size_t Network::state_bytes() const {
 }
 
 double Network::run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const {
-  const int lanes = lanes_for_batch(batch);
-  const double tiles = (static_cast<double>(batch) + lanes - 1) / lanes;
-  double bytes = allocate_state ? 4.0 * std::ceil(tiles) * lanes * static_cast<double>(tile_floats_) : 0.0;
+  const std::vector<int> tile_lanes = tile_lanes_for_batch(batch);
+  double lane_total = 0.0;
+  for (int l : tile_lanes) lane_total += l;
+  const double tiles = static_cast<double>(tile_lanes.size());
+  const int lanes = tile_lanes.empty() ? 1 : tile_lanes.front();
+  double bytes = allocate_state ? 4.0 * lane_total * static_cast<double>(tile_floats_) : 0.0;
   size_t scratch = 0;
   for (const auto& p : spec_.populations) scratch = std::max(scratch, unit_scratch_floats(p));
-  const double workers = std::max(1.0, std::min(static_cast<double>(threads), std::ceil(tiles)));
+  const double workers = std::max(1.0, std::min(static_cast<double>(threads), tiles));
   double per_worker = 4.0 * lanes * (static_cast<double>(spec_.n) + std::max(spec_.input_dim, 1) + static_cast<double>(scratch)) + 8.0 * features;
+  if (slices_.enabled()) per_worker += 4.0 * static_cast<double>(slices_.padded_floats());
   if (stats_outputs > 0) {
     const double stats = 8.0 * features * (static_cast<double>(features) + stats_outputs);
     per_worker += stats + 8.0 * RowBuffer::kRows * (static_cast<double>(features) + stats_outputs);
@@ -114,9 +128,9 @@ void Network::reset() {
 }
 
 void Network::allocate(int batch) {
-  lanes_ = lanes_for_batch(batch);
-  const int n_tiles = (batch + lanes_ - 1) / lanes_;
-  tiles_.assign(n_tiles, std::vector<float>(tile_floats_ * lanes_, 0.0f));
+  tile_lanes_ = tile_lanes_for_batch(batch);
+  tiles_.clear();
+  for (int l : tile_lanes_) tiles_.emplace_back(tile_floats_ * l, 0.0f);
   batch_ = batch;
 }
 
@@ -128,12 +142,7 @@ void Network::run(const RunRequest& rq) {
   }
   if (t_ == 0) allocate(rq.batch);
   try {
-    switch (lanes_) {
-      case 16: run_tiles<16>(rq); break;
-      case 8: run_tiles<8>(rq); break;
-      case 4: run_tiles<4>(rq); break;
-      default: run_tiles<1>(rq); break;
-    }
+    run_tiles(rq);
   } catch (...) {
     reset();
     throw;
@@ -141,7 +150,6 @@ void Network::run(const RunRequest& rq) {
   t_ += rq.steps;
 }
 
-template <int TB>
 void Network::run_tiles(const RunRequest& rq) {
   const int n = spec_.n, D = spec_.input_dim, B = rq.batch, T = rq.steps;
   const int F = feature_dim(rq.include_input, rq.include_bias);
@@ -200,13 +208,15 @@ void Network::run_tiles(const RunRequest& rq) {
   if (rq.stats != nullptr) run_total = std::make_unique<RidgeStats>(F, d_out);
   OrderedCommit commit;
   std::atomic<int> next_tile{0};
+  std::vector<int> tile_start(n_tiles + 1, 0);
+  for (int i = 0; i < n_tiles; ++i) tile_start[i + 1] = tile_start[i] + tile_lanes_[i];
   std::exception_ptr first_error;
   std::mutex error_mu;
 
   auto worker = [&]() {
-    std::vector<float> z(static_cast<size_t>(n) * TB), u(static_cast<size_t>(std::max(D, 1)) * TB, 0.0f);
-    std::vector<float> work(scratch * TB);
-    std::vector<float> y_pad(TB == 1 && slices_.enabled() ? slices_.padded_floats() : 0);
+    std::vector<float> z(static_cast<size_t>(n) * kMaxLanes), u(static_cast<size_t>(std::max(D, 1)) * kMaxLanes, 0.0f);
+    std::vector<float> work(scratch * kMaxLanes);
+    std::vector<float> y_pad(slices_.enabled() ? slices_.padded_floats() : 0);
     std::vector<double> feat(want_features ? static_cast<size_t>(F) : 0);
     std::vector<double> out_acc(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
     RowBuffer rows;
@@ -220,16 +230,13 @@ void Network::run_tiles(const RunRequest& rq) {
       if (rows.count > 0) partial->add_rows(rows.x.data(), rows.y.data(), rows.count);
       rows.count = 0;
     };
-    for (;;) {
-      const int tile = next_tile.fetch_add(1);
-      if (tile >= n_tiles) break;
-      try {
-        if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
-        float* y = tiles_[tile].data();
-        const int b0 = tile * TB;
-        const int nb = std::min(TB, B - b0);
-        if (partial) partial->reset();
-        for (int t = 0; t < T; ++t) {
+    // One tile through all the steps, with the kernels for its lane count.
+    auto run_tile = [&](auto lanes, int tile) {
+      constexpr int TB = decltype(lanes)::value;
+      float* y = tiles_[tile].data();
+      const int b0 = tile_start[tile];
+      const int nb = std::min(TB, B - b0);
+      for (int t = 0; t < T; ++t) {
           if (rq.cancel != nullptr && rq.cancel->load(std::memory_order_relaxed)) throw Error(kAborted, "the run was aborted");
           for (int l = 0; l < nb; ++l) {
             const float* xs = rq.x + (static_cast<size_t>(b0 + l) * T + t) * D;
@@ -239,7 +246,7 @@ void Network::run_tiles(const RunRequest& rq) {
             drive_blocked<TB>(spec_.w.block_row_ptr.data(), spec_.w.block_col.data(), spec_.w.block_values.data(),
                               spec_.w.block, n, y, z.data());
           } else if (spec_.w.dense) {
-            drive_dense<TB>(spec_.w.dense_w.data(), n, y, z.data());
+            drive_dense<TB>(dense_panels_.data(), n, y, z.data());
           } else if (TB == 1 && slices_.enabled()) {
             slices_.drive(y, y_pad.data(), z.data());
           } else {
@@ -311,6 +318,19 @@ void Network::run_tiles(const RunRequest& rq) {
               if (++rows.count == RowBuffer::kRows) flush();
             }
           }
+        }
+    };
+    for (;;) {
+      const int tile = next_tile.fetch_add(1);
+      if (tile >= n_tiles) break;
+      try {
+        if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
+        if (partial) partial->reset();
+        switch (tile_lanes_[tile]) {
+          case 16: run_tile(std::integral_constant<int, 16>{}, tile); break;
+          case 8: run_tile(std::integral_constant<int, 8>{}, tile); break;
+          case 4: run_tile(std::integral_constant<int, 4>{}, tile); break;
+          default: run_tile(std::integral_constant<int, 1>{}, tile); break;
         }
         if (partial) {
           flush();

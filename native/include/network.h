@@ -69,17 +69,17 @@ class Network {
   double run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const;
 
  private:
-  template <int TB>
   void run_tiles(const RunRequest& rq);
   void allocate(int batch);
 
   NetworkSpec spec_;
   int batch_ = 0;
-  int lanes_ = 1;
+  std::vector<int> tile_lanes_;  // lanes of each tile (tile_lanes_for_batch)
   int64_t t_ = 0;
   size_t tile_floats_ = 0;
   std::vector<size_t> ring_offset_;  // per population: start of its keys in a tile
   std::vector<std::vector<float>> tiles_;
+  std::vector<float> dense_panels_;  // a dense W, packed (unit_kernels.h pack_panels)
   SparseSlices slices_;  // the one-lane form of a CSR W (enabled with AVX-512 only)
 };
 

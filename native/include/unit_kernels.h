@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "fast_math.h"
 #include "network_spec.h"
@@ -54,10 +55,84 @@ inline void matvec_lanes(const float* w, int rows, int cols, const float* x, flo
     rows_lanes<TB, 1>(w + static_cast<size_t>(o) * cols, cols, cols, x, out + static_cast<size_t>(o) * TB);
 }
 
-// z = W y (dense, row-major n×n).
+// Dense W packed in panels of kPanel rows, [panel][column][row in panel], the last panel
+// padded with zero rows: one layout serves both kernels below.
+constexpr int kPanel = 16;
+
+inline std::vector<float> pack_panels(const float* w, int n) {
+  const int panels = (n + kPanel - 1) / kPanel;
+  std::vector<float> out(static_cast<size_t>(panels) * n * kPanel, 0.0f);
+  for (int o = 0; o < n; ++o)
+    for (int k = 0; k < n; ++k)
+      out[(static_cast<size_t>(o / kPanel) * n + k) * kPanel + o % kPanel] = w[static_cast<size_t>(o) * n + k];
+  return out;
+}
+
+// R rows of a panel over TB lanes (lanes vectorised): the broadcast weights of a column are
+// contiguous in the panel.
+template <int TB, int R>
+inline void panel_rows_lanes(const float* panel, int n, int r0, int rows, const float* y, float* z) {
+  float acc[R][TB] = {};
+  for (int k = 0; k < n; ++k) {
+    const float* yk = y + static_cast<size_t>(k) * TB;
+    const float* wk = panel + static_cast<size_t>(k) * kPanel + r0;
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      const float a = wk[r];
+#pragma GCC unroll 16
+      for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, yk[l], acc[r][l]);
+    }
+  }
+  for (int r = 0; r < R && r0 + r < rows; ++r)
+    for (int l = 0; l < TB; ++l) z[static_cast<size_t>(r0 + r) * TB + l] = acc[r][l];
+}
+
+// G panels over TB lanes with the rows vectorised: for few lanes, vectors over the lanes
+// would be mostly empty. G * TB independent chains hide the FMA latency.
+template <int TB, int G>
+inline void panels_rows(const float* panels, int n, int p0, const float* y, float* z) {
+  float acc[G][TB][kPanel] = {};
+  const size_t panel_floats = static_cast<size_t>(n) * kPanel;
+  for (int k = 0; k < n; ++k) {
+    const float* yk = y + static_cast<size_t>(k) * TB;
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) {
+      const float* wk = panels + (p0 + g) * panel_floats + static_cast<size_t>(k) * kPanel;
+#pragma GCC unroll 8
+      for (int l = 0; l < TB; ++l) {
+        const float b = yk[l];
+#pragma GCC unroll 16
+        for (int r = 0; r < kPanel; ++r) acc[g][l][r] = madd(wk[r], b, acc[g][l][r]);
+      }
+    }
+  }
+  for (int g = 0; g < G; ++g) {
+    const int o0 = (p0 + g) * kPanel;
+    const int rows = std::min(kPanel, n - o0);
+    for (int r = 0; r < rows; ++r)
+      for (int l = 0; l < TB; ++l) z[static_cast<size_t>(o0 + r) * TB + l] = acc[g][l][r];
+  }
+}
+
+// z = W y with W packed by pack_panels. Every output sums its columns in ascending order
+// with one FMA each, starting from +0, in both kernels: the bits do not depend on TB.
 template <int TB>
-inline void drive_dense(const float* w, int n, const float* y, float* z) {
-  matvec_lanes<TB>(w, n, n, y, z);
+inline void drive_dense(const float* panels, int n, const float* y, float* z) {
+  const int n_panels = (n + kPanel - 1) / kPanel;
+  if constexpr (TB >= 16) {
+    for (int p = 0; p < n_panels; ++p) {
+      const float* panel = panels + static_cast<size_t>(p) * n * kPanel;
+      const int rows = std::min(kPanel, n - p * kPanel);
+      float* zp = z + static_cast<size_t>(p) * kPanel * TB;
+      panel_rows_lanes<TB, 8>(panel, n, 0, rows, y, zp);
+      if (rows > 8) panel_rows_lanes<TB, 8>(panel, n, 8, rows, y, zp);
+    }
+  } else {
+    constexpr int G = TB >= 8 ? 1 : (TB >= 4 ? 2 : 8);
+    int p = 0;
+    for (; p + G <= n_panels; p += G) panels_rows<TB, G>(panels, n, p, y, z);
+    for (; p < n_panels; ++p) panels_rows<TB, 1>(panels, n, p, y, z);
+  }
 }
 
 // z = W y (CSR), each row's non-zeros in stored order. Four rows advance together so that

@@ -85,7 +85,7 @@ describe('ESN properties', () => {
 
   test.each([['dense', 0.5], ['sparse', 0.1]])('a sequence\'s states do not depend on its batch, chunks or threads (%s W)', (_, c) => {
     const esn = new ESN({ inputDim: 3, units: 70, connectivity: c as number, seed: 8 });
-    const x = randomTensor(5, 21, 24, 3); // 21 sequences: one tile of 16 and one of 8
+    const x = randomTensor(5, 21, 24, 3); // 21 sequences: a tile of 16 and one of 8 lanes
     const whole = esn.run(x, { states: true, threads: 1 }).states!.data;
     const two = esn.run(x, { states: true, threads: 2 }).states!.data;
     expect(sameBits(whole, two)).toBe(true);
@@ -111,6 +111,18 @@ describe('ESN properties', () => {
       const single = { data: x.data.slice(s * 15 * 2, (s + 1) * 15 * 2), shape: [1, 15, 2] as [number, number, number] };
       const alone = esn.run(single, { states: true }).states!.data;
       expect(sameBits(alone, whole.subarray(s * per, (s + 1) * per))).toBe(true);
+    }
+  });
+
+  test.each([[17, 37], [20, 37], [29, 16], [3, 100]])('a batch of %i (a tile of 16 and a narrower one) on a dense W of %i units: every sequence as alone', (batch, units) => {
+    const esn = new ESN({ inputDim: 3, units, connectivity: 1, seed: 12 });
+    const x = randomTensor(7, batch, 9, 3);
+    const whole = esn.run(x, { states: true, threads: 2 }).states!.data;
+    const per = 9 * units;
+    for (const s of [0, 15, batch - 1]) {
+      if (s >= batch) continue;
+      const single = { data: x.data.slice(s * 9 * 3, (s + 1) * 9 * 3), shape: [1, 9, 3] as [number, number, number] };
+      expect(sameBits(esn.run(single, { states: true }).states!.data, whole.subarray(s * per, (s + 1) * per))).toBe(true);
     }
   });
 

@@ -75,7 +75,8 @@ describe('worker_threads', () => {
 
   for (const call of ['runAsync', 'run'] as const) {
     test(`a worker terminated during a long native ${call}: no crash, the main thread goes on, a new worker works`, async () => {
-      const w = start({ mode: 'long', call, threads: 2, steps: 3000 });
+      // Long enough (about a second here) to still be running when terminate() comes.
+      const w = start({ mode: 'long', call, threads: 2, steps: 20000 });
       const messages: unknown[] = [];
       w.on('message', (m) => messages.push(m));
       await new Promise<void>((resolve) => w.once('message', () => resolve()));

@@ -84,6 +84,11 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
     }
   }
   tile_floats_ = off;  // per lane
+  w_in_packed_ = pack_input(spec_.w_in, spec_.n, spec_.input_dim);
+  if (spec_.w.block > 0) {
+    block_t_ = transpose_blocks(spec_.w.block_values, spec_.w.block);
+    spec_.w.block_values = {};  // block_t_ replaces it
+  }
   if (spec_.w.block == 0 && spec_.w.dense) {
     dense_panels_ = pack_panels(spec_.w.dense_w.data(), spec_.n);
     spec_.w.dense_w = {};  // the panels replace it
@@ -243,7 +248,7 @@ void Network::run_tiles(const RunRequest& rq) {
             for (int k = 0; k < D; ++k) u[static_cast<size_t>(k) * TB + l] = xs[k];
           }
           if (spec_.w.block > 0) {
-            drive_blocked<TB>(spec_.w.block_row_ptr.data(), spec_.w.block_col.data(), spec_.w.block_values.data(),
+            drive_blocked<TB>(spec_.w.block_row_ptr.data(), spec_.w.block_col.data(), block_t_.data(),
                               spec_.w.block, n, y, z.data());
           } else if (spec_.w.dense) {
             drive_dense<TB>(dense_panels_.data(), n, y, z.data());
@@ -252,7 +257,7 @@ void Network::run_tiles(const RunRequest& rq) {
           } else {
             drive_sparse<TB>(spec_.w.row_ptr.data(), spec_.w.col_idx.data(), spec_.w.values.data(), n, y, z.data());
           }
-          add_input_and_bias<TB>(spec_.w_in.data(), spec_.bias.data(), n, D, u.data(), z.data());
+          add_input_and_bias<TB>(w_in_packed_.data(), spec_.bias.data(), n, D, u.data(), z.data());
           if (rq.drives != nullptr) {
             for (int l = 0; l < nb; ++l) {
               float* o = rq.drives + (static_cast<size_t>(b0 + l) * T + t) * n;

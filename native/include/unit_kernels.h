@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "fast_math.h"
@@ -31,17 +32,48 @@ inline void rows_lanes(const float* w, size_t stride, int cols, const float* x, 
     for (int l = 0; l < TB; ++l) out[static_cast<size_t>(r) * TB + l] = acc[r][l];
 }
 
-// out[l] = Σ_j a[j][l] b[j][l], j ascending. Kept out of line of the caller's loops: inlined
-// into the attention kernel's loop nest, GCC left this loop scalar.
-template <int TB>
-__attribute__((noinline)) void lanes_dot(const float* a, const float* b, int n, float* out) {
-  float acc[TB] = {};
-  for (int j = 0; j < n; ++j) {
-    const float* aj = a + static_cast<size_t>(j) * TB;
-    const float* bj = b + static_cast<size_t>(j) * TB;
-    for (int l = 0; l < TB; ++l) acc[l] = madd(aj[l], bj[l], acc[l]);
+// G attention scores at once: out[g][l] = Σ_j q[j][l] k_g[j][l], j ascending, where k_g is
+// the key `g` slots after k0. G independent chains instead of one: a score is only dh long.
+template <int TB, int G>
+inline void score_group(const float* q, const float* k0, size_t slot_stride, int dh, float* out) {
+  float acc[G][TB] = {};
+  for (int j = 0; j < dh; ++j) {
+    const float* qj = q + static_cast<size_t>(j) * TB;
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) {
+      const float* kj = k0 + g * slot_stride + static_cast<size_t>(j) * TB;
+#pragma GCC unroll 16
+      for (int l = 0; l < TB; ++l) acc[g][l] = madd(qj[l], kj[l], acc[g][l]);
+    }
   }
-  for (int l = 0; l < TB; ++l) out[l] = acc[l];
+  for (int g = 0; g < G; ++g)
+    for (int l = 0; l < TB; ++l) out[static_cast<size_t>(g) * TB + l] = acc[g][l];
+}
+
+// J outputs of the weighted sum of values: h[j][l] = Σ_s w[s][l] v_s[j][l], s ascending.
+template <int TB, int J>
+inline void value_group(const float* w, const float* v0, size_t slot_stride, int slots, float* h) {
+  float acc[J][TB] = {};
+  for (int s = 0; s < slots; ++s) {
+    const float* ws = w + static_cast<size_t>(s) * TB;
+    const float* vs = v0 + s * slot_stride;
+#pragma GCC unroll 8
+    for (int j = 0; j < J; ++j)
+#pragma GCC unroll 16
+      for (int l = 0; l < TB; ++l) acc[j][l] = madd(ws[l], vs[static_cast<size_t>(j) * TB + l], acc[j][l]);
+  }
+  for (int j = 0; j < J; ++j)
+    for (int l = 0; l < TB; ++l) h[static_cast<size_t>(j) * TB + l] = acc[j][l];
+}
+
+// Calls f(integral_constant<G>, first) over [0, count) in groups of 8, then 4, 2, 1.
+template <typename F>
+inline void in_groups(int count, F&& f) {
+  int i = 0;
+  for (; i + 8 <= count; i += 8) f(std::integral_constant<int, 8>{}, i);
+  if (i + 4 <= count) { f(std::integral_constant<int, 4>{}, i); i += 4; }
+  if (i + 2 <= count) { f(std::integral_constant<int, 2>{}, i); i += 2; }
+  if (i < count) f(std::integral_constant<int, 1>{}, i);
 }
 
 // out[o][l] = Σ_i w[o][i] x[i][l] for a row-major rows×cols matrix.
@@ -178,10 +210,23 @@ inline void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float
   }
 }
 
-// z = W y with W block-sparse (square blocks of size bs): output row (m, r) sums its blocks
-// in stored (ascending) order and, inside a block, the columns in order — the CSR order.
+// Blocks of a block-sparse W stored column-major ([column][row] inside each block), so that
+// the weights of consecutive rows for one column are contiguous: their broadcasts then
+// address from one pointer (row-major blocks ran out of registers for the row offsets).
+inline std::vector<float> transpose_blocks(const std::vector<float>& blocks, int bs) {
+  std::vector<float> out(blocks.size());
+  const size_t bb = static_cast<size_t>(bs) * bs;
+  for (size_t p = 0; p < blocks.size() / bb; ++p)
+    for (int r = 0; r < bs; ++r)
+      for (int c = 0; c < bs; ++c) out[p * bb + static_cast<size_t>(c) * bs + r] = blocks[p * bb + static_cast<size_t>(r) * bs + c];
+  return out;
+}
+
+// z = W y with W block-sparse (square blocks of size bs, transposed by transpose_blocks):
+// output row (m, r) sums its blocks in stored (ascending) order and, inside a block, the
+// columns in order — the CSR order.
 template <int TB>
-inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val, int bs, int n,
+inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val_t, int bs, int n,
                           const float* y, float* z) {
   constexpr int R = TB >= 16 ? 8 : 4;
   const int rows = n / bs;
@@ -191,13 +236,14 @@ inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const floa
     for (; r0 + R <= bs; r0 += R) {
       float acc[R][TB] = {};
       for (int32_t p = row_ptr[m]; p < row_ptr[m + 1]; ++p) {
-        const float* blk = val + static_cast<size_t>(p) * bb + static_cast<size_t>(r0) * bs;
+        const float* blk = val_t + static_cast<size_t>(p) * bb + r0;
         const float* yb = y + static_cast<size_t>(col[p]) * bs * TB;
         for (int c = 0; c < bs; ++c) {
           const float* yc = yb + static_cast<size_t>(c) * TB;
+          const float* wc = blk + static_cast<size_t>(c) * bs;
 #pragma GCC unroll 8
           for (int r = 0; r < R; ++r) {
-            const float a = blk[static_cast<size_t>(r) * bs + c];
+            const float a = wc[r];
 #pragma GCC unroll 16
             for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, yc[l], acc[r][l]);
           }
@@ -210,45 +256,60 @@ inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const floa
     for (; r0 < bs; ++r0) {
       float acc[TB] = {};
       for (int32_t p = row_ptr[m]; p < row_ptr[m + 1]; ++p) {
-        const float* blk = val + static_cast<size_t>(p) * bb + static_cast<size_t>(r0) * bs;
+        const float* blk = val_t + static_cast<size_t>(p) * bb + r0;
         const float* yb = y + static_cast<size_t>(col[p]) * bs * TB;
         for (int c = 0; c < bs; ++c)
-          for (int l = 0; l < TB; ++l) acc[l] = madd(blk[c], yb[static_cast<size_t>(c) * TB + l], acc[l]);
+          for (int l = 0; l < TB; ++l) acc[l] = madd(blk[static_cast<size_t>(c) * bs], yb[static_cast<size_t>(c) * TB + l], acc[l]);
       }
       for (int l = 0; l < TB; ++l) z[(static_cast<size_t>(m) * bs + r0) * TB + l] = acc[l];
     }
   }
 }
 
-// z += W_in u + b, input terms in ascending order, then the bias. R rows at once with the
-// sums in registers: one row's chain of d_in dependent FMAs would otherwise wait on itself.
+// W_in in panels of kInputPanel rows, [panel][input][row in panel], last panel zero-padded:
+// the weights of R consecutive rows for one input are contiguous (see transpose_blocks).
+constexpr int kInputPanel = 8;
+
+inline std::vector<float> pack_input(const std::vector<float>& w_in, int n, int d_in) {
+  const int panels = (n + kInputPanel - 1) / kInputPanel;
+  std::vector<float> out(static_cast<size_t>(panels) * std::max(d_in, 1) * kInputPanel, 0.0f);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < d_in; ++k)
+      out[(static_cast<size_t>(i / kInputPanel) * d_in + k) * kInputPanel + i % kInputPanel] = w_in[static_cast<size_t>(i) * d_in + k];
+  return out;
+}
+
+// z += W_in u + b for R rows (the first `rows` stored), input terms in ascending order, then
+// the bias, with the sums in registers: one row's chain of d_in dependent FMAs would
+// otherwise wait on itself.
 template <int TB, int R>
-inline void input_rows(const float* w_in, const float* bias, int d_in, const float* u, float* z) {
-  float acc[R][TB];
-  for (int r = 0; r < R; ++r)
+inline void input_rows(const float* wp, const float* bias, int d_in, int rows, const float* u, float* z) {
+  float acc[R][TB] = {};
+  for (int r = 0; r < rows; ++r)
     for (int l = 0; l < TB; ++l) acc[r][l] = z[static_cast<size_t>(r) * TB + l];
   for (int k = 0; k < d_in; ++k) {
     const float* uk = u + static_cast<size_t>(k) * TB;
+    const float* wk = wp + static_cast<size_t>(k) * kInputPanel;
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
-      const float a = w_in[static_cast<size_t>(r) * d_in + k];
+      const float a = wk[r];
 #pragma GCC unroll 16
       for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, uk[l], acc[r][l]);
     }
   }
-  for (int r = 0; r < R; ++r)
+  for (int r = 0; r < rows; ++r)
     for (int l = 0; l < TB; ++l) z[static_cast<size_t>(r) * TB + l] = acc[r][l] + bias[r];
 }
 
+// w_in_packed: pack_input's panels.
 template <int TB>
-inline void add_input_and_bias(const float* w_in, const float* bias, int n, int d_in, const float* u,
-                               float* z) {
+inline void add_input_and_bias(const float* w_in_packed, const float* bias, int n, int d_in, const float* u, float* z) {
   constexpr int R = TB >= 16 ? 8 : 4;
-  int i = 0;
-  for (; i + R <= n; i += R)
-    input_rows<TB, R>(w_in + static_cast<size_t>(i) * d_in, bias + i, d_in, u, z + static_cast<size_t>(i) * TB);
-  for (; i < n; ++i)
-    input_rows<TB, 1>(w_in + static_cast<size_t>(i) * d_in, bias + i, d_in, u, z + static_cast<size_t>(i) * TB);
+  const size_t panel_floats = static_cast<size_t>(d_in) * kInputPanel;
+  for (int i = 0; i < n; i += R) {
+    const float* wp = w_in_packed + static_cast<size_t>(i / kInputPanel) * panel_floats + i % kInputPanel;
+    input_rows<TB, R>(wp, bias + i, d_in, std::min(R, n - i), u, z + static_cast<size_t>(i) * TB);
+  }
 }
 
 template <int TB>
@@ -300,15 +361,16 @@ inline void attention_population(const Population& p, int64_t step, const float*
       const int j0 = hd * dh;
       float mx[TB];
       for (int l = 0; l < TB; ++l) mx[l] = -INFINITY;
-      for (int s = 0; s < filled; ++s) {
-        const float* ks = ku + static_cast<size_t>(s) * d * TB;
-        float acc[TB];
-        lanes_dot<TB>(q + static_cast<size_t>(j0) * TB, ks + static_cast<size_t>(j0) * TB, dh, acc);
+      const size_t slot_stride = static_cast<size_t>(d) * TB;
+      in_groups(filled, [&](auto g, int s0) {
+        score_group<TB, decltype(g)::value>(q + static_cast<size_t>(j0) * TB, ku + s0 * slot_stride + static_cast<size_t>(j0) * TB,
+                                            slot_stride, dh, score + static_cast<size_t>(s0) * TB);
+      });
+      for (int s = 0; s < filled; ++s)
         for (int l = 0; l < TB; ++l) {
-          score[s * TB + l] = acc[l] * scale;
+          score[s * TB + l] *= scale;
           mx[l] = std::max(mx[l], score[s * TB + l]);
         }
-      }
       float sum[TB] = {};
       for (int s = 0; s < filled; ++s)
         for (int l = 0; l < TB; ++l) {
@@ -318,16 +380,10 @@ inline void attention_population(const Population& p, int64_t step, const float*
         }
       for (int s = 0; s < filled; ++s)
         for (int l = 0; l < TB; ++l) score[s * TB + l] /= sum[l];
-      for (int j = j0; j < j0 + dh; ++j) {
-        float acc[TB] = {};
-        for (int s = 0; s < filled; ++s) {
-          const float* vj = vu + (static_cast<size_t>(s) * d + j) * TB;
-          const float* ws = score + static_cast<size_t>(s) * TB;
-#pragma GCC unroll 16
-          for (int l = 0; l < TB; ++l) acc[l] = madd(ws[l], vj[l], acc[l]);
-        }
-        for (int l = 0; l < TB; ++l) h[j * TB + l] = acc[l];
-      }
+      in_groups(dh, [&](auto jn, int j) {
+        value_group<TB, decltype(jn)::value>(score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, filled,
+                                             h + static_cast<size_t>(j0 + j) * TB);
+      });
       if (cap != nullptr && cap->unit_slot[m] >= 0) {
         const size_t base = (static_cast<size_t>(cap->unit_slot[m]) * heads + hd) * k;
         for (int l = 0; l < cap->valid_lanes; ++l) {

@@ -20,6 +20,14 @@ const RANGE = [COLORS['RAN-A'], COLORS.ESN, ATTENTION_COLOR, ATTENTION_COLOR, '#
 
 type Row = Record<string, string | number>;
 
+/** Powers of ten covering a field's values: one tick and grid line per decade. */
+function decades(rows: readonly Row[], field: string): number[] {
+  const vs = rows.map((r) => r[field] as number).filter((v) => v > 0);
+  if (vs.length === 0) return [];
+  const lo = Math.floor(Math.log10(Math.min(...vs))), hi = Math.ceil(Math.log10(Math.max(...vs)));
+  return Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+}
+
 /** The three panels as one Vega-Lite spec. Only measured points are drawn, except the two series labelled "computed". */
 export function scalingChartSpec(lines: readonly ScalingLine[]): TopLevelSpec {
   const measured: Row[] = lines.map((l) => ({
@@ -61,11 +69,13 @@ export function scalingChartSpec(lines: readonly ScalingLine[]): TopLevelSpec {
   });
   return {
     hconcat: [
-      panel('Time per step (log–log)', { field: 'us_per_step', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'µs per step', format: '~g' } }, measured),
-      panel('Total time (log–log)', { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'seconds for the sequence', format: '~g' } }, measured),
+      panel('Time per step (log–log)', { field: 'us_per_step', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'µs per step', format: '~s', values: decades(measured, 'us_per_step') } }, measured),
+      panel('Total time (log–log)', { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'seconds for the sequence', format: '~g', values: decades(measured, 'seconds') } }, measured),
       panel('Peak memory growth', { field: 'mb', type: 'quantitative', scale: { type: 'symlog' }, axis: { title: 'above the start (symlog scale)', values: mbTicks, labelExpr: mbLabel } }, [...measured, ...computed]),
     ],
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
+    // No per-point ARIA descriptions: they would double the committed SVG (docs/img/scaling.svg).
+    config: { aria: false },
   } as unknown as TopLevelSpec;
 }
 

@@ -7,7 +7,8 @@
  *     npx tsc -p bench/tsconfig.json
  *     node dist-bench/bench/scaling.js [--quick] [--out scaling.jsonl] [--report scaling.html]
  *          [--svg scaling.svg] [--T 1000,10000] [--impls native-ran-a,native-esn,ts-full-attention]
- *          [--cap 20] [--chunk 10000] [--threads 1]
+ *          [--cap 30] [--chunk 10000] [--threads 1]
+ *     node dist-bench/bench/scaling.js --from scaling.jsonl --svg docs/img/scaling.svg   # re-plot a saved run
  *
  * Every (impl, T) runs in a fresh child process (`--child`), because RSS and its high-water
  * mark never go down within a process: a run after a larger one would show no growth.
@@ -304,6 +305,8 @@ interface Args {
   out?: string;
   report?: string;
   svg?: string;
+  /** Plot the lines of an earlier --out file instead of measuring. */
+  from?: string;
   child?: { impl: ScalingImpl; T: number };
   /** Seconds after which a child is killed (a safety net, not a measurement). */
   timeout: number;
@@ -343,10 +346,12 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--out') a.out = next();
     else if (k === '--report') a.report = next();
     else if (k === '--svg') a.svg = next();
+    else if (k === '--from') a.from = next();
     else if (k === '--child') a.child = { impl: impl(next()), T: int('--child T', next(), 1) };
     else if (k === '--help' || k === '-h') {
       log('usage: node dist-bench/bench/scaling.js [--quick] [--T 1000,10000] [--impls native-ran-a,native-esn,ts-full-attention]\n' +
-          '         [--cap SECONDS] [--chunk STEPS] [--threads N] [--input-dim D] [--out f.jsonl] [--report f.html] [--svg f.svg]');
+          '         [--cap SECONDS] [--chunk STEPS] [--threads N] [--input-dim D] [--out f.jsonl] [--report f.html] [--svg f.svg]\n' +
+          '       node dist-bench/bench/scaling.js --from f.jsonl [--report f.html] [--svg f.svg]');
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -363,6 +368,11 @@ async function main(): Promise<void> {
   ensureAddon();
   if (a.child) {
     process.stdout.write(JSON.stringify(measure(a.child.impl, a.child.T, a.sizes)) + '\n');
+    return;
+  }
+  if (a.from) {
+    const saved = fs.readFileSync(a.from, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as ScalingLine);
+    await writePlots(a, saved, { source: a.from, skipped: [] });
     return;
   }
   const Ts = a.T ?? [...(a.quick ? QUICK_T : FULL_T)];
@@ -405,11 +415,15 @@ async function main(): Promise<void> {
   if (a.out) fs.writeFileSync(a.out, out.join('\n') + '\n');
   for (const o of out) process.stdout.write(o + '\n');
   const meta = { date: started.toISOString(), cpu: cpuModel(), cores: os.cpus().length, node: process.version, variant: String(base.variant), simd: String(base.simd), cap_s: cap, load_at_start: os.loadavg()[0]!.toFixed(2) };
+  await writePlots(a, lines, { ...meta, skipped });
+}
+
+async function writePlots(a: Args, lines: ScalingLine[], meta: Record<string, string | number | string[]>): Promise<void> {
   // Loaded only here: the children never pay for Vega in their start-up memory.
   const { renderScalingReport, scalingSvg } = await import('./scaling-report');
   if (a.report) {
     fs.mkdirSync(path.dirname(path.resolve(a.report)), { recursive: true });
-    fs.writeFileSync(a.report, await renderScalingReport(lines, { ...meta, skipped }));
+    fs.writeFileSync(a.report, await renderScalingReport(lines, meta));
     log(`[scaling] report: ${a.report}`);
   }
   if (a.svg) {

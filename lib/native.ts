@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ErrorCodes, RanError } from './errors';
+import { ErrorCodes, RanError, describe } from './errors';
 
 /** A population of the composed network as the addon reads it (architecture.md). */
 export interface NativePopulation {
@@ -175,30 +175,98 @@ function findPrebuild(ngb: NodeGypBuild, root: string): { dir: string; file?: st
   return { dir: tupleDir, file: winner ? path.join(tupleDir, winner.file) : undefined };
 }
 
-/** Environment variable forcing a CPU variant of the prebuilt binary: x86-64-v2, x86-64-v3 or x86-64-v4. */
+/** The x86-64 levels the prebuilt binaries are built for (`-march`), baseline first. */
+export type CpuVariant = 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4';
+
+/** Environment variable forcing a CPU variant of the prebuilt binary: baseline, v3 or v4. */
+export const CPU_ENV = 'RAN_CPU';
+
+/** The older name of RAN_CPU, still read; it takes the same values as RAN_CPU. */
 export const CPU_VARIANT_ENV = 'RAN_CPU_VARIANT';
+
+// Both spellings are accepted by both variables, so that the older RAN_CPU_VARIANT values keep working.
+const VARIANT_NAMES: Readonly<Record<string, CpuVariant>> = {
+  baseline: 'x86-64-v2',
+  v3: 'x86-64-v3',
+  v4: 'x86-64-v4',
+  'x86-64-v2': 'x86-64-v2',
+  'x86-64-v3': 'x86-64-v3',
+  'x86-64-v4': 'x86-64-v4',
+};
+const ALLOWED = 'baseline, v3 or v4 (or the long names x86-64-v2, x86-64-v3, x86-64-v4)';
 
 const V3_FLAGS = ['avx', 'avx2', 'bmi1', 'bmi2', 'f16c', 'fma', 'abm', 'movbe', 'xsave'];
 const V4_FLAGS = ['avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl'];
 
+/** The short name of a variant, as RAN_CPU spells it. */
+export function cpuVariantShortName(variant: CpuVariant): 'baseline' | 'v3' | 'v4' {
+  return variant === 'x86-64-v2' ? 'baseline' : variant === 'x86-64-v3' ? 'v3' : 'v4';
+}
+
 /**
- * The best x86-64 level this CPU runs (from /proc/cpuinfo's flags on Linux), or the one forced
- * by RAN_CPU_VARIANT. One instruction set per binary: Eigen objects built for AVX-512 and for
- * a generic target must never be mixed in one file.
+ * The variant forced by RAN_CPU (or its alias RAN_CPU_VARIANT), or undefined when neither is
+ * set. An empty value counts as unset. Throws ERR_RAN_INVALID_ARG for an unknown value or when
+ * the two variables name different variants: a typo must not silently load another binary.
  */
-export function cpuVariant(): 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4' {
-  const forced = process.env[CPU_VARIANT_ENV];
-  if (forced === 'x86-64-v2' || forced === 'x86-64-v3' || forced === 'x86-64-v4') return forced;
-  if (process.arch !== 'x64' || process.platform !== 'linux') return 'x86-64-v2';
-  let flags: Set<string>;
+export function forcedCpuVariant(env: Readonly<Record<string, string | undefined>> = process.env): CpuVariant | undefined {
+  const read = (name: string): CpuVariant | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const v = VARIANT_NAMES[raw.trim().toLowerCase()];
+    if (!v) {
+      throw new RanError(ErrorCodes.INVALID_ARG, `environment variable \`${name}\` must be ${ALLOWED}, got ${describe(raw)}`);
+    }
+    return v;
+  };
+  const short = read(CPU_ENV);
+  const long = read(CPU_VARIANT_ENV);
+  if (short && long && short !== long) {
+    throw new RanError(
+      ErrorCodes.INVALID_ARG,
+      `environment variables \`${CPU_ENV}\` (${describe(env[CPU_ENV])}, ${short}) and \`${CPU_VARIANT_ENV}\` ` +
+        `(${describe(env[CPU_VARIANT_ENV])}, ${long}) force different CPU variants; set only ${CPU_ENV}`,
+    );
+  }
+  return short ?? long;
+}
+
+/** The CPU's feature flags from /proc/cpuinfo, or undefined where they cannot be read (not Linux x64). */
+export function cpuFlags(): Set<string> | undefined {
+  if (process.arch !== 'x64' || process.platform !== 'linux') return undefined;
   try {
     const line = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
-    flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
+    return new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
   } catch {
-    return 'x86-64-v2';
+    return undefined;
   }
-  if (!V3_FLAGS.every((f) => flags.has(f))) return 'x86-64-v2';
-  return V4_FLAGS.every((f) => flags.has(f)) ? 'x86-64-v4' : 'x86-64-v3';
+}
+
+/** The flags `variant` needs that `flags` lacks (empty: the CPU runs it). */
+export function missingCpuFlags(variant: CpuVariant, flags: ReadonlySet<string>): string[] {
+  const needed = variant === 'x86-64-v2' ? [] : variant === 'x86-64-v3' ? V3_FLAGS : [...V3_FLAGS, ...V4_FLAGS];
+  return needed.filter((f) => !flags.has(f));
+}
+
+/** The best level a CPU with these flags runs (x86-64-v2 when the flags are unknown). */
+export function detectCpuVariant(flags: ReadonlySet<string> | undefined): CpuVariant {
+  if (!flags || missingCpuFlags('x86-64-v3', flags).length > 0) return 'x86-64-v2';
+  return missingCpuFlags('x86-64-v4', flags).length === 0 ? 'x86-64-v4' : 'x86-64-v3';
+}
+
+/**
+ * The x86-64 level whose prebuilt binary is loaded: the one forced by RAN_CPU (alias
+ * RAN_CPU_VARIANT), else the best this CPU runs (from /proc/cpuinfo's flags on Linux). One
+ * instruction set per binary: Eigen objects built for AVX-512 and for a generic target must
+ * never be mixed in one file.
+ */
+export function cpuVariant(): CpuVariant {
+  return forcedCpuVariant() ?? detectCpuVariant(cpuFlags());
+}
+
+/** Which variable set the forced variant, for messages ("RAN_CPU=v4"). */
+function forcedBy(): string {
+  const name = process.env[CPU_ENV]?.trim() ? CPU_ENV : CPU_VARIANT_ENV;
+  return `${name}=${process.env[name]?.trim() ?? ''}`;
 }
 
 /**
@@ -207,6 +275,7 @@ export function cpuVariant(): 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4' {
  *   2. `prebuilds/<platform>-<arch>/` (the binary shipped in the npm package), the file
  *      node-gyp-build's tag rules select — or its faster twin for this CPU in
  *      `prebuilds/<platform>-<arch>/cpu/<x86-64-v3|x86-64-v4>/` when present;
+ *      with RAN_CPU (or RAN_CPU_VARIANT) set, exactly that variant's file and nothing else;
  *   3. a local build from source in `build/Release` (then `build/Debug`).
  * If none loads, throws ERR_RAN_NATIVE_LOAD listing every place looked at and why it failed.
  */
@@ -223,6 +292,8 @@ export function native(): NativeBinding {
     }
   };
 
+  // Checked first so that a typo in RAN_CPU is reported even when another rule decides.
+  const forced = forcedCpuVariant();
   const override = process.env[BINARY_ENV];
   if (override) {
     cached = attempt(path.resolve(override));
@@ -236,6 +307,13 @@ export function native(): NativeBinding {
     ngb = require('node-gyp-build') as NodeGypBuild;
   } catch (e) {
     tried.push(`node-gyp-build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+  if (forced) {
+    if (!ngb) throw loadError(tried, `${forcedBy()} forces a prebuilt binary, and prebuilds/ cannot be searched without node-gyp-build.`);
+    const file = forcedPrebuildFile(findPrebuild(ngb, packageRoot), forced, cpuFlags(), forcedBy());
+    cached = attempt(file);
+    if (cached) return cached;
+    throw loadError(tried, `${forcedBy()} is set, so nothing else was tried. Unset it to load the best binary available.`);
   }
   if (ngb) {
     const prebuild = findPrebuild(ngb, packageRoot);
@@ -258,6 +336,52 @@ export function native(): NativeBinding {
     if (cached) return cached;
   }
   throw loadError(tried, 'Build from source with `npm run build:native` (needs cmake ≥ 3.15 and a C++17 compiler).');
+}
+
+/** The variants present in a prebuilds/<platform>-<arch>/ folder, by their RAN_CPU names. */
+function availableVariants(prebuild: { dir: string; file?: string }): string[] {
+  if (!prebuild.file) return [];
+  const base = path.basename(prebuild.file);
+  const levels: CpuVariant[] = ['x86-64-v3', 'x86-64-v4'];
+  return ['baseline', ...levels.filter((l) => fs.existsSync(path.join(prebuild.dir, 'cpu', l, base))).map(cpuVariantShortName)];
+}
+
+/**
+ * The prebuilt file of a forced variant: node-gyp-build's pick for the baseline, its twin in
+ * `cpu/<level>/` for v3 and v4. A forced variant is that file and nothing else, as with
+ * RECURRENT_ATTENTION_BINARY: falling back would silently measure or ship another build.
+ * Throws ERR_RAN_NATIVE_LOAD when the file is missing, or when the CPU's flags are known and
+ * lack the variant's instructions — such a binary loads, then kills the process with an
+ * illegal instruction at its first kernel call, which no error handler can report.
+ */
+export function forcedPrebuildFile(prebuild: { dir: string; file?: string }, variant: CpuVariant, flags: ReadonlySet<string> | undefined, setting: string): string {
+  if (flags) {
+    const missing = missingCpuFlags(variant, flags);
+    if (missing.length > 0) {
+      throw new RanError(
+        ErrorCodes.NATIVE_LOAD,
+        `recurrent-attention: ${setting} forces the ${variant} binary, but this CPU lacks ${missing.join(', ')} (/proc/cpuinfo): ` +
+          `it would die of an illegal instruction. This CPU runs ${cpuVariantShortName(detectCpuVariant(flags))}; unset ${CPU_ENV} to pick it automatically.`,
+      );
+    }
+  }
+  const available = availableVariants(prebuild);
+  if (!prebuild.file) {
+    throw new RanError(
+      ErrorCodes.NATIVE_LOAD,
+      `recurrent-attention: ${setting} forces a prebuilt binary, but ${prebuild.dir} holds none for ${process.platform}-${process.arch} ` +
+        `(make them with \`npm run build:prebuilds\`). A local build in build/ is not used when a variant is forced: unset ${CPU_ENV}, or set ${BINARY_ENV}.`,
+    );
+  }
+  const file = variant === 'x86-64-v2' ? prebuild.file : path.join(prebuild.dir, 'cpu', variant, path.basename(prebuild.file));
+  if (!fs.existsSync(file)) {
+    throw new RanError(
+      ErrorCodes.NATIVE_LOAD,
+      `recurrent-attention: ${setting} forces the ${variant} binary, but ${file} does not exist ` +
+        `(prebuilt variants here: ${available.join(', ')}). Pick one of those, or unset ${CPU_ENV} to load the best one this CPU runs.`,
+    );
+  }
+  return file;
 }
 
 function loadError(tried: string[], hint: string): RanError {

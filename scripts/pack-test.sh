@@ -165,7 +165,9 @@ if [[ "$suite" != none ]]; then
   ln -s "$root/node_modules" "$copy/node_modules"
   [[ ! -e "$copy/build" && ! -e "$copy/build-gyp" ]] || fail "a local build is in the copy"
   # The suite runs on the baseline build (npm test covers the local -march=native one).
-  export RAN_CPU_VARIANT=x86-64-v2
+  # (RAN_CPU_VARIANT, the older name, would conflict if it named another level)
+  unset RAN_CPU_VARIANT
+  export RAN_CPU=baseline
   (cd "$copy" && env -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD node -e "
     const v = require('./dist/index.js').nativeBinding().buildInfo().variant;
     if (v !== 'x86-64-v2') { console.error('the copy loads ' + v); process.exit(1); }") || fail "the copy does not load the prebuild"

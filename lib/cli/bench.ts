@@ -1,16 +1,22 @@
 /**
  * `ran bench`: runs the benchmark suite of the source tree (bench/, W1–W5 of
- * docs/benchmarks.md). The suite is not shipped in the npm package; from a clone it is
+ * docs/benchmarks.md, or with `--scaling` the scaling benchmark of docs/scaling.md). The suite is not shipped in the npm package; from a clone it is
  * compiled by `npx tsc -p bench/tsconfig.json`.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Runs the compiled benchmark runner with `args`; returns its exit code. */
+/**
+ * Runs the compiled benchmark runner with `args`; returns its exit code. `--scaling` runs
+ * bench/scaling.ts instead (time and memory against sequence length, docs/scaling.md) with
+ * the other arguments.
+ */
 export function runBench(args: string[]): number {
   const root = path.resolve(__dirname, '..', '..');
-  const runner = path.join(root, 'dist-bench', 'bench', 'run.js');
+  const scaling = args.includes('--scaling');
+  const runner = path.join(root, 'dist-bench', 'bench', scaling ? 'scaling.js' : 'run.js');
+  if (scaling) args = args.filter((a) => a !== '--scaling');
   if (!fs.existsSync(runner)) {
     process.stderr.write(
       `ran bench: the benchmark suite is not built (looked for ${runner}).\n` +

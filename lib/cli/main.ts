@@ -19,6 +19,7 @@ Usage:
   ran stream [options]            evaluate models on the STREAM benchmark (generated data)
   ran eval --data DIR [options]   the same on a task read from a folder of .npy files
   ran bench [--quick] [--only W1,W3] [--threads 1,2]   speed benchmarks W1–W5 (from a clone)
+  ran bench --scaling [--quick] [--report F.html]      time and memory vs sequence length (from a clone)
   ran --help | --version
 
 Options:

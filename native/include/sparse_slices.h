@@ -12,6 +12,7 @@
 // therefore bit-identical to drive_sparse, which the lane-vectorised tiles use.
 #pragma once
 #include <cstdint>
+#include <climits>
 #include <cstring>
 #include <vector>
 
@@ -91,22 +92,10 @@ class SparseSlices {
 #if defined(__AVX512F__)
     std::memcpy(y_pad, y, static_cast<size_t>(n_) * sizeof(float));
     std::memset(y_pad + n_, 0, (padded_floats() - n_) * sizeof(float));
-    const float* v = values_.data();
-    const uint8_t* ix = index_.data();
-    for (int s = 0; s < slices_; ++s) {
-      __m512 acc = _mm512_setzero_ps();
-      const int32_t* cells = cell_ptr_.data() + static_cast<size_t>(s) * blocks_;
-      for (int b = 0; b < blocks_; ++b) {
-        const __m512 lo = _mm512_loadu_ps(y_pad + b * kCols);
-        const __m512 hi = _mm512_loadu_ps(y_pad + b * kCols + kRows);
-        for (int32_t j = cells[b]; j < cells[b + 1]; ++j) {
-          const __m512i idx = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ix + static_cast<size_t>(j) * kRows)));
-          acc = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(j) * kRows), _mm512_permutex2var_ps(lo, idx, hi), acc);
-        }
-      }
-      const int rows = n_ - s * kRows < kRows ? n_ - s * kRows : kRows;
-      _mm512_mask_storeu_ps(z + static_cast<size_t>(s) * kRows, static_cast<__mmask16>((1u << rows) - 1u), acc);
-    }
+    // Four slices side by side: one slice is a single chain of dependent FMAs (latency bound).
+    int s = 0;
+    for (; s + 4 <= slices_; s += 4) slice_group<4>(s, y_pad, z);
+    for (; s < slices_; ++s) slice_group<1>(s, y_pad, z);
 #else
     (void)y;
     (void)y_pad;
@@ -115,6 +104,42 @@ class SparseSlices {
   }
 
  private:
+#if defined(__AVX512F__)
+  __m512 term(int32_t j, __m512 lo, __m512 hi) const {
+    const __m512i idx = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(index_.data() + static_cast<size_t>(j) * kRows)));
+    return _mm512_permutex2var_ps(lo, idx, hi);
+  }
+
+  template <int G>
+  void slice_group(int s0, const float* y_pad, float* z) const {
+    __m512 acc[G];
+    for (int g = 0; g < G; ++g) acc[g] = _mm512_setzero_ps();
+    const float* v = values_.data();
+    for (int b = 0; b < blocks_; ++b) {
+      const __m512 lo = _mm512_loadu_ps(y_pad + b * kCols);
+      const __m512 hi = _mm512_loadu_ps(y_pad + b * kCols + kRows);
+      int32_t first[G], count[G], common = INT32_MAX;
+      for (int g = 0; g < G; ++g) {
+        const int32_t* cell = cell_ptr_.data() + static_cast<size_t>(s0 + g) * blocks_ + b;
+        first[g] = cell[0];
+        count[g] = cell[1] - cell[0];
+        common = count[g] < common ? count[g] : common;
+      }
+      for (int32_t j = 0; j < common; ++j)
+        for (int g = 0; g < G; ++g)
+          acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows), term(first[g] + j, lo, hi), acc[g]);
+      for (int g = 0; g < G; ++g)
+        for (int32_t j = common; j < count[g]; ++j)
+          acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows), term(first[g] + j, lo, hi), acc[g]);
+    }
+    for (int g = 0; g < G; ++g) {
+      const int row0 = (s0 + g) * kRows;
+      const int rows = n_ - row0 < kRows ? n_ - row0 : kRows;
+      _mm512_mask_storeu_ps(z + row0, static_cast<__mmask16>((1u << rows) - 1u), acc[g]);
+    }
+  }
+#endif
+
   bool enabled_ = false;
   int n_ = 0, slices_ = 0, blocks_ = 0;
   std::vector<int32_t> cell_ptr_;  // [slice][block] + 1: first 16-row group of each cell

@@ -84,6 +84,9 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
     }
   }
   tile_floats_ = off;  // per lane
+  unit_packs_.resize(spec_.populations.size());
+  for (size_t i = 0; i < spec_.populations.size(); ++i)
+    if (spec_.populations[i].kind == PopulationKind::Attention) unit_packs_[i] = pack_attention_units(spec_.populations[i]);
   w_in_packed_ = pack_input(spec_.w_in, spec_.n, spec_.input_dim);
   if (spec_.w.block > 0) {
     block_t_ = transpose_blocks(spec_.w.block_values, spec_.w.block);
@@ -282,7 +285,7 @@ void Network::run_tiles(const RunRequest& rq) {
                   cap.valid_lanes = nb;
                 }
                 attention_population<TB>(p, t0 + t, z.data() + off, y + off, keys, vals, work.data(),
-                                         capture ? &cap : nullptr);
+                                         capture ? &cap : nullptr, &unit_packs_[pi]);
                 break;
               }
             }

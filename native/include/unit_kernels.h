@@ -87,6 +87,74 @@ inline void matvec_lanes(const float* w, int rows, int cols, const float* x, flo
     rows_lanes<TB, 1>(w + static_cast<size_t>(o) * cols, cols, cols, x, out + static_cast<size_t>(o) * TB);
 }
 
+// One lane: out[o] = Σ_i w[o][i] x[i] with w stored transposed (wt[i][o], `stride` >= rows
+// floats per column, a multiple of 16, zero-padded), vectorised over the rows. Same sums in the
+// same order as matvec_lanes; with a single sequence, vectors over the lanes would hold one
+// value.
+template <int C>
+inline void cols_chunks(const float* wt, size_t stride, int rows, int cols, const float* x, float* out) {
+  float acc[C][16] = {};
+  for (int i = 0; i < cols; ++i) {
+    const float xi = x[i];
+    const float* wi = wt + static_cast<size_t>(i) * stride;
+#pragma GCC unroll 4
+    for (int c = 0; c < C; ++c)
+#pragma GCC unroll 16
+      for (int r = 0; r < 16; ++r) acc[c][r] = madd(wi[c * 16 + r], xi, acc[c][r]);
+  }
+  for (int c = 0; c < C; ++c)
+    for (int r = 0; r < 16 && c * 16 + r < rows; ++r) out[c * 16 + r] = acc[c][r];
+}
+
+inline void matvec_cols(const float* wt, size_t stride, int rows, int cols, const float* x, float* out) {
+  int r0 = 0;
+  for (; r0 + 64 <= rows; r0 += 64) cols_chunks<4>(wt + r0, stride, 64, cols, x, out + r0);
+  const int rest = rows - r0;
+  if (rest > 48) cols_chunks<4>(wt + r0, stride, rest, cols, x, out + r0);
+  else if (rest > 32) cols_chunks<3>(wt + r0, stride, rest, cols, x, out + r0);
+  else if (rest > 16) cols_chunks<2>(wt + r0, stride, rest, cols, x, out + r0);
+  else if (rest > 0) cols_chunks<1>(wt + r0, stride, rest, cols, x, out + r0);
+}
+
+inline size_t round16(size_t v) { return (v + 15) / 16 * 16; }
+
+// Transposed copies of a row-major rows×cols matrix (`copies` of them) for matvec_cols.
+inline std::vector<float> transpose_rows(const float* w, int copies, int rows, int cols, size_t stride, size_t offset = 0,
+                                         std::vector<float>* into = nullptr) {
+  std::vector<float> out;
+  std::vector<float>& dst = into != nullptr ? *into : out;
+  if (into == nullptr) dst.assign(static_cast<size_t>(copies) * cols * stride, 0.0f);
+  for (int m = 0; m < copies; ++m)
+    for (int o = 0; o < rows; ++o)
+      for (int i = 0; i < cols; ++i)
+        dst[(static_cast<size_t>(m) * cols + i) * stride + offset + o] = w[(static_cast<size_t>(m) * rows + o) * cols + i];
+  return out;
+}
+
+// An attention population's unit weights for the one-lane kernels: W_Q, W_K, W_V side by side
+// (one pass over z gives q, k and v), W_1 and W_2, each transposed for matvec_cols.
+struct UnitPack {
+  std::vector<float> qkv_t, w1_t, w2_t;
+  size_t qkv_stride = 0, w1_stride = 0, w2_stride = 0;
+};
+
+inline UnitPack pack_attention_units(const Population& p) {
+  UnitPack u;
+  const int copies = p.shared ? 1 : p.units, d = p.width, dff = p.ff_hidden;
+  u.qkv_stride = round16(3 * static_cast<size_t>(d));
+  u.qkv_t.assign(static_cast<size_t>(copies) * d * u.qkv_stride, 0.0f);
+  transpose_rows(p.w_q.data(), copies, d, d, u.qkv_stride, 0, &u.qkv_t);
+  transpose_rows(p.w_k.data(), copies, d, d, u.qkv_stride, d, &u.qkv_t);
+  transpose_rows(p.w_v.data(), copies, d, d, u.qkv_stride, 2 * static_cast<size_t>(d), &u.qkv_t);
+  if (dff > 0) {
+    u.w1_stride = round16(dff);
+    u.w1_t = transpose_rows(p.w_1.data(), copies, dff, d, u.w1_stride);
+    u.w2_stride = round16(d);
+    u.w2_t = transpose_rows(p.w_2.data(), copies, d, dff, u.w2_stride);
+  }
+  return u;
+}
+
 // Dense W packed in panels of kPanel rows, [panel][column][row in panel], the last panel
 // padded with zero rows: one layout serves both kernels below.
 constexpr int kPanel = 16;
@@ -225,9 +293,32 @@ inline std::vector<float> transpose_blocks(const std::vector<float>& blocks, int
 // z = W y with W block-sparse (square blocks of size bs, transposed by transpose_blocks):
 // output row (m, r) sums its blocks in stored (ascending) order and, inside a block, the
 // columns in order — the CSR order.
+// One lane, blocks of 16: the 16 rows of a block row in one vector, columns in CSR order.
+inline void drive_blocked16_one_lane(const int32_t* row_ptr, const int32_t* col, const float* val_t, int n,
+                                     const float* y, float* z) {
+  const int rows = n / 16;
+  for (int m = 0; m < rows; ++m) {
+    float acc[16] = {};
+    for (int32_t p = row_ptr[m]; p < row_ptr[m + 1]; ++p) {
+      const float* blk = val_t + static_cast<size_t>(p) * 256;
+      const float* yb = y + static_cast<size_t>(col[p]) * 16;
+      for (int c = 0; c < 16; ++c) {
+        const float yc = yb[c];
+#pragma GCC unroll 16
+        for (int r = 0; r < 16; ++r) acc[r] = madd(blk[c * 16 + r], yc, acc[r]);
+      }
+    }
+    for (int r = 0; r < 16; ++r) z[static_cast<size_t>(m) * 16 + r] = acc[r];
+  }
+}
+
 template <int TB>
 inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val_t, int bs, int n,
                           const float* y, float* z) {
+  if (TB == 1 && bs == 16) {
+    drive_blocked16_one_lane(row_ptr, col, val_t, n, y, z);
+    return;
+  }
   constexpr int R = TB >= 16 ? 8 : 4;
   const int rows = n / bs;
   const size_t bb = static_cast<size_t>(bs) * bs;
@@ -337,7 +428,8 @@ struct AttentionCapture {
 // keys/vals: [units][context][d][TB] ring buffers; `step` counts steps since reset.
 template <int TB>
 inline void attention_population(const Population& p, int64_t step, const float* z, float* y,
-                                 float* keys, float* vals, float* scratch, const AttentionCapture* cap) {
+                                 float* keys, float* vals, float* scratch, const AttentionCapture* cap,
+                                 const UnitPack* pack = nullptr) {
   const int d = p.width, k = p.context, heads = p.heads, dh = d / heads, dff = p.ff_hidden;
   const int slot = static_cast<int>(step % k);
   const int filled = step + 1 < k ? static_cast<int>(step + 1) : k;
@@ -354,9 +446,17 @@ inline void attention_population(const Population& p, int64_t step, const float*
     const float* zu = z + static_cast<size_t>(m) * d * TB;
     float* ku = keys + static_cast<size_t>(m) * k * d * TB;
     float* vu = vals + static_cast<size_t>(m) * k * d * TB;
-    matvec_lanes<TB>(p.w_k.data() + wm * dd, d, d, zu, ku + static_cast<size_t>(slot) * d * TB);
-    matvec_lanes<TB>(p.w_v.data() + wm * dd, d, d, zu, vu + static_cast<size_t>(slot) * d * TB);
-    matvec_lanes<TB>(p.w_q.data() + wm * dd, d, d, zu, q);
+    if (TB == 1 && pack != nullptr) {
+      // q, k, v in one pass into q[0, 3d) (q, h and r are contiguous scratch; h and r are
+      // written later).
+      matvec_cols(pack->qkv_t.data() + wm * d * pack->qkv_stride, pack->qkv_stride, 3 * d, d, zu, q);
+      std::copy(q + d, q + 2 * d, ku + static_cast<size_t>(slot) * d);
+      std::copy(q + 2 * d, q + 3 * d, vu + static_cast<size_t>(slot) * d);
+    } else {
+      matvec_lanes<TB>(p.w_k.data() + wm * dd, d, d, zu, ku + static_cast<size_t>(slot) * d * TB);
+      matvec_lanes<TB>(p.w_v.data() + wm * dd, d, d, zu, vu + static_cast<size_t>(slot) * d * TB);
+      matvec_lanes<TB>(p.w_q.data() + wm * dd, d, d, zu, q);
+    }
     for (int hd = 0; hd < heads; ++hd) {
       const int j0 = hd * dh;
       float mx[TB];
@@ -397,13 +497,15 @@ inline void attention_population(const Population& p, int64_t step, const float*
     float* yu = y + static_cast<size_t>(m) * d * TB;
     const float keep = 1.0f - p.leak_rate, alpha = p.leak_rate;
     if (dff > 0) {
-      matvec_lanes<TB>(p.w_1.data() + wm * dff * d, dff, d, r, hid);
+      if (TB == 1 && pack != nullptr) matvec_cols(pack->w1_t.data() + wm * d * pack->w1_stride, pack->w1_stride, dff, d, r, hid);
+      else matvec_lanes<TB>(p.w_1.data() + wm * dff * d, dff, d, r, hid);
       if (p.activation == Activation::Relu) {
         for (int i = 0; i < dff * TB; ++i) hid[i] = hid[i] > 0.0f ? hid[i] : 0.0f;
       } else {
         for (int i = 0; i < dff * TB; ++i) hid[i] = fast_gelu(hid[i]);
       }
-      matvec_lanes<TB>(p.w_2.data() + wm * d * dff, d, dff, hid, f);
+      if (TB == 1 && pack != nullptr) matvec_cols(pack->w2_t.data() + wm * dff * pack->w2_stride, pack->w2_stride, d, dff, hid, f);
+      else matvec_lanes<TB>(p.w_2.data() + wm * d * dff, d, dff, hid, f);
       for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(r[i] + f[i]);
     } else {
       for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(r[i]);

@@ -109,6 +109,23 @@ describe('attention properties', () => {
     expect(sameBits(a, e)).toBe(true);
   });
 
+  test.each([
+    { units: 12, width: 16, context: 6, ffHidden: 24, connectivity: 0.2 },
+    { units: 4, width: 20, context: 3, ffHidden: 0, heads: 2 },
+    { units: 7, width: 16, context: 16, ffHidden: 40, shared: true },
+    { units: 3, width: 32, context: 2, ffHidden: 16, activation: 'gelu' as const },
+  ])('one sequence alone (one-lane kernels) matches its lane in a batch: %o', (o) => {
+    // Dense enough for CSR, or sparse enough for blocks (below 1/3).
+    const res = new AttentionReservoir({ inputDim: 3, connectivity: 0.5, seed: 13, ...o });
+    const x = randomTensor(9, 6, 11, 3);
+    const all = res.run(x, { states: true }).states!.data;
+    const n = res.stateSize;
+    for (const s of [0, 5]) {
+      const single = { data: x.data.slice(s * 11 * 3, (s + 1) * 11 * 3), shape: [1, 11, 3] as [number, number, number] };
+      expect(sameBits(res.run(single, { states: true }).states!.data, all.subarray(s * 11 * n, (s + 1) * 11 * n))).toBe(true);
+    }
+  });
+
   test('determinism across runs, thread counts, batch composition and chunks', () => {
     const res = new AttentionReservoir({ inputDim: 3, units: 6, width: 8, context: 4, seed: 11 });
     const x = randomTensor(8, 20, 14, 3);

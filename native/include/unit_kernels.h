@@ -513,6 +513,25 @@ inline void attention_population(const Population& p, int64_t step, const float*
   }
 }
 
+// J outputs of a memory unit's retrieval: out[j][l] = Σ_i w[i][l] ν_i[j], i ascending; J
+// independent chains (one chain per output waited on its own FMAs).
+template <int TB, int J>
+inline void memory_value_group(const float* w, const float* v0, int d, int slots, float* out) {
+  float acc[J][TB] = {};
+  for (int i = 0; i < slots; ++i) {
+    const float* wi = w + static_cast<size_t>(i) * TB;
+    const float* vi = v0 + static_cast<size_t>(i) * d;
+#pragma GCC unroll 8
+    for (int j = 0; j < J; ++j) {
+      const float v = vi[j];
+#pragma GCC unroll 16
+      for (int l = 0; l < TB; ++l) acc[j][l] = madd(wi[l], v, acc[j][l]);
+    }
+  }
+  for (int j = 0; j < J; ++j)
+    for (int l = 0; l < TB; ++l) out[static_cast<size_t>(j) * TB + l] = acc[j][l];
+}
+
 // Memory units, architecture.md RAN-C: o = tanh(Σ_p φ(κ_p·z / temperature) ν_p).
 template <int TB>
 inline void memory_population(const Population& p, const float* z, float* y, float* scratch) {
@@ -547,14 +566,7 @@ inline void memory_population(const Population& p, const float* z, float* y, flo
         for (int l = 0; l < TB; ++l) w[i * TB + l] /= sum[l];
     }
     const float* vals = p.values.data() + wm * pd;
-    for (int j = 0; j < d; ++j) {
-      float acc[TB] = {};
-      for (int i = 0; i < P; ++i) {
-        const float v = vals[static_cast<size_t>(i) * d + j];
-        for (int l = 0; l < TB; ++l) acc[l] = madd(w[i * TB + l], v, acc[l]);
-      }
-      for (int l = 0; l < TB; ++l) out[j * TB + l] = acc[l];
-    }
+    in_groups(d, [&](auto jn, int j0) { memory_value_group<TB, decltype(jn)::value>(w, vals + j0, d, P, out + static_cast<size_t>(j0) * TB); });
     float* yu = y + static_cast<size_t>(m) * d * TB;
     const float keep = 1.0f - p.leak_rate, alpha = p.leak_rate;
     for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(out[i]);

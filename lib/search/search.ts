@@ -6,7 +6,7 @@ import { ARCHITECTURES, type Architecture, type ReservoirConfig } from '../model
 import { DEFAULT_RIDGES } from '../model/model';
 import { sizeForBudget } from '../model/budget';
 import { Random } from '../random';
-import { sample, SPACES } from './space';
+import { sample, spaceFor } from './space';
 import type { TaskSource, TrialRequest, TrialResult } from './trial';
 
 /** Shapes a search needs to size its reservoirs. */
@@ -23,14 +23,17 @@ export interface SearchPlan {
   seed: number;
   /** Cap on readout features (default 1000). */
   maxFeatures?: number;
+  /** STREAM task name: picks the task family's space (`spaceFor`); none = the default spaces. */
+  task?: string;
 }
 
 /** Configs of a search's trials, reproducible from the plan. */
 export function planTrials(plan: SearchPlan, shape: TaskShape): ReservoirConfig[] {
   const rng = new Random(plan.seed * 7919 + ARCHITECTURES.indexOf(plan.architecture));
   const configs: ReservoirConfig[] = [];
+  const space = spaceFor(plan.architecture, plan.task);
   for (let i = 0; i < plan.trials; i++) {
-    const point = i === 0 ? {} : sample(SPACES[plan.architecture], rng);
+    const point = i === 0 ? {} : sample(space, rng);
     const seed = plan.seed * 1000 + i;
     const size = sizeForBudget(plan.architecture, plan.budget, shape.inputDim, shape.outputs, 16, plan.maxFeatures);
     const base = { inputDim: shape.inputDim, seed };

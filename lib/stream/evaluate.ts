@@ -86,7 +86,7 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
       metrics.set(task, data.classification ? 'error' : 'mse');
       const shape = { inputDim: data.train.x.shape[2], outputs: data.train.y.shape[2] };
       for (const model of o.models) {
-        const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures }, shape);
+        const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures, task: o.dataDir !== undefined ? undefined : task }, shape);
         const reqs = trialRequests(source, configs, requests.length, threads);
         groups.push({ task, model, seed, ids: reqs.map((r) => r.id) });
         requests.push(...reqs);

@@ -117,7 +117,7 @@ class NextSlabPrefetch {
   size_t stride_ = 0, lines_per_row_ = 0, total_ = 0, done_ = 0;
 };
 
-// Row tiles [t0, t1) against column panel q: the unit of work, owned by one thread per call.
+// Row tiles [t0, t1) against column panel q: the unit of work of one slab.
 struct Task {
   int t0, t1, q;
 };
@@ -216,20 +216,23 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const int nt = std::max(1, std::min<int>({threads, cores, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1}));
 
-  // Contiguous task ranges of equal cost, and equal shares of the panels to pack.
-  std::vector<size_t> task_begin(nt + 1, tasks.size());
-  task_begin[0] = 0;
-  for (int t = 1; t < nt; ++t) {
-    const int64_t target = total * t / nt;
-    task_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), target) - cost_before.begin());
-  }
-
   const int slab_rows = static_cast<int>(std::min<int64_t>(kSlab, r));
   const size_t slab_size = static_cast<size_t>(slab_rows) * w_;
   // Two buffers when threaded: a thread packs slab s + 1 while others still read slab s.
   AlignedVec packs(slab_size * (nt > 1 ? 2 : 1));
   const int64_t n_slabs = (r + kSlab - 1) / kSlab;
   Barrier barrier(nt);
+  // Each thread owns a contiguous range of tasks of equal cost (its own row blocks stay in its
+  // L2), and when done takes what is left of the other ranges: a thread the OS pauses delays
+  // the others by one task, not by its share. Which thread runs a task does not change a bit:
+  // a tile's sum depends only on the slab, and the barrier orders a tile's slabs.
+  std::vector<size_t> range_begin(nt + 1, tasks.size());
+  range_begin[0] = 0;
+  for (int t = 1; t < nt; ++t) {
+    range_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), total * t / nt) - cost_before.begin());
+  }
+  std::vector<std::atomic<size_t>> next_task(static_cast<size_t>(n_slabs) * nt);
+  for (size_t i = 0; i < next_task.size(); ++i) next_task[i].store(range_begin[i % nt], std::memory_order_relaxed);
   double* g = g_.data();
   const size_t ld = fp_;
 
@@ -239,21 +242,25 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
       const int64_t k0 = s * kSlab;
       const int kc = static_cast<int>(std::min<int64_t>(kSlab, r - k0));
       double* pack = packs.data() + (nt > 1 ? static_cast<size_t>(s % 2) * slab_size : 0);
-      pack_panels(x, y, f_, o_, fp_, k0, kc, q0, q1, pack);
+      pack_panels(x, y, f_, o_, fp_, k0, kc, q0, q1, pack);  // equal shares of the panels
       if (nt > 1) barrier.wait();
       const size_t ps = static_cast<size_t>(kc) * kLanes;
       const int64_t next = k0 + kSlab;
       NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next))));
-      const size_t my_tasks = task_begin[t + 1] - task_begin[t];
-      for (size_t i = task_begin[t]; i < task_begin[t + 1]; ++i) {
-        prefetch.upto(i - task_begin[t] + 1, my_tasks);
-        const Task& task = tasks[i];
-        const double* b = pack + task.q * ps;
-        double* c = g + static_cast<size_t>(task.q) * kLanes * ld;
-        for (int tile = task.t0; tile < task.t1; ++tile) {
-          tile_update(pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc, c + static_cast<size_t>(tile) * kRowTile, ld);
+      for (int k = 0; k < nt; ++k) {
+        const int range = (t + k) % nt;
+        std::atomic<size_t>& next = next_task[static_cast<size_t>(s) * nt + range];
+        for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < range_begin[range + 1];) {
+          if (k == 0) prefetch.upto(i - range_begin[range] + 1, range_begin[range + 1] - range_begin[range]);
+          const Task& task = tasks[i];
+          const double* b = pack + task.q * ps;
+          double* c = g + static_cast<size_t>(task.q) * kLanes * ld;
+          for (int tile = task.t0; tile < task.t1; ++tile) {
+            tile_update(pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc, c + static_cast<size_t>(tile) * kRowTile, ld);
+          }
         }
       }
+      prefetch.upto(1, 1);
     }
   };
   run_threads(nt, work);

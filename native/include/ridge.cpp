@@ -68,25 +68,37 @@ void pack_panels(const T* x, const double* y, int f, int o, int fp, int64_t k0, 
 }
 
 // c (column-major, leading dimension ld) += Σ_k a(k, ·)ᵀ b(k, ·) over one slab: a is
-// kRowPackets panels a_stride apart, b one panel. One accumulator per entry, k ascending,
-// explicit FMA (pmadd), so the bits do not depend on which thread runs the tile.
-inline void tile_update(const double* a, size_t a_stride, const double* b, int kc, double* c, size_t ld) {
-  Packet acc[kRowPackets][kLanes];
-  for (int m = 0; m < kRowPackets; ++m)
+// NP ≤ kRowPackets panels a_stride apart, b one panel. One accumulator per entry, k
+// ascending, explicit FMA (pmadd): an entry's bits depend neither on the thread nor on NP
+// (fewer packets serve the tiles on the diagonal and the last, narrower row tile).
+template <int NP>
+void tile_update(const double* a, size_t a_stride, const double* b, int kc, double* c, size_t ld) {
+  Packet acc[NP][kLanes];
+  for (int m = 0; m < NP; ++m)
     for (int n = 0; n < kLanes; ++n) acc[m][n] = ei::pset1<Packet>(0.0);
   for (int k = 0; k < kc; ++k) {
-    Packet av[kRowPackets];
-    for (int m = 0; m < kRowPackets; ++m) av[m] = ei::pload<Packet>(a + m * a_stride + static_cast<size_t>(k) * kLanes);
+    Packet av[NP];
+    for (int m = 0; m < NP; ++m) av[m] = ei::pload<Packet>(a + m * a_stride + static_cast<size_t>(k) * kLanes);
     for (int n = 0; n < kLanes; ++n) {
       const Packet bv = ei::pset1<Packet>(b[static_cast<size_t>(k) * kLanes + n]);
-      for (int m = 0; m < kRowPackets; ++m) acc[m][n] = ei::pmadd(av[m], bv, acc[m][n]);
+      for (int m = 0; m < NP; ++m) acc[m][n] = ei::pmadd(av[m], bv, acc[m][n]);
     }
   }
   for (int n = 0; n < kLanes; ++n)
-    for (int m = 0; m < kRowPackets; ++m) {
+    for (int m = 0; m < NP; ++m) {
       double* cp = c + n * ld + m * kLanes;
       ei::pstoreu(cp, ei::padd(ei::ploadu<Packet>(cp), acc[m][n]));
     }
+}
+
+void tile_update(int packets, const double* a, size_t a_stride, const double* b, int kc, double* c, size_t ld) {
+  static_assert(kRowPackets == 3, "one case per packet count");
+  switch (packets) {
+    case 3: tile_update<3>(a, a_stride, b, kc, c, ld); break;
+    case 2: tile_update<2>(a, a_stride, b, kc, c, ld); break;
+    case 1: tile_update<1>(a, a_stride, b, kc, c, ld); break;
+    default: break;
+  }
 }
 
 // Requests the rows of the next slab (this thread's columns) while the current one is
@@ -171,13 +183,13 @@ int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
 
 RidgeStats::RidgeStats(int features, int outputs) : f_(features), o_(outputs) {
   if (features <= 0 || outputs <= 0) throw Error(kInvalidArg, "features and outputs must be positive integers");
-  fp_ = padded(f_, kRowTile);
+  fp_ = padded(f_, kLanes);
   w_ = fp_ + padded(o_, kLanes);
   g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
 }
 
 double RidgeStats::bytes(int features, int outputs) {
-  const double fp = padded(features, kRowTile);
+  const double fp = padded(features, kLanes);
   return 8.0 * fp * (fp + padded(outputs, kLanes));
 }
 
@@ -191,7 +203,7 @@ void RidgeStats::add_rows(const float* x, const double* y, int64_t r, int thread
 template <typename T>
 void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads) {
   if (r <= 0) return;
-  const int n_tiles = fp_ / kRowTile;
+  const int n_tiles = (fp_ + kRowTile - 1) / kRowTile;  // the last may be narrower
   const int n_panels = w_ / kLanes;
   const int x_panels = fp_ / kLanes;
 
@@ -201,7 +213,7 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     const int b1 = std::min(n_tiles, b0 + kBlockTiles);
     for (int q = b0 * kRowTile / kLanes; q < n_panels; ++q) {
       // A panel of XᵀX columns needs the row tiles reaching its last column; XᵀY needs all.
-      const int last = q < x_panels ? (q * kLanes + kLanes - 1) / kRowTile + 1 : n_tiles;
+      const int last = q < x_panels ? q / kRowPackets + 1 : n_tiles;
       const int t1 = std::min(b1, last);
       if (t1 <= b0) continue;
       tasks.push_back({b0, t1, q});
@@ -256,7 +268,10 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
           const double* b = pack + task.q * ps;
           double* c = g + static_cast<size_t>(task.q) * kLanes * ld;
           for (int tile = task.t0; tile < task.t1; ++tile) {
-            tile_update(pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc, c + static_cast<size_t>(tile) * kRowTile, ld);
+            // Row packets that exist, and in XᵀX only those reaching the upper triangle.
+            int packets = std::min(kRowPackets, x_panels - tile * kRowPackets);
+            if (task.q < x_panels) packets = std::min(packets, task.q - tile * kRowPackets + 1);
+            tile_update(packets, pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc, c + static_cast<size_t>(tile) * kRowTile, ld);
           }
         }
       }
@@ -313,10 +328,6 @@ void RidgeStats::set(const double* xtx, const double* xty, int64_t rows) {
 
 namespace {
 
-MatD full_matrix(const std::vector<double>& full, int f) {
-  return Eigen::Map<const RowMatD>(full.data(), f, f);
-}
-
 std::vector<double> to_row_major(const MatD& m) {
   std::vector<double> out(static_cast<size_t>(m.rows()) * m.cols());
   Eigen::Map<RowMatD>(out.data(), m.rows(), m.cols()) = m;
@@ -333,28 +344,31 @@ void check_lambda(double lambda) {
 
 std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   check_lambda(lambda);
-  MatD A = full_matrix(xtx(), f_);
+  // The upper triangle straight from the statistics: LLT<Upper> reads nothing else, so no
+  // mirrored f×f copy is made.
+  Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
+  MatD A = G.triangularView<Eigen::Upper>();
   A.diagonal().array() += lambda;
-  Eigen::LLT<MatD> llt(A);
+  Eigen::LLT<MatD, Eigen::Upper> llt(A);
   if (llt.info() != Eigen::Success) {
     throw Error(kSingular, "XᵀX + λI is not positive definite (λ = " + std::to_string(lambda) +
                                ", " + std::to_string(rows_) + " rows for " + std::to_string(f_) +
                                " features); increase ridge or add data");
   }
-  const std::vector<double> b = xty();
-  MatD W = llt.solve(Eigen::Map<const RowMatD>(b.data(), f_, o_).eval());
+  const MatD B = Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+  MatD W = llt.solve(B);
   if (!W.allFinite()) throw Error(kSingular, "the ridge solution is not finite; increase ridge");
   return to_row_major(W);
 }
 
 std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, bool skip_singular) const {
   for (double l : lambdas) check_lambda(l);
-  Eigen::SelfAdjointEigenSolver<MatD> es(full_matrix(xtx(), f_));
+  Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
+  Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
   if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
   const MatD& V = es.eigenvectors();
   const Eigen::VectorXd& ev = es.eigenvalues();
-  const std::vector<double> b = xty();
-  const MatD Q = V.transpose() * Eigen::Map<const RowMatD>(b.data(), f_, o_);
+  const MatD Q = V.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
   const double scale = std::max(std::abs(ev.maxCoeff()), 1e-300);
   std::vector<double> out;
   out.reserve(lambdas.size() * f_ * o_);

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -42,10 +43,12 @@ constexpr int kBlockTiles = 8;
 
 // Packed slab: panel q holds features [q·kLanes, (q+1)·kLanes) of the slab's rows, [k][lane],
 // panels kc·kLanes apart; features past f and outputs past o are zero, so every tile is full
-// and no scalar tail path can round differently from the vector one.
-template <typename T>
-void pack_panels(const T* x, const double* y, int f, int o, int fp, int64_t k0, int kc, int q0, int q1, double* pack) {
+// and no scalar tail path can round differently from the vector one. With Check, returns
+// false if a packed value is not finite (tested as it passes, which costs no memory pass).
+template <bool Check, typename T>
+bool pack_panels(const T* x, const double* y, int f, int o, int fp, int64_t k0, int kc, int q0, int q1, double* pack) {
   const size_t ps = static_cast<size_t>(kc) * kLanes;
+  int bad = 0;
   for (int k = 0; k < kc; ++k) {
     const T* xr = x + static_cast<size_t>(k0 + k) * f;
     const double* yr = y + static_cast<size_t>(k0 + k) * o;
@@ -63,8 +66,12 @@ void pack_panels(const T* x, const double* y, int f, int o, int fp, int64_t k0, 
       } else {
         for (int l = 0; l < kLanes; ++l) d[l] = c0 - fp + l < o ? yr[c0 - fp + l] : 0.0;
       }
+      if constexpr (Check) {
+        for (int l = 0; l < kLanes; ++l) bad |= !(std::abs(d[l]) <= std::numeric_limits<double>::max());
+      }
     }
   }
+  return bad == 0;
 }
 
 // c (column-major, leading dimension ld) += Σ_k a(k, ·)ᵀ b(k, ·) over one slab: a is
@@ -193,16 +200,48 @@ double RidgeStats::bytes(int features, int outputs) {
   return 8.0 * fp * (fp + padded(outputs, kLanes));
 }
 
-void RidgeStats::add_rows(const double* x, const double* y, int64_t r, int threads) { add_rows_impl(x, y, r, threads); }
-void RidgeStats::add_rows(const float* x, const double* y, int64_t r, int threads) { add_rows_impl(x, y, r, threads); }
+void RidgeStats::add_rows(const double* x, const double* y, int64_t r, int threads, bool check_finite) {
+  add_rows_impl(x, y, r, threads, check_finite);
+}
+void RidgeStats::add_rows(const float* x, const double* y, int64_t r, int threads, bool check_finite) {
+  add_rows_impl(x, y, r, threads, check_finite);
+}
+
+namespace {
+
+// Same message as the N-API layer's checks: "`x` must be finite, found nan at [3, 1]".
+template <typename T>
+void throw_first_non_finite(const T* x, const double* y, int64_t r, int f, int o) {
+  auto scan = [](const auto* p, size_t n, int width, const char* name) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(p[i])) {
+        std::ostringstream m;
+        m << "`" << name << "` must be finite, found " << p[i] << " at [" << i / width << ", " << i % width << "]";
+        throw Error(kNotFinite, m.str());
+      }
+    }
+  };
+  scan(x, static_cast<size_t>(r) * f, f, "x");
+  scan(y, static_cast<size_t>(r) * o, o, "y");
+}
+
+}  // namespace
 
 // XᵀX and XᵀY as one product [X Y]ᵀ[X Y] restricted to the tiles that touch the upper
 // triangle of XᵀX or the XᵀY columns (architecture.md, "Readout"): about half the FLOPs of
 // the full product, in register tiles at GEMM speed, and XᵀY rides along instead of being
 // a separate, narrow (memory-bound) product.
 template <typename T>
-void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads) {
+void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite) {
   if (r <= 0) return;
+  // When the rows outweigh the statistics, values are checked as they are packed and a bad
+  // one restores a copy of the statistics; otherwise one pass checks them first.
+  const bool fused_check = check_finite && static_cast<double>(r) * f_ >= static_cast<double>(fp_) * w_;
+  if (check_finite && !fused_check) {
+    if (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1)) {
+      throw_first_non_finite(x, y, r, f_, o_);
+    }
+  }
   const int n_tiles = (fp_ + kRowTile - 1) / kRowTile;  // the last may be narrower
   const int n_panels = w_ / kLanes;
   const int x_panels = fp_ / kLanes;
@@ -247,6 +286,9 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   for (size_t i = 0; i < next_task.size(); ++i) next_task[i].store(range_begin[i % nt], std::memory_order_relaxed);
   double* g = g_.data();
   const size_t ld = fp_;
+  std::vector<double> backup;
+  if (fused_check) backup = g_;
+  std::atomic<bool> non_finite{false};
 
   auto work = [&](int t) {
     const int q0 = n_panels * t / nt, q1 = n_panels * (t + 1) / nt;
@@ -254,8 +296,14 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
       const int64_t k0 = s * kSlab;
       const int kc = static_cast<int>(std::min<int64_t>(kSlab, r - k0));
       double* pack = packs.data() + (nt > 1 ? static_cast<size_t>(s % 2) * slab_size : 0);
-      pack_panels(x, y, f_, o_, fp_, k0, kc, q0, q1, pack);  // equal shares of the panels
+      // Equal shares of the panels. After the barrier every thread sees the same flag.
+      if (fused_check) {
+        if (!pack_panels<true>(x, y, f_, o_, fp_, k0, kc, q0, q1, pack)) non_finite.store(true, std::memory_order_relaxed);
+      } else {
+        pack_panels<false>(x, y, f_, o_, fp_, k0, kc, q0, q1, pack);
+      }
       if (nt > 1) barrier.wait();
+      if (fused_check && non_finite.load(std::memory_order_relaxed)) return;
       const size_t ps = static_cast<size_t>(kc) * kLanes;
       const int64_t next = k0 + kSlab;
       NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next))));
@@ -279,6 +327,10 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     }
   };
   run_threads(nt, work);
+  if (non_finite.load()) {
+    g_ = std::move(backup);
+    throw_first_non_finite(x, y, r, f_, o_);
+  }
   rows_ += r;
 }
 

@@ -14,11 +14,12 @@ class RidgeStats {
   int features() const { return f_; }
   int outputs() const { return o_; }
   int64_t rows() const { return rows_; }
-  // Adds r rows (row-major [r][features], [r][outputs]); every value must be finite (the
-  // caller checks). The sums are the same bits for any `threads`; they depend on how the
-  // rows are split into calls only through rounding.
-  void add_rows(const double* x, const double* y, int64_t r, int threads = 1);
-  void add_rows(const float* x, const double* y, int64_t r, int threads = 1);
+  // Adds r rows (row-major [r][features], [r][outputs]). The sums are the same bits for any
+  // `threads`; they depend on how the rows are split into calls only through rounding.
+  // Without `check_finite` every value must be finite; with it, a NaN or ±Inf throws
+  // ERR_RAN_NOT_FINITE naming the first one, and the statistics are left unchanged.
+  void add_rows(const double* x, const double* y, int64_t r, int threads = 1, bool check_finite = false);
+  void add_rows(const float* x, const double* y, int64_t r, int threads = 1, bool check_finite = false);
   void merge(const RidgeStats& other);
   void reset();
   // Full symmetric XᵀX ([f][f] row-major) and XᵀY ([f][o] row-major).
@@ -37,7 +38,7 @@ class RidgeStats {
 
  private:
   template <typename T>
-  void add_rows_impl(const T* x, const double* y, int64_t r, int threads);
+  void add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite);
 
   int f_, o_;
   int fp_, w_;  // features padded to the row tile; fp_ + outputs padded to the column tile

@@ -55,13 +55,15 @@ Napi::Value RidgeStatsWrap::Rows(const Napi::CallbackInfo& info) { return Napi::
 namespace {
 
 // Rows of one addRows call. The synchronous call reads the JavaScript arrays in place (no
-// other JavaScript runs meanwhile); the asynchronous one owns copies, made before queueing.
+// other JavaScript runs meanwhile) and lets the kernel check them as it packs them; the
+// asynchronous one owns copies, made and checked before queueing.
 struct RowsInput {
   const double* x64 = nullptr;
   const float* x32 = nullptr;
   const double* y = nullptr;
   int64_t rows = 0;
   int threads = 1;
+  bool check_finite = false;
   std::vector<double> x64_copy, y_copy;
   std::vector<float> x32_copy;
 };
@@ -101,25 +103,26 @@ void ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s, bool cop
   if (ry != in.rows) Fail(ran::kShape, "`x` has " + std::to_string(in.rows) + " rows but `y` has " + std::to_string(ry));
 
   const size_t nx = x.ElementLength(), ny = y.ElementLength();
+  in.check_finite = !copy;
   if (x.TypedArrayType() == napi_float64_array) {
     const double* d = x.As<Napi::Float64Array>().Data();
-    CheckRowsFinite(d, nx, s.features(), "x", in.threads);
+    if (copy) CheckRowsFinite(d, nx, s.features(), "x", in.threads);
     if (copy) in.x64_copy.assign(d, d + nx);
     in.x64 = copy ? in.x64_copy.data() : d;
   } else {
     const float* d = x.As<Napi::Float32Array>().Data();
-    CheckRowsFinite(d, nx, s.features(), "x", in.threads);
+    if (copy) CheckRowsFinite(d, nx, s.features(), "x", in.threads);
     if (copy) in.x32_copy.assign(d, d + nx);
     in.x32 = copy ? in.x32_copy.data() : d;
   }
   if (y.TypedArrayType() == napi_float64_array) {
     const double* d = y.As<Napi::Float64Array>().Data();
-    CheckRowsFinite(d, ny, s.outputs(), "y", 1);
+    if (copy) CheckRowsFinite(d, ny, s.outputs(), "y", 1);
     if (copy) in.y_copy.assign(d, d + ny);
     in.y = copy ? in.y_copy.data() : d;
   } else {
     const float* d = y.As<Napi::Float32Array>().Data();
-    CheckRowsFinite(d, ny, s.outputs(), "y", 1);
+    if (copy) CheckRowsFinite(d, ny, s.outputs(), "y", 1);
     in.y_copy.assign(d, d + ny);
     in.y = in.y_copy.data();
   }
@@ -127,9 +130,9 @@ void ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s, bool cop
 
 void AddTo(ran::RidgeStats& s, const RowsInput& in) {
   if (in.x64 != nullptr) {
-    s.add_rows(in.x64, in.y, in.rows, in.threads);
+    s.add_rows(in.x64, in.y, in.rows, in.threads, in.check_finite);
   } else {
-    s.add_rows(in.x32, in.y, in.rows, in.threads);
+    s.add_rows(in.x32, in.y, in.rows, in.threads, in.check_finite);
   }
 }
 

@@ -152,6 +152,26 @@ describe('ridge accumulation: bad input', () => {
     expect(ridge.exportStatistics().xtx.every((v) => v === 0)).toBe(true);
   });
 
+  test('a bad value late in a large call leaves earlier statistics exactly as they were', () => {
+    // Large calls check values as they are packed and restore the statistics on failure;
+    // small ones (fewer values than the statistics hold) check first. Both paths here.
+    for (const [r, f, o] of [[2000, 150, 3], [4, 150, 3]] as const) {
+      const stats = new Ridge({ features: f, outputs: o });
+      stats.addRows(randomRows(14, 300, f), randomRows(15, 300, o), { threads: 2 });
+      const before = stats.exportStatistics();
+      const x = randomRows(16, r, f);
+      x[(r - 1) * f + f - 1] = NaN;
+      expect(() => stats.addRows(x, randomRows(17, r, o), { threads: 2 })).toThrow(new RegExp(`found nan at \\[${r - 1}, ${f - 1}\\]`));
+      const y = randomRows(18, r, o);
+      y[(r - 1) * o] = Infinity;
+      expect(() => stats.addRows(randomRows(16, r, f), y, { threads: 2 })).toThrow(new RegExp(`\`y\` must be finite, found inf at \\[${r - 1}, 0\\]`));
+      const after = stats.exportStatistics();
+      expect(after.rows).toBe(300);
+      expect(sameBits(after.xtx, before.xtx)).toBe(true);
+      expect(sameBits(after.xty, before.xty)).toBe(true);
+    }
+  });
+
   test('kinds and shapes', () => {
     throwsCode(() => ridge.addRows(new Int32Array(3) as never, new Float64Array(2)), 'ERR_RAN_INVALID_ARG');
     throwsCode(() => ridge.addRows(new Float64Array(4), new Float64Array(2)), 'ERR_RAN_SHAPE');

@@ -40,6 +40,8 @@ constexpr int kRowTile = kRowPackets * kLanes;
 // depends on the rows given to one call, never on the thread count.
 constexpr int kSlab = 256;
 constexpr int kBlockTiles = 8;
+// Panels packed per claim: 512 B of each row.
+constexpr int kPackGroup = 64 / kLanes;
 
 // Packed slab: panel q holds features [q·kLanes, (q+1)·kLanes) of the slab's rows, [k][lane],
 // panels kc·kLanes apart; features past f and outputs past o are zero, so every tile is full
@@ -283,6 +285,9 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     range_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), total * t / nt) - cost_before.begin());
   }
   std::vector<std::atomic<size_t>> next_task(static_cast<size_t>(n_slabs) * nt);
+  const int n_groups = (n_panels + kPackGroup - 1) / kPackGroup;
+  std::vector<std::atomic<int>> next_group(static_cast<size_t>(n_slabs));
+  for (auto& a : next_group) a.store(0, std::memory_order_relaxed);
   for (size_t i = 0; i < next_task.size(); ++i) next_task[i].store(range_begin[i % nt], std::memory_order_relaxed);
   double* g = g_.data();
   const size_t ld = fp_;
@@ -291,22 +296,29 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   std::atomic<bool> non_finite{false};
 
   auto work = [&](int t) {
+    // This thread's share of the next slab's columns to prefetch.
     const int q0 = n_panels * t / nt, q1 = n_panels * (t + 1) / nt;
     for (int64_t s = 0; s < n_slabs; ++s) {
       const int64_t k0 = s * kSlab;
       const int kc = static_cast<int>(std::min<int64_t>(kSlab, r - k0));
       double* pack = packs.data() + (nt > 1 ? static_cast<size_t>(s % 2) * slab_size : 0);
-      // Equal shares of the panels. After the barrier every thread sees the same flag.
-      if (fused_check) {
-        if (!pack_panels<true>(x, y, f_, o_, fp_, k0, kc, q0, q1, pack)) non_finite.store(true, std::memory_order_relaxed);
-      } else {
-        pack_panels<false>(x, y, f_, o_, fp_, k0, kc, q0, q1, pack);
+      // Groups of panels go to whichever thread asks next: a thread that finished the last
+      // slab early packs most of this one. After the barrier every thread sees the same flag.
+      bool finite = true;
+      for (int gi; (gi = next_group[s].fetch_add(1, std::memory_order_relaxed)) < n_groups;) {
+        const int g0 = gi * kPackGroup, g1 = std::min(n_panels, g0 + kPackGroup);
+        if (fused_check) {
+          finite &= pack_panels<true>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
+        } else {
+          pack_panels<false>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
+        }
       }
+      if (!finite) non_finite.store(true, std::memory_order_relaxed);
       if (nt > 1) barrier.wait();
       if (fused_check && non_finite.load(std::memory_order_relaxed)) return;
       const size_t ps = static_cast<size_t>(kc) * kLanes;
-      const int64_t next = k0 + kSlab;
-      NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next))));
+      const int64_t next_row = k0 + kSlab;
+      NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next_row, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next_row))));
       for (int k = 0; k < nt; ++k) {
         const int range = (t + k) % nt;
         std::atomic<size_t>& next = next_task[static_cast<size_t>(s) * nt + range];

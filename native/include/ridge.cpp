@@ -293,7 +293,11 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   const size_t ld = fp_;
   std::vector<double> backup;
   if (fused_check) backup = g_;
-  std::atomic<bool> non_finite{false};
+  // First slab where a packed value was not finite. A slab, not a flag: a thread may already
+  // pack slab s + 1 while another has just left slab s's barrier, and that one must still
+  // finish slab s and reach the next barrier, or the first would wait there forever.
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  std::atomic<int64_t> bad_slab{kNone};
 
   auto work = [&](int t) {
     // This thread's share of the next slab's columns to prefetch.
@@ -303,7 +307,7 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
       const int kc = static_cast<int>(std::min<int64_t>(kSlab, r - k0));
       double* pack = packs.data() + (nt > 1 ? static_cast<size_t>(s % 2) * slab_size : 0);
       // Groups of panels go to whichever thread asks next: a thread that finished the last
-      // slab early packs most of this one. After the barrier every thread sees the same flag.
+      // slab early packs most of this one.
       bool finite = true;
       for (int gi; (gi = next_group[s].fetch_add(1, std::memory_order_relaxed)) < n_groups;) {
         const int g0 = gi * kPackGroup, g1 = std::min(n_panels, g0 + kPackGroup);
@@ -313,9 +317,13 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
           pack_panels<false>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
         }
       }
-      if (!finite) non_finite.store(true, std::memory_order_relaxed);
+      if (!finite) {
+        int64_t seen = bad_slab.load(std::memory_order_relaxed);
+        while (s < seen && !bad_slab.compare_exchange_weak(seen, s, std::memory_order_relaxed)) {
+        }
+      }
       if (nt > 1) barrier.wait();
-      if (fused_check && non_finite.load(std::memory_order_relaxed)) return;
+      if (fused_check && bad_slab.load(std::memory_order_relaxed) <= s) return;  // same answer in every thread
       const size_t ps = static_cast<size_t>(kc) * kLanes;
       const int64_t next_row = k0 + kSlab;
       NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next_row, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next_row))));
@@ -339,7 +347,7 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     }
   };
   run_threads(nt, work);
-  if (non_finite.load()) {
+  if (bad_slab.load() != kNone) {
     g_ = std::move(backup);
     throw_first_non_finite(x, y, r, f_, o_);
   }

@@ -4,18 +4,23 @@
  * stdout are the spec's JSON lines with extra fields (variant, simd, node, …).
  *
  *     npx tsc -p bench/tsconfig.json
- *     node dist-bench/bench/run.js [--quick] [--only W1,W3] [--threads 1,2] [--no-reference]
+ *     node dist-bench/bench/run.js [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling]
  *          [--out results.jsonl] [--peers peers.jsonl] [--ceilings flops.jsonl]
  *
  * W1–W3F are timed by benchmark.js (median of its samples); W4 and W5 take seconds per
  * run, so they are timed directly: one warm-up, then `reps` runs, median.
+ * The machine ceiling is measured in the same run through the addon's own Eigen build
+ * (`gemmCeiling`, float32 for W1–W3F, float64 for W4, at each thread count; lines
+ * PEAK_GEMM_F32/F64): every native line gets `peak_fraction` = its GFLOP/s over that ceiling.
  * `--peers` / `--ceilings` read the JSON lines of shared/peers/peers.py and flops.py and
- * add ratios and fractions of the measured GEMM peak (`peak_fraction`).
+ * add ratios to the peers (`vs_numpy`, `vs_torch`) and fractions of their BLAS's GEMM
+ * (`blas_peak_fraction`). `--no-ceiling` skips the same-build ceiling.
  */
 import Benchmark from 'benchmark';
 import * as fs from 'fs';
-import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, ridgeFitParallel, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
+import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
 import { baseFields, cpuModel, ensureAddon, log, median, type Line } from './common';
+import { nativeBinding } from '../lib/index';
 import { measureReference } from './reference';
 import type { NativeNetworkSpec } from '../lib/native';
 
@@ -24,13 +29,14 @@ interface Args {
   only: WorkloadId[];
   threads: number[];
   reference: boolean;
+  ceiling: boolean;
   out?: string;
   peers?: string;
   ceilings?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, only: [...WORKLOADS], threads: [1, 2], reference: true };
+  const a: Args = { quick: false, only: [...WORKLOADS], threads: [1, 2], reference: true, ceiling: true };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const next = (): string => {
@@ -40,6 +46,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (k === '--quick') a.quick = true;
     else if (k === '--no-reference') a.reference = false;
+    else if (k === '--no-ceiling') a.ceiling = false;
     else if (k === '--only') {
       const ws = next().split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
       for (const w of ws) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload ${w} (expected ${WORKLOADS.join(',')})`);
@@ -49,7 +56,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--peers') a.peers = next();
     else if (k === '--ceilings') a.ceilings = next();
     else if (k === '--help' || k === '-h') {
-      log('usage: node dist-bench/bench/run.js [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--out f] [--peers f] [--ceilings f]');
+      log('usage: node dist-bench/bench/run.js [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling] [--out f] [--peers f] [--ceilings f]');
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -112,6 +119,20 @@ async function main(): Promise<void> {
     log(`[bench] ${l.workload} ${l.impl} ${l.threads}t: ${l.value.toPrecision(6)} ${l.metric}`);
   };
 
+  // The same-build ceiling first, for the element types the chosen workloads use.
+  const ceilingKinds = (['PEAK_GEMM_F32', 'PEAK_GEMM_F64'] as const).filter((k) =>
+    args.only.some((w) => (k === 'PEAK_GEMM_F64' ? w === 'W4' : w !== 'W4' && w !== 'W5')));
+  if (args.ceiling) {
+    for (const kind of ceilingKinds) {
+      for (const threads of args.threads) {
+        const dtype = kind === 'PEAK_GEMM_F64' ? 'float64' : 'float32';
+        const n = args.quick ? 1024 : 2048;
+        const value = nativeBinding().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
+        emit({ workload: kind, impl: 'native', metric: 'gflop_per_s', value, threads, ...base, n, source: 'Eigen GEMM of this build (gemmCeiling)' });
+      }
+    }
+  }
+
   for (const w of args.only) {
     try {
       await runWorkload(w);
@@ -150,12 +171,11 @@ async function main(): Promise<void> {
       // XᵀX (symmetric: F(F+1)/2 dot products of length rows), XᵀY, Cholesky F³/3, solve.
       const flops = s.rows * s.features * (s.features + 1) + 2 * s.rows * s.features * s.outputs + s.features ** 3 / 3;
       for (const threads of args.threads) {
-        const fn = threads === 1 ? () => ridgeFit(s, d) : () => ridgeFitParallel(s, d, threads);
-        const times = await timeDirect(fn, args.quick ? 2 : 3);
+        const times = await timeDirect(() => ridgeFit(s, d, threads), args.quick ? 2 : 3);
         const med = median(times);
         emit({ workload: 'W4', impl: 'native', metric: METRIC.W4, value: 1 / med, threads, ...base,
           s_per_fit: med, times_s: times, gflop_per_s: flops / med / 1e9, chunk_rows: s.chunk,
-          method: threads === 1 ? 'one Ridge, addRows in chunks, solve' : `${threads} Ridges, stats.addRowsAsync concurrently, merge, solve` });
+          method: `one Ridge, addRows(x, y, { threads: ${threads} }) in chunks, solve` });
       }
     } else if (w === 'W5') {
       const s = S.W5;
@@ -176,17 +196,22 @@ async function main(): Promise<void> {
     if (refOnly.length) for (const l of measureReference(args.quick, refOnly)) lines.push(l);
   }
 
-  // Ratios against the peers and fractions of the measured GEMM peak, when given.
+  // Fractions of the same-build ceiling; ratios against the peers and fractions of their
+  // BLAS's GEMM peak, when given.
   const peers = args.peers ? readJsonl(args.peers) : [];
   const ceilings = args.ceilings ? readJsonl(args.ceilings) : [];
-  const peak = (kind: 'PEAK_GEMM_F32' | 'PEAK_GEMM_F64', threads: number): number | undefined => {
-    const vs = ceilings.filter((c) => c.workload === kind && c.threads === threads).map((c) => c.value);
+  const peak = (from: Line[], kind: 'PEAK_GEMM_F32' | 'PEAK_GEMM_F64', threads: number): number | undefined => {
+    const vs = from.filter((c) => c.workload === kind && c.threads === threads).map((c) => c.value);
     return vs.length ? Math.max(...vs) : undefined;
   };
+  const ownCeilings = lines.filter((l) => l.workload.startsWith('PEAK_GEMM'));
   for (const l of lines) {
-    if (l.impl !== 'native' || l.reduced) continue;
-    const p = peak(l.workload === 'W4' ? 'PEAK_GEMM_F64' : 'PEAK_GEMM_F32', l.threads);
-    if (p !== undefined && typeof l.gflop_per_s === 'number') l.peak_fraction = l.gflop_per_s / p;
+    if (l.impl !== 'native' || l.reduced || l.workload.startsWith('PEAK_GEMM')) continue;
+    const kind = l.workload === 'W4' ? 'PEAK_GEMM_F64' : 'PEAK_GEMM_F32';
+    const own = peak(ownCeilings, kind, l.threads);
+    if (own !== undefined && typeof l.gflop_per_s === 'number') l.peak_fraction = l.gflop_per_s / own;
+    const blas = peak(ceilings, kind, l.threads);
+    if (blas !== undefined && typeof l.gflop_per_s === 'number') l.blas_peak_fraction = l.gflop_per_s / blas;
     for (const impl of ['numpy', 'torch']) {
       const q = peers.find((r) => r.workload === l.workload && r.impl === impl && r.threads === l.threads);
       if (q) l[`vs_${impl}`] = l.value / q.value;
@@ -195,7 +220,7 @@ async function main(): Promise<void> {
 
   log(`\n${'workload'.padEnd(8)} ${'impl'.padEnd(12)} thr ${'value'.padStart(14)} metric            extra`);
   for (const l of lines) {
-    const extra = ['peak_fraction', 'vs_numpy', 'vs_torch', 'speedup_vs_ts_reference', 'test_error']
+    const extra = ['peak_fraction', 'blas_peak_fraction', 'vs_numpy', 'vs_torch', 'speedup_vs_ts_reference', 'test_error']
       .filter((k) => typeof l[k] === 'number')
       .map((k) => `${k}=${(l[k] as number).toFixed(3)}`)
       .join(' ');

@@ -195,21 +195,24 @@ export function ridgeData(s: RidgeSizes, seed: number): RidgeData {
   return { x, y };
 }
 
-/** One W4 fit on a single readout: all rows streamed in chunks, then the Cholesky solve. */
-export function ridgeFit(s: RidgeSizes, d: RidgeData): Float64Array {
+/**
+ * One W4 fit on a single readout: all rows streamed in chunks, each accumulated by `threads`
+ * native threads (`addRows(x, y, { threads })`), then the Cholesky solve.
+ */
+export function ridgeFit(s: RidgeSizes, d: RidgeData, threads = 1): Float64Array {
   const ridge = new Ridge({ features: s.features, outputs: s.outputs });
   const f = s.features, o = s.outputs;
   for (let r0 = 0; r0 < s.rows; r0 += s.chunk) {
     const r1 = Math.min(s.rows, r0 + s.chunk);
-    ridge.addRows(d.x.subarray(r0 * f, r1 * f), d.y.subarray(r0 * o, r1 * o));
+    ridge.addRows(d.x.subarray(r0 * f, r1 * f), d.y.subarray(r0 * o, r1 * o), { threads });
   }
   return ridge.solve(s.ridge);
 }
 
 /**
  * One W4 fit with `parts` readouts accumulating disjoint row ranges concurrently
- * (`stats.addRowsAsync`, off the event loop), merged in order, then solved: the way the public API
- * uses more than one core for the statistics (addRows itself is single-threaded).
+ * (`stats.addRowsAsync`, off the event loop, one thread each), merged in order, then solved:
+ * the way to use several cores before `addRows` took `threads` (no longer timed by run.ts).
  */
 export async function ridgeFitParallel(s: RidgeSizes, d: RidgeData, parts: number): Promise<Float64Array> {
   const f = s.features, o = s.outputs;

@@ -4,7 +4,7 @@
  */
 export { ESN, type ESNOptions } from './reservoirs/esn';
 export { Reservoir, type RunOptions, type RunResult, type Selection, type TrainTarget, type AttentionWeights, type CommonOptions } from './reservoirs/reservoir';
-export { Ridge, type RidgeOptions, type RidgeStatistics } from './readout/ridge';
+export { Ridge, type AddRowsOptions, type RidgeOptions, type RidgeStatistics } from './readout/ridge';
 export { Random } from './random';
 export { type Tensor3, type IndexMatrix, tensor3, zeros3, sliceBatch } from './tensor';
 export { RanError, ErrorCodes, type ErrorCode } from './errors';

@@ -95,14 +95,27 @@ export interface NativeRidgeStats {
   readonly features: number;
   readonly outputs: number;
   readonly rows: number;
-  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array): void;
-  addRowsAsync(x: Float64Array | Float32Array, y: Float64Array | Float32Array): Promise<void>;
+  /** `threads` (default 1) splits the work; the statistics are the same bits for any count. */
+  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array, options?: { threads?: number }): void;
+  addRowsAsync(x: Float64Array | Float32Array, y: Float64Array | Float32Array, options?: { threads?: number }): Promise<void>;
   merge(other: NativeRidgeStats): void;
   reset(): void;
   export(): { xtx: Float64Array; xty: Float64Array; rows: number };
   import(saved: { xtx: Float64Array; xty: Float64Array; rows: number }): void;
   solve(ridge: number | Float64Array, options?: { skipSingular?: boolean }): Float64Array;
   solveAsync(ridge: number | Float64Array, options?: { skipSingular?: boolean }): Promise<Float64Array>;
+}
+
+/** Options of `gemmCeiling`. */
+export interface NativeGemmCeilingOptions {
+  /** Element type of the product. */
+  dtype: 'float32' | 'float64';
+  /** Matrix size n of the n×n product (default 2048, at most 16384). */
+  n?: number;
+  /** Threads, each computing a block of C's columns (default 1). */
+  threads?: number;
+  /** Minimum seconds of timed repetitions (default 1; at least 3 repetitions after a warm-up). */
+  minSeconds?: number;
 }
 
 /** Everything the addon exports. */
@@ -112,6 +125,12 @@ export interface NativeBinding {
   spectralRadius(matrix: NativeMatrix, options?: { tolerance?: number; denseLimit?: number }): number;
   setMemoryLimit(bytes: number): void;
   buildInfo(): { variant: string; eigen: string; simd: string; hardwareThreads: number };
+  /**
+   * GFLOP/s (2n³ per product, median time) of an n×n matrix product through this addon's own
+   * Eigen build: the machine ceiling the benchmarks report fractions of peak against. Blocks
+   * the calling thread for about `minSeconds`.
+   */
+  gemmCeiling(options: NativeGemmCeilingOptions): number;
 }
 
 let cached: NativeBinding | undefined;

@@ -6,6 +6,7 @@ import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeRidgeStats } from '../native';
 import * as v from '../validate';
 import { memoryLimit } from '../reservoirs/limits';
+import { defaultThreads } from '../threads';
 
 /** Options of a ridge readout. */
 export interface RidgeOptions {
@@ -15,6 +16,15 @@ export interface RidgeOptions {
   outputs: number;
   /** Regularisation λ ≥ 0 used by `solve()` (default 1e-6). */
   ridge?: number;
+}
+
+/** Options of `Ridge.addRows`. */
+export interface AddRowsOptions {
+  /**
+   * Native threads accumulating XᵀX and XᵀY (default: `RAN_THREADS` or the number of cores).
+   * The statistics do not depend on it, bit for bit.
+   */
+  threads?: number;
 }
 
 /** Saved statistics: can be merged with others or reloaded later. */
@@ -84,8 +94,11 @@ export class Ridge {
   }
 
   /** Adds rows x [r × features] and y [r × outputs]. */
-  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array): void {
-    this.stats.addRows(x, y);
+  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array, options: AddRowsOptions = {}): void {
+    const o = v.options('options', options);
+    v.knownKeys('options', o, ['threads']);
+    const threads = o.threads === undefined ? defaultThreads() : v.integer('options.threads', o.threads, 1, 1024);
+    this.stats.addRows(x, y, { threads });
   }
 
   /** Adds the statistics of another readout of the same shape (e.g. from another batch or worker). */

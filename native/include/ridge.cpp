@@ -3,9 +3,17 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <type_traits>
 
 #include "ran_error.h"
 
@@ -14,21 +22,335 @@ namespace ran {
 using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
 using RowMatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-RidgeStats::RidgeStats(int features, int outputs) : f_(features), o_(outputs) {
-  if (features <= 0 || outputs <= 0) throw Error(kInvalidArg, "features and outputs must be positive integers");
-  xtx_.assign(static_cast<size_t>(f_) * f_, 0.0);
-  xty_.assign(static_cast<size_t>(f_) * o_, 0.0);
+namespace {
+
+namespace ei = Eigen::internal;
+using Packet = ei::packet_traits<double>::type;
+using AlignedVec = std::vector<double, Eigen::aligned_allocator<double>>;
+
+// The column tile is one packet, so a row of a packed panel is one aligned load and each of
+// its values one broadcast.
+constexpr int kLanes = ei::packet_traits<double>::size;
+// 3 packets of rows × kLanes columns of accumulators: 24 of the 32 vector registers with
+// AVX-512, 12 of 16 with AVX2 — enough independent FMA chains to hide the FMA latency.
+constexpr int kRowPackets = 3;
+constexpr int kRowTile = kRowPackets * kLanes;
+// Rows per slab: one packed column panel (16 KB with AVX-512) stays in L1 while it meets a
+// block of kBlockTiles row tiles (384 KB) held in L2. Fixed, so the rounding of a sum
+// depends on the rows given to one call, never on the thread count.
+constexpr int kSlab = 256;
+constexpr int kBlockTiles = 8;
+// Panels packed per claim: 512 B of each row.
+constexpr int kPackGroup = 64 / kLanes;
+
+// Packed slab: panel q holds features [q·kLanes, (q+1)·kLanes) of the slab's rows, [k][lane],
+// panels kc·kLanes apart; features past f and outputs past o are zero, so every tile is full
+// and no scalar tail path can round differently from the vector one. With Check, returns
+// false if a packed value is not finite (tested as it passes, which costs no memory pass).
+template <bool Check, typename T>
+bool pack_panels(const T* x, const double* y, int f, int o, int fp, int64_t k0, int kc, int q0, int q1, double* pack) {
+  const size_t ps = static_cast<size_t>(kc) * kLanes;
+  int bad = 0;
+  for (int k = 0; k < kc; ++k) {
+    const T* xr = x + static_cast<size_t>(k0 + k) * f;
+    const double* yr = y + static_cast<size_t>(k0 + k) * o;
+    for (int q = q0; q < q1; ++q) {
+      double* d = pack + q * ps + static_cast<size_t>(k) * kLanes;
+      const int c0 = q * kLanes;
+      if (c0 + kLanes <= f) {
+        if constexpr (std::is_same_v<T, double>) {
+          ei::pstore(d, ei::ploadu<Packet>(xr + c0));
+        } else {
+          for (int l = 0; l < kLanes; ++l) d[l] = static_cast<double>(xr[c0 + l]);
+        }
+      } else if (c0 < fp) {
+        for (int l = 0; l < kLanes; ++l) d[l] = c0 + l < f ? static_cast<double>(xr[c0 + l]) : 0.0;
+      } else {
+        for (int l = 0; l < kLanes; ++l) d[l] = c0 - fp + l < o ? yr[c0 - fp + l] : 0.0;
+      }
+      if constexpr (Check) {
+        for (int l = 0; l < kLanes; ++l) bad |= !(std::abs(d[l]) <= std::numeric_limits<double>::max());
+      }
+    }
+  }
+  return bad == 0;
 }
 
-void RidgeStats::add_rows(const double* x, const double* y, int64_t r) {
+// c (column-major, leading dimension ld) += Σ_k a(k, ·)ᵀ b(k, ·) over one slab: a is
+// NP ≤ kRowPackets panels a_stride apart, b one panel. One accumulator per entry, k
+// ascending, explicit FMA (pmadd): an entry's bits depend neither on the thread nor on NP
+// (fewer packets serve the tiles on the diagonal and the last, narrower row tile).
+template <int NP>
+void tile_update(const double* a, size_t a_stride, const double* b, int kc, double* c, size_t ld) {
+  Packet acc[NP][kLanes];
+  for (int m = 0; m < NP; ++m)
+    for (int n = 0; n < kLanes; ++n) acc[m][n] = ei::pset1<Packet>(0.0);
+  for (int k = 0; k < kc; ++k) {
+    Packet av[NP];
+    for (int m = 0; m < NP; ++m) av[m] = ei::pload<Packet>(a + m * a_stride + static_cast<size_t>(k) * kLanes);
+    for (int n = 0; n < kLanes; ++n) {
+      const Packet bv = ei::pset1<Packet>(b[static_cast<size_t>(k) * kLanes + n]);
+      for (int m = 0; m < NP; ++m) acc[m][n] = ei::pmadd(av[m], bv, acc[m][n]);
+    }
+  }
+  for (int n = 0; n < kLanes; ++n)
+    for (int m = 0; m < NP; ++m) {
+      double* cp = c + n * ld + m * kLanes;
+      ei::pstoreu(cp, ei::padd(ei::ploadu<Packet>(cp), acc[m][n]));
+    }
+}
+
+void tile_update(int packets, const double* a, size_t a_stride, const double* b, int kc, double* c, size_t ld) {
+  static_assert(kRowPackets == 3, "one case per packet count");
+  switch (packets) {
+    case 3: tile_update<3>(a, a_stride, b, kc, c, ld); break;
+    case 2: tile_update<2>(a, a_stride, b, kc, c, ld); break;
+    case 1: tile_update<1>(a, a_stride, b, kc, c, ld); break;
+    default: break;
+  }
+}
+
+// Requests the rows of the next slab (this thread's columns) while the current one is
+// computed, a few lines after each task: packing then finds them in cache instead of waiting
+// on memory, which otherwise costs several percent of a fit.
+class NextSlabPrefetch {
+ public:
+  NextSlabPrefetch(const void* x, size_t elem, int f, int c0, int c1, int64_t row0, int rows) {
+    c1 = std::min(c1, f);
+    if (rows <= 0 || c1 <= c0) return;
+    stride_ = elem * f;
+    begin_ = static_cast<const char*>(x) + row0 * stride_ + elem * c0;
+    lines_per_row_ = (elem * (c1 - c0) + 63) / 64;
+    total_ = lines_per_row_ * rows;
+  }
+  // Issues the requests up to fraction num/den of the slab.
+  void upto(size_t num, size_t den) {
+    const size_t target = den ? total_ * num / den : total_;
+    for (; done_ < target; ++done_) {
+#if defined(__GNUC__)
+      __builtin_prefetch(begin_ + (done_ / lines_per_row_) * stride_ + (done_ % lines_per_row_) * 64, 0, 2);
+#endif
+    }
+  }
+
+ private:
+  const char* begin_ = nullptr;
+  size_t stride_ = 0, lines_per_row_ = 0, total_ = 0, done_ = 0;
+};
+
+// Row tiles [t0, t1) against column panel q: the unit of work of one slab.
+struct Task {
+  int t0, t1, q;
+};
+
+// Waiting threads spin (yielding) briefly before sleeping: a slab takes milliseconds, and a
+// sleeping thread takes tens of microseconds to wake.
+class Barrier {
+ public:
+  explicit Barrier(int n) : n_(n) {}
+  void wait() {
+    const unsigned gen = gen_.load(std::memory_order_acquire);
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (++waiting_ == n_) {
+        waiting_ = 0;
+        gen_.fetch_add(1, std::memory_order_acq_rel);
+        lock.unlock();
+        cv_.notify_all();
+        return;
+      }
+    }
+    for (int i = 0; i < 2000; ++i) {
+      if (gen_.load(std::memory_order_acquire) != gen) return;
+      std::this_thread::yield();
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return gen_.load(std::memory_order_acquire) != gen; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  const int n_;
+  int waiting_ = 0;
+  std::atomic<unsigned> gen_{0};
+};
+
+// Runs fn(0) … fn(n - 1), fn(0) on the calling thread.
+template <typename F>
+void run_threads(int n, const F& fn) {
+  std::vector<std::thread> pool;
+  pool.reserve(n > 0 ? n - 1 : 0);
+  for (int t = 1; t < n; ++t) pool.emplace_back(fn, t);
+  fn(0);
+  for (auto& th : pool) th.join();
+}
+
+int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
+
+}  // namespace
+
+RidgeStats::RidgeStats(int features, int outputs) : f_(features), o_(outputs) {
+  if (features <= 0 || outputs <= 0) throw Error(kInvalidArg, "features and outputs must be positive integers");
+  fp_ = padded(f_, kLanes);
+  w_ = fp_ + padded(o_, kLanes);
+  g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+}
+
+double RidgeStats::bytes(int features, int outputs) {
+  const double fp = padded(features, kLanes);
+  return 8.0 * fp * (fp + padded(outputs, kLanes));
+}
+
+void RidgeStats::add_rows(const double* x, const double* y, int64_t r, int threads, bool check_finite) {
+  add_rows_impl(x, y, r, threads, check_finite);
+}
+void RidgeStats::add_rows(const float* x, const double* y, int64_t r, int threads, bool check_finite) {
+  add_rows_impl(x, y, r, threads, check_finite);
+}
+
+namespace {
+
+// Same message as the N-API layer's checks: "`x` must be finite, found nan at [3, 1]".
+template <typename T>
+void throw_first_non_finite(const T* x, const double* y, int64_t r, int f, int o) {
+  auto scan = [](const auto* p, size_t n, int width, const char* name) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(p[i])) {
+        std::ostringstream m;
+        m << "`" << name << "` must be finite, found " << p[i] << " at [" << i / width << ", " << i % width << "]";
+        throw Error(kNotFinite, m.str());
+      }
+    }
+  };
+  scan(x, static_cast<size_t>(r) * f, f, "x");
+  scan(y, static_cast<size_t>(r) * o, o, "y");
+}
+
+}  // namespace
+
+// XᵀX and XᵀY as one product [X Y]ᵀ[X Y] restricted to the tiles that touch the upper
+// triangle of XᵀX or the XᵀY columns (architecture.md, "Readout"): about half the FLOPs of
+// the full product, in register tiles at GEMM speed, and XᵀY rides along instead of being
+// a separate, narrow (memory-bound) product.
+template <typename T>
+void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite) {
   if (r <= 0) return;
-  Eigen::Map<const RowMatD> X(x, r, f_);
-  Eigen::Map<const RowMatD> Y(y, r, o_);
-  // xtx_ is column-major; only its lower triangle is updated (symmetric rank-r update).
-  Eigen::Map<MatD> A(xtx_.data(), f_, f_);
-  A.selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
-  Eigen::Map<RowMatD> B(xty_.data(), f_, o_);
-  B.noalias() += X.transpose() * Y;
+  // When the rows outweigh the statistics, values are checked as they are packed and a bad
+  // one restores a copy of the statistics; otherwise one pass checks them first.
+  const bool fused_check = check_finite && static_cast<double>(r) * f_ >= static_cast<double>(fp_) * w_;
+  if (check_finite && !fused_check) {
+    if (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1)) {
+      throw_first_non_finite(x, y, r, f_, o_);
+    }
+  }
+  const int n_tiles = (fp_ + kRowTile - 1) / kRowTile;  // the last may be narrower
+  const int n_panels = w_ / kLanes;
+  const int x_panels = fp_ / kLanes;
+
+  std::vector<Task> tasks;
+  std::vector<int64_t> cost_before{0};
+  for (int b0 = 0; b0 < n_tiles; b0 += kBlockTiles) {
+    const int b1 = std::min(n_tiles, b0 + kBlockTiles);
+    for (int q = b0 * kRowTile / kLanes; q < n_panels; ++q) {
+      // A panel of XᵀX columns needs the row tiles reaching its last column; XᵀY needs all.
+      const int last = q < x_panels ? q / kRowPackets + 1 : n_tiles;
+      const int t1 = std::min(b1, last);
+      if (t1 <= b0) continue;
+      tasks.push_back({b0, t1, q});
+      cost_before.push_back(cost_before.back() + (t1 - b0));
+    }
+  }
+  const int64_t total = cost_before.back();
+
+  // Below about a millisecond of work a thread costs more than it saves, and threads beyond
+  // the cores would wait at every slab's barrier for one another to be scheduled.
+  const double flops = 2.0 * static_cast<double>(r) * total * kRowTile * kLanes;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int nt = std::max(1, std::min<int>({threads, cores, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1}));
+
+  const int slab_rows = static_cast<int>(std::min<int64_t>(kSlab, r));
+  const size_t slab_size = static_cast<size_t>(slab_rows) * w_;
+  // Two buffers when threaded: a thread packs slab s + 1 while others still read slab s.
+  AlignedVec packs(slab_size * (nt > 1 ? 2 : 1));
+  const int64_t n_slabs = (r + kSlab - 1) / kSlab;
+  Barrier barrier(nt);
+  // Each thread owns a contiguous range of tasks of equal cost (its own row blocks stay in its
+  // L2), and when done takes what is left of the other ranges: a thread the OS pauses delays
+  // the others by one task, not by its share. Which thread runs a task does not change a bit:
+  // a tile's sum depends only on the slab, and the barrier orders a tile's slabs.
+  std::vector<size_t> range_begin(nt + 1, tasks.size());
+  range_begin[0] = 0;
+  for (int t = 1; t < nt; ++t) {
+    range_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), total * t / nt) - cost_before.begin());
+  }
+  std::vector<std::atomic<size_t>> next_task(static_cast<size_t>(n_slabs) * nt);
+  const int n_groups = (n_panels + kPackGroup - 1) / kPackGroup;
+  std::vector<std::atomic<int>> next_group(static_cast<size_t>(n_slabs));
+  for (auto& a : next_group) a.store(0, std::memory_order_relaxed);
+  for (size_t i = 0; i < next_task.size(); ++i) next_task[i].store(range_begin[i % nt], std::memory_order_relaxed);
+  double* g = g_.data();
+  const size_t ld = fp_;
+  std::vector<double> backup;
+  if (fused_check) backup = g_;
+  // First slab where a packed value was not finite. A slab, not a flag: a thread may already
+  // pack slab s + 1 while another has just left slab s's barrier, and that one must still
+  // finish slab s and reach the next barrier, or the first would wait there forever.
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  std::atomic<int64_t> bad_slab{kNone};
+
+  auto work = [&](int t) {
+    // This thread's share of the next slab's columns to prefetch.
+    const int q0 = n_panels * t / nt, q1 = n_panels * (t + 1) / nt;
+    for (int64_t s = 0; s < n_slabs; ++s) {
+      const int64_t k0 = s * kSlab;
+      const int kc = static_cast<int>(std::min<int64_t>(kSlab, r - k0));
+      double* pack = packs.data() + (nt > 1 ? static_cast<size_t>(s % 2) * slab_size : 0);
+      // Groups of panels go to whichever thread asks next: a thread that finished the last
+      // slab early packs most of this one.
+      bool finite = true;
+      for (int gi; (gi = next_group[s].fetch_add(1, std::memory_order_relaxed)) < n_groups;) {
+        const int g0 = gi * kPackGroup, g1 = std::min(n_panels, g0 + kPackGroup);
+        if (fused_check) {
+          finite &= pack_panels<true>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
+        } else {
+          pack_panels<false>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
+        }
+      }
+      if (!finite) {
+        int64_t seen = bad_slab.load(std::memory_order_relaxed);
+        while (s < seen && !bad_slab.compare_exchange_weak(seen, s, std::memory_order_relaxed)) {
+        }
+      }
+      if (nt > 1) barrier.wait();
+      if (fused_check && bad_slab.load(std::memory_order_relaxed) <= s) return;  // same answer in every thread
+      const size_t ps = static_cast<size_t>(kc) * kLanes;
+      const int64_t next_row = k0 + kSlab;
+      NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next_row, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next_row))));
+      for (int k = 0; k < nt; ++k) {
+        const int range = (t + k) % nt;
+        std::atomic<size_t>& next = next_task[static_cast<size_t>(s) * nt + range];
+        for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < range_begin[range + 1];) {
+          if (k == 0) prefetch.upto(i - range_begin[range] + 1, range_begin[range + 1] - range_begin[range]);
+          const Task& task = tasks[i];
+          const double* b = pack + task.q * ps;
+          double* c = g + static_cast<size_t>(task.q) * kLanes * ld;
+          for (int tile = task.t0; tile < task.t1; ++tile) {
+            // Row packets that exist, and in XᵀX only those reaching the upper triangle.
+            int packets = std::min(kRowPackets, x_panels - tile * kRowPackets);
+            if (task.q < x_panels) packets = std::min(packets, task.q - tile * kRowPackets + 1);
+            tile_update(packets, pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc, c + static_cast<size_t>(tile) * kRowTile, ld);
+          }
+        }
+      }
+      prefetch.upto(1, 1);
+    }
+  };
+  run_threads(nt, work);
+  if (bad_slab.load() != kNone) {
+    g_ = std::move(backup);
+    throw_first_non_finite(x, y, r, f_, o_);
+  }
   rows_ += r;
 }
 
@@ -37,42 +359,46 @@ void RidgeStats::merge(const RidgeStats& other) {
     throw Error(kShape, "cannot merge statistics of " + std::to_string(other.f_) + "×" + std::to_string(other.o_) +
                             " into " + std::to_string(f_) + "×" + std::to_string(o_));
   }
-  for (size_t i = 0; i < xtx_.size(); ++i) xtx_[i] += other.xtx_[i];
-  for (size_t i = 0; i < xty_.size(); ++i) xty_[i] += other.xty_[i];
+  for (size_t i = 0; i < g_.size(); ++i) g_[i] += other.g_[i];
   rows_ += other.rows_;
 }
 
 void RidgeStats::reset() {
-  std::fill(xtx_.begin(), xtx_.end(), 0.0);
-  std::fill(xty_.begin(), xty_.end(), 0.0);
+  std::fill(g_.begin(), g_.end(), 0.0);
   rows_ = 0;
 }
 
 std::vector<double> RidgeStats::xtx() const {
-  std::vector<double> full(xtx_.size());
-  const size_t f = f_;
-  for (size_t c = 0; c < f; ++c)
-    for (size_t r = c; r < f; ++r) {
-      const double v = xtx_[c * f + r];  // lower triangle, column-major
-      full[r * f + c] = v;
-      full[c * f + r] = v;
+  const size_t f = f_, ld = fp_;
+  std::vector<double> full(f * f);
+  for (size_t j = 0; j < f; ++j)
+    for (size_t i = 0; i <= j; ++i) {
+      const double v = g_[j * ld + i];
+      full[i * f + j] = v;
+      full[j * f + i] = v;
     }
   return full;
 }
 
+std::vector<double> RidgeStats::xty() const {
+  const size_t f = f_, o = o_, ld = fp_;
+  std::vector<double> out(f * o);
+  for (size_t k = 0; k < o; ++k)
+    for (size_t i = 0; i < f; ++i) out[i * o + k] = g_[(fp_ + k) * ld + i];
+  return out;
+}
+
 void RidgeStats::set(const double* xtx, const double* xty, int64_t rows) {
-  const size_t f = f_;
-  for (size_t c = 0; c < f; ++c)
-    for (size_t r = 0; r < f; ++r) xtx_[c * f + r] = xtx[r * f + c];
-  std::copy(xty, xty + xty_.size(), xty_.begin());
+  const size_t f = f_, o = o_, ld = fp_;
+  std::fill(g_.begin(), g_.end(), 0.0);
+  for (size_t j = 0; j < f; ++j)
+    for (size_t i = 0; i < f; ++i) g_[j * ld + i] = xtx[j * f + i];
+  for (size_t k = 0; k < o; ++k)
+    for (size_t i = 0; i < f; ++i) g_[(fp_ + k) * ld + i] = xty[i * o + k];
   rows_ = rows;
 }
 
 namespace {
-
-MatD full_matrix(const std::vector<double>& full, int f) {
-  return Eigen::Map<const RowMatD>(full.data(), f, f);
-}
 
 std::vector<double> to_row_major(const MatD& m) {
   std::vector<double> out(static_cast<size_t>(m.rows()) * m.cols());
@@ -90,26 +416,31 @@ void check_lambda(double lambda) {
 
 std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   check_lambda(lambda);
-  MatD A = full_matrix(xtx(), f_);
+  // The upper triangle straight from the statistics: LLT<Upper> reads nothing else, so no
+  // mirrored f×f copy is made.
+  Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
+  MatD A = G.triangularView<Eigen::Upper>();
   A.diagonal().array() += lambda;
-  Eigen::LLT<MatD> llt(A);
+  Eigen::LLT<MatD, Eigen::Upper> llt(A);
   if (llt.info() != Eigen::Success) {
     throw Error(kSingular, "XᵀX + λI is not positive definite (λ = " + std::to_string(lambda) +
                                ", " + std::to_string(rows_) + " rows for " + std::to_string(f_) +
                                " features); increase ridge or add data");
   }
-  MatD W = llt.solve(Eigen::Map<const RowMatD>(xty_.data(), f_, o_).eval());
+  const MatD B = Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+  MatD W = llt.solve(B);
   if (!W.allFinite()) throw Error(kSingular, "the ridge solution is not finite; increase ridge");
   return to_row_major(W);
 }
 
 std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, bool skip_singular) const {
   for (double l : lambdas) check_lambda(l);
-  Eigen::SelfAdjointEigenSolver<MatD> es(full_matrix(xtx(), f_));
+  Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
+  Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
   if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
   const MatD& V = es.eigenvectors();
   const Eigen::VectorXd& ev = es.eigenvalues();
-  const MatD Q = V.transpose() * Eigen::Map<const RowMatD>(xty_.data(), f_, o_);
+  const MatD Q = V.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
   const double scale = std::max(std::abs(ev.maxCoeff()), 1e-300);
   std::vector<double> out;
   out.reserve(lambdas.size() * f_ * o_);
@@ -127,6 +458,77 @@ std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, 
     out.insert(out.end(), w.begin(), w.end());
   }
   return out;
+}
+
+namespace {
+
+// Counting instead of returning at the first bad value keeps the loop branch-free, so it
+// vectorises and runs at memory speed.
+template <typename T>
+bool range_finite(const T* p, size_t n) {
+  constexpr size_t kBlock = 4096;
+  for (size_t i0 = 0; i0 < n; i0 += kBlock) {
+    const size_t i1 = std::min(n, i0 + kBlock);
+    int bad = 0;
+    for (size_t i = i0; i < i1; ++i) bad |= !(std::abs(p[i]) <= std::numeric_limits<T>::max());
+    if (bad) return false;
+  }
+  return true;
+}
+
+template <typename T>
+bool all_finite_impl(const T* p, size_t n, int threads) {
+  const int nt = static_cast<int>(std::max<size_t>(1, std::min<size_t>(threads, n >> 20)));
+  if (nt == 1) return range_finite(p, n);
+  std::vector<char> ok(nt, 1);
+  run_threads(nt, [&](int t) { ok[t] = range_finite(p + n * t / nt, n * (t + 1) / nt - n * t / nt); });
+  return std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
+}
+
+template <typename Scalar>
+double gemm_seconds_median(int n, int threads, double min_seconds) {
+  using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  // Values in [-1, 1) from a fixed sequence: no denormals, nothing for the CPU to shortcut.
+  Mat A(n, n), B(n, n), C(n, n);
+  uint32_t s = 12345;
+  auto next = [&s]() {
+    s = s * 1664525u + 1013904223u;
+    return static_cast<Scalar>((s >> 8) * (2.0 / 16777216.0) - 1.0);
+  };
+  for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = next();
+  for (Eigen::Index i = 0; i < B.size(); ++i) B.data()[i] = next();
+  const int nt = std::max(1, std::min(threads, n));
+  auto product = [&]() {
+    run_threads(nt, [&](int t) {
+      const Eigen::Index c0 = static_cast<Eigen::Index>(n) * t / nt, c1 = static_cast<Eigen::Index>(n) * (t + 1) / nt;
+      C.middleCols(c0, c1 - c0).noalias() = A * B.middleCols(c0, c1 - c0);
+    });
+  };
+  using Clock = std::chrono::steady_clock;
+  product();  // warm-up: page faults of C, thread start-up
+  std::vector<double> times;
+  double elapsed = 0;
+  while (times.size() < 3 || (elapsed < min_seconds && times.size() < 1000)) {
+    const auto t0 = Clock::now();
+    product();
+    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+    times.push_back(dt);
+    elapsed += dt;
+  }
+  std::sort(times.begin(), times.end());
+  const size_t m = times.size() / 2;
+  return times.size() % 2 ? times[m] : 0.5 * (times[m - 1] + times[m]);
+}
+
+}  // namespace
+
+bool all_finite(const double* p, size_t n, int threads) { return all_finite_impl(p, n, threads); }
+bool all_finite(const float* p, size_t n, int threads) { return all_finite_impl(p, n, threads); }
+
+double gemm_ceiling(bool float64, int n, int threads, double min_seconds) {
+  if (n <= 0 || threads <= 0 || !(min_seconds >= 0)) throw Error(kInvalidArg, "gemm_ceiling: n and threads must be positive, min_seconds >= 0");
+  const double t = float64 ? gemm_seconds_median<double>(n, threads, min_seconds) : gemm_seconds_median<float>(n, threads, min_seconds);
+  return 2.0 * n * static_cast<double>(n) * n / t / 1e9;
 }
 
 }  // namespace ran

@@ -99,6 +99,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setMemoryLimit", Napi::Function::New(env, SetMemoryLimit, "setMemoryLimit"));
   exports.Set("memoryLimit", Napi::Function::New(env, MemoryLimit, "memoryLimit"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
+  exports.Set("gemmCeiling", Napi::Function::New(env, GemmCeiling, "gemmCeiling"));
   return exports;
 }
 

@@ -29,7 +29,7 @@ RidgeStatsWrap::RidgeStatsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
     if (info.Length() < 2) Fail(ran::kInvalidArg, "RidgeStats(features, outputs) needs two integers");
     const int f = IntArg(info[0], "features", 1, 1 << 16);
     const int o = IntArg(info[1], "outputs", 1, 1 << 16);
-    const double bytes = 8.0 * f * (static_cast<double>(f) + o);
+    const double bytes = ran::RidgeStats::bytes(f, o);
     if (bytes > MaxBytes(info.Env())) Fail(ran::kTooLarge, "RidgeStats of " + std::to_string(f) + " features would need " + std::to_string(bytes / 1e9) + " GB, above the memory limit");
     stats_ = std::make_unique<ran::RidgeStats>(f, o);
     external_ = static_cast<int64_t>(bytes);
@@ -54,39 +54,86 @@ Napi::Value RidgeStatsWrap::Rows(const Napi::CallbackInfo& info) { return Napi::
 
 namespace {
 
+// Rows of one addRows call. The synchronous call reads the JavaScript arrays in place (no
+// other JavaScript runs meanwhile) and lets the kernel check them as it packs them; the
+// asynchronous one owns copies, made and checked before queueing.
 struct RowsInput {
-  std::vector<double> x, y;
+  const double* x64 = nullptr;
+  const float* x32 = nullptr;
+  const double* y = nullptr;
   int64_t rows = 0;
+  int threads = 1;
+  bool check_finite = false;
+  std::vector<double> x64_copy, y_copy;
+  std::vector<float> x32_copy;
 };
 
-// Reads (x, y) as Float64Array or Float32Array rows, copied to float64.
-RowsInput ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s) {
-  RowsInput in;
-  auto read = [&](const Napi::Value& v, const char* name, int width, std::vector<double>& out) -> int64_t {
+// Checks finiteness at memory speed first; only a failure pays for the slow scan that names
+// the first bad value.
+template <typename T>
+void CheckRowsFinite(const T* data, size_t len, int width, const char* name, int threads) {
+  if (ran::all_finite(data, len, threads)) return;
+  const int64_t shape[2] = {static_cast<int64_t>(len / width), width};
+  CheckFinite(data, len, name, shape, 2);
+}
+
+// addRows(x, y, {threads}): x and y as Float64Array or Float32Array rows.
+void ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s, bool copy, RowsInput& in) {
+  if (info.Length() < 2) Fail(ran::kInvalidArg, "addRows(x, y) needs two arrays");
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    if (!info[2].IsObject()) Fail(ran::kInvalidArg, "`options` must be an object, got " + Describe(info[2]));
+    in.threads = IntField(info[2].As<Napi::Object>(), "threads", 1, 1024, 1, false);
+  }
+  auto typed = [&](const Napi::Value& v, const char* name, int width) -> Napi::TypedArray {
     if (!v.IsTypedArray()) Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
     auto ta = v.As<Napi::TypedArray>();
-    if (ta.ArrayBuffer().IsDetached()) Fail(ran::kInvalidArg, std::string("`") + name + "` is detached (its ArrayBuffer was transferred)");
-    const size_t len = ta.ElementLength();
-    if (len % width != 0) Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(len) + " is not a multiple of " + std::to_string(width));
-    out.resize(len);
-    if (ta.TypedArrayType() == napi_float64_array) {
-      auto a = ta.As<Napi::Float64Array>();
-      std::copy(a.Data(), a.Data() + len, out.begin());
-    } else if (ta.TypedArrayType() == napi_float32_array) {
-      auto a = ta.As<Napi::Float32Array>();
-      std::copy(a.Data(), a.Data() + len, out.begin());
-    } else {
+    if (ta.TypedArrayType() != napi_float64_array && ta.TypedArrayType() != napi_float32_array) {
       Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
     }
-    const int64_t shape[2] = {static_cast<int64_t>(len / width), width};
-    CheckFinite(out.data(), len, name, shape, 2);
-    return static_cast<int64_t>(len / width);
+    if (ta.ArrayBuffer().IsDetached()) Fail(ran::kInvalidArg, std::string("`") + name + "` is detached (its ArrayBuffer was transferred)");
+    if (ta.ElementLength() % width != 0) {
+      Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(ta.ElementLength()) + " is not a multiple of " + std::to_string(width));
+    }
+    return ta;
   };
-  if (info.Length() < 2) Fail(ran::kInvalidArg, "addRows(x, y) needs two arrays");
-  in.rows = read(info[0], "x", s.features(), in.x);
-  const int64_t ry = read(info[1], "y", s.outputs(), in.y);
+  Napi::TypedArray x = typed(info[0], "x", s.features());
+  Napi::TypedArray y = typed(info[1], "y", s.outputs());
+  in.rows = static_cast<int64_t>(x.ElementLength() / s.features());
+  const int64_t ry = static_cast<int64_t>(y.ElementLength() / s.outputs());
   if (ry != in.rows) Fail(ran::kShape, "`x` has " + std::to_string(in.rows) + " rows but `y` has " + std::to_string(ry));
-  return in;
+
+  const size_t nx = x.ElementLength(), ny = y.ElementLength();
+  in.check_finite = !copy;
+  if (x.TypedArrayType() == napi_float64_array) {
+    const double* d = x.As<Napi::Float64Array>().Data();
+    if (copy) CheckRowsFinite(d, nx, s.features(), "x", in.threads);
+    if (copy) in.x64_copy.assign(d, d + nx);
+    in.x64 = copy ? in.x64_copy.data() : d;
+  } else {
+    const float* d = x.As<Napi::Float32Array>().Data();
+    if (copy) CheckRowsFinite(d, nx, s.features(), "x", in.threads);
+    if (copy) in.x32_copy.assign(d, d + nx);
+    in.x32 = copy ? in.x32_copy.data() : d;
+  }
+  if (y.TypedArrayType() == napi_float64_array) {
+    const double* d = y.As<Napi::Float64Array>().Data();
+    if (copy) CheckRowsFinite(d, ny, s.outputs(), "y", 1);
+    if (copy) in.y_copy.assign(d, d + ny);
+    in.y = copy ? in.y_copy.data() : d;
+  } else {
+    const float* d = y.As<Napi::Float32Array>().Data();
+    if (copy) CheckRowsFinite(d, ny, s.outputs(), "y", 1);
+    in.y_copy.assign(d, d + ny);
+    in.y = in.y_copy.data();
+  }
+}
+
+void AddTo(ran::RidgeStats& s, const RowsInput& in) {
+  if (in.x64 != nullptr) {
+    s.add_rows(in.x64, in.y, in.rows, in.threads, in.check_finite);
+  } else {
+    s.add_rows(in.x32, in.y, in.rows, in.threads, in.check_finite);
+  }
 }
 
 std::vector<double> ReadLambdas(const Napi::Value& v) {
@@ -121,8 +168,9 @@ Napi::Value RidgeStatsWrap::AddRows(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Acquire();
     try {
-      RowsInput in = ReadRows(info, *stats_);
-      stats_->add_rows(in.x.data(), in.y.data(), in.rows);
+      RowsInput in;
+      ReadRows(info, *stats_, false, in);
+      AddTo(*stats_, in);
     } catch (...) {
       Release();
       throw;
@@ -135,11 +183,12 @@ Napi::Value RidgeStatsWrap::AddRows(const Napi::CallbackInfo& info) {
 Napi::Value RidgeStatsWrap::AddRowsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
-    auto in = std::make_shared<RowsInput>(ReadRows(info, *stats_));
+    auto in = std::make_shared<RowsInput>();
+    ReadRows(info, *stats_, true, *in);
     Acquire();
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
-        env, Value(), [s, in] { s->add_rows(in->x.data(), in->y.data(), in->rows); },
+        env, Value(), [s, in] { AddTo(*s, *in); },
         [this](Napi::Env e) { Release(); return e.Undefined(); }, [this] { Release(); });
   });
 }
@@ -263,6 +312,29 @@ Napi::Value RidgeStatsWrap::SolveAsync(const Napi::CallbackInfo& info) {
           return out;
         },
         [this] { Release(); });
+  });
+}
+
+Napi::Value GemmCeiling(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Object o = ObjectArg(info, 0, "options");
+    if (!Has(o, "dtype")) Fail(ran::kInvalidArg, "`dtype` is required: 'float32' or 'float64'");
+    const Napi::Value d = o.Get("dtype");
+    const std::string dtype = d.IsString() ? d.As<Napi::String>().Utf8Value() : std::string();
+    if (dtype != "float32" && dtype != "float64") {
+      Fail(ran::kInvalidArg, "`dtype` must be 'float32' or 'float64', got " + (d.IsString() ? "'" + dtype + "'" : Describe(d)));
+    }
+    const int n = IntField(o, "n", 1, 16384, 2048, false);
+    const int threads = IntField(o, "threads", 1, 1024, 1, false);
+    const double min_seconds = NumberField(o, "minSeconds", 1.0, false);
+    if (!(min_seconds >= 0 && min_seconds <= 600)) {
+      Fail(ran::kInvalidArg, "`minSeconds` must be a number in [0, 600], got " + Describe(o.Get("minSeconds")));
+    }
+    const double bytes = 3.0 * n * n * (dtype == "float64" ? 8 : 4);
+    if (bytes > MaxBytes(info.Env())) {
+      Fail(ran::kTooLarge, "three " + std::to_string(n) + "×" + std::to_string(n) + " matrices need " + std::to_string(bytes / 1e9) + " GB, above the memory limit");
+    }
+    return Napi::Number::New(info.Env(), ran::gemm_ceiling(dtype == "float64", n, threads, min_seconds));
   });
 }
 

@@ -88,7 +88,8 @@ class SparseSlices {
   // y_pad: scratch of padded_floats() floats.
   size_t padded_floats() const { return static_cast<size_t>(blocks_) * kCols; }
 
-  void drive(const float* y, float* y_pad, float* z) const {
+  // Out of line: inlined into the executor's loop, its pointers ran out of registers.
+  __attribute__((noinline)) void drive(const float* y, float* y_pad, float* z) const {
 #if defined(__AVX512F__)
     std::memcpy(y_pad, y, static_cast<size_t>(n_) * sizeof(float));
     std::memset(y_pad + n_, 0, (padded_floats() - n_) * sizeof(float));
@@ -119,15 +120,20 @@ class SparseSlices {
       const __m512 lo = _mm512_loadu_ps(y_pad + b * kCols);
       const __m512 hi = _mm512_loadu_ps(y_pad + b * kCols + kRows);
       int32_t first[G], count[G], common = INT32_MAX;
+#pragma GCC unroll 4
       for (int g = 0; g < G; ++g) {
         const int32_t* cell = cell_ptr_.data() + static_cast<size_t>(s0 + g) * blocks_ + b;
         first[g] = cell[0];
         count[g] = cell[1] - cell[0];
         common = count[g] < common ? count[g] : common;
       }
+      // Unrolled over g so that acc[g] stays in a register (indexed at run time it lived in
+      // memory, one store-to-load round trip per FMA).
       for (int32_t j = 0; j < common; ++j)
+#pragma GCC unroll 4
         for (int g = 0; g < G; ++g)
           acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows), term(first[g] + j, lo, hi), acc[g]);
+#pragma GCC unroll 4
       for (int g = 0; g < G; ++g)
         for (int32_t j = common; j < count[g]; ++j)
           acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows), term(first[g] + j, lo, hi), acc[g]);

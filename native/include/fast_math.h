@@ -4,6 +4,14 @@
 #include <cstdint>
 #include <cstring>
 
+// Kernels kept out of line: inlined into the executor's step loop they compete with it for
+// registers (pointers and accumulators spilled to memory).
+#if defined(_MSC_VER)
+#define RAN_NOINLINE __declspec(noinline)
+#else
+#define RAN_NOINLINE __attribute__((noinline))
+#endif
+
 namespace ran {
 
 // a*b + c. The build disables implicit contraction (-ffp-contract=off) because GCC fuses

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <vector>
 
+#include "fast_math.h"
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -89,7 +91,7 @@ class SparseSlices {
   size_t padded_floats() const { return static_cast<size_t>(blocks_) * kCols; }
 
   // Out of line: inlined into the executor's loop, its pointers ran out of registers.
-  __attribute__((noinline)) void drive(const float* y, float* y_pad, float* z) const {
+  RAN_NOINLINE void drive(const float* y, float* y_pad, float* z) const {
 #if defined(__AVX512F__)
     std::memcpy(y_pad, y, static_cast<size_t>(n_) * sizeof(float));
     std::memset(y_pad + n_, 0, (padded_floats() - n_) * sizeof(float));

@@ -217,7 +217,7 @@ inline void panels_rows(const float* panels, int n, int p0, const float* y, floa
 // z = W y with W packed by pack_panels. Every output sums its columns in ascending order
 // with one FMA each, starting from +0, in both kernels: the bits do not depend on TB.
 template <int TB>
-inline void drive_dense(const float* panels, int n, const float* y, float* z) {
+RAN_NOINLINE void drive_dense(const float* panels, int n, const float* y, float* z) {
   const int n_panels = (n + kPanel - 1) / kPanel;
   if constexpr (TB >= 16) {
     for (int p = 0; p < n_panels; ++p) {
@@ -238,7 +238,7 @@ inline void drive_dense(const float* panels, int n, const float* y, float* z) {
 // z = W y (CSR), each row's non-zeros in stored order. Four rows advance together so that
 // four independent chains are in flight; the order within a row does not change.
 template <int TB>
-inline void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float* val, int n,
+RAN_NOINLINE void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float* val, int n,
                          const float* y, float* z) {
   int i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -313,7 +313,7 @@ inline void drive_blocked16_one_lane(const int32_t* row_ptr, const int32_t* col,
 }
 
 template <int TB>
-inline void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val_t, int bs, int n,
+RAN_NOINLINE void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val_t, int bs, int n,
                           const float* y, float* z) {
   if (TB == 1 && bs == 16) {
     drive_blocked16_one_lane(row_ptr, col, val_t, n, y, z);
@@ -394,7 +394,7 @@ inline void input_rows(const float* wp, const float* bias, int d_in, int rows, c
 
 // w_in_packed: pack_input's panels.
 template <int TB>
-inline void add_input_and_bias(const float* w_in_packed, const float* bias, int n, int d_in, const float* u, float* z) {
+RAN_NOINLINE void add_input_and_bias(const float* w_in_packed, const float* bias, int n, int d_in, const float* u, float* z) {
   constexpr int R = TB >= 16 ? 8 : 4;
   const size_t panel_floats = static_cast<size_t>(d_in) * kInputPanel;
   for (int i = 0; i < n; i += R) {

@@ -56,7 +56,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--peers') a.peers = next();
     else if (k === '--ceilings') a.ceilings = next();
     else if (k === '--help' || k === '-h') {
-      log('usage: node dist-bench/bench/run.js [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling] [--out f] [--peers f] [--ceilings f]');
+      log('usage: ran bench [--scaling] | node dist-bench/bench/run.js [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling] [--out f] [--peers f] [--ceilings f]');
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }

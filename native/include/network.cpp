@@ -87,6 +87,7 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
   unit_packs_.resize(spec_.populations.size());
   for (size_t i = 0; i < spec_.populations.size(); ++i)
     if (spec_.populations[i].kind == PopulationKind::Attention) unit_packs_[i] = pack_attention_units(spec_.populations[i]);
+    else if (spec_.populations[i].kind == PopulationKind::Memory) unit_packs_[i] = pack_memory_units(spec_.populations[i]);
   w_in_packed_ = pack_input(spec_.w_in, spec_.n, spec_.input_dim);
   if (spec_.w.block > 0) {
     block_t_ = transpose_blocks(spec_.w.block_values, spec_.w.block);
@@ -272,7 +273,7 @@ void Network::run_tiles(const RunRequest& rq) {
             const size_t off = static_cast<size_t>(p.offset) * TB;
             switch (p.kind) {
               case PopulationKind::Tanh: tanh_population<TB>(p, z.data() + off, y + off); break;
-              case PopulationKind::Memory: memory_population<TB>(p, z.data() + off, y + off, work.data()); break;
+              case PopulationKind::Memory: memory_population<TB>(p, z.data() + off, y + off, work.data(), &unit_packs_[pi]); break;
               case PopulationKind::Attention: {
                 float* keys = y + ring_offset_[pi] * TB;
                 float* vals = keys + static_cast<size_t>(p.units) * p.context * p.width * TB;

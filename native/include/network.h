@@ -80,7 +80,7 @@ class Network {
   size_t tile_floats_ = 0;
   std::vector<size_t> ring_offset_;  // per population: start of its keys in a tile
   std::vector<std::vector<float>> tiles_;
-  std::vector<UnitPack> unit_packs_;  // per population: one-lane unit weights (attention)
+  std::vector<UnitPack> unit_packs_;  // per population: one-lane unit weights
   std::vector<float> w_in_packed_;   // W_in in 8-row panels (pack_input)
   std::vector<float> block_t_;       // a block-sparse W's blocks, transposed
   std::vector<float> dense_panels_;  // a dense W, packed (unit_kernels.h pack_panels)

@@ -136,7 +136,23 @@ inline std::vector<float> transpose_rows(const float* w, int copies, int rows, i
 struct UnitPack {
   std::vector<float> qkv_t, w1_t, w2_t;
   size_t qkv_stride = 0, w1_stride = 0, w2_stride = 0;
+  // Memory units: keys transposed ([d][P]), values as they are ([P][d]) with rows padded to
+  // a multiple of 16 — the retrieval sum is then matvec_cols over the slots.
+  std::vector<float> keys_t, values_p;
+  size_t keys_stride = 0, values_stride = 0;
 };
+
+inline UnitPack pack_memory_units(const Population& p) {
+  UnitPack u;
+  const int copies = p.shared ? 1 : p.units, d = p.width, P = p.slots;
+  u.keys_stride = round16(P);
+  u.keys_t = transpose_rows(p.keys.data(), copies, P, d, u.keys_stride);
+  u.values_stride = round16(d);
+  u.values_p.assign(static_cast<size_t>(copies) * P * u.values_stride, 0.0f);
+  for (size_t row = 0; row < static_cast<size_t>(copies) * P; ++row)
+    std::copy(p.values.data() + row * d, p.values.data() + (row + 1) * d, u.values_p.data() + row * u.values_stride);
+  return u;
+}
 
 inline UnitPack pack_attention_units(const Population& p) {
   UnitPack u;
@@ -397,6 +413,22 @@ template <int TB>
 RAN_NOINLINE void add_input_and_bias(const float* w_in_packed, const float* bias, int n, int d_in, const float* u, float* z) {
   constexpr int R = TB >= 16 ? 8 : 4;
   const size_t panel_floats = static_cast<size_t>(d_in) * kInputPanel;
+  if constexpr (TB == 1) {
+    // One lane: the 8 rows of a panel side by side (same sums, same order).
+    for (int i = 0; i < n; i += kInputPanel) {
+      const float* wp = w_in_packed + static_cast<size_t>(i / kInputPanel) * panel_floats;
+      const int rows = std::min(kInputPanel, n - i);
+      float acc[kInputPanel] = {};
+      for (int r = 0; r < rows; ++r) acc[r] = z[i + r];
+      for (int k = 0; k < d_in; ++k) {
+        const float uk = u[k];
+#pragma GCC unroll 8
+        for (int r = 0; r < kInputPanel; ++r) acc[r] = madd(wp[static_cast<size_t>(k) * kInputPanel + r], uk, acc[r]);
+      }
+      for (int r = 0; r < rows; ++r) z[i + r] = acc[r] + bias[i + r];
+    }
+    return;
+  }
   for (int i = 0; i < n; i += R) {
     const float* wp = w_in_packed + static_cast<size_t>(i / kInputPanel) * panel_floats + i % kInputPanel;
     input_rows<TB, R>(wp, bias + i, d_in, std::min(R, n - i), u, z + static_cast<size_t>(i) * TB);
@@ -534,7 +566,7 @@ inline void memory_value_group(const float* w, const float* v0, int d, int slots
 
 // Memory units, architecture.md RAN-C: o = tanh(Σ_p φ(κ_p·z / temperature) ν_p).
 template <int TB>
-inline void memory_population(const Population& p, const float* z, float* y, float* scratch) {
+inline void memory_population(const Population& p, const float* z, float* y, float* scratch, const UnitPack* pack = nullptr) {
   const int d = p.width, P = p.slots;
   const float inv_t = 1.0f / p.temperature;
   float* w = scratch;                                 // [P][TB]
@@ -543,7 +575,8 @@ inline void memory_population(const Population& p, const float* z, float* y, flo
   for (int m = 0; m < p.units; ++m) {
     const size_t wm = p.shared ? 0 : static_cast<size_t>(m);
     const float* zu = z + static_cast<size_t>(m) * d * TB;
-    matvec_lanes<TB>(p.keys.data() + wm * pd, P, d, zu, w);
+    if (TB == 1 && pack != nullptr) matvec_cols(pack->keys_t.data() + wm * d * pack->keys_stride, pack->keys_stride, P, d, zu, w);
+    else matvec_lanes<TB>(p.keys.data() + wm * pd, P, d, zu, w);
     if (p.retrieval == Retrieval::Relu) {
       for (int i = 0; i < P * TB; ++i) {
         const float s = w[i] * inv_t;
@@ -566,7 +599,12 @@ inline void memory_population(const Population& p, const float* z, float* y, flo
         for (int l = 0; l < TB; ++l) w[i * TB + l] /= sum[l];
     }
     const float* vals = p.values.data() + wm * pd;
-    in_groups(d, [&](auto jn, int j0) { memory_value_group<TB, decltype(jn)::value>(w, vals + j0, d, P, out + static_cast<size_t>(j0) * TB); });
+    if (TB == 1 && pack != nullptr) {
+      // One lane: over the value entries, w[i] as the operand (fma(ν, w, ·) = fma(w, ν, ·)).
+      matvec_cols(pack->values_p.data() + wm * P * pack->values_stride, pack->values_stride, d, P, w, out);
+    } else {
+      in_groups(d, [&](auto jn, int j0) { memory_value_group<TB, decltype(jn)::value>(w, vals + j0, d, P, out + static_cast<size_t>(j0) * TB); });
+    }
     float* yu = y + static_cast<size_t>(m) * d * TB;
     const float keep = 1.0f - p.leak_rate, alpha = p.leak_rate;
     for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(out[i]);

@@ -126,6 +126,21 @@ describe('attention properties', () => {
     }
   });
 
+  test.each([
+    { attentionUnits: 3, memoryUnits: 4, width: 16, slots: 32, retrieval: 'softmax' as const },
+    { attentionUnits: 2, memoryUnits: 3, width: 12, slots: 21, retrieval: 'relu' as const },
+    { attentionUnits: 2, memoryUnits: 5, width: 16, slots: 40, retrieval: 'softmax' as const, shared: true },
+  ])('RAN-C: one sequence alone (one-lane memory units) matches its lane in a batch: %o', (o) => {
+    const res = new DecomposedReservoir({ inputDim: 2, seed: 14, ...o });
+    const x = randomTensor(10, 5, 9, 2);
+    const all = res.run(x, { states: true }).states!.data;
+    const n = res.stateSize;
+    for (const s of [1, 4]) {
+      const single = { data: x.data.slice(s * 9 * 2, (s + 1) * 9 * 2), shape: [1, 9, 2] as [number, number, number] };
+      expect(sameBits(res.run(single, { states: true }).states!.data, all.subarray(s * 9 * n, (s + 1) * 9 * n))).toBe(true);
+    }
+  });
+
   test('determinism across runs, thread counts, batch composition and chunks', () => {
     const res = new AttentionReservoir({ inputDim: 3, units: 6, width: 8, context: 4, seed: 11 });
     const x = randomTensor(8, 20, 14, 3);

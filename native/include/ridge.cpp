@@ -272,7 +272,20 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   const int slab_rows = static_cast<int>(std::min<int64_t>(kSlab, r));
   const size_t slab_size = static_cast<size_t>(slab_rows) * w_;
   // Two buffers when threaded: a thread packs slab s + 1 while others still read slab s.
-  AlignedVec packs(slab_size * (nt > 1 ? 2 : 1));
+  // Kept per thread across calls: the executor adds 256 rows at a time from inside its time
+  // loop, and a fresh megabyte each time was an allocation (and page faults) per flush.
+  // Packing writes every entry, so what a buffer held before does not matter.
+  // (A reference, not the thread_local itself: inside the worker lambda the name would mean
+  // each worker thread's own, empty, buffer.)
+  thread_local AlignedVec caller_packs;
+  AlignedVec& packs = caller_packs;
+  if (packs.size() < slab_size * (nt > 1 ? 2 : 1)) packs.resize(slab_size * (nt > 1 ? 2 : 1));
+  struct ReleaseLarge {  // a buffer above 8 MB is not kept (it would stay with the thread)
+    AlignedVec& v;
+    ~ReleaseLarge() {
+      if (v.size() * sizeof(double) > (size_t{8} << 20)) AlignedVec().swap(v);
+    }
+  } release_large{packs};
   const int64_t n_slabs = (r + kSlab - 1) / kSlab;
   Barrier barrier(nt);
   // Each thread owns a contiguous range of tasks of equal cost (its own row blocks stay in its

@@ -1,6 +1,7 @@
 // Per-step kernels over a tile of TB sequences stored batch-innermost: x[i][l] is entry i
-// of lane l. Every sum runs in a fixed order (ascending index), so a lane's result is the
-// same whatever TB is and whatever the other lanes hold.
+// of lane l. Every sum runs in a fixed order (ascending index, one FMA per term from +0), so a
+// lane's result is the same whatever TB is and whatever the other lanes hold; the kernels
+// for narrow tiles and single sequences vectorise over rows instead, in the same order.
 #pragma once
 #include <algorithm>
 #include <cmath>

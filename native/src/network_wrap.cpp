@@ -258,8 +258,12 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       auto w = Float64(opts.Get("readout"), "readout", static_cast<int64_t>(F) * readout_outputs);
       const int64_t s[2] = {F, readout_outputs};
       CheckFinite(w.Data(), w.ElementLength(), "readout", s, 2);
-      job->readout_copy.assign(w.Data(), w.Data() + w.ElementLength());
-      rq.readout = job->readout_copy.data();
+      if (async) {
+        job->readout_copy.assign(w.Data(), w.Data() + w.ElementLength());
+        rq.readout = job->readout_copy.data();
+      } else {
+        rq.readout = w.Data();  // a view, like x and targets: the call returns before JS runs
+      }
       rq.readout_outputs = readout_outputs;
       const std::string osel = Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
       if (osel == "steps") {

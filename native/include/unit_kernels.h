@@ -120,15 +120,18 @@ inline void matvec_cols(const float* wt, size_t stride, int rows, int cols, cons
 inline size_t round16(size_t v) { return (v + 15) / 16 * 16; }
 
 // Transposed copies of a row-major rows×cols matrix (`copies` of them) for matvec_cols.
-inline std::vector<float> transpose_rows(const float* w, int copies, int rows, int cols, size_t stride, size_t offset = 0,
-                                         std::vector<float>* into = nullptr) {
-  std::vector<float> out;
-  std::vector<float>& dst = into != nullptr ? *into : out;
-  if (into == nullptr) dst.assign(static_cast<size_t>(copies) * cols * stride, 0.0f);
+// Writes `copies` row-major rows×cols matrices transposed into dst ([copy][col][stride],
+// at `offset` inside each stride) for matvec_cols.
+inline void transpose_into(const float* w, int copies, int rows, int cols, size_t stride, size_t offset, float* dst) {
   for (int m = 0; m < copies; ++m)
     for (int o = 0; o < rows; ++o)
       for (int i = 0; i < cols; ++i)
         dst[(static_cast<size_t>(m) * cols + i) * stride + offset + o] = w[(static_cast<size_t>(m) * rows + o) * cols + i];
+}
+
+inline std::vector<float> transpose_rows(const float* w, int copies, int rows, int cols, size_t stride) {
+  std::vector<float> out(static_cast<size_t>(copies) * cols * stride, 0.0f);
+  transpose_into(w, copies, rows, cols, stride, 0, out.data());
   return out;
 }
 
@@ -160,9 +163,9 @@ inline UnitPack pack_attention_units(const Population& p) {
   const int copies = p.shared ? 1 : p.units, d = p.width, dff = p.ff_hidden;
   u.qkv_stride = round16(3 * static_cast<size_t>(d));
   u.qkv_t.assign(static_cast<size_t>(copies) * d * u.qkv_stride, 0.0f);
-  transpose_rows(p.w_q.data(), copies, d, d, u.qkv_stride, 0, &u.qkv_t);
-  transpose_rows(p.w_k.data(), copies, d, d, u.qkv_stride, d, &u.qkv_t);
-  transpose_rows(p.w_v.data(), copies, d, d, u.qkv_stride, 2 * static_cast<size_t>(d), &u.qkv_t);
+  transpose_into(p.w_q.data(), copies, d, d, u.qkv_stride, 0, u.qkv_t.data());
+  transpose_into(p.w_k.data(), copies, d, d, u.qkv_stride, d, u.qkv_t.data());
+  transpose_into(p.w_v.data(), copies, d, d, u.qkv_stride, 2 * static_cast<size_t>(d), u.qkv_t.data());
   if (dff > 0) {
     u.w1_stride = round16(dff);
     u.w1_t = transpose_rows(p.w_1.data(), copies, dff, d, u.w1_stride);
@@ -176,14 +179,18 @@ inline UnitPack pack_attention_units(const Population& p) {
 // padded with zero rows: one layout serves both kernels below.
 constexpr int kPanel = 16;
 
-inline std::vector<float> pack_panels(const float* w, int n) {
-  const int panels = (n + kPanel - 1) / kPanel;
-  std::vector<float> out(static_cast<size_t>(panels) * n * kPanel, 0.0f);
-  for (int o = 0; o < n; ++o)
-    for (int k = 0; k < n; ++k)
-      out[(static_cast<size_t>(o / kPanel) * n + k) * kPanel + o % kPanel] = w[static_cast<size_t>(o) * n + k];
+// A row-major rows×cols matrix in panels of `panel` rows, [panel][column][row in panel], the
+// last panel zero-padded (for W_in and a dense W).
+inline std::vector<float> pack_row_panels(const float* w, int rows, int cols, int panel) {
+  const int panels = (rows + panel - 1) / panel;
+  std::vector<float> out(static_cast<size_t>(panels) * std::max(cols, 1) * panel, 0.0f);
+  for (int o = 0; o < rows; ++o)
+    for (int k = 0; k < cols; ++k)
+      out[(static_cast<size_t>(o / panel) * cols + k) * panel + o % panel] = w[static_cast<size_t>(o) * cols + k];
   return out;
 }
+
+inline std::vector<float> pack_panels(const float* w, int n) { return pack_row_panels(w, n, n, kPanel); }
 
 // R rows of a panel over TB lanes (lanes vectorised): the broadcast weights of a column are
 // contiguous in the panel.
@@ -299,12 +306,8 @@ RAN_NOINLINE void drive_sparse(const int32_t* row_ptr, const int32_t* col, const
 // the weights of consecutive rows for one column are contiguous: their broadcasts then
 // address from one pointer (row-major blocks ran out of registers for the row offsets).
 inline std::vector<float> transpose_blocks(const std::vector<float>& blocks, int bs) {
-  std::vector<float> out(blocks.size());
-  const size_t bb = static_cast<size_t>(bs) * bs;
-  for (size_t p = 0; p < blocks.size() / bb; ++p)
-    for (int r = 0; r < bs; ++r)
-      for (int c = 0; c < bs; ++c) out[p * bb + static_cast<size_t>(c) * bs + r] = blocks[p * bb + static_cast<size_t>(r) * bs + c];
-  return out;
+  const int count = static_cast<int>(blocks.size() / (static_cast<size_t>(bs) * bs));
+  return transpose_rows(blocks.data(), count, bs, bs, bs);
 }
 
 // z = W y with W block-sparse (square blocks of size bs, transposed by transpose_blocks):
@@ -379,12 +382,7 @@ RAN_NOINLINE void drive_blocked(const int32_t* row_ptr, const int32_t* col, cons
 constexpr int kInputPanel = 8;
 
 inline std::vector<float> pack_input(const std::vector<float>& w_in, int n, int d_in) {
-  const int panels = (n + kInputPanel - 1) / kInputPanel;
-  std::vector<float> out(static_cast<size_t>(panels) * std::max(d_in, 1) * kInputPanel, 0.0f);
-  for (int i = 0; i < n; ++i)
-    for (int k = 0; k < d_in; ++k)
-      out[(static_cast<size_t>(i / kInputPanel) * d_in + k) * kInputPanel + i % kInputPanel] = w_in[static_cast<size_t>(i) * d_in + k];
-  return out;
+  return pack_row_panels(w_in.data(), n, d_in, kInputPanel);
 }
 
 // z += W_in u + b for R rows (the first `rows` stored), input terms in ascending order, then

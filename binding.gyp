@@ -7,7 +7,7 @@
 # CPU target:                  scripts/build-gyp.sh -- -Dran_arch=native
 #
 # `sources` is listed explicitly; scripts/check-gyp.js (run by scripts/build-gyp.sh and
-# .ci/run) fails if it differs from native/include/*.cpp + native/src/*.cpp on disk, or if
+# .ci/run) fails if it differs from native/src/*.cpp + native/addon/*.cpp on disk, or if
 # the defines differ from CMakeLists.txt.
 {
   "variables": {
@@ -18,20 +18,20 @@
     {
       "target_name": "recurrent_attention",
       "sources": [
-        "native/include/network.cpp",
-        "native/include/network_spec.cpp",
-        "native/include/ridge.cpp",
-        "native/include/spectral.cpp",
-        "native/src/addon.cpp",
-        "native/src/args.cpp",
-        "native/src/async_job.cpp",
-        "native/src/network_wrap.cpp",
-        "native/src/ridge_wrap.cpp"
+        "native/src/network.cpp",
+        "native/src/network_spec.cpp",
+        "native/src/ridge.cpp",
+        "native/src/spectral.cpp",
+        "native/addon/addon.cpp",
+        "native/addon/args.cpp",
+        "native/addon/async_job.cpp",
+        "native/addon/network_wrap.cpp",
+        "native/addon/ridge_wrap.cpp"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native/include",
-        "native/src",
+        "native/addon",
         "native/vendor/eigen"
       ],
       "defines": [

@@ -27,7 +27,8 @@ Options:
   --models esn,ran-a,ran-c  architectures (default all three)
   --budget 1k|10k|100k|1M trainable-parameter budget: readout weights (default 10k)
   --difficulty small|medium|medium-v0.1.2|large  (default small)
-  --seeds N               task and reservoir seeds 0..N-1 (default 1)
+  --seeds N               number of task and reservoir seeds (default 1)
+  --first-seed S          seeds S..S+N-1 (default 0); development seeds 0-99, report seeds 1000+
   --trials N              random-search trials per task, seed and model (default 8)
   --workers N             worker threads (default: one per core)
   --max-features N        cap on readout features (default 1000)
@@ -79,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
         budget: { type: 'string' },
         difficulty: { type: 'string' },
         seeds: { type: 'string' },
+        'first-seed': { type: 'string' },
         trials: { type: 'string' },
         workers: { type: 'string' },
         'max-features': { type: 'string' },
@@ -118,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
   const difficulty = (values.difficulty ?? 'small') as Difficulty;
   if (!DIFFICULTIES.includes(difficulty)) fail(`--difficulty must be one of ${DIFFICULTIES.join(', ')}`);
   const seeds = positive(values.seeds, 1, 'seeds');
+  const firstSeed = values['first-seed'] === undefined ? 0 : positive(String(Number(values['first-seed']) + 1), 1, 'first-seed') - 1;
   const trials = positive(values.trials, 8, 'trials');
   const workers = positive(values.workers, defaultThreads(), 'workers');
   const maxFeatures = positive(values['max-features'], 1000, 'max-features');
@@ -131,6 +134,7 @@ async function main(argv: string[]): Promise<void> {
     budget,
     difficulty,
     seeds,
+    firstSeed,
     trials,
     workers,
     maxFeatures,
@@ -151,7 +155,7 @@ async function main(argv: string[]): Promise<void> {
     // JSON lines: one object per (task, model, seed); the table goes to stderr on a terminal.
     for (const c of cells) {
       for (const s of c.perSeed) {
-        const line = { task: c.task, model: c.model, budget: budgetName, difficulty, seed: s.seed, score: s.score, metric: c.metric, validScore: s.valid, trainableParams: s.trainable, fixedParams: s.fixed, seconds: s.seconds, trials, config: s.config.options };
+        const line = { task: c.task, model: c.model, budget: budgetName, difficulty, seed: s.seed, score: s.score, metric: c.metric, validScore: s.valid, validMse: s.validMse, trial: s.trial, regime: s.regime, attention: s.attention, trainableParams: s.trainable, fixedParams: s.fixed, seconds: s.seconds, trials, config: s.config.options };
         process.stdout.write(`${JSON.stringify(line)}\n`);
       }
     }

@@ -150,3 +150,25 @@ describe('ERR_RAN_BUSY only where it protects something', () => {
     expect(sameBits(done.states!.data, res.run(x, { states: true }).states!.data)).toBe(true);
   });
 });
+
+describe('the ridge kernel draws its threads from the same pool', () => {
+  test('concurrent addRowsAsync on several statistics: the bits of one thread, the peak within the pool', async () => {
+    const { Ridge } = await import('../../lib/readout/ridge');
+    const rows = 3000, f = 150;
+    const x = randomTensor(7, 1, rows, f).data;
+    const y = randomTensor(8, 1, rows, 2).data;
+    const one = new Ridge({ features: f, outputs: 2 });
+    one.addRows(x, y, { threads: 1 });
+    for (const size of [1, 3]) {
+      pool(size);
+      pool();
+      const many = [0, 1, 2, 3].map(() => new Ridge({ features: f, outputs: 2 }));
+      await Promise.all(many.map((r) => r.stats.addRowsAsync(x, y, { threads: 4 })));
+      expect(pool().peak).toBeLessThanOrEqual(size);
+      for (const r of many) {
+        expect(sameBits(r.exportStatistics().xtx, one.exportStatistics().xtx)).toBe(true);
+        expect(sameBits(r.exportStatistics().xty, one.exportStatistics().xty)).toBe(true);
+      }
+    }
+  });
+});

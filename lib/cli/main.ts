@@ -24,7 +24,7 @@ Usage:
 
 Options:
   --tasks all|a,b,...     STREAM tasks (default all 12)
-  --models esn,ran-a,ran-c  architectures (default all three)
+  --models all|a,b,...    architectures: ${ARCHITECTURES.join(', ')} (default all)
   --budget 1k|10k|100k|1M trainable-parameter budget: readout weights (default 10k)
   --difficulty small|medium|medium-v0.1.2|large  (default small)
   --seeds N               task and reservoir seeds 0..N-1 (default 1)

@@ -15,6 +15,9 @@ export interface ArrayFitOptions extends FitOptions {
   last?: boolean;
 }
 
+/** The options of `fit(data, options)`. */
+export const FIT_OPTION_KEYS = ['validation', 'ridges', 'classification', 'batchSize', 'threads', 'signal', 'onProgress'] as const;
+
 /** True for what can only be data, never an options object: arrays, typed arrays, `{ data, shape }`. */
 export function isDataLike(value: unknown): boolean {
   if (Array.isArray(value) || ArrayBuffer.isView(value)) return true;
@@ -28,7 +31,9 @@ export function fitArguments(a: unknown, b: unknown, c: unknown): [TaskLike | Se
     return [a as TaskLike | SequenceData, (b ?? {}) as FitOptions];
   }
   if (!isDataLike(b)) invalidArg('Y', 'the targets of fit(X, Y, options?): an array or tensor like X', b);
-  const { washout, last, ...rest } = v.options('options', c as ArrayFitOptions | undefined);
+  const o = v.options('options', c as ArrayFitOptions | undefined);
+  v.knownKeys('options', o, [...FIT_OPTION_KEYS, 'washout', 'last']);
+  const { washout, last, ...rest } = o;
   const data: SequenceData = { x: a as SequenceData['x'], y: b as SequenceData['y'] };
   if (washout !== undefined) data.washout = washout;
   if (last !== undefined) data.last = v.boolean('options.last', last);

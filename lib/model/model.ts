@@ -10,7 +10,7 @@ import type { Reservoir, Selection } from '../reservoirs/reservoir';
 import { score } from '../tasks/score';
 import { sliceBatch, toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
-import { fitArguments, type ArrayFitOptions } from './arguments';
+import { FIT_OPTION_KEYS, fitArguments, type ArrayFitOptions } from './arguments';
 import { configOf, createReservoir, type ReservoirConfig } from './config';
 
 /** Training or evaluation data: inputs, targets and which steps count. */
@@ -147,7 +147,7 @@ export class Model {
     const started = Date.now();
     const [data, options] = fitArguments(first, second, third);
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['validation', 'ridges', 'classification', 'batchSize', 'threads', 'signal', 'onProgress']);
+    v.knownKeys('options', o, FIT_OPTION_KEYS);
     const train = checkData(isTask(data) ? data.train : data, 'train');
     const validation = o.validation !== undefined ? checkData(o.validation, 'options.validation') : isTask(data) ? checkData(data.valid, 'valid') : undefined;
     const classification = o.classification ?? (isTask(data) ? data.classification : false);

@@ -5,7 +5,7 @@
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeNetwork, type NativeNetworkSpec, type NativeRunOptions } from '../native';
 import { Ridge } from '../readout/ridge';
-import type { IndexMatrix, Tensor3 } from '../tensor';
+import { toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import { defaultThreads } from '../threads';
 import * as v from '../validate';
 
@@ -160,14 +160,14 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return this.spec;
   }
 
-  /** Runs the reservoir over x [B, T, inputDim] synchronously. */
-  run(x: Tensor3, options?: RunOptions): RunResult {
+  /** Runs the reservoir over x [B, T, inputDim] (any form of TensorLike) synchronously. */
+  run(x: TensorLike, options?: RunOptions): RunResult {
     const { args, finish } = this.prepare(x, options, false);
     return finish(this.network.run(...args));
   }
 
   /** Runs off the event loop; supports `signal`. */
-  async runAsync(x: Tensor3, options?: RunOptions): Promise<RunResult> {
+  async runAsync(x: TensorLike, options?: RunOptions): Promise<RunResult> {
     const { args, finish } = this.prepare(x, options, true);
     const signal = options?.signal;
     if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
@@ -191,14 +191,14 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   }
 
   private prepare(
-    x: Tensor3,
+    input: TensorLike,
     options: RunOptions | undefined,
     async: boolean,
   ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
     const o = v.options('options', options);
     v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'threads', 'signal']);
     if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
-    v.tensor3('x', x, this.spec.inputDim);
+    const x = v.tensor3('x', toTensor3('x', input), this.spec.inputDim);
     const [b, t] = x.shape;
     const reset = o.reset === undefined ? true : v.boolean('options.reset', o.reset);
     const n: NativeRunOptions = {

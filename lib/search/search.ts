@@ -52,9 +52,7 @@ export function planTrials(plan: SearchPlan, shape: TaskShape, secondRound: Regi
   for (let i = 0; i < plan.trials; i++) {
     const point = i === 0 ? {} : i < n1 ? sample(spaceFor(plan.architecture, firstRoundRegime(i)), first) : sample(spaceFor(plan.architecture, secondRound), second);
     const base = { inputDim: shape.inputDim, seed: plan.seed * 1000 + i };
-    if (plan.architecture === 'esn') configs.push({ kind: 'esn', options: { ...base, units: size.units, ...point } });
-    else if (plan.architecture === 'ran-a') configs.push({ kind: 'ran-a', options: { ...base, units: size.units, ...point } });
-    else configs.push({ kind: 'ran-c', options: { ...base, attentionUnits: size.attentionUnits, memoryUnits: size.memoryUnits, ...point } });
+    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } } as ReservoirConfig);
   }
   return configs;
 }

@@ -13,11 +13,13 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..');
-const DATA = path.join(ROOT, 'docs', 'data');
-const DOC = path.join(ROOT, 'docs', 'results.md');
+// RESULTS_SMOKE=DIR: a quick check of this script (2 trials, 1 seed, output under DIR, a copy of the doc).
+const SMOKE = process.env.RESULTS_SMOKE;
+const DATA = SMOKE ?? path.join(ROOT, 'docs', 'data');
+const DOC = SMOKE ? path.join(SMOKE, 'results.md') : path.join(ROOT, 'docs', 'results.md');
 
 /** The protocol: report seeds, effort, budget. */
-const PROTOCOL = { firstSeed: 1000, seeds: 3, trials: 30, budget: 100000, budgetName: '100k', maxFeatures: 1000, difficulty: 'small' };
+const PROTOCOL = { firstSeed: SMOKE ? 90 : 1000, seeds: SMOKE ? 1 : 3, trials: SMOKE ? 2 : 30, budget: 100000, budgetName: '100k', maxFeatures: 1000, difficulty: 'small' };
 const HARD = ['simple_copy', 'selective_copy', 'sorting_problem', 'bracket_matching', 'sequential_mnist'];
 const EASY = ['sinus_forecasting', 'chaotic_forecasting', 'discrete_postcasting', 'continuous_postcasting', 'discrete_pattern_completion', 'continuous_pattern_completion', 'adding_problem'];
 const MODELS = ['esn', 'ran-a', 'ran-c'];

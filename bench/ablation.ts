@@ -21,18 +21,20 @@ const C = (o: Record<string, unknown>) => (inputDim: number, seed: number): Rese
 /** The variants: each differs from its architecture's defaults by one option. */
 export const VARIANTS: Variant[] = [
   { name: 'ESN (960 units)', config: (inputDim, seed) => ({ kind: 'esn', options: { inputDim, seed, units: 960 } }) },
-  { name: 'RAN-A defaults (60 units × 16, k=8, FF 32)', config: A({}) },
+  { name: 'RAN-A defaults (60 units × 16, k=16, FF 32)', config: A({}) },
   { name: 'RAN-A k=1', config: A({ context: 1 }) },
   { name: 'RAN-A k=2', config: A({ context: 2 }) },
   { name: 'RAN-A k=4', config: A({ context: 4 }) },
-  { name: 'RAN-A k=16', config: A({ context: 16 }) },
+  { name: 'RAN-A k=8', config: A({ context: 8 }) },
+  { name: 'RAN-A k=32', config: A({ context: 32 }) },
   { name: 'RAN-A d=8 (120 units)', config: A({ width: 8, units: 120 }) },
   { name: 'RAN-A 30 units', config: A({ units: 30 }) },
   // With the feed-forward off a RAN-A unit is a RAN-C attention unit: this row is also RAN-C without memory units.
   { name: 'RAN-A FF off (= RAN-C without memory units)', config: A({ ffHidden: 0 }) },
   { name: 'RAN-A no recurrence (ρ=0)', config: A({ spectralRadius: 0 }) },
-  { name: 'RAN-C defaults (30+30 units, P=32, softmax)', config: C({}) },
+  { name: 'RAN-C defaults (30+30 units, k=8, P=32, softmax)', config: C({}) },
   { name: 'RAN-C data keys', config: C({ keys: 'data' }) },
+  { name: 'RAN-C data keys and values', config: C({ keys: 'data', values: 'data' }) },
   { name: 'RAN-C ReLU retrieval', config: C({ retrieval: 'relu' }) },
 ];
 

@@ -13,6 +13,6 @@ async function main() {
   if (!(Number(seed) >= 0 && Number(seed) < 100)) throw new Error('exploration runs on development seeds 0-99 only');
   const configs = planTrials({ architecture: model, budget: Number(budget ?? 100000), trials: Number(trials), seed: Number(seed) }, shape);
   const results = await runTrials(trialRequests(source, configs, 0, 1), 0);
-  for (const r of results) console.log([task, seed, model, r.id, r.valid.toFixed(3), r.validMse.toPrecision(3)].join('\t'));
+  for (const r of results) console.log([task, seed, model, r.id, r.valid.toFixed(3), r.validMse.toPrecision(3), JSON.stringify(configs[r.id].options)].join('\t'));
 }
 main();

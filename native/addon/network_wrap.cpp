@@ -24,49 +24,45 @@ std::vector<float> CopyF32(const Napi::Object& o, const char* key, const std::st
   return std::vector<float>(a.Data(), a.Data() + a.ElementLength());
 }
 
+// One field of a unit kind's options (native/units/unit_kind.h), read as the kind says.
+void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::string& name, ran::Population& p) {
+  using Type = ran::UnitOption::Type;
+  switch (opt.type) {
+    case Type::Int:
+      opt.set(p, IntField(o, opt.key, static_cast<int>(opt.min), static_cast<int>(opt.max), static_cast<int>(opt.fallback), opt.required));
+      break;
+    case Type::Number: opt.set(p, NumberField(o, opt.key, opt.fallback, opt.required)); break;
+    case Type::Bool: opt.set(p, BoolField(o, opt.key, opt.fallback != 0) ? 1 : 0); break;
+    case Type::Choice: {
+      if (!Has(o, opt.key)) break;
+      const std::string v = o.Get(opt.key).ToString().Utf8Value();
+      std::string allowed;
+      for (size_t i = 0; i < opt.choices.size(); ++i) {
+        if (v == opt.choices[i]) return opt.set(p, static_cast<double>(i));
+        allowed += (i == 0 ? "'" : i + 1 == opt.choices.size() ? " or '" : ", '") + opt.choices[i] + "'";
+      }
+      Fail(ran::kInvalidArg, "`" + name + "." + opt.key + "` must be " + allowed + ", got '" + v + "'");
+    }
+    case Type::Weights: opt.weights(p) = CopyF32(o, opt.key, name, static_cast<int64_t>(opt.count(p))); break;
+  }
+}
+
 ran::Population ReadPopulation(const Napi::Object& o, size_t index) {
   const std::string name = "populations[" + std::to_string(index) + "]";
-  ran::Population p;
-  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be 'tanh', 'attention' or 'memory'");
+  const size_t count = ran::unit_kinds().size();
+  std::string kinds;
+  for (size_t i = 0; i < count; ++i) kinds += (i == 0 ? "'" : i + 1 == count ? " or '" : ", '") + std::string(ran::unit_kinds()[i]->name) + "'";
+  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds);
   const std::string kind = o.Get("kind").As<Napi::String>().Utf8Value();
-  if (kind == "tanh") p.kind = ran::PopulationKind::Tanh;
-  else if (kind == "attention") p.kind = ran::PopulationKind::Attention;
-  else if (kind == "memory") p.kind = ran::PopulationKind::Memory;
-  else Fail(ran::kInvalidArg, "`" + name + ".kind` must be 'tanh', 'attention' or 'memory', got '" + kind + "'");
+  ran::Population p;
+  p.kind = ran::find_unit_kind(kind);
+  if (p.kind < 0) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds + ", got '" + kind + "'");
   p.units = IntField(o, "units", 1, 1 << 24, 0, true);
   p.width = IntField(o, "width", 1, 1 << 16, 1, false);
   p.offset = IntField(o, "offset", 0, 1 << 30, 0, true);
   p.leak_rate = static_cast<float>(NumberField(o, "leakRate", 1.0, false));
   p.shared = BoolField(o, "shared", false);
-  p.temperature = static_cast<float>(NumberField(o, "temperature", 1.0, false));
-  const int64_t copies = p.shared ? 1 : p.units;
-  const int64_t d = p.width;
-  if (p.kind == ran::PopulationKind::Attention) {
-    p.context = IntField(o, "context", 1, 1 << 16, 1, true);
-    p.heads = IntField(o, "heads", 1, 1 << 16, 1, false);
-    p.ff_hidden = IntField(o, "ffHidden", 0, 1 << 20, 0, false);
-    if (Has(o, "activation")) {
-      const std::string a = o.Get("activation").ToString().Utf8Value();
-      if (a == "relu") p.activation = ran::Activation::Relu;
-      else if (a == "gelu") p.activation = ran::Activation::Gelu;
-      else Fail(ran::kInvalidArg, "`" + name + ".activation` must be 'relu' or 'gelu', got '" + a + "'");
-    }
-    p.w_q = CopyF32(o, "wQ", name, copies * d * d);
-    p.w_k = CopyF32(o, "wK", name, copies * d * d);
-    p.w_v = CopyF32(o, "wV", name, copies * d * d);
-    p.w_1 = CopyF32(o, "w1", name, copies * p.ff_hidden * d);
-    p.w_2 = CopyF32(o, "w2", name, copies * p.ff_hidden * d);
-  } else if (p.kind == ran::PopulationKind::Memory) {
-    p.slots = IntField(o, "slots", 1, 1 << 20, 1, true);
-    if (Has(o, "retrieval")) {
-      const std::string r = o.Get("retrieval").ToString().Utf8Value();
-      if (r == "relu") p.retrieval = ran::Retrieval::Relu;
-      else if (r == "softmax") p.retrieval = ran::Retrieval::Softmax;
-      else Fail(ran::kInvalidArg, "`" + name + ".retrieval` must be 'relu' or 'softmax', got '" + r + "'");
-    }
-    p.keys = CopyF32(o, "keys", name, copies * p.slots * d);
-    p.values = CopyF32(o, "values", name, copies * p.slots * d);
-  }
+  for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options) ReadOption(o, opt, name, p);
   return p;
 }
 
@@ -126,7 +122,8 @@ int ReadStepList(const Napi::Object& opts, const char* array_key, const char* co
 size_t SpecBytes(const ran::NetworkSpec& s) {
   size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
   for (const auto& p : s.populations)
-    b += (p.w_q.size() + p.w_k.size() + p.w_v.size() + p.w_1.size() + p.w_2.size() + p.keys.size() + p.values.size()) * 4;
+    for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options)
+      if (opt.type == ran::UnitOption::Type::Weights) b += opt.count(p) * 4;
   return b;
 }
 
@@ -197,7 +194,8 @@ void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob&
   ran::RunRequest& rq = job.rq;
   rq.attention_population = IntField(opts, "attentionPopulation", 0, static_cast<int>(spec.populations.size()) - 1, 0, true);
   const ran::Population& p = spec.populations[rq.attention_population];
-  if (p.kind != ran::PopulationKind::Attention) Fail(ran::kInvalidArg, "`attentionPopulation` must name an attention population");
+  const ran::UnitKind& kind = ran::unit_kind(p.kind);
+  if (kind.capture_floats(p) == 0) Fail(ran::kInvalidArg, "`attentionPopulation` must name a population whose weights can be captured (attention)");
   auto u = Int32(opts.Get("attentionUnits"), "attentionUnits", -1);
   for (size_t i = 0; i < u.ElementLength(); ++i) {
     if (u[i] < 0 || u[i] >= p.units) Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) + "), got " + std::to_string(u[i]));
@@ -205,7 +203,7 @@ void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob&
       if (u[j] == u[i]) Fail(ran::kInvalidArg, "`attentionUnits` must not repeat a unit");
     rq.attention_units.push_back(u[i]);
   }
-  job.capture_floats = static_cast<int64_t>(rq.attention_units.size()) * p.heads * p.context;
+  job.capture_floats = static_cast<int64_t>(rq.attention_units.size() * kind.capture_floats(p));
 }
 
 RidgeStatsWrap* StatsArg(Napi::Env env, const Napi::Value& sv) {

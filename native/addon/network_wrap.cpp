@@ -143,6 +143,7 @@ struct RunJob {
   std::vector<float> x_copy, targets_copy;
   std::vector<int32_t> steps_copy, output_steps_copy;
   std::vector<double> readout_copy;
+  std::vector<std::vector<double>> unit_stats;  // per population: [batch][units][stat_count]
   Napi::ObjectReference result;        // holds the output arrays (pinned while running)
   Napi::ObjectReference stats_object;  // pins the RidgeStats while running
   RidgeStatsWrap* stats_wrap = nullptr;
@@ -204,6 +205,49 @@ void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob&
     rq.attention_units.push_back(u[i]);
   }
   job.capture_floats = static_cast<int64_t>(rq.attention_units.size() * kind.capture_floats(p));
+}
+
+// Sums of the unit statistics of every population whose kind keeps some (attention).
+void RequestUnitStats(const ran::NetworkSpec& spec, RunJob& job) {
+  job.unit_stats.resize(spec.populations.size());
+  job.rq.unit_stats.assign(spec.populations.size(), nullptr);
+  for (size_t i = 0; i < spec.populations.size(); ++i) {
+    const ran::Population& p = spec.populations[i];
+    const int count = ran::unit_kind(p.kind).stat_count;
+    if (count == 0) continue;
+    job.unit_stats[i].assign(static_cast<size_t>(job.rq.batch) * p.units * count, 0.0);
+    job.rq.unit_stats[i] = job.unit_stats[i].data();
+  }
+}
+
+// { relativeEntropy, newestWeight, meanLag }: per unit of every population with statistics
+// (in population order), the sums over sequences — in sequence order, so the same bits for
+// any thread count — divided by the number of (step, head) pairs. A unit that never had two
+// filled slots reports what one slot gives: entropy 0, newest weight 1, lag 0.
+Napi::Value UnitStatsResult(Napi::Env env, const ran::NetworkSpec& spec, const RunJob& job) {
+  size_t total_units = 0;
+  for (size_t i = 0; i < spec.populations.size(); ++i)
+    if (!job.unit_stats[i].empty()) total_units += spec.populations[i].units;
+  auto entropy = Napi::Float64Array::New(env, total_units), newest = Napi::Float64Array::New(env, total_units),
+       lag = Napi::Float64Array::New(env, total_units);
+  size_t u = 0;
+  for (size_t i = 0; i < spec.populations.size(); ++i) {
+    if (job.unit_stats[i].empty()) continue;
+    const int units = spec.populations[i].units, count = ran::unit_kind(spec.populations[i].kind).stat_count;
+    for (int m = 0; m < units; ++m, ++u) {
+      double sum[4] = {0, 0, 0, 0};
+      for (int b = 0; b < job.rq.batch; ++b)
+        for (int j = 0; j < 4; ++j) sum[j] += job.unit_stats[i][(static_cast<size_t>(b) * units + m) * count + j];
+      entropy[u] = sum[3] > 0 ? sum[0] / sum[3] : 0.0;
+      newest[u] = sum[3] > 0 ? sum[1] / sum[3] : 1.0;
+      lag[u] = sum[3] > 0 ? sum[2] / sum[3] : 0.0;
+    }
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("relativeEntropy", entropy);
+  o.Set("newestWeight", newest);
+  o.Set("meanLag", lag);
+  return o;
 }
 
 RidgeStatsWrap* StatsArg(Napi::Env env, const Napi::Value& sv) {
@@ -284,6 +328,7 @@ std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr
   const int F = network.feature_dim(rq.include_input, rq.include_bias);
   if (Has(opts, "readout")) rq.readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
   if (Has(opts, "attentionUnits")) ReadCapture(opts, network.spec(), *job);
+  if (BoolField(opts, "attentionStats", false)) RequestUnitStats(network.spec(), *job);
   CheckMemory(env, network, opts, job->reset || carried_steps == 0, F, *job);
   if (Has(opts, "readout")) ReadReadout(opts, F, async, *job);
   if (Has(opts, "stats")) ReadTraining(env, opts, F, async, *job);
@@ -388,6 +433,10 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       if (job->stats_wrap != nullptr) job->stats_wrap->Release();
       Finish(*job);
     };
+    auto complete = [job](Napi::Env e, Napi::Object out) {
+      if (!job->unit_stats.empty()) out.Set("attentionStats", UnitStatsResult(e, job->net->spec(), *job));
+      return out;
+    };
     if (!async) {
       try {
         job->net->run(job->rq, job->state);
@@ -396,14 +445,14 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
         throw;
       }
       finish();
-      return result;
+      return complete(env, result);
     }
     job->result = Napi::Persistent(result);
     return AsyncJob::Start(
         env, Value(), [job] { job->net->run(job->rq, job->state); },
-        [job, finish](Napi::Env) -> Napi::Value {
+        [job, finish, complete](Napi::Env e) -> Napi::Value {
           finish();
-          return job->result.Value();
+          return complete(e, job->result.Value());
         },
         finish);
   });

@@ -71,9 +71,10 @@ void project(const Population& p, const AttentionPack& pack, size_t wm, const fl
 }
 
 // score[s] ← softmax over the filled slots of q·k_s / (√dh · temperature), for head columns
-// [j0, j0 + dh).
+// [j0, j0 + dh). With `entropy`, also the entropy of the weights per lane, from the scores
+// (−Σ w log w = log Σe − Σ e·(x − max) / Σe: one logarithm per head, not one per slot).
 template <int TB>
-void attention_weights(const Population& p, const float* q, const float* ku, int j0, int filled, float* score) {
+void attention_weights(const Population& p, const float* q, const float* ku, int j0, int filled, float* score, double* entropy) {
   const int d = p.width, dh = d / p.heads;
   const float scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * p.temperature);
   const size_t slot_stride = static_cast<size_t>(d) * TB;
@@ -89,14 +90,48 @@ void attention_weights(const Population& p, const float* q, const float* ku, int
       mx[l] = std::max(mx[l], score[s * TB + l]);
     }
   float sum[TB] = {};
-  for (int s = 0; s < filled; ++s)
-    for (int l = 0; l < TB; ++l) {
-      const float e = fast_exp(score[s * TB + l] - mx[l]);
-      score[s * TB + l] = e;
-      sum[l] += e;
-    }
+  if (entropy != nullptr) {
+    double dot[TB] = {};
+    for (int s = 0; s < filled; ++s)
+      for (int l = 0; l < TB; ++l) {
+        const float e = fast_exp(score[s * TB + l] - mx[l]);
+        dot[l] += static_cast<double>(e) * (static_cast<double>(score[s * TB + l]) - mx[l]);
+        score[s * TB + l] = e;
+        sum[l] += e;
+      }
+    for (int l = 0; l < TB; ++l) entropy[l] = std::log(static_cast<double>(sum[l])) - dot[l] / sum[l];
+  } else {
+    for (int s = 0; s < filled; ++s)
+      for (int l = 0; l < TB; ++l) {
+        const float e = fast_exp(score[s * TB + l] - mx[l]);
+        score[s * TB + l] = e;
+        sum[l] += e;
+      }
+  }
   for (int s = 0; s < filled; ++s)
     for (int l = 0; l < TB; ++l) score[s * TB + l] /= sum[l];
+}
+
+// The attention statistics (docs/architecture.md, "Attention statistics"), per unit and
+// sequence, summed over steps and heads where at least two slots are filled:
+// [0] entropy / log(filled), [1] weight on the newest slot, [2] Σ_s w_s · age_s (steps),
+// [3] the number of (step, head) pairs added.
+constexpr int kStatCount = 4;
+
+template <int TB>
+void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int filled, const float* score, const double* entropy) {
+  if (filled < 2) return;
+  const int k = p.context;
+  const double log_filled = std::log(static_cast<double>(filled));
+  for (int l = 0; l < cap.valid_lanes; ++l) {
+    double* out = cap.stats + (static_cast<size_t>(l) * p.units + m) * kStatCount;
+    double lag = 0.0;
+    for (int s = 0; s < filled; ++s) lag += static_cast<double>(score[s * TB + l]) * ((slot - s + k) % k);
+    out[0] += entropy[l] / log_filled;
+    out[1] += score[slot * TB + l];
+    out[2] += lag;
+    out[3] += 1.0;
+  }
 }
 
 // The weights of head `hd` of unit `m` by age (0 = newest) into the capture block.
@@ -152,12 +187,15 @@ void step(const UnitStep& st) {
     const size_t slot_stride = static_cast<size_t>(d) * TB;
     for (int hd = 0; hd < p.heads; ++hd) {
       const int j0 = hd * dh;
-      attention_weights<TB>(p, s.q, ku, j0, filled, s.score);
+      const UnitCapture* cap = st.capture;
+      const bool stats = cap != nullptr && cap->stats != nullptr;
+      double entropy[TB];
+      attention_weights<TB>(p, s.q, ku, j0, filled, s.score, stats ? entropy : nullptr);
+      if (stats) add_stats<TB>(*cap, p, m, slot, filled, s.score, entropy);
       in_groups(dh, [&](auto jn, int j) {
         value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, filled,
                                              s.h + static_cast<size_t>(j0 + j) * TB);
       });
-      const UnitCapture* cap = st.capture;
       if (cap != nullptr && cap->weights != nullptr && cap->unit_slot[m] >= 0) capture_weights<TB>(*cap, p, m, hd, slot, filled, s.score);
     }
     for (int i = 0; i < d * TB; ++i) s.r[i] = zu[i] + s.h[i];
@@ -204,7 +242,8 @@ const UnitKind& attention_units() {
       scratch,
       context,
       captured,
-      {step<1>, step<4>, step<8>, step<16>}};
+      {step<1>, step<4>, step<8>, step<16>},
+      kStatCount};
   return kind;
 }
 

@@ -23,7 +23,7 @@ export { Model, DEFAULT_RIDGES, type SequenceData, type TaskLike, type FitOption
 export { createReservoir, configOf, ARCHITECTURES, type Architecture, type ReservoirConfig } from './model/config';
 export { saveModel, loadModel, encodeModel, decodeModel, MODEL_FILE_VERSION, type ModelFileHeader, type EncodeOptions } from './model/file';
 export { sizeForBudget, parseBudget, BUDGETS, type BudgetName } from './model/budget';
-export { SPACES, TASK_FAMILIES, spaceFor, taskFamily, sample as sampleSpace, type Space, type Dimension, type TaskFamily } from './search/space';
+export { SPACES, REGIMES, spaceFor, sample as sampleSpace, type Space, type Dimension, type Regime } from './search/space';
 export { evaluateStream, type StreamOptions, type StreamCell } from './stream/evaluate';
 export { PUBLISHED_RESULTS, PUBLISHED_SOURCE, bestPublished } from './stream/published';
 export { cpuVariant } from './native';

@@ -4,6 +4,7 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeNetwork, type NativeNetworkSpec, type NativeRunOptions } from '../native';
+import { CallQueue } from '../queue';
 import { Ridge } from '../readout/ridge';
 import type { IndexMatrix, Tensor3 } from '../tensor';
 import { defaultThreads } from '../threads';
@@ -81,6 +82,8 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   /** The spectral radius of the recurrent matrix before rescaling. */
   protected radiusBeforeScaling = 0;
   private spec: NativeNetworkSpec;
+  /** Asynchronous runs wait here for a slot of the thread budget (see `maxQueued`). */
+  private readonly calls = new CallQueue(1, 'this reservoir');
 
   protected constructor(options: Required<O>, spec: NativeNetworkSpec) {
     this.options = Object.freeze({ ...options });
@@ -114,6 +117,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
 
   /** Trainable parameters of a ridge readout with `outputs` outputs: (features + 1) · outputs. */
   trainableParameters(outputs: number): number {
+    v.integer('outputs', outputs, 0);
     return this.featureDim * outputs;
   }
 
@@ -142,8 +146,28 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     this.network.reset();
   }
 
-  /** Frees the native memory; the reservoir can no longer run. */
+  /**
+   * Most asynchronous runs that may wait for a free slot (default 1024). Runs that start from
+   * a reset state (the default, and every `Model.predict`/`evaluate`) share this reservoir:
+   * those beyond the thread budget wait in arrival order; one more than `maxQueued` waiting
+   * is refused at once with ERR_RAN_BUSY. Set 0 to refuse instead of waiting.
+   */
+  get maxQueued(): number {
+    return this.calls.maxQueued;
+  }
+
+  set maxQueued(n: number) {
+    this.calls.maxQueued = n;
+  }
+
+  /** Asynchronous runs in progress and waiting on this reservoir. */
+  get pendingRuns(): { running: number; queued: number } {
+    return { running: this.calls.running, queued: this.calls.queued };
+  }
+
+  /** Frees the native memory; the reservoir can no longer run (ERR_RAN_BUSY while runs are in progress or queued). */
   dispose(): void {
+    if (!this.calls.idle) throw new RanError(ErrorCodes.BUSY, `cannot dispose the reservoir: ${this.calls.running} run(s) in progress and ${this.calls.queued} queued`);
     this.network.dispose();
   }
 
@@ -154,22 +178,34 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
 
   /** Runs the reservoir over x [B, T, inputDim] synchronously. */
   run(x: Tensor3, options?: RunOptions): RunResult {
-    const { args, finish } = this.prepare(x, options, false);
+    const { args, reset, finish } = this.prepare(x, options, false);
+    if (reset) this.network.reset();
     return finish(this.network.run(...args));
   }
 
-  /** Runs off the event loop; supports `signal`. */
+  /**
+   * Runs off the event loop; supports `signal`. Runs from a reset state may be called many
+   * times at once: beyond the thread budget they wait in a bounded queue (see `maxQueued`).
+   * A run with `reset: false` continues the carried state and is refused (ERR_RAN_BUSY)
+   * while another run is in progress or queued.
+   */
   async runAsync(x: Tensor3, options?: RunOptions): Promise<RunResult> {
-    const { args, finish } = this.prepare(x, options, true);
+    const { args, reset, finish } = this.prepare(x, options, true);
     const signal = options?.signal;
     if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
-    const onAbort = (): void => this.network.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return finish(await this.network.runAsync(...args));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
+    if (!reset && !this.calls.idle) {
+      throw new RanError(ErrorCodes.BUSY, `a run with \`reset: false\` continues the carried state: it cannot overlap the ${this.calls.running + this.calls.queued} run(s) in progress or queued on this reservoir`);
     }
+    return this.calls.run(async () => {
+      if (reset) this.network.reset();
+      const onAbort = (): void => this.network.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return finish(await this.network.runAsync(...args));
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }, signal);
   }
 
   /** Replaces the network (used when weights are refitted, e.g. data keys). */
@@ -183,7 +219,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     x: Tensor3,
     options: RunOptions | undefined,
     async: boolean,
-  ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
+  ): { args: [Float32Array, number, number, NativeRunOptions]; reset: boolean; finish: (r: import('../native').NativeRunResult) => RunResult } {
     const o = v.options('options', options);
     v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'threads', 'signal']);
     if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
@@ -256,7 +292,6 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       n.attentionUnits = Int32Array.from(o.attentionUnits);
       units = o.attentionUnits.length;
     }
-    if (reset) this.network.reset();
     const finish = (r: import('../native').NativeRunResult): RunResult => {
       const out: RunResult = {};
       if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };
@@ -264,6 +299,6 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       if (r.attention && attPop) out.attention = { data: r.attention, shape: [b, t, units, attPop.heads ?? 1, attPop.context ?? 1] };
       return out;
     };
-    return { args: [x.data, b, t, n], finish };
+    return { args: [x.data, b, t, n], reset, finish };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { invalidArg } from '../errors';
 import type { Architecture } from './config';
+import * as v from '../validate';
 
 /** The budgets of the published STREAM results. */
 export const BUDGETS = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1M': 1_000_000 } as const;
@@ -34,6 +35,12 @@ export interface BudgetSize {
  * a second; the cap binds at 100k and 1M for tasks with few outputs.
  */
 export function sizeForBudget(kind: Architecture, budget: number, inputDim: number, outputs: number, width = 16, maxFeatures = 1000): BudgetSize {
+  v.oneOf('kind', kind, ['esn', 'ran-a', 'ran-c']);
+  v.integer('budget', budget, 1);
+  v.integer('inputDim', inputDim, 0);
+  v.integer('outputs', outputs, 1);
+  v.integer('width', width, 1);
+  v.integer('maxFeatures', maxFeatures, 2);
   const features = Math.min(maxFeatures, Math.floor(budget / outputs));
   const stateBudget = features - inputDim - 1;
   if (kind === 'esn') {

@@ -3,7 +3,7 @@ import { invalidArg } from '../errors';
 import { AttentionReservoir, type AttentionReservoirOptions } from '../reservoirs/attention';
 import { DecomposedReservoir, type DecomposedReservoirOptions } from '../reservoirs/decomposed';
 import { ESN, type ESNOptions } from '../reservoirs/esn';
-import type { Reservoir } from '../reservoirs/reservoir';
+import { Reservoir } from '../reservoirs/reservoir';
 
 /** The architectures, by name. */
 export const ARCHITECTURES = ['esn', 'ran-a', 'ran-c'] as const;
@@ -33,5 +33,6 @@ export function createReservoir(config: ReservoirConfig): Reservoir {
 
 /** The config of an existing reservoir (its options with every default filled in). */
 export function configOf(reservoir: Reservoir): ReservoirConfig {
+  if (!(reservoir instanceof Reservoir)) invalidArg('reservoir', 'a Reservoir (ESN, AttentionReservoir or DecomposedReservoir)', reservoir);
   return { kind: reservoir.kind as Architecture, options: { ...reservoir.options } } as ReservoirConfig;
 }

@@ -2,7 +2,8 @@
  * The documented random-search spaces, one per architecture. Leak rates reach 0.005: small
  * leak rates matter on the memory tasks.
  */
-import type { Random } from '../random';
+import { invalidArg } from '../errors';
+import { Random } from '../random';
 import type { Architecture } from '../model/config';
 
 /** One dimension of a search space. */
@@ -104,11 +105,27 @@ export function spaceFor(architecture: Architecture, task?: string): Space {
   return { ...SPACES[architecture], ...FAMILY_COMMON[family], ...(FAMILY_RAN[family][architecture] ?? {}) };
 }
 
+function checkDimension(name: string, d: Dimension): void {
+  if (d === null || typeof d !== 'object') invalidArg(name, "{ kind: 'uniform' | 'log' | 'choice', … }", d);
+  if (d.kind === 'choice') {
+    if (!Array.isArray(d.values) || d.values.length === 0) invalidArg(`${name}.values`, 'a non-empty array', d.values);
+  } else if (d.kind === 'uniform' || d.kind === 'log') {
+    const low = d.kind === 'log' ? Number.MIN_VALUE : -Number.MAX_VALUE;
+    if (typeof d.min !== 'number' || !(d.min >= low) || !Number.isFinite(d.min)) invalidArg(`${name}.min`, d.kind === 'log' ? 'a finite number > 0' : 'a finite number', d.min);
+    if (typeof d.max !== 'number' || !(d.max >= d.min) || !Number.isFinite(d.max)) invalidArg(`${name}.max`, `a finite number >= min`, d.max);
+  } else {
+    invalidArg(`${name}.kind`, "'uniform', 'log' or 'choice'", (d as { kind: unknown }).kind);
+  }
+}
+
 /** Draws one point of a space (dimensions in a fixed, sorted order, so draws are reproducible). */
 export function sample(space: Space, rng: Random): Record<string, number | string> {
+  if (space === null || typeof space !== 'object') invalidArg('space', 'a search space { name: dimension }', space);
+  if (!(rng instanceof Random)) invalidArg('rng', 'a Random', rng);
   const out: Record<string, number | string> = {};
   for (const name of Object.keys(space).sort()) {
     const d = space[name]!;
+    checkDimension(`space.${name}`, d);
     if (d.kind === 'uniform') out[name] = d.min + (d.max - d.min) * rng.uniform();
     else if (d.kind === 'log') out[name] = Math.exp(Math.log(d.min) + (Math.log(d.max) - Math.log(d.min)) * rng.uniform());
     else out[name] = d.values[rng.integer(d.values.length)]!;

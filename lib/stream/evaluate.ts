@@ -78,7 +78,8 @@ function meanStd(xs: number[]): { mean: number; std: number } {
 
 /**
  * Checks the options at the boundary: `seeds` in [1, 1000], `trials` in [1, 10^6], `workers`
- * in [1, 1024], a positive integer `budget`, known task names, architectures and difficulty.
+ * in [0, 1024] (0: in this thread), a positive integer `budget`, known task names,
+ * architectures and difficulty.
  */
 function checkStreamOptions(o: StreamOptions): void {
   if (o === null || typeof o !== 'object') invalidArg('options', 'a StreamOptions object', o);
@@ -93,7 +94,7 @@ function checkStreamOptions(o: StreamOptions): void {
   v.integer('options.budget', o.budget, 1);
   v.integer('options.seeds', o.seeds, 1, 1000);
   v.integer('options.trials', o.trials, 1, 1_000_000);
-  if (o.workers !== undefined) v.integer('options.workers', o.workers, 1, 1024);
+  if (o.workers !== undefined) v.integer('options.workers', o.workers, 0, 1024);
   if (o.maxFeatures !== undefined) v.integer('options.maxFeatures', o.maxFeatures, 2);
   if (o.onTrial !== undefined && typeof o.onTrial !== 'function') invalidArg('options.onTrial', 'a function', o.onTrial);
 }

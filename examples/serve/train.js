@@ -8,17 +8,15 @@ const ran = require('recurrent-attention');
 
 async function main() {
   const file = process.argv[2] ?? 'model.ran';
-  const series = ran.datasets.mackeyGlass({ length: 4001, washout: 100 });
+  // One long series cut into 40 sequences of 100 steps (x at t, y = x at t + 1).
+  const series = ran.datasets.mackeyGlass({ length: 4000, washout: 100 });
+  const b = 40;
   const steps = 100;
-  const b = Math.floor((series.length - 1) / steps);
-  const x = new Float32Array(b * steps);
-  const y = new Float32Array(b * steps);
-  for (let i = 0; i < b * steps; i++) {
-    x[i] = series[i] - 0.9; // roughly centred
-    y[i] = series[i + 1] - 0.9;
-  }
+  const centred = (t) => ({ data: t.data.map((v) => v - 0.9), shape: [b, steps, 1] }); // roughly centred
+  const x = centred(series.x);
+  const y = centred(series.y);
   const model = new ran.Model({ kind: 'ran-a', options: { inputDim: 1, units: 32, width: 8, context: 4, seed: 1 } });
-  const report = await model.fit({ x: { data: x, shape: [b, steps, 1] }, y: { data: y, shape: [b, steps, 1] }, washout: 20 }, { ridges: [1e-6] });
+  const report = await model.fit({ x, y, washout: 20 }, { ridges: [1e-6] });
   await ran.saveModel(model, file);
   console.log(`saved ${file}: RAN-A, ${model.trainableParameters} trainable parameters, λ = ${report.ridge}, ${report.rows} training rows`);
 }

@@ -7,6 +7,7 @@
 import { checkBytes, checkSteps, count, record } from '../bounds';
 import { ErrorCodes, RanError } from '../errors';
 import { Random } from '../random';
+import type { Dataset } from './types';
 
 /** Options of {@link narma10}. */
 export interface NarmaOptions {
@@ -20,21 +21,15 @@ export interface NarmaOptions {
   readonly order?: number;
 }
 
-/** A NARMA series: `target[t] = y(t+1)`, computed from `input[0..t]` (a causal model can predict it at step t). */
-export interface NarmaSeries {
-  /** Inputs u(t). */
-  readonly input: Float32Array;
-  /** Targets y(t+1). */
-  readonly target: Float32Array;
-}
-
 /**
- * A NARMA series, deterministic from `seed`. `length`, `washout` (≥ 0) and `order` (≥ 1) are
- * integers with (length + washout) · order at most 2^28 and the series within the memory limit
- * (else ERR_RAN_TOO_LARGE).
+ * A NARMA series as a dataset, deterministic from `seed`: `x` [1, length, 1] holds the inputs
+ * u(t), `y` [1, length, 1] the targets y(t+1), computed from u(0..t) (a causal model can
+ * predict `y` at step t). `length`, `washout` (≥ 0) and `order` (≥ 1) are integers with
+ * (length + washout) · order at most 2^28 and the series within the memory limit (else
+ * ERR_RAN_TOO_LARGE).
  * @throws RanError (ERR_RAN_NOT_FINITE) if the recurrence diverges (it very rarely does for order 10 with U(0, 0.5) inputs)
  */
-export function narma10(options: NarmaOptions): NarmaSeries {
+export function narma10(options: NarmaOptions): Dataset {
   record('options', options, 'an options object { length, … }');
   const { length } = options;
   const washout = options.washout ?? 0;
@@ -59,7 +54,7 @@ export function narma10(options: NarmaOptions): NarmaSeries {
     y[t + 1] = next;
   }
   return {
-    input: new Float32Array(u.subarray(washout)),
-    target: new Float32Array(y.subarray(washout + 1)),
+    x: { data: new Float32Array(u.subarray(washout)), shape: [1, length, 1] },
+    y: { data: new Float32Array(y.subarray(washout + 1)), shape: [1, length, 1] },
   };
 }

@@ -6,9 +6,22 @@ import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeNetwork, type NativeNetworkSpec, type NativeRunOptions } from '../native';
 import { CallQueue } from '../queue';
 import { Ridge } from '../readout/ridge';
-import type { IndexMatrix, Tensor3 } from '../tensor';
+import { toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import { defaultThreads } from '../threads';
 import * as v from '../validate';
+
+/** Ids that let `cancel(id)` abort one asynchronous call among several in progress. */
+let nextCallId = 1;
+
+/**
+ * Asynchronous runs in native code at once per reservoir: the native pool's size (`RAN_THREADS`
+ * or the cores), at most libuv's thread pool (`UV_THREADPOOL_SIZE`, default 4), so waiting
+ * runs queue here (bounded, in order) rather than hold libuv threads other I/O needs.
+ */
+function callBudget(): number {
+  const uv = Number(process.env['UV_THREADPOOL_SIZE']);
+  return Math.max(1, Math.min(defaultThreads(), Number.isInteger(uv) && uv > 0 ? uv : 4));
+}
 
 /** Which steps of each sequence feed the readout's statistics. */
 export type Selection =
@@ -29,7 +42,12 @@ export interface TrainTarget {
 
 /** Options of `run` / `runAsync`. */
 export interface RunOptions {
-  /** Reset the carried state before running (default true). Use false to continue a long series in chunks. */
+  /**
+   * Start from a zero state (default true). Such runs each have their own state, so any number run at once
+   * on one reservoir. Use false to continue the carried state (a long series in chunks): that run needs the
+   * carried state to be final, and is refused with ERR_RAN_BUSY while other runs of this reservoir are in
+   * progress. After a set of calls, the carried state is the one the last call *started* left.
+   */
   reset?: boolean;
   /** Return the states [B, T, stateSize] (default false: memory then does not grow with T). */
   states?: boolean;
@@ -83,7 +101,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   protected radiusBeforeScaling = 0;
   private spec: NativeNetworkSpec;
   /** Asynchronous runs wait here for a slot of the thread budget (see `maxQueued`). */
-  private readonly calls = new CallQueue(1, 'this reservoir');
+  private readonly calls = new CallQueue(callBudget(), 'this reservoir');
 
   protected constructor(options: Required<O>, spec: NativeNetworkSpec) {
     this.options = Object.freeze({ ...options });
@@ -141,7 +159,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return new Ridge({ features: this.featureDim, outputs, ridge });
   }
 
-  /** Forgets the carried state (and attention contexts). */
+  /** Forgets the carried state (and attention contexts). ERR_RAN_BUSY while a run with `reset: false` is in progress. */
   reset(): void {
     this.network.reset();
   }
@@ -165,7 +183,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return { running: this.calls.running, queued: this.calls.queued };
   }
 
-  /** Frees the native memory; the reservoir can no longer run (ERR_RAN_BUSY while runs are in progress or queued). */
+  /** Frees the native memory; the reservoir can no longer run. ERR_RAN_BUSY while any run is in progress or queued. */
   dispose(): void {
     if (!this.calls.idle) throw new RanError(ErrorCodes.BUSY, `cannot dispose the reservoir: ${this.calls.running} run(s) in progress and ${this.calls.queued} queued`);
     this.network.dispose();
@@ -176,29 +194,31 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return this.spec;
   }
 
-  /** Runs the reservoir over x [B, T, inputDim] synchronously. */
-  run(x: Tensor3, options?: RunOptions): RunResult {
-    const { args, reset, finish } = this.prepare(x, options, false);
-    if (reset) this.network.reset();
+  /** Runs the reservoir over x [B, T, inputDim] (any form of TensorLike) synchronously. */
+  run(x: TensorLike, options?: RunOptions): RunResult {
+    const { args, finish } = this.prepare(x, options, false);
     return finish(this.network.run(...args));
   }
 
   /**
    * Runs off the event loop; supports `signal`. Runs from a reset state may be called many
-   * times at once: beyond the thread budget they wait in a bounded queue (see `maxQueued`).
-   * A run with `reset: false` continues the carried state and is refused (ERR_RAN_BUSY)
-   * while another run is in progress or queued.
+   * times at once, each on its own state: beyond the thread budget (`RAN_THREADS` or the
+   * cores) they wait in a bounded queue (see `maxQueued`). A run with `reset: false`
+   * continues the carried state and is refused (ERR_RAN_BUSY) while another run is in
+   * progress or queued.
    */
-  async runAsync(x: Tensor3, options?: RunOptions): Promise<RunResult> {
-    const { args, reset, finish } = this.prepare(x, options, true);
+  async runAsync(x: TensorLike, options?: RunOptions): Promise<RunResult> {
+    const { args, finish } = this.prepare(x, options, true);
     const signal = options?.signal;
     if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
-    if (!reset && !this.calls.idle) {
+    if (args[3].reset === false && !this.calls.idle) {
       throw new RanError(ErrorCodes.BUSY, `a run with \`reset: false\` continues the carried state: it cannot overlap the ${this.calls.running + this.calls.queued} run(s) in progress or queued on this reservoir`);
     }
     return this.calls.run(async () => {
-      if (reset) this.network.reset();
-      const onAbort = (): void => this.network.cancel();
+      // Calls run concurrently: an abort cancels this call only.
+      const callId = signal ? nextCallId++ : 0;
+      if (signal) args[3].callId = callId;
+      const onAbort = (): void => this.network.cancel(callId);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return finish(await this.network.runAsync(...args));
@@ -216,17 +236,18 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   }
 
   private prepare(
-    x: Tensor3,
+    input: TensorLike,
     options: RunOptions | undefined,
     async: boolean,
-  ): { args: [Float32Array, number, number, NativeRunOptions]; reset: boolean; finish: (r: import('../native').NativeRunResult) => RunResult } {
+  ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
     const o = v.options('options', options);
     v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'threads', 'signal']);
     if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
-    v.tensor3('x', x, this.spec.inputDim);
+    const x = v.tensor3('x', toTensor3('x', input), this.spec.inputDim);
     const [b, t] = x.shape;
     const reset = o.reset === undefined ? true : v.boolean('options.reset', o.reset);
     const n: NativeRunOptions = {
+      reset,
       states: o.states === undefined ? false : v.boolean('options.states', o.states),
       includeInput: this.common.includeInput,
       includeBias: true,
@@ -299,6 +320,6 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       if (r.attention && attPop) out.attention = { data: r.attention, shape: [b, t, units, attPop.heads ?? 1, attPop.context ?? 1] };
       return out;
     };
-    return { args: [x.data, b, t, n], reset, finish };
+    return { args: [x.data, b, t, n], finish };
   }
 }

@@ -42,5 +42,5 @@ test('lengths inside the range still work and give the documented sizes', () => 
   expect(tasks.sinusSeries(0).length).toBe(0);
   expect(tasks.streamLorenzTrajectory(4).length).toBe(12);
   expect(tasks.drawBracketString(new ran.Random(1), 6, 2).length).toBe(6);
-  expect(datasets.lorenz({ length: 3 }).shape).toEqual([1, 3, 3]);
+  expect(datasets.lorenz({ length: 3 }).x.shape).toEqual([1, 3, 3]);
 });

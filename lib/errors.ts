@@ -28,6 +28,8 @@ export const ErrorCodes = {
   NATIVE_LOAD: 'ERR_RAN_NATIVE_LOAD',
   /** A model file is truncated, corrupted or of an unsupported version. */
   MODEL_FILE: 'ERR_RAN_MODEL_FILE',
+  /** A `.ranstats` file (statistics of a shard) is corrupted, foreign to the others or missing. */
+  STATS_FILE: 'ERR_RAN_STATS_FILE',
 } as const;
 
 /** One of the library's error codes. */

@@ -20,6 +20,10 @@ Usage:
   ran eval --data DIR [options]   the same on a task read from a folder of .npy files
   ran bench [--quick] [--only W1,W3] [--threads 1,2]   speed benchmarks W1–W5 (from a clone)
   ran bench --scaling [--quick] [--report F.html]      time and memory vs sequence length (from a clone)
+  ran fit --data DIR --model M --out model.ran   train and save a model (--shard i/n: one shard)
+  ran merge part-*.ranstats --out model.ran      the model of a sharded fit
+  ran search --data DIR --model M --trials N     random search (--shard i/n, --merge parts)
+  ran <command> --help                           a command's options
   ran --help | --version
 
 Options:
@@ -63,7 +67,19 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   return n;
 }
 
+/** Commands in their own module (lib/cli/commands/<name>.ts), loaded when used. */
+const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  fit: () => import('./commands/fit'),
+  merge: () => import('./commands/merge'),
+  search: () => import('./commands/search'),
+};
+
 async function main(argv: string[]): Promise<void> {
+  const load = COMMANDS[argv[0] ?? ''];
+  if (load) {
+    process.exitCode = await (await load()).run(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'bench') {
     process.exitCode = runBench(argv.slice(1));
     return;

@@ -1,0 +1,48 @@
+/** `ran merge`: the model of a sharded fit from the statistics of its shards. */
+import { saveModel } from '../../model/file';
+import { loadStats } from '../../scaleout/file';
+import { checkParts, sumParts } from '../../scaleout/merge';
+import { solveStatistics } from '../../scaleout/solve';
+import * as a from '../../scaleout/cli';
+
+export const summary = 'ran merge part-*.ranstats --out model.ran   the model of a sharded ran fit';
+
+export const help = `ran merge — the model of a sharded fit (ran fit --shard i/n --stats-out …)
+
+Usage:
+  ran merge part-0.ranstats part-1.ranstats … --out model.ran [--lambda X] [--json]
+
+Every part must come from the same fit (reservoir, data, λ candidates, batch size, n) and the
+shards must be exactly 0..n−1: a missing, duplicated or foreign part is an error naming it.
+The statistics are summed in shard order, λ is chosen on the merged validation statistics
+(or fixed by --lambda), and the model is written as ran fit would write it (docs/scale-out.md).
+
+Options:
+  --out FILE.ran   the model file
+  --lambda X       use this λ instead of choosing among the fit's candidates
+  --json           print the result as one JSON line`;
+
+const OPTIONS = { out: { type: 'string' }, lambda: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+async function merge(argv: string[]): Promise<number> {
+  const { values, positionals } = a.parseCommand(argv, OPTIONS);
+  const out = a.required(values, 'out');
+  a.checkOutputPath(out, 'out');
+  if (positionals.length === 0) throw new a.UsageError('no .ranstats parts given');
+  const parts = [];
+  for (const name of positionals) parts.push({ name, part: await loadStats(name) });
+  const ordered = checkParts(parts);
+  const job = ordered[0]!.part.header.job;
+  const ridges = values.lambda !== undefined ? a.parseRidges(values.lambda, 'lambda').slice(0, 1) : job.ridges;
+  const { model, report } = await solveStatistics(job.reservoir, sumParts(ordered), ridges);
+  await saveModel(model, out);
+  model.reservoir.dispose();
+  const line = { out, shards: job.shards, ridge: report.ridge, rows: report.rows, validation: report.validation };
+  process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : `${job.shards} shard(s) merged: ${report.rows} rows, λ = ${report.ridge} -> ${out}\n`);
+  return 0;
+}
+
+/** Runs `ran merge` with its arguments; returns the exit code. */
+export function run(argv: string[]): Promise<number> {
+  return a.runCommand('merge', help, argv, merge);
+}

@@ -27,7 +27,7 @@ export function checkParts(parts: readonly NamedPart[]): NamedPart[] {
   const job = first.part.header.job;
   for (const p of parts.slice(1)) {
     const d = difference(job, p.part.header.job);
-    if (d !== undefined) throw statsError(`${p.name} is foreign: its ${d} differs from ${first.name}'s (parts of another fit cannot be merged)`);
+    if (d !== undefined) throw statsError(`${p.name} is foreign: its "${d}" differs from ${first.name}'s (a part of another fit)`);
   }
   const byShard = new Map<number, NamedPart>();
   for (const p of parts) {

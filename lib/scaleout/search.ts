@@ -92,7 +92,7 @@ export function mergeSearchParts(parts: readonly { name: string; header: SearchH
   for (const p of parts) {
     const s = p.header.search;
     const differs = (Object.keys(spec) as (keyof SearchSpec)[]).find((k) => !isDeepStrictEqual(spec[k], s[k]));
-    if (differs) throw statsError(`${p.name} is foreign: its ${differs} differs from ${parts[0]!.name}'s`);
+    if (differs) throw statsError(`${p.name} is foreign: its "${differs}" differs from ${parts[0]!.name}'s (a part of another search)`);
     const i = p.header.shard;
     if (i < 0 || i >= spec.shards) throw statsError(`${p.name}: shard ${i} outside 0..${spec.shards - 1}`);
     if (byShard.has(i)) throw statsError(`shard ${i}/${spec.shards} is given twice: ${byShard.get(i)} and ${p.name}`);

@@ -6,6 +6,7 @@ import { ARCHITECTURES, type Architecture, type ReservoirConfig } from '../model
 import { parseBudget } from '../model/budget';
 import { planTrials } from '../search/search';
 import type { TaskData } from '../tasks/types';
+import { parseShard, type Shard } from './shard';
 
 /** A usage error: printed with the command's help, exit code 2. */
 export class UsageError extends Error {}
@@ -41,6 +42,15 @@ export function naturalInt(value: unknown, fallback: number, name: string): numb
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer >= 0, got "${String(value)}"`);
   return n;
+}
+
+/** The --shard option "i/n". */
+export function shardOption(value: unknown): Shard {
+  try {
+    return parseShard(String(value));
+  } catch {
+    throw new UsageError(`--shard must be "i/n" with 0 <= i < n (e.g. 0/4), got "${String(value)}"`);
+  }
 }
 
 /** λ candidates from "1e-8,1e-6" (each ≥ 0). */

@@ -7,7 +7,6 @@ import { libraryInfo } from '../../scaleout/library';
 import { encodeShard, fitInOneProcess, fitJob, runShard } from '../../scaleout/fit';
 import { saveStats } from '../../scaleout/file';
 import { bestLine, runSearchShard, searchSpec } from '../../scaleout/search';
-import { parseShard } from '../../scaleout/shard';
 import * as a from '../../scaleout/cli';
 import { defaultThreads } from '../../threads';
 import { parseBudget } from '../../model/budget';
@@ -100,7 +99,7 @@ async function fit(argv: string[]): Promise<number> {
   const { values } = a.parseCommand(argv, OPTIONS);
   const dir = a.required(values, 'data');
   a.checkDataFolder(dir);
-  const shard = values.shard !== undefined ? parseShard(String(values.shard)) : undefined;
+  const shard = values.shard !== undefined ? a.shardOption(values.shard) : undefined;
   if (shard) {
     if (values['stats-out'] === undefined) throw new a.UsageError('--shard needs --stats-out FILE.ranstats');
     if (values.out !== undefined) throw new a.UsageError('--shard writes statistics (--stats-out), not a model: merge the parts with ran merge --out');

@@ -4,7 +4,6 @@ import { readTaskFolder } from '../../io/taskFolder';
 import { parseBudget } from '../../model/budget';
 import * as a from '../../scaleout/cli';
 import { bestLine, mergeSearchParts, parseSearchPart, runSearchShard, searchSpec, type TrialLine } from '../../scaleout/search';
-import { parseShard } from '../../scaleout/shard';
 import { defaultThreads } from '../../threads';
 
 export const summary = 'ran search --data DIR --model M --trials N [--shard i/n --out part.jsonl]   random search';
@@ -75,7 +74,7 @@ async function search(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new a.UsageError(`unexpected argument "${positionals[0]}" (parts go with --merge)`);
   const dir = a.required(values, 'data');
   a.checkDataFolder(dir);
-  const shard = values.shard !== undefined ? parseShard(String(values.shard)) : { index: 0, count: 1 };
+  const shard = values.shard !== undefined ? a.shardOption(values.shard) : { index: 0, count: 1 };
   if (values.shard !== undefined && values.out === undefined) throw new a.UsageError('--shard needs --out part-i.jsonl');
   if (values.out !== undefined) a.checkOutputPath(String(values.out), 'out');
   const architecture = a.parseArchitecture(values.model);

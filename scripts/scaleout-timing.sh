@@ -16,27 +16,29 @@ trap 'rm -rf "$tmp"' EXIT
 ran="node $root/dist/cli/main.js"
 node scripts/scaleout-task.js "$root" "$tmp/task" "$sequences"
 args=(--data "$tmp/task" --model ran-a --budget 2000)
-now() { date +%s.%N; }
 load() { cut -d' ' -f1 /proc/loadavg; }
-record() { echo "{\"round\":$1,\"kind\":\"$2\",\"shards\":$3,\"seconds\":$4,\"merge\":${5:-0},\"load\":$6,\"sequences\":$sequences,\"cores\":$cores}" | tee -a "$out"; }
+# Wall and CPU (user + system, children included) seconds of a command: "wall cpu".
+timed() {
+  local TIMEFORMAT='%R %U %S' t
+  t=$({ time "$@" >/dev/null; } 2>&1 | tail -1)
+  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' <<<"$t"
+}
+record() { echo "{\"round\":$1,\"kind\":\"$2\",\"shards\":$3,\"wall\":$4,\"cpu\":$5,\"mergeWall\":${6:-0},\"mergeCpu\":${7:-0},\"load\":$8,\"sequences\":$sequences,\"cores\":$cores}" | tee -a "$out"; }
+shards() { seq 0 $(($1 - 1)) | xargs -P "$2" -I{} $ran fit "${args[@]}" --threads "$3" --shard "{}/$1" --stats-out "$tmp/part-{}.ranstats"; }
+weights() { node -e "require('$root/dist/index.js').loadModel('$1').then(m=>process.stdout.write(Buffer.from(m.readout.weights.buffer).toString('hex')))"; }
 : >"$out"
 for round in $(seq "$rounds"); do
   for n in 1 2 4; do
-    l=$(load); t0=$(now)
-    $ran fit "${args[@]}" --threads "$cores" --out "$tmp/one.ran" >/dev/null
-    record "$round" one-process 1 "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')" 0 "$l"
+    l=$(load)
+    read -r w c < <(timed $ran fit "${args[@]}" --threads "$cores" --out "$tmp/one.ran")
+    record "$round" one-process 1 "$w" "$c" 0 0 "$l"
     parallel=$((n < cores ? n : cores))
-    threads=$((cores / parallel))
     rm -f "$tmp"/part-*.ranstats
-    l=$(load); t0=$(now)
-    seq 0 $((n - 1)) | xargs -P "$parallel" -I{} $ran fit "${args[@]}" --threads "$threads" --shard "{}/$n" --stats-out "$tmp/part-{}.ranstats" >/dev/null
-    t1=$(now)
-    $ran merge "$tmp"/part-*.ranstats --out "$tmp/merged.ran" >/dev/null
-    t2=$(now)
-    record "$round" sharded "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$(awk -v a="$t1" -v b="$t2" 'BEGIN{print b-a}')" "$l"
-    cmp <(node -e "require('$root/dist/index.js').loadModel('$tmp/one.ran').then(m=>process.stdout.write(Buffer.from(m.readout.weights.buffer).toString('hex')))") \
-        <(node -e "require('$root/dist/index.js').loadModel('$tmp/merged.ran').then(m=>process.stdout.write(Buffer.from(m.readout.weights.buffer).toString('hex')))") >/dev/null \
-      || echo "scaleout-timing: n=$n merged weights differ from the one-process fit" >&2
+    l=$(load)
+    read -r w c < <(timed shards "$n" "$parallel" $((cores / parallel)))
+    read -r mw mc < <(timed $ran merge "$tmp"/part-*.ranstats --out "$tmp/merged.ran")
+    record "$round" sharded "$n" "$w" "$c" "$mw" "$mc" "$l"
+    cmp <(weights "$tmp/one.ran") <(weights "$tmp/merged.ran") >/dev/null || echo "scaleout-timing: n=$n merged weights differ from the one-process fit" >&2
   done
 done
 ls -l "$tmp"/part-*.ranstats | awk '{ print "part size", $5, $9 }'

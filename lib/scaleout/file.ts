@@ -7,6 +7,7 @@
  * triangle (row by row), every exact sum as its hi then lo words.
  */
 import { promises as fs } from 'fs';
+import * as os from 'os';
 import { ErrorCodes, RanError } from '../errors';
 import type { ReservoirConfig } from '../model/config';
 import { crc32 } from '../model/file';
@@ -23,6 +24,8 @@ export const STATS_FILE_FORMAT = 'recurrent-attention/stats';
 
 const PREAMBLE = 32;
 const MAX_HEADER = 16 * 1024 * 1024;
+// On little-endian hosts (all supported ones) arrays are copied as bytes; DataView elsewhere.
+const LITTLE = os.endianness() === 'LE';
 
 /** What every part of one sharded fit shares; parts with different jobs are never merged. */
 export interface StatsJob {
@@ -113,7 +116,8 @@ export function encodeStats(header: Omit<StatsFileHeader, 'format' | 'payload' |
   const payload = PREAMBLE + headerLength;
   arrays.forEach(([, a], i) => {
     const at = payload + tensors[i]!.offset;
-    for (let k = 0; k < a.length; k++) view.setFloat64(at + 8 * k, a[k]!, true);
+    if (LITTLE) bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    else for (let k = 0; k < a.length; k++) view.setFloat64(at + 8 * k, a[k]!, true);
   });
   view.setUint32(8, STATS_FILE_VERSION, true);
   view.setUint32(12, headerLength, true);
@@ -151,7 +155,9 @@ export function decodeStats(bytes: Uint8Array, name = 'statistics'): StatsPart {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const get = (tensor: string): Float64Array => {
     const t = header.payload.tensors.find((x) => x.name === tensor);
-    if (!t || t.offset < 0 || t.offset + 8 * t.length > header.payload.length) throw statsError(`${name}: no valid "${tensor}" array in the payload`);
+    if (!t || !Number.isSafeInteger(t.offset) || !Number.isSafeInteger(t.length) || t.offset < 0 || t.length < 0 || t.offset + 8 * t.length > header.payload.length) throw statsError(`${name}: no valid "${tensor}" array in the payload`);
+    const at = bytes.byteOffset + payload + t.offset;
+    if (LITTLE) return new Float64Array(bytes.buffer.slice(at, at + 8 * t.length));
     const out = new Float64Array(t.length);
     for (let k = 0; k < t.length; k++) out[k] = view.getFloat64(payload + t.offset + 8 * k, true);
     return out;

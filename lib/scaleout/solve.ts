@@ -18,25 +18,27 @@ export interface SolveReport {
   rows: number;
 }
 
-/** MSE over every scored entry of W [F × O] from validation Gram statistics. */
-function gramMse(v: Extract<ValidationStatistics, { kind: 'gram' }>, w: Float64Array, f: number, o: number): number {
+/** MSE over every scored entry of W [F × O], from validation Gram statistics (rounded once). */
+function gramMse(v: Extract<ValidationStatistics, { kind: 'gram' }>, f: number, o: number): (w: Float64Array) => number {
   const xtx = roundExact(v.xtx);
   const xty = roundExact(v.xty);
   const yy = roundExact(v.yy);
-  let sse = 0;
-  for (let j = 0; j < o; j++) {
-    let quad = 0;
-    let cross = 0;
-    for (let a = 0; a < f; a++) {
-      let row = 0;
-      for (let b = 0; b < f; b++) row += xtx[a * f + b]! * w[b * o + j]!;
-      quad += w[a * o + j]! * row;
-      cross += w[a * o + j]! * xty[a * o + j]!;
+  return (w) => {
+    let sse = 0;
+    for (let j = 0; j < o; j++) {
+      let quad = 0;
+      let cross = 0;
+      for (let a = 0; a < f; a++) {
+        let row = 0;
+        for (let b = 0; b < f; b++) row += xtx[a * f + b]! * w[b * o + j]!;
+        quad += w[a * o + j]! * row;
+        cross += w[a * o + j]! * xty[a * o + j]!;
+      }
+      sse += yy[j]! - 2 * cross + quad;
     }
-    sse += yy[j]! - 2 * cross + quad;
-  }
-  // Rounding can take a near-perfect fit's error slightly below zero.
-  return Math.max(0, sse) / (v.rows * o);
+    // Rounding can take a near-perfect fit's error slightly below zero.
+    return Math.max(0, sse) / (v.rows * o);
+  };
 }
 
 /** Error rate (classification) of W on the validation rows, outputs rounded to float32 as a run returns them. */
@@ -53,9 +55,9 @@ function rowsScore(v: Extract<ValidationStatistics, { kind: 'rows' }>, w: Float6
   return score({ data: Float32Array.from(v.y), shape: [1, v.rows, o] }, { data: yHat, shape: [1, v.rows, o] }, t, true);
 }
 
-/** The validation score of weights W. */
-export function validationScore(v: ValidationStatistics, w: Float64Array, f: number, o: number): number {
-  return v.kind === 'gram' ? gramMse(v, w, f, o) : rowsScore(v, w, f, o);
+/** The validation score of weights W [F × O]: MSE (regression) or error rate (classification). */
+export function validationScorer(v: ValidationStatistics, f: number, o: number): (w: Float64Array) => number {
+  return v.kind === 'gram' ? gramMse(v, f, o) : (w) => rowsScore(v, w, f, o);
 }
 
 /** Builds the model of `config` with the readout solved from `stats`, λ among `ridges`. */
@@ -71,7 +73,8 @@ export async function solveStatistics(config: ReservoirConfig, stats: ShardStati
   } else {
     const solved = await readout.sweepAsync(ridges, { skipSingular: true });
     if (solved.every((w) => w === undefined)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
-    const scores = ridges.map((ridge, l) => ({ ridge, score: solved[l] === undefined ? Infinity : validationScore(stats.valid, solved[l]!, f, o) }));
+    const scoreOf = validationScorer(stats.valid, f, o);
+    const scores = ridges.map((ridge, l) => ({ ridge, score: solved[l] === undefined ? Infinity : scoreOf(solved[l]!) }));
     let best = 0;
     scores.forEach((s, i) => {
       if (s.score < scores[best]!.score) best = i;

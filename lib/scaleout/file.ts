@@ -185,6 +185,34 @@ export async function saveStats(path: string, bytes: Uint8Array): Promise<void> 
   }
 }
 
+/** Reads only a part's preamble and header (to check a set of parts before loading any payload). */
+export async function loadStatsHeader(path: string): Promise<StatsFileHeader> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(path, 'r');
+    const size = (await handle.stat()).size;
+    const pre = Buffer.alloc(PREAMBLE);
+    await handle.read(pre, 0, PREAMBLE, 0);
+    if (size < PREAMBLE || pre.subarray(0, 8).toString('latin1') !== STATS_FILE_MAGIC) throw statsError(`${path}: not a .ranstats file (no "RANSTATS" magic)`);
+    const version = pre.readUInt32LE(8);
+    if (version !== STATS_FILE_VERSION) throw statsError(`${path}: format version ${version}, this library reads version ${STATS_FILE_VERSION}`);
+    const total = pre.readUInt32LE(16) + pre.readUInt32LE(20) * 0x100000000;
+    if (total !== size) throw statsError(`${path}: truncated or padded (${size} bytes, the preamble says ${total})`);
+    const length = pre.readUInt32LE(12);
+    if (length > MAX_HEADER || PREAMBLE + length > size) throw statsError(`${path}: header length ${length} is invalid`);
+    const json = Buffer.alloc(length);
+    await handle.read(json, 0, length, PREAMBLE);
+    const header = JSON.parse(json.toString('utf8')) as StatsFileHeader;
+    if (header?.format !== STATS_FILE_FORMAT) throw statsError(`${path}: format "${String(header?.format)}", expected "${STATS_FILE_FORMAT}"`);
+    return header;
+  } catch (e) {
+    if (e instanceof RanError) throw e;
+    throw statsError(`cannot read "${path}": ${(e as Error).message}`);
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Reads and decodes a part. */
 export async function loadStats(path: string): Promise<StatsPart> {
   let bytes: Uint8Array;

@@ -1,17 +1,18 @@
 /**
  * Merging the parts of a sharded fit: every part must belong to the same job and the shards
- * must be exactly 0..n−1; the statistics are summed in shard order (exact sums, so the
- * order does not change the bits) and validation rows concatenated in shard order.
+ * must be exactly 0..n−1 (checked on the headers alone); the statistics are then summed one
+ * part at a time in shard order (exact sums: the order does not change the bits) and the
+ * validation rows concatenated in shard order.
  */
 import { isDeepStrictEqual } from 'util';
 import { addExact, exactZeros } from './exact';
-import { statsError, type StatsJob, type StatsPart } from './file';
-import type { ShardStatistics, ValidationStatistics } from './statistics';
+import { statsError, type StatsFileHeader, type StatsJob } from './file';
+import type { GramStatistics, ShardStatistics, ValidationStatistics } from './statistics';
 
-/** A part and the file it came from (named in errors). */
-export interface NamedPart {
+/** A part's header and the file it came from (named in errors). */
+export interface PartHeader {
   name: string;
-  part: StatsPart;
+  header: StatsFileHeader;
 }
 
 /** The first field of the job where two parts differ. */
@@ -21,17 +22,17 @@ function difference(a: StatsJob, b: StatsJob): string | undefined {
 }
 
 /** Checks that the parts are the shards 0..n−1 of one job; returns them in shard order. */
-export function checkParts(parts: readonly NamedPart[]): NamedPart[] {
+export function checkParts<T extends PartHeader>(parts: readonly T[]): T[] {
   if (parts.length === 0) throw statsError('no parts to merge');
   const first = parts[0]!;
-  const job = first.part.header.job;
+  const job = first.header.job;
   for (const p of parts.slice(1)) {
-    const d = difference(job, p.part.header.job);
+    const d = difference(job, p.header.job);
     if (d !== undefined) throw statsError(`${p.name} is foreign: its "${d}" differs from ${first.name}'s (a part of another fit)`);
   }
-  const byShard = new Map<number, NamedPart>();
+  const byShard = new Map<number, T>();
   for (const p of parts) {
-    const i = p.part.header.shard.index;
+    const i = p.header.shard.index;
     if (!Number.isInteger(i) || i < 0 || i >= job.shards) throw statsError(`${p.name}: shard ${i} outside 0..${job.shards - 1}`);
     const other = byShard.get(i);
     if (other) throw statsError(`shard ${i}/${job.shards} is given twice: ${other.name} and ${p.name}`);
@@ -40,6 +41,48 @@ export function checkParts(parts: readonly NamedPart[]): NamedPart[] {
   const missing = Array.from({ length: job.shards }, (_, i) => i).filter((i) => !byShard.has(i));
   if (missing.length > 0) throw statsError(`missing shard(s) ${missing.map((i) => `${i}/${job.shards}`).join(', ')} (have ${parts.map((p) => p.name).join(', ')})`);
   return Array.from({ length: job.shards }, (_, i) => byShard.get(i)!);
+}
+
+/** Running sum of parts, added one at a time in shard order (only one part in memory at a time). */
+export class StatsSum {
+  private readonly train: GramStatistics;
+  private readonly gram: Extract<ValidationStatistics, { kind: 'gram' }>;
+  private readonly rows: { x: Float64Array[]; y: Float64Array[]; count: number } = { x: [], y: [], count: 0 };
+  private kind: ValidationStatistics['kind'] | undefined;
+
+  constructor(private readonly features: number, private readonly outputs: number) {
+    const f = features;
+    const o = outputs;
+    this.train = { rows: 0, xtx: exactZeros(f * f), xty: exactZeros(f * o) };
+    this.gram = { kind: 'gram', rows: 0, xtx: { hi: new Float64Array(0), lo: new Float64Array(0) }, xty: exactZeros(f * o), yy: exactZeros(o) };
+  }
+
+  /** Adds a part's statistics. */
+  add(s: ShardStatistics): void {
+    this.train.rows += s.train.rows;
+    addExact(this.train.xtx, s.train.xtx);
+    addExact(this.train.xty, s.train.xty);
+    const v = s.valid;
+    this.kind = v.kind;
+    if (v.kind === 'gram') {
+      // Allocated with the first validation Gram part: classification never pays for it.
+      if (this.gram.xtx.hi.length === 0) this.gram.xtx = exactZeros(this.features * this.features);
+      this.gram.rows += v.rows;
+      addExact(this.gram.xtx, v.xtx);
+      addExact(this.gram.xty, v.xty);
+      addExact(this.gram.yy, v.yy);
+    } else {
+      this.rows.x.push(v.x);
+      this.rows.y.push(v.y);
+      this.rows.count += v.rows;
+    }
+  }
+
+  /** The sum of the parts added. */
+  result(): ShardStatistics {
+    const valid: ValidationStatistics = this.kind === 'gram' ? this.gram : { kind: 'rows', rows: this.rows.count, x: concat(this.rows.x), y: concat(this.rows.y) };
+    return { features: this.features, outputs: this.outputs, train: this.train, valid };
+  }
 }
 
 function concat(parts: Float64Array[]): Float64Array {
@@ -52,29 +95,9 @@ function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
-/** Sums the statistics of parts already checked and ordered by `checkParts`. */
-export function sumParts(ordered: readonly NamedPart[]): ShardStatistics {
-  const { features: f, outputs: o } = ordered[0]!.part.header.job.readout;
-  const train = { rows: 0, xtx: exactZeros(f * f), xty: exactZeros(f * o) };
-  for (const { part } of ordered) {
-    train.rows += part.stats.train.rows;
-    addExact(train.xtx, part.stats.train.xtx);
-    addExact(train.xty, part.stats.train.xty);
-  }
-  const vs = ordered.map((p) => p.part.stats.valid);
-  let valid: ValidationStatistics;
-  if (vs[0]!.kind === 'gram') {
-    const g = { kind: 'gram' as const, rows: 0, xtx: exactZeros(f * f), xty: exactZeros(f * o), yy: exactZeros(o) };
-    for (const v of vs as Extract<ValidationStatistics, { kind: 'gram' }>[]) {
-      g.rows += v.rows;
-      addExact(g.xtx, v.xtx);
-      addExact(g.xty, v.xty);
-      addExact(g.yy, v.yy);
-    }
-    valid = g;
-  } else {
-    const rs = vs as Extract<ValidationStatistics, { kind: 'rows' }>[];
-    valid = { kind: 'rows', rows: rs.reduce((a, v) => a + v.rows, 0), x: concat(rs.map((v) => v.x)), y: concat(rs.map((v) => v.y)) };
-  }
-  return { features: f, outputs: o, train, valid };
+/** Sums statistics already in shard order. */
+export function sumParts(ordered: readonly ShardStatistics[]): ShardStatistics {
+  const sum = new StatsSum(ordered[0]!.features, ordered[0]!.outputs);
+  for (const s of ordered) sum.add(s);
+  return sum.result();
 }

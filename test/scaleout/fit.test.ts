@@ -8,7 +8,10 @@ import { Random } from '../../lib/random';
 import { roundExact } from '../../lib/scaleout/exact';
 import { decodeStats } from '../../lib/scaleout/file';
 import { encodeShard, fitInOneProcess, fitJob, runShard } from '../../lib/scaleout/fit';
-import { checkParts, sumParts, type NamedPart } from '../../lib/scaleout/merge';
+import { checkParts, sumParts } from '../../lib/scaleout/merge';
+import type { StatsPart } from '../../lib/scaleout/file';
+
+type NamedPart = StatsPart & { name: string };
 import { batchesOf, parseShard, shardRange } from '../../lib/scaleout/shard';
 import { solveStatistics } from '../../lib/scaleout/solve';
 import type { TaskData } from '../../lib/tasks/types';
@@ -52,7 +55,7 @@ async function shardParts(task: TaskData, config: ReservoirConfig, n: number, ba
   const parts: NamedPart[] = [];
   for (let i = n - 1; i >= 0; i--) {
     const bytes = encodeShard(job, i, await runShard(task, job, i, 1), LIB);
-    parts.push({ name: `part-${i}`, part: decodeStats(bytes, `part-${i}`) });
+    parts.push({ name: `part-${i}`, ...decodeStats(bytes, `part-${i}`) });
   }
   return parts;
 }
@@ -93,7 +96,7 @@ describe('sharded fit', () => {
     const expected = await one.model.predict(task.test.x);
     for (const n of [2, 4]) {
       const parts = await shardParts(task, config, n, 5);
-      const { model, report } = await solveStatistics(config, sumParts(checkParts(parts)), RIDGES);
+      const { model, report } = await solveStatistics(config, sumParts(checkParts(parts).map((p) => p.stats)), RIDGES);
       expect(report.ridge).toBe(one.report.ridge);
       expect(report.validation).toEqual(one.report.validation);
       expect(sameBits(model.readout!.weights!, one.model.readout!.weights!)).toBe(true);
@@ -108,7 +111,7 @@ describe('sharded fit', () => {
     const job = fitJob(task, RANA, 1, { ridges: RIDGES, batchSize: 8 });
     const whole = await runShard(task, job, 0, 1);
     for (const n of [3, 5]) {
-      const merged = sumParts(checkParts(await shardParts(task, RANA, n, 8)));
+      const merged = sumParts(checkParts(await shardParts(task, RANA, n, 8)).map((p) => p.stats));
       expect(merged.train.rows).toBe(whole.train.rows);
       for (const [a, b] of [
         [merged.train.xtx, whole.train.xtx],
@@ -165,13 +168,13 @@ describe('.ranstats parts', () => {
 
   test('a missing, duplicated or foreign part is an error naming it', async () => {
     expect(() => checkParts(parts.filter((p) => p.name !== 'part-1'))).toThrow(/missing shard\(s\) 1\/3/);
-    expect(() => checkParts([...parts, { name: 'copy', part: parts[0]!.part }])).toThrow(/given twice: part-\d and copy|given twice: copy/);
+    expect(() => checkParts([...parts, { ...parts[0]!, name: 'copy' }])).toThrow(/given twice: part-\d and copy|given twice: copy/);
     const job = fitJob(task, { kind: 'esn', options: { ...ESN.options, seed: 99 } }, 3, { ridges: RIDGES, batchSize: 4 });
-    const foreign = { name: 'other-1', part: decodeStats(encodeShard(job, 1, await runShard(task, job, 1, 1), LIB)) };
+    const foreign = { name: 'other-1', ...decodeStats(encodeShard(job, 1, await runShard(task, job, 1, 1), LIB)) };
     expect(() => checkParts([parts[0]!, foreign, parts[2]!])).toThrow(/other-1 is foreign: its "reservoir" differs/);
     const otherData = makeTask(6, false, { train: 12, valid: 6, test: 2 });
     const job2 = fitJob(otherData, ESN, 3, { ridges: RIDGES, batchSize: 4 });
-    const foreign2 = { name: 'data-1', part: decodeStats(encodeShard(job2, 1, await runShard(otherData, job2, 1, 1), LIB)) };
+    const foreign2 = { name: 'data-1', ...decodeStats(encodeShard(job2, 1, await runShard(otherData, job2, 1, 1), LIB)) };
     expect(() => checkParts([parts[0]!, parts[1]!, parts[2]!, foreign2])).toThrow(/data-1 is foreign: its "data" differs/);
   });
 

@@ -1,7 +1,8 @@
 /** `ran merge`: the model of a sharded fit from the statistics of its shards. */
 import { saveModel } from '../../model/file';
-import { loadStats } from '../../scaleout/file';
-import { checkParts, sumParts } from '../../scaleout/merge';
+import { loadStats, loadStatsHeader, statsError } from '../../scaleout/file';
+import { StatsSum, checkParts } from '../../scaleout/merge';
+import { isDeepStrictEqual } from 'util';
 import { solveStatistics } from '../../scaleout/solve';
 import * as a from '../../scaleout/cli';
 
@@ -29,12 +30,19 @@ async function merge(argv: string[]): Promise<number> {
   const out = a.required(values, 'out');
   a.checkOutputPath(out, 'out');
   if (positionals.length === 0) throw new a.UsageError('no .ranstats parts given');
-  const parts = [];
-  for (const name of positionals) parts.push({ name, part: await loadStats(name) });
-  const ordered = checkParts(parts);
-  const job = ordered[0]!.part.header.job;
+  const headers = [];
+  for (const name of positionals) headers.push({ name, header: await loadStatsHeader(name) });
+  const ordered = checkParts(headers);
+  const job = ordered[0]!.header.job;
+  // One part in memory at a time: its payload is checked (CRC-32) and added, then dropped.
+  const sum = new StatsSum(job.readout.features, job.readout.outputs);
+  for (const { name, header } of ordered) {
+    const part = await loadStats(name);
+    if (!isDeepStrictEqual(part.header, header)) throw statsError(`${name} changed while merging`);
+    sum.add(part.stats);
+  }
   const ridges = values.lambda !== undefined ? a.parseRidges(values.lambda, 'lambda').slice(0, 1) : job.ridges;
-  const { model, report } = await solveStatistics(job.reservoir, sumParts(ordered), ridges);
+  const { model, report } = await solveStatistics(job.reservoir, sum.result(), ridges);
   await saveModel(model, out);
   model.reservoir.dispose();
   const line = { out, shards: job.shards, ridge: report.ridge, rows: report.rows, validation: report.validation };

@@ -2,14 +2,14 @@
 # Timing of a sharded fit against a one-process fit on this machine (docs/scale-out.md, "Cost").
 # For n = 1, 2, 4 shards, interleaved with the one-process fit in each round: the n shards run
 # as separate processes, at most `nproc` at a time (threads split between them), then `ran merge`.
-# Writes one JSON line per measurement to docs/data/scaleout-timing.jsonl (or $OUT), with the
+# Writes one JSON line per measurement to docs/data/scaleout-timing-<sequences>.jsonl (or $OUT), with the
 # load average before each. Usage: scripts/scaleout-timing.sh [rounds] [training sequences]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 rounds=${1:-3}
 sequences=${2:-1024}
-out=${OUT:-$root/docs/data/scaleout-timing.jsonl}
+out=${OUT:-$root/docs/data/scaleout-timing-$sequences.jsonl}
 cores=$(nproc)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

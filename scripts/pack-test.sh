@@ -100,7 +100,7 @@ ok "npm install --ignore-scripts (registry reachable, cache ${npm_config_cache:-
 # one, and the bytes of everything but the package's own binaries (prebuilds/).
 weight="$(node "$root/scripts/install-weight.js" "$app/node_modules" recurrent-attention)" || fail "measuring the install"
 read -r n_deps dep_bytes own_bytes <<<"$weight"
-max_deps="${PACK_TEST_MAX_DEPS:-200}" max_bytes="${PACK_TEST_MAX_BYTES:-200000000}"
+max_deps="${PACK_TEST_MAX_DEPS:-5}" max_bytes="${PACK_TEST_MAX_BYTES:-5000000}"
 (( n_deps <= max_deps )) || fail "the install brings $n_deps packages besides recurrent-attention (at most $max_deps): $(ls "$app/node_modules" | tr '\n' ' ')"
 (( dep_bytes <= max_bytes )) || fail "the dependencies weigh $dep_bytes bytes (at most $max_bytes)"
 ok "install weight: $n_deps dependencies, $dep_bytes bytes; the package itself $own_bytes bytes without prebuilds/"
@@ -165,6 +165,12 @@ printf '%s\n' "$out" | node -e "
   console.log('ran stream: ' + lines[0]);
 " || fail "ran stream --json output: $out"
 ok "npx ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --json: one line, finite score"
+
+# vega/vega-lite are optional peer dependencies, absent from a default install: --report must say
+# what to install, before any work.
+r=0; err="$(as_user npx --no-install ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --report "$work/r.html" 2>&1 >/dev/null)" || r=$?
+[[ $r -ne 0 ]] && grep -q 'ERR_RAN_MISSING_DEPENDENCY' <<<"$err" && grep -q 'npm install vega@' <<<"$err" || fail "ran stream --report without vega: exit $r, $err"
+ok "without the optional vega: ran stream --report exits $r with \"${err//$'\n'/ }\""
 
 cp "$root"/test/package/tsconfig.json "$root"/test/package/types-consumer.* "$app/"
 as_user node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json || fail "types consumer"

@@ -5,10 +5,11 @@
  * forward Euler and β = 2.667 (see `lib/tasks/forecasting.ts`).
  */
 import type { Tensor3 } from '../tensor';
+import { checkForecast, forecastPair, type Dataset, type ForecastOptions } from './types';
 
 /** Options of {@link lorenz}. */
-export interface LorenzOptions {
-  /** Number of samples returned. */
+export interface LorenzOptions extends ForecastOptions {
+  /** Number of (input, target) pairs returned. */
   readonly length: number;
   /** RK4 step (default 0.01). */
   readonly dt?: number;
@@ -27,10 +28,17 @@ export interface LorenzOptions {
 }
 
 /**
- * A Lorenz trajectory as a [1, length, 3] tensor (channels x, y, z, raw units; the first
- * sample is the initial state when `washout` is 0). Deterministic from the options.
+ * A Lorenz trajectory as a forecasting dataset: `x` is [1, length, 3] (channels x, y, z, raw
+ * units; the first sample is the initial state when `washout` is 0), `y` the trajectory
+ * `horizon` samples later. Deterministic from the options.
  */
-export function lorenz(options: LorenzOptions): Tensor3 {
+export function lorenz(options: LorenzOptions): Dataset {
+  const { length, horizon } = checkForecast(options.length, options.horizon);
+  return forecastPair(lorenzTrajectory({ ...options, length: length + horizon }).data, length, 3, horizon);
+}
+
+/** `length` samples of the trajectory, [1, length, 3]. */
+function lorenzTrajectory(options: LorenzOptions): Tensor3 {
   const { length } = options;
   const dt = options.dt ?? 0.01;
   const every = options.sampleEvery ?? 1;

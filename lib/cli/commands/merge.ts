@@ -5,10 +5,9 @@ import { StatsSum, checkParts } from '../../scaleout/merge';
 import { isDeepStrictEqual } from 'util';
 import { solveStatistics } from '../../scaleout/solve';
 import * as a from '../../scaleout/cli';
+import { checkOutputPath, parseCommand, usage, type Command } from '../command';
 
-export const summary = 'ran merge part-*.ranstats --out model.ran   the model of a sharded ran fit';
-
-export const help = `ran merge — the model of a sharded fit (ran fit --shard i/n --stats-out …)
+const HELP = `ran merge — the model of a sharded fit (ran fit --shard i/n --stats-out …)
 
 Usage:
   ran merge part-0.ranstats part-1.ranstats … --out model.ran [--lambda X] [--json]
@@ -25,11 +24,12 @@ Options:
 
 const OPTIONS = { out: { type: 'string' }, lambda: { type: 'string' }, json: { type: 'boolean' } } as const;
 
-async function merge(argv: string[]): Promise<number> {
-  const { values, positionals } = a.parseCommand(argv, OPTIONS);
-  const out = a.required(values, 'out');
-  a.checkOutputPath(out, 'out');
-  if (positionals.length === 0) throw new a.UsageError('no .ranstats parts given');
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS, Infinity);
+  if (positionals.length === 0) usage('no .ranstats parts given');
+  const out = values.out;
+  if (out === undefined) usage('--out FILE.ran is required');
+  checkOutputPath('out', out);
   const headers = [];
   for (const name of positionals) headers.push({ name, header: await loadStatsHeader(name) });
   const ordered = checkParts(headers);
@@ -50,7 +50,11 @@ async function merge(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Runs `ran merge` with its arguments; returns the exit code. */
-export function run(argv: string[]): Promise<number> {
-  return a.runCommand('merge', help, argv, merge);
-}
+/** `ran merge`. */
+export const merge: Command = {
+  name: 'merge',
+  usage: 'ran merge part-*.ranstats --out model.ran',
+  summary: 'the model of a sharded fit (ran fit --shard) from its parts',
+  help: HELP,
+  run,
+};

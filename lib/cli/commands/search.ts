@@ -3,12 +3,11 @@ import * as fs from 'fs';
 import { readTaskFolder } from '../../io/taskFolder';
 import { parseBudget } from '../../model/budget';
 import * as a from '../../scaleout/cli';
+import { checkInputFolder, checkOutputPath, parseCommand, positive, usage, type Command } from '../command';
 import { bestLine, mergeSearchParts, parseSearchPart, runSearchShard, searchSpec, type TrialLine } from '../../scaleout/search';
 import { defaultThreads } from '../../threads';
 
-export const summary = 'ran search --data DIR --model M --trials N [--shard i/n --out part.jsonl]   random search';
-
-export const help = `ran search — seeded random search of a reservoir on a task folder
+const HELP = `ran search — seeded random search of a reservoir on a task folder
 
 Usage:
   ran search --data DIR --model esn|ran-a|ran-c --trials N [--seed S] [--out trials.jsonl] [--save best.json]
@@ -55,39 +54,39 @@ function finish(lines: TrialLine[], save: unknown): number {
   return failed.length > 0 ? 1 : 0;
 }
 
-async function search(argv: string[]): Promise<number> {
-  const { values, positionals } = a.parseCommand(argv, OPTIONS);
-  if (values.save !== undefined) a.checkOutputPath(String(values.save), 'save');
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS, Infinity);
+  if (values.save !== undefined) checkOutputPath('save', values.save);
   if (values.merge) {
-    if (positionals.length === 0) throw new a.UsageError('--merge needs the part files');
+    if (positionals.length === 0) usage('--merge needs the part files');
     const parts = positionals.map((name) => {
       let text: string;
       try {
         text = fs.readFileSync(name, 'utf8');
       } catch (e) {
-        throw new a.UsageError(`cannot read "${name}": ${(e as Error).message}`);
+        usage(`cannot read "${name}": ${(e as Error).message}`);
       }
       return { name, ...parseSearchPart(text, name) };
     });
     return finish(mergeSearchParts(parts).lines, values.save);
   }
-  if (positionals.length > 0) throw new a.UsageError(`unexpected argument "${positionals[0]}" (parts go with --merge)`);
-  const dir = a.required(values, 'data');
-  a.checkDataFolder(dir);
+  if (positionals.length > 0) usage(`unexpected argument "${positionals[0]}" (parts go with --merge)`);
+  const dir = checkInputFolder('data', values.data);
   const shard = values.shard !== undefined ? a.shardOption(values.shard) : { index: 0, count: 1 };
-  if (values.shard !== undefined && values.out === undefined) throw new a.UsageError('--shard needs --out part-i.jsonl');
-  if (values.out !== undefined) a.checkOutputPath(String(values.out), 'out');
+  if (values.shard !== undefined && values.out === undefined) usage('--shard needs --out part-i.jsonl');
+  if (values.out !== undefined) checkOutputPath('out', values.out);
   const architecture = a.parseArchitecture(values.model);
   let budget: number;
   try {
     budget = parseBudget(String(values.budget ?? '10k'));
   } catch (e) {
-    throw new a.UsageError(`--budget: ${(e as Error).message}`);
+    usage(`--budget: ${(e as Error).message}`);
   }
-  const trials = a.positiveInt(a.required(values, 'trials'), 1, 'trials');
+  if (values.trials === undefined) usage('--trials N is required');
+  const trials = positive(values.trials, 1, 'trials');
   const task = readTaskFolder(dir);
-  const spec = searchSpec(task, { architecture, budget, trials, seed: a.naturalInt(values.seed, 0, 'seed'), maxFeatures: a.positiveInt(values['max-features'], 1000, 'max-features'), shards: shard.count });
-  const lines = await runSearchShard(dir, task, spec, shard, a.positiveInt(values.workers, defaultThreads(), 'workers'));
+  const spec = searchSpec(task, { architecture, budget, trials, seed: a.naturalInt(values.seed, 0, 'seed'), maxFeatures: positive(values['max-features'], 1000, 'max-features'), shards: shard.count });
+  const lines = await runSearchShard(dir, task, spec, shard, positive(values.workers, defaultThreads(), 'workers'));
   if (values.out !== undefined) {
     const text = [{ search: spec, shard: shard.index }, ...lines].map((l) => JSON.stringify(l)).join('\n');
     fs.writeFileSync(String(values.out), `${text}\n`);
@@ -100,7 +99,11 @@ async function search(argv: string[]): Promise<number> {
   return finish(lines, values.save);
 }
 
-/** Runs `ran search` with its arguments; returns the exit code. */
-export function run(argv: string[]): Promise<number> {
-  return a.runCommand('search', help, argv, search);
-}
+/** `ran search`. */
+export const search: Command = {
+  name: 'search',
+  usage: 'ran search --data DIR --model M --trials N [--shard i/n --out part.jsonl | --merge parts…]',
+  summary: 'seeded random search on a task folder, whole or as shard i of n; merging of the parts',
+  help: HELP,
+  run,
+};

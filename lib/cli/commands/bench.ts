@@ -6,6 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Command } from '../command';
 
 /**
  * Runs the compiled benchmark runner with `args`; returns its exit code. `--scaling` runs
@@ -13,7 +14,7 @@ import * as path from 'path';
  * the other arguments.
  */
 export function runBench(args: string[]): number {
-  const root = path.resolve(__dirname, '..', '..');
+  const root = path.resolve(__dirname, '..', '..', '..');
   const scaling = args.includes('--scaling');
   const runner = path.join(root, 'dist-bench', 'bench', scaling ? 'scaling.js' : 'run.js');
   if (scaling) args = args.filter((a) => a !== '--scaling');
@@ -27,3 +28,15 @@ export function runBench(args: string[]): number {
   const r = spawnSync(process.execPath, [runner, ...args], { stdio: 'inherit' });
   return r.status ?? 1;
 }
+
+export const bench: Command = {
+  name: 'bench',
+  usage: 'ran bench [--quick] [--only W1,W3] [--threads 1,2] [--scaling]',
+  summary: 'speed benchmarks (JSON lines)',
+  help: `Usage: ran bench [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling] [--out FILE]
+       ran bench --scaling [--quick] [--report F.html]
+
+Speed benchmarks W1–W5 (docs/benchmarks.md), or with --scaling time and memory against
+sequence length (docs/scaling.md). Prints JSON lines.`,
+  run: async (argv) => runBench(argv),
+};

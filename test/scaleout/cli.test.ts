@@ -48,7 +48,7 @@ describe('ran fit / ran merge', () => {
   test('output paths and arguments are checked before any work', () => {
     let r = ran('fit', '--data', data, '--model', 'esn', '--out', path.join(dir, 'no', 'such', 'm.ran'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--out: no folder/);
+    expect(r.stderr).toMatch(/--out .*does not exist/);
     r = ran('fit', '--data', data, '--model', 'lstm', '--out', path.join(dir, 'm.ran'));
     expect(r.stderr).toMatch(/--model must be one of esn, ran-a, ran-c/);
     r = ran('fit', '--data', data, '--model', 'esn', '--shard', '2/2', '--stats-out', path.join(dir, 'p.ranstats'));

@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readNpy } from '../../lib/io/npy';
 import { readTaskFolder, writeTaskFolder } from '../../lib/io/taskFolder';
 import { loadModel } from '../../lib/model/file';
 import { Model } from '../../lib/model/model';
@@ -59,7 +60,7 @@ describe('ran fit / ran merge', () => {
     expect(r.stderr).toMatch(/no \.ranstats parts/);
   });
 
-  test('ran fit saves a model that predicts like the library fit; ran merge of 1, 2, 3 shards gives the same file content', async () => {
+  test('ran fit saves a model that ran predict runs and that predicts like the library fit; ran merge of 1, 2, 3 shards gives the same file content', async () => {
     const one = path.join(dir, 'one.ran');
     const r = ran('fit', '--data', data, '--model', 'ran-a', '--budget', '1k', '--batch-size', '4', '--out', one, '--json');
     expect(r.stderr).toBe('');
@@ -73,6 +74,13 @@ describe('ran fit / ran merge', () => {
     const p = await saved.predict(task.test.x);
     const q = await lib.predict(task.test.x);
     expect(maxError(p.data, q.data, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+    // ran fit -> ran predict: the outputs of the saved model, bit for bit.
+    const yFile = path.join(dir, 'y.npy');
+    const pr = ran('predict', one, '--data', data, '--out', yFile);
+    expect(pr.status).toBe(0);
+    const y = readNpy(yFile);
+    expect(y.shape).toEqual(p.shape);
+    expect(sameBits(y.data as Float32Array, p.data)).toBe(true);
     // 48 training sequences in batches of 4: 2 and 3 shards start on batch boundaries.
     for (const n of [1, 2, 3]) {
       const parts = Array.from({ length: n }, (_, i) => path.join(dir, `n${n}-part-${i}.ranstats`));

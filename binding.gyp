@@ -22,6 +22,7 @@
         "native/src/network_spec.cpp",
         "native/src/ridge.cpp",
         "native/src/spectral.cpp",
+        "native/src/thread_pool.cpp",
         "native/addon/addon.cpp",
         "native/addon/args.cpp",
         "native/addon/async_job.cpp",

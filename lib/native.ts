@@ -48,6 +48,10 @@ export interface NativeNetworkSpec {
 
 /** Options of one native run. */
 export interface NativeRunOptions {
+  /** Run from zeros on a state of the call's own (default false: continue the carried state). */
+  reset?: boolean;
+  /** An id for `cancel(id)`. */
+  callId?: number;
   states?: boolean;
   drives?: boolean;
   includeInput?: boolean;
@@ -81,12 +85,14 @@ export interface NativeNetwork {
   run(x: Float32Array, batch: number, steps: number, options?: NativeRunOptions): NativeRunResult;
   runAsync(x: Float32Array, batch: number, steps: number, options?: NativeRunOptions): Promise<NativeRunResult>;
   reset(): void;
-  cancel(): void;
+  /** Cancels the calls in progress started with `callId` (all of them without an id). */
+  cancel(callId?: number): void;
   dispose(): void;
   featureDim(includeInput: boolean, includeBias: boolean): number;
   readonly stepCount: number;
   readonly carriedBatch: number;
   readonly stateSize: number;
+  /** True while any run is in progress. */
   readonly busy: boolean;
 }
 

@@ -11,8 +11,8 @@
 #      `npx ran --help`, a short `npx ran stream ... --json`, and the types consumer
 #      (test/package) compiled by the project's tsc against the installed .d.ts files;
 #   4. runs the jest suite against the prebuilt binary alone, in a copy of the repository
-#      without build/ or build-gyp/ (PACK_TEST_SUITE=native (default): test/native;
-#      all: every test; none: skip).
+#      without build/ or build-gyp/ (PACK_TEST_SUITE=native (default): the binding tests, jest
+#      project `binding` of jest.config.js; all: every test; none: skip).
 # Prints each check; exits non-zero on the first failure.
 # Env: KEEP_TMP=1 keeps the temp folder; SKIP_PREBUILD=1 packs the existing prebuilds/;
 #      KEEP_PREBUILDS=1 keeps prebuilds/ when this script created it (it is removed otherwise).
@@ -203,7 +203,7 @@ if [[ "$suite" != none ]]; then
     const v = require('./dist/index.js').nativeBinding().buildInfo().variant;
     if (v !== 'x86-64-v2') { console.error('the copy loads ' + v); process.exit(1); }") || fail "the copy does not load the prebuild"
   case "$suite" in
-    native) paths=(test/native) ;;
+    native) paths=(--selectProjects binding) ;;
     all) paths=() ;;
     *) fail "PACK_TEST_SUITE must be native, all or none" ;;
   esac

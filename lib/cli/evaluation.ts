@@ -29,7 +29,7 @@ export const EVALUATION_OPTIONS = {
 } as const;
 
 /** Help lines of the options both commands take. */
-export const EVALUATION_HELP = `  --models esn,ran-a,ran-c  architectures (default all three)
+export const EVALUATION_HELP = `  --models all|a,b,...    architectures: ${ARCHITECTURES.join(', ')} (default all)
   --budget 1k|10k|100k|1M trainable-parameter budget: readout weights (default 10k)
   --seeds N               task and reservoir seeds 0..N-1 (default 1)
   --trials N              random-search trials per task, seed and model (default 8)

@@ -5,7 +5,7 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Ridge } from '../readout/ridge';
-import { DecomposedReservoir } from '../reservoirs/decomposed';
+import { architecture, isArchitecture } from '../architectures/index';
 import type { Reservoir, Selection } from '../reservoirs/reservoir';
 import { score } from '../tasks/score';
 import { sliceBatch, toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
@@ -157,8 +157,8 @@ export class Model {
     const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
     const outputs = train.y.shape[2];
     if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);
-    const res = this.reservoir;
-    if (res instanceof DecomposedReservoir && res.options.keys === 'data' && !res.hasDataKeys) res.fitKeys(train.x, { threads: o.threads });
+    // Data-dependent set-up of the architecture (RAN-C's data keys); a custom Reservoir subclass has none.
+    if (isArchitecture(this.reservoir.kind)) architecture(this.reservoir.kind).prepare?.(this.reservoir, train.x, { threads: o.threads });
     const readout = this.reservoir.createReadout(outputs, ridges[0]);
     const [b] = train.x.shape;
     for (let s0 = 0; s0 < b; s0 += batch) {

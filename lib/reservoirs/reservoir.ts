@@ -9,6 +9,9 @@ import { toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../t
 import { defaultThreads } from '../threads';
 import * as v from '../validate';
 
+/** Ids that let `cancel(id)` abort one asynchronous call among several in progress. */
+let nextCallId = 1;
+
 /** Which steps of each sequence feed the readout's statistics. */
 export type Selection =
   /** STREAM's prediction steps: per sequence a list of steps of this call. */
@@ -28,7 +31,12 @@ export interface TrainTarget {
 
 /** Options of `run` / `runAsync`. */
 export interface RunOptions {
-  /** Reset the carried state before running (default true). Use false to continue a long series in chunks. */
+  /**
+   * Start from a zero state (default true). Such runs each have their own state, so any number run at once
+   * on one reservoir. Use false to continue the carried state (a long series in chunks): that run needs the
+   * carried state to be final, and is refused with ERR_RAN_BUSY while other runs of this reservoir are in
+   * progress. After a set of calls, the carried state is the one the last call *started* left.
+   */
   reset?: boolean;
   /** Return the states [B, T, stateSize] (default false: memory then does not grow with T). */
   states?: boolean;
@@ -137,12 +145,12 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return new Ridge({ features: this.featureDim, outputs, ridge });
   }
 
-  /** Forgets the carried state (and attention contexts). */
+  /** Forgets the carried state (and attention contexts). ERR_RAN_BUSY while a run with `reset: false` is in progress. */
   reset(): void {
     this.network.reset();
   }
 
-  /** Frees the native memory; the reservoir can no longer run. */
+  /** Frees the native memory; the reservoir can no longer run. ERR_RAN_BUSY while any run is in progress. */
   dispose(): void {
     this.network.dispose();
   }
@@ -163,7 +171,10 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     const { args, finish } = this.prepare(x, options, true);
     const signal = options?.signal;
     if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
-    const onAbort = (): void => this.network.cancel();
+    // Calls run concurrently: an abort cancels this call only.
+    const callId = signal ? nextCallId++ : 0;
+    if (signal) args[3].callId = callId;
+    const onAbort = (): void => this.network.cancel(callId);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return finish(await this.network.runAsync(...args));
@@ -191,6 +202,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     const [b, t] = x.shape;
     const reset = o.reset === undefined ? true : v.boolean('options.reset', o.reset);
     const n: NativeRunOptions = {
+      reset,
       states: o.states === undefined ? false : v.boolean('options.states', o.states),
       includeInput: this.common.includeInput,
       includeBias: true,
@@ -256,7 +268,6 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       n.attentionUnits = Int32Array.from(o.attentionUnits);
       units = o.attentionUnits.length;
     }
-    if (reset) this.network.reset();
     const finish = (r: import('../native').NativeRunResult): RunResult => {
       const out: RunResult = {};
       if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };

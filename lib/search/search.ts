@@ -37,9 +37,7 @@ export function planTrials(plan: SearchPlan, shape: TaskShape): ReservoirConfig[
     const seed = plan.seed * 1000 + i;
     const size = sizeForBudget(plan.architecture, plan.budget, shape.inputDim, shape.outputs, 16, plan.maxFeatures);
     const base = { inputDim: shape.inputDim, seed };
-    if (plan.architecture === 'esn') configs.push({ kind: 'esn', options: { ...base, units: size.units, ...point } });
-    else if (plan.architecture === 'ran-a') configs.push({ kind: 'ran-a', options: { ...base, units: size.units, ...point } });
-    else configs.push({ kind: 'ran-c', options: { ...base, attentionUnits: size.attentionUnits, memoryUnits: size.memoryUnits, ...point } });
+    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } } as ReservoirConfig);
   }
   return configs;
 }

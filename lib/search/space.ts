@@ -1,48 +1,15 @@
 /**
- * The documented random-search spaces, one per architecture. Leak rates reach 0.005: small
- * leak rates matter on the memory tasks.
+ * The documented random-search spaces, one per architecture (lib/architectures/), narrowed
+ * per task family.
  */
 import type { Random } from '../random';
-import type { Architecture } from '../model/config';
+import { ARCHITECTURES, architecture, type Architecture } from '../architectures/index';
+import type { Space } from './common-space';
 
-/** One dimension of a search space. */
-export type Dimension =
-  | { kind: 'uniform'; min: number; max: number }
-  | { kind: 'log'; min: number; max: number }
-  | { kind: 'choice'; values: readonly (number | string)[] };
+export type { Dimension, Space } from './common-space';
 
-/** A search space: option name → dimension. */
-export type Space = Readonly<Record<string, Dimension>>;
-
-const COMMON: Space = {
-  spectralRadius: { kind: 'uniform', min: 0.1, max: 1.5 },
-  leakRate: { kind: 'log', min: 0.005, max: 1 },
-  inputScaling: { kind: 'log', min: 0.02, max: 5 },
-  biasScaling: { kind: 'uniform', min: 0, max: 1 },
-};
-
-/** Search spaces per architecture. */
-export const SPACES: Readonly<Record<Architecture, Space>> = {
-  esn: { ...COMMON, connectivity: { kind: 'choice', values: [0.02, 0.05, 0.1, 0.2] } },
-  'ran-a': {
-    ...COMMON,
-    connectivity: { kind: 'choice', values: [0.05, 0.1, 0.2, 0.4] },
-    context: { kind: 'choice', values: [1, 2, 4, 8, 16] },
-    temperature: { kind: 'log', min: 0.25, max: 4 },
-    ffHidden: { kind: 'choice', values: [0, 16, 32] },
-    heads: { kind: 'choice', values: [1, 2] },
-  },
-  'ran-c': {
-    ...COMMON,
-    connectivity: { kind: 'choice', values: [0.05, 0.1, 0.2, 0.4] },
-    context: { kind: 'choice', values: [1, 2, 4, 8, 16] },
-    temperature: { kind: 'log', min: 0.25, max: 4 },
-    slots: { kind: 'choice', values: [16, 32, 64] },
-    retrieval: { kind: 'choice', values: ['relu', 'softmax'] },
-    memoryTemperature: { kind: 'log', min: 0.1, max: 2 },
-    keys: { kind: 'choice', values: ['random', 'data'] },
-  },
-};
+/** Search spaces per architecture (each architecture's module in lib/architectures/ holds its own). */
+export const SPACES: Readonly<Record<Architecture, Space>> = Object.fromEntries(ARCHITECTURES.map((a) => [a, architecture(a).space])) as Record<Architecture, Space>;
 
 /**
  * Task families with their own ranges for the dimensions every architecture shares (leak
@@ -98,10 +65,11 @@ export function taskFamily(task: string | undefined): TaskFamily {
 }
 
 /** The search space of an architecture on a task: `SPACES[architecture]` with its family's ranges. */
-export function spaceFor(architecture: Architecture, task?: string): Space {
+export function spaceFor(name: Architecture, task?: string): Space {
+  const space = architecture(name, 'architecture').space;
   const family = taskFamily(task);
-  if (family === 'default') return SPACES[architecture];
-  return { ...SPACES[architecture], ...FAMILY_COMMON[family], ...(FAMILY_RAN[family][architecture] ?? {}) };
+  if (family === 'default') return space;
+  return { ...space, ...FAMILY_COMMON[family], ...(FAMILY_RAN[family][name] ?? {}) };
 }
 
 /** Draws one point of a space (dimensions in a fixed, sorted order, so draws are reproducible). */

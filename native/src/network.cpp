@@ -7,10 +7,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <type_traits>
 
 #include "ran_error.h"
+#include "thread_pool.h"
 #include "unit_kernels.h"
 
 namespace ran {
@@ -104,9 +104,9 @@ int Network::feature_dim(bool include_input, bool include_bias) const {
   return spec_.n + (include_input ? spec_.input_dim : 0) + (include_bias ? 1 : 0);
 }
 
-size_t Network::state_bytes() const {
+size_t RunState::bytes() const {
   size_t total = 0;
-  for (const auto& t : tiles_) total += t.size() * sizeof(float);
+  for (const auto& t : tiles) total += t.size() * sizeof(float);
   return total;
 }
 
@@ -130,40 +130,36 @@ double Network::run_bytes(int batch, int threads, bool allocate_state, int featu
   return bytes + workers * per_worker;
 }
 
-void Network::reset() {
-  tiles_.clear();
-  batch_ = 0;
-  t_ = 0;
+RunState Network::zero_state(int batch) const {
+  RunState s;
+  s.tile_lanes = tile_lanes_for_batch(batch);
+  for (int l : s.tile_lanes) s.tiles.emplace_back(tile_floats_ * l, 0.0f);
+  s.batch = batch;
+  return s;
 }
 
-void Network::allocate(int batch) {
-  tile_lanes_ = tile_lanes_for_batch(batch);
-  tiles_.clear();
-  for (int l : tile_lanes_) tiles_.emplace_back(tile_floats_ * l, 0.0f);
-  batch_ = batch;
-}
-
-void Network::run(const RunRequest& rq) {
+void Network::run(const RunRequest& rq, RunState& state) const {
   if (rq.batch <= 0 || rq.steps <= 0) throw Error(kInvalidArg, "batch and steps must be positive");
-  if (t_ > 0 && rq.batch != batch_) {
-    throw Error(kState, "the carried state holds " + std::to_string(batch_) + " sequences, the input has " +
+  if (!state.empty() && rq.batch != state.batch) {
+    throw Error(kState, "the carried state holds " + std::to_string(state.batch) + " sequences, the input has " +
                             std::to_string(rq.batch) + "; call reset() first or pass the same batch");
   }
-  if (t_ == 0) allocate(rq.batch);
+  if (state.empty()) state = zero_state(rq.batch);
   try {
-    run_tiles(rq);
+    run_tiles(rq, state);
   } catch (...) {
-    reset();
+    state = RunState();
     throw;
   }
-  t_ += rq.steps;
+  state.steps += rq.steps;
 }
 
-void Network::run_tiles(const RunRequest& rq) {
+void Network::run_tiles(const RunRequest& rq, RunState& state) const {
   const int n = spec_.n, D = spec_.input_dim, B = rq.batch, T = rq.steps;
   const int F = feature_dim(rq.include_input, rq.include_bias);
-  const int n_tiles = static_cast<int>(tiles_.size());
-  const int64_t t0 = t_;
+  const int n_tiles = static_cast<int>(state.tiles.size());
+  const int64_t t0 = state.steps;
+  const std::vector<int>& tile_lanes = state.tile_lanes;
   const bool want_features = rq.stats != nullptr || rq.readout != nullptr;
   const int d_out = rq.stats != nullptr ? rq.stats->outputs() : 0;
 
@@ -218,7 +214,7 @@ void Network::run_tiles(const RunRequest& rq) {
   OrderedCommit commit;
   std::atomic<int> next_tile{0};
   std::vector<int> tile_start(n_tiles + 1, 0);
-  for (int i = 0; i < n_tiles; ++i) tile_start[i + 1] = tile_start[i] + tile_lanes_[i];
+  for (int i = 0; i < n_tiles; ++i) tile_start[i + 1] = tile_start[i] + tile_lanes[i];
   std::exception_ptr first_error;
   std::mutex error_mu;
 
@@ -242,7 +238,7 @@ void Network::run_tiles(const RunRequest& rq) {
     // One tile through all the steps, with the kernels for its lane count.
     auto run_tile = [&](auto lanes, int tile) {
       constexpr int TB = decltype(lanes)::value;
-      float* y = tiles_[tile].data();
+      float* y = state.tiles[tile].data();
       const int b0 = tile_start[tile];
       const int nb = std::min(TB, B - b0);
       for (int t = 0; t < T; ++t) {
@@ -335,7 +331,7 @@ void Network::run_tiles(const RunRequest& rq) {
       try {
         if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
         if (partial) partial->reset();
-        switch (tile_lanes_[tile]) {
+        switch (tile_lanes[tile]) {
           case 16: run_tile(std::integral_constant<int, 16>{}, tile); break;
           case 8: run_tile(std::integral_constant<int, 8>{}, tile); break;
           case 4: run_tile(std::integral_constant<int, 4>{}, tile); break;
@@ -359,11 +355,8 @@ void Network::run_tiles(const RunRequest& rq) {
     }
   };
 
-  const int n_workers = std::max(1, std::min(rq.threads, n_tiles));
-  std::vector<std::thread> pool;
-  for (int i = 1; i < n_workers; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
+  WorkerLease lease(std::min(rq.threads, n_tiles));
+  lease.run([&](int) { worker(); });
   if (first_error) std::rethrow_exception(first_error);
   if (run_total) rq.stats->merge(*run_total);
 }

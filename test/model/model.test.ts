@@ -5,7 +5,10 @@ import { runTrials } from '../../lib/search/pool';
 import { trialRequests } from '../../lib/search/search';
 import { buildTask } from '../../lib/tasks/index';
 import { ESN } from '../../lib/reservoirs/esn';
+import * as path from 'path';
+import type { Worker } from 'worker_threads';
 import { randomTensor, throwsCode } from '../helpers';
+import { sourceWorker } from '../source-worker';
 
 describe('Model', () => {
   test('fits a STREAM task clearly better than chance and the λ choice is the best validation score', async () => {
@@ -81,13 +84,26 @@ describe('budgets and search', () => {
     expect(a[1]).not.toEqual(a[2]);
   });
 
-  test('the same search gives the same result with 0, 1 and 2 workers', async () => {
+  test('the same search gives the same result with 0, 1 and 2 worker threads', async () => {
     const source = { name: 'adding_problem', difficulty: 'small' as const, seed: 0 };
     const configs = planTrials({ architecture: 'esn', budget: 1000, trials: 3, seed: 0 }, { inputDim: 5, outputs: 5 });
     const reqs = trialRequests(source, configs, 0, 1);
     const r0 = await runTrials(reqs, 0);
-    const r2 = await runTrials(reqs, 2); // in-process under ts-jest unless dist/ is built
-    expect(r2.map((r) => [r.valid, r.test, r.ridge])).toEqual(r0.map((r) => [r.valid, r.test, r.ridge]));
+    // Real worker threads running lib/search/worker.ts from source, each with its own addon instance.
+    const threadIds: number[] = [];
+    const start = (): Worker => {
+      const w = sourceWorker(path.join(__dirname, '..', '..', 'lib', 'search', 'worker.ts'));
+      threadIds.push(w.threadId);
+      return w;
+    };
+    const r1 = await runTrials(reqs, 1, undefined, start);
+    expect(threadIds).toHaveLength(1);
+    const r2 = await runTrials(reqs, 2, undefined, start);
+    expect(threadIds).toHaveLength(3);
+    expect(new Set(threadIds).size).toBe(3);
+    const key = (rs: typeof r0): number[][] => rs.map((r) => [r.id, r.valid, r.test, r.ridge]);
+    expect(key(r1)).toEqual(key(r0));
+    expect(key(r2)).toEqual(key(r0));
     expect(bestTrial(r0).valid).toBe(Math.min(...r0.map((r) => r.valid)));
   });
 });

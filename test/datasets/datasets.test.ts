@@ -1,5 +1,5 @@
 import { lorenz, mackeyGlass, narma10 } from '../../lib/datasets';
-import { sameBytes } from './helpers';
+import { sameBytes } from '../tasks/helpers';
 
 test('Mackey–Glass τ = 17: bounded chaotic series in the classic range, deterministic', () => {
   const mg = mackeyGlass({ length: 2000, washout: 200 });

@@ -3,7 +3,7 @@
  * one ridge regression) and the echo state network baseline, with native kernels.
  */
 export { ESN, type ESNOptions } from './reservoirs/esn';
-export { Reservoir, type RunOptions, type RunResult, type Selection, type TrainTarget, type AttentionWeights, type CommonOptions } from './reservoirs/reservoir';
+export { Reservoir, type RunOptions, type RunResult, type Selection, type TrainTarget, type AttentionWeights, type AttentionStats, type CommonOptions } from './reservoirs/reservoir';
 export { Ridge, type AddRowsOptions, type RidgeOptions, type RidgeStatistics } from './readout/ridge';
 export { Random } from './random';
 export { type Tensor3, type IndexMatrix, type TensorLike, tensor3, zeros3, sliceBatch, toTensor3 } from './tensor';

@@ -30,7 +30,7 @@ export const EVALUATION_OPTIONS = {
 } as const;
 
 /** Help lines of the options both commands take. */
-export const EVALUATION_HELP = `  --models esn,ran-a,ran-c  architectures (default all three)
+export const EVALUATION_HELP = `  --models all|a,b,...    architectures: ${ARCHITECTURES.join(', ')} (default all)
   --budget 1k|10k|100k|1M trainable-parameter budget: readout weights (default 10k)
   --seeds N               number of task and reservoir seeds (default 1)
   --first-seed S          seeds S..S+N-1 (default 0): development seeds 0-99, report seeds 1000+

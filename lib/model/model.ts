@@ -134,6 +134,7 @@ export class Model {
   readout: Ridge | undefined;
 
   constructor(reservoir: Reservoir | ReservoirConfig) {
+    if (reservoir === null || typeof reservoir !== 'object') invalidArg('reservoir', 'a Reservoir or a config { kind, options }', reservoir);
     this.reservoir = 'run' in reservoir ? reservoir : createReservoir(reservoir);
   }
 
@@ -231,7 +232,22 @@ export class Model {
     return report;
   }
 
-  /** Outputs [B, T, outputs] at every step. */
+  /**
+   * Most predictions that may wait for a free slot (the reservoir's `maxQueued`, default
+   * 1024). `predict` and `evaluate` may be called many times at once on one model (as a server
+   * does under load): each call starts from a reset state, calls beyond the thread budget wait
+   * in arrival order, and a call beyond this bound is refused at once with ERR_RAN_BUSY.
+   * Results are the same bits as the same calls made one after another.
+   */
+  get maxQueued(): number {
+    return this.reservoir.maxQueued;
+  }
+
+  set maxQueued(n: number) {
+    this.reservoir.maxQueued = n;
+  }
+
+  /** Outputs [B, T, outputs] at every step. Concurrent calls are allowed (see `maxQueued`). */
   async predict(input: TensorLike, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
     if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
     const x = v.tensor3('x', toTensor3('x', input), this.reservoir.inputDim);

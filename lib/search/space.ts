@@ -2,9 +2,10 @@
  * The documented random-search spaces, one per architecture (lib/architectures/), and the
  * regimes a search narrows them to (chosen from the data, never from a task's name).
  */
-import type { Random } from '../random';
+import { invalidArg } from '../errors';
+import { Random } from '../random';
 import { ARCHITECTURES, architecture, type Architecture } from '../architectures/index';
-import type { Space } from './common-space';
+import type { Dimension, Space } from './common-space';
 
 export type { Dimension, Space } from './common-space';
 
@@ -61,11 +62,27 @@ export function spaceFor(name: Architecture, regime: Regime = 'wide'): Space {
   return { ...space, ...REGIME_COMMON[regime], ...(REGIME_RAN[regime][name] ?? {}) };
 }
 
+function checkDimension(name: string, d: Dimension): void {
+  if (d === null || typeof d !== 'object') invalidArg(name, "{ kind: 'uniform' | 'log' | 'choice', … }", d);
+  if (d.kind === 'choice') {
+    if (!Array.isArray(d.values) || d.values.length === 0) invalidArg(`${name}.values`, 'a non-empty array', d.values);
+  } else if (d.kind === 'uniform' || d.kind === 'log') {
+    const low = d.kind === 'log' ? Number.MIN_VALUE : -Number.MAX_VALUE;
+    if (typeof d.min !== 'number' || !(d.min >= low) || !Number.isFinite(d.min)) invalidArg(`${name}.min`, d.kind === 'log' ? 'a finite number > 0' : 'a finite number', d.min);
+    if (typeof d.max !== 'number' || !(d.max >= d.min) || !Number.isFinite(d.max)) invalidArg(`${name}.max`, `a finite number >= min`, d.max);
+  } else {
+    invalidArg(`${name}.kind`, "'uniform', 'log' or 'choice'", (d as { kind: unknown }).kind);
+  }
+}
+
 /** Draws one point of a space (dimensions in a fixed, sorted order, so draws are reproducible). */
 export function sample(space: Space, rng: Random): Record<string, number | string> {
+  if (space === null || typeof space !== 'object') invalidArg('space', 'a search space { name: dimension }', space);
+  if (!(rng instanceof Random)) invalidArg('rng', 'a Random', rng);
   const out: Record<string, number | string> = {};
   for (const name of Object.keys(space).sort()) {
     const d = space[name]!;
+    checkDimension(`space.${name}`, d);
     if (d.kind === 'uniform') out[name] = d.min + (d.max - d.min) * rng.uniform();
     else if (d.kind === 'log') out[name] = Math.exp(Math.log(d.min) + (Math.log(d.max) - Math.log(d.min)) * rng.uniform());
     else out[name] = d.values[rng.integer(d.values.length)]!;

@@ -11,6 +11,11 @@ import { loadTask, type TaskSource, type TrialRequest, type TrialResult } from '
 import type { Difficulty } from '../tasks/configs';
 import type { TaskName } from '../tasks/names';
 import { defaultThreads } from '../threads';
+import { invalidArg } from '../errors';
+import { ARCHITECTURES } from '../model/config';
+import { DIFFICULTIES } from '../tasks/configs';
+import { isTaskName } from '../tasks/names';
+import * as v from '../validate';
 
 /** Options of a STREAM evaluation. */
 export interface StreamOptions {
@@ -99,8 +104,33 @@ interface Search {
   regime: Regime;
 }
 
+/**
+ * Checks the options at the boundary: `seeds` in [1, 1000], `trials` in [1, 10^6], `workers`
+ * in [0, 1024] (0: in this thread), a positive integer `budget`, known task names,
+ * architectures and difficulty.
+ */
+function checkStreamOptions(o: StreamOptions): void {
+  if (o === null || typeof o !== 'object') invalidArg('options', 'a StreamOptions object', o);
+  v.knownKeys('options', o, ['tasks', 'models', 'budget', 'difficulty', 'seeds', 'trials', 'workers', 'maxFeatures', 'dataDir', 'onTrial', 'firstSeed']);
+  if (o.dataDir === undefined) {
+    if (!Array.isArray(o.tasks) || o.tasks.length === 0) invalidArg('options.tasks', 'a non-empty array of task names', o.tasks);
+    o.tasks.forEach((t, i) => { if (!isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t); });
+  } else if (typeof o.dataDir !== 'string' || o.dataDir === '') invalidArg('options.dataDir', 'a folder path', o.dataDir);
+  if (!Array.isArray(o.models) || o.models.length === 0) invalidArg('options.models', 'a non-empty array of architectures', o.models);
+  o.models.forEach((m, i) => v.oneOf(`options.models[${i}]`, m, ARCHITECTURES));
+  v.oneOf('options.difficulty', o.difficulty, DIFFICULTIES);
+  v.integer('options.budget', o.budget, 1);
+  v.integer('options.seeds', o.seeds, 1, 1000);
+  if (o.firstSeed !== undefined) v.integer('options.firstSeed', o.firstSeed, 0, 2 ** 31 - 1);
+  v.integer('options.trials', o.trials, 1, 1_000_000);
+  if (o.workers !== undefined) v.integer('options.workers', o.workers, 0, 1024);
+  if (o.maxFeatures !== undefined) v.integer('options.maxFeatures', o.maxFeatures, 2);
+  if (o.onTrial !== undefined && typeof o.onTrial !== 'function') invalidArg('options.onTrial', 'a function', o.onTrial);
+}
+
 /** Runs the evaluation (two rounds per search); the result does not depend on the number of workers. */
 export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
+  checkStreamOptions(o);
   const workers = o.workers ?? defaultThreads();
   const threads = Math.max(1, Math.floor(defaultThreads() / Math.max(1, workers)));
   const requests: TrialRequest[] = [];

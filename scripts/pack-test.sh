@@ -60,6 +60,10 @@ for f in package/package.json package/LICENSE package/README.md package/dist/ind
   "package/$prebuild" package/native/vendor/eigen/Eigen/Core; do
   grep -qxF "$f" <<<"$listing" || fail "the tarball lacks $f"
 done
+# The README's relative links (docs/*.md, images) resolve inside the package.
+for link in $(grep -oE '\]\((docs/[^)#]+)' README.md | sed 's/^](//' | sort -u); do
+  grep -qxF "package/$link" <<<"$listing" || fail "README links $link, which the tarball lacks"
+done
 ok "npm pack: $(basename "$tarball") ($(stat -c %s "$tarball") bytes, $(wc -l <<<"$listing") files; no build/, tests, source maps)"
 
 # ---------------------------------------------------------------------------------------------

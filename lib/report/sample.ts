@@ -7,6 +7,7 @@ import { architecture, type PopulationShape } from '../architectures/index';
 import { createReservoir, type ReservoirConfig } from '../model/config';
 import type { StreamCell } from '../stream/evaluate';
 import { buildTask } from '../tasks/index';
+import type { Difficulty } from '../tasks/configs';
 import { isTaskName } from '../tasks/names';
 import type { TaskData } from '../tasks/types';
 
@@ -126,11 +127,11 @@ function traceDimensions(config: ReservoirConfig, stateSize: number): { index: n
  * Rebuilds `cell`'s best config, generates (or reads) its task with that seed and runs test
  * sequence `sequence`, returning the plotted parts. The reservoir is disposed afterwards.
  */
-export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number } = {}): SampleTrace {
+export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number; difficulty?: Difficulty } = {}): SampleTrace {
   const best = bestSeed(cell);
   if (!best) throw new Error(`every seed of ${cell.task}/${cell.model} failed`);
   let data: TaskData;
-  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: 'small', seed: best.seed });
+  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: options.difficulty ?? 'small', seed: best.seed });
   else if (options.dataDir !== undefined) data = readTaskFolder(options.dataDir);
   else throw new Error(`no generator for task "${cell.task}"`);
   const [b, t, d] = data.test.x.shape;

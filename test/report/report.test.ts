@@ -5,6 +5,8 @@ import * as path from 'path';
 import { tableRows } from '../../lib/cli/format';
 import type { Architecture } from '../../lib/model/config';
 import { renderReport } from '../../lib/report/html';
+import { formatScore } from '../../lib/report/charts';
+import { TASK_NAMES } from '../../lib/tasks/names';
 import { evaluateStream, type StreamCell } from '../../lib/stream/evaluate';
 import { readPng } from './png';
 
@@ -24,9 +26,9 @@ function svgs(page: string): string[] {
 function dataMarks(svg: string): number {
   let count = 0;
   for (const part of svg.split('class="mark-').slice(1)) {
-    if (!/^(rect|line|symbol|area|rule|text) role-mark/.test(part)) continue;
+    if (!/^(rect|line|symbol|area|rule|text|image) role-mark/.test(part)) continue;
     const group = part.slice(0, part.indexOf('</g>'));
-    count += (group.match(/<(path[^>]*\sd="M|line\s|text\s)/g) ?? []).length;
+    count += (group.match(/<(path[^>]*\sd="M|line\s|text\s|image\s)/g) ?? []).length;
   }
   return count;
 }
@@ -103,11 +105,50 @@ describe('renderReport', () => {
   test('a task with a one-dimensional input (continuous_postcasting) draws its input as a line', async () => {
     const mine = cells.filter((c) => c.task === 'continuous_postcasting');
     const page = await renderReport({ rows: tableRows(mine, models, '1k'), cells: mine, meta: {}, budget: '1k' });
-    expect(svgs(page).length).toBe(4);
+    expect(svgs(page).length).toBe(6); // scores, parameters, trace, attention, predictions, λ
     for (const svg of svgs(page)) expect(dataMarks(svg)).toBeGreaterThan(0);
     expect(page).toContain('continuous_postcasting, test sequence 0');
     expect(page).not.toMatch(/could not be (drawn|replayed)/);
   });
+});
+
+describe('the report’s content (issue 15)', () => {
+  test('the header names the package version, the CPU variant, the thread count and the command line', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const version = (require('../../package.json') as { version: string }).version;
+    expect(html).toContain(`version <b>${version}</b>`);
+    expect(html).toMatch(/cpu variant <b>[\w-]+ \(\w+\)<\/b>/);
+    expect(html).toMatch(/native threads <b>\d+<\/b>/);
+    const page = await renderReport({ rows: tableRows(cells, models, '1k'), cells, meta: {}, budget: '1k', command: 'ran stream --tasks a --report r.html' });
+    expect(page).toContain('$ ran stream --tasks a --report r.html');
+  });
+
+  test('heatmaps are PNG images (one pixel per cell), not one SVG path per cell', () => {
+    const attention = svgs(html).find((svg) => svg.includes('id="attention-'))!;
+    const images = attention.match(/<image[^>]*href="data:image\/png;base64,[^"]+"/g) ?? [];
+    expect(images.length).toBeGreaterThan(0);
+    expect((attention.match(/<path/g) ?? []).length).toBeLessThan(200);
+    // sequential_mnist's 28-dimensional input is an image too
+    expect(svgs(html).find((svg) => svg.includes('input u(t)'))).toMatch(/<image[^>]*data:image\/png/);
+  });
+
+  test('predictions against targets and validation score against λ of the refitted model, with its test score equal to the search’s', () => {
+    expect(html).toContain('Predictions and the choice of λ');
+    expect(html).not.toContain('could not be refitted');
+    const ridge = svgs(html).find((svg) => svg.includes('λ (ridge)'))!;
+    expect(dataMarks(ridge)).toBeGreaterThan(0);
+    const best = cells.filter((c) => c.task === 'sequential_mnist').sort((a, b) => a.mean - b.mean)[0]!;
+    const shown = /refitted from its configuration and seed \d+ \(the fit of its trial: λ chosen on the validation split\); test score ([0-9.e-]+)\.<\/p>/.exec(html);
+    expect(shown?.[1]).toBe(formatScore(best.perSeed[0]!.score));
+  });
+
+  test('a default-size report (12 tasks, 3 models) stays under 1 MB', async () => {
+    const all = await evaluateStream({ tasks: [...TASK_NAMES], models: ['esn', 'ran-a', 'ran-c'], budget: 10000, difficulty: 'small', trials: 1, seeds: 1, workers: 0 });
+    const page = await renderReport({ rows: tableRows(all, ['esn', 'ran-a', 'ran-c'], '10k'), cells: all, meta: {}, budget: '10k' });
+    expect(page).toContain('Attention weights');
+    expect(page).toContain('Predictions and the choice of λ');
+    expect(Buffer.byteLength(page)).toBeLessThan(1_000_000);
+  }, 600_000);
 });
 
 describe('the report in headless Chromium', () => {

@@ -348,23 +348,11 @@ function rebuildModel(h: ModelFileHeader, bytes: Uint8Array, start: number, byNa
   }
 }
 
-/**
- * Decodes the bytes of a model file into a model that predicts bit for bit like the saved one.
- * Synchronous. Any problem with the bytes is a `RanError` with code `ERR_RAN_MODEL_FILE`;
- * `source` (a file name) is used in its messages.
- */
-export function decodeModel(bytes: Uint8Array, source?: string): Model {
-  const fail: Fail = failer(source === undefined ? 'bytes' : `"${source}"`);
-  const { header: h, start, total } = decodeHeader(bytes, fail);
-  const payloadLength = total - start;
-  if (h.payload.length !== payloadLength) fail(`the header declares a ${h.payload.length}-byte payload, the file holds ${payloadLength}`);
-  return rebuildModel(h, bytes, start, checkTensors(h.payload.tensors, payloadLength, fail), fail);
-}
-
-/** The preamble and the JSON header, checked (checksum included); the payload is not decoded. */
+/** The preamble and header of a model file, checked (checksum included); the payload is not read. */
 function decodeHeader(bytes: Uint8Array, fail: Fail): { header: ModelFileHeader; version: number; start: number; total: number } {
   if (!(bytes instanceof Uint8Array)) invalidArg('bytes', 'a Uint8Array', bytes);
   const { headerLength, total } = checkPreamble(bytes, fail);
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   let parsed: unknown;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + headerLength));
@@ -372,7 +360,6 @@ function decodeHeader(bytes: Uint8Array, fail: Fail): { header: ModelFileHeader;
   } catch (e) {
     fail(`the header is not valid UTF-8 JSON (${(e as Error).message})`, e);
   }
-  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   return { header: checkHeader(parsed, fail), version, start: PREAMBLE + headerLength, total };
 }
 
@@ -391,6 +378,19 @@ export async function readModelHeader(path: string): Promise<{ version: number; 
   }
   const { header, version } = decodeHeader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), failer(`"${path}"`));
   return { version, header };
+}
+
+/**
+ * Decodes the bytes of a model file into a model that predicts bit for bit like the saved one.
+ * Synchronous. Any problem with the bytes is a `RanError` with code `ERR_RAN_MODEL_FILE`;
+ * `source` (a file name) is used in its messages.
+ */
+export function decodeModel(bytes: Uint8Array, source?: string): Model {
+  const fail: Fail = failer(source === undefined ? 'bytes' : `"${source}"`);
+  const { header: h, start, total } = decodeHeader(bytes, fail);
+  const payloadLength = total - start;
+  if (h.payload.length !== payloadLength) fail(`the header declares a ${h.payload.length}-byte payload, the file holds ${payloadLength}`);
+  return rebuildModel(h, bytes, start, checkTensors(h.payload.tensors, payloadLength, fail), fail);
 }
 
 const hex = (n: number): string => '0x' + n.toString(16).padStart(8, '0');

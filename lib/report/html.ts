@@ -13,7 +13,7 @@ import { predictionChartSpec, ridgeChartSpec } from './replayCharts';
 import { COLORS, FONT, loadVega, renderSvg } from './vega';
 import { native } from '../native';
 import { defaultThreads } from '../threads';
-import type { Difficulty } from '../tasks/configs';
+import { DIFFICULTIES, type Difficulty } from '../tasks/configs';
 
 /** What the report is made of. */
 export interface ReportInput {
@@ -142,7 +142,7 @@ async function samples(input: ReportInput): Promise<Samples> {
   if (task === undefined) return { error: 'no evaluated task' };
   const cell = pickCell(input.cells, task);
   if (!cell) return { error: `every model failed on ${task}` };
-  const where = { dataDir: input.dataDir, difficulty: input.difficulty };
+  const where = { dataDir: input.dataDir, difficulty: input.difficulty ?? DIFFICULTIES.find((d) => d === input.meta.difficulty) };
   let result: Samples;
   try {
     const trace = runSample(cell, where);

@@ -41,7 +41,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | 'ERR_RAN_
 export class RanError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    super(typeof message === 'string' ? message : String(message));
     this.name = 'RanError';
     this.code = code;
   }

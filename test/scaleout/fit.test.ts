@@ -135,6 +135,10 @@ describe('sharded fit', () => {
     const b = fit.validation!.map((v) => v.score);
     // MSE from the Gram form against MSE of float32 outputs; error rates from float32 outputs on both sides.
     expect(maxError(a, b, 1e-9, classification ? 0 : 1e-5)).toBeLessThanOrEqual(1);
+    // The tie-break: validation MSE of the outputs (from rows or from the Gram form).
+    const ma = ours.report.validation!.map((v) => v.mse);
+    const mb = fit.validation!.map((v) => v.mse);
+    expect(maxError(ma, mb, 1e-9, 1e-5)).toBeLessThanOrEqual(1);
     const p = await ours.model.predict(task.test.x);
     const q = await lib.predict(task.test.x);
     expect(maxError(p.data, q.data, 1e-5, 1e-4)).toBeLessThanOrEqual(1);

@@ -79,7 +79,7 @@ function parseSet(list: unknown): Record<string, number | string | boolean> {
   return out;
 }
 
-/** The reservoir of a fit: defaults or the search's best, then --config, --set, --units, --seed. */
+/** The reservoir of a fit: the defaults or the search's best, then --config, --set and --units on top. */
 async function chooseConfig(values: Values, dir: string, task: ReturnType<typeof readTaskFolder>): Promise<ReservoirConfig> {
   const file = values.config !== undefined ? a.readConfigFile(String(values.config)) : undefined;
   const architecture = a.parseArchitecture(values.model ?? file?.kind);

@@ -54,7 +54,7 @@ munged --force --key-file="$tmp/munge.key" --socket="$tmp/munge.sock" --pid-file
 
 cat >"$tmp/slurm.conf" <<CONF
 ClusterName=rantest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=${SLURM_TEST_PORT:-16817}
 SlurmdPort=$(( ${SLURM_TEST_PORT:-16817} + 1 ))
 SlurmUser=root
@@ -78,7 +78,7 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
-NodeName=$host CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$tmp/slurm.conf

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { nativeBinding } from '../lib/index';
+import { buildInfo } from '../lib/index';
 
 /** One result line: the spec's five keys first, then extra fields. */
 export interface Line {
@@ -42,7 +42,7 @@ let cachedBase: Record<string, unknown> | undefined;
 /** Fields every line carries: binary variant, SIMD level, Node version. */
 export function baseFields(): Record<string, unknown> {
   if (!cachedBase) {
-    const info = nativeBinding().buildInfo();
+    const info = buildInfo();
     cachedBase = { variant: info.variant, simd: info.simd, node: process.version };
   }
   return cachedBase;

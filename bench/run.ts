@@ -20,7 +20,7 @@ import Benchmark from 'benchmark';
 import * as fs from 'fs';
 import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
 import { baseFields, cpuModel, ensureAddon, log, median, type Line } from './common';
-import { nativeBinding } from '../lib/index';
+import { native } from '../lib/native';
 import { measureReference } from './reference';
 import type { NativeNetworkSpec } from '../lib/native';
 
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       for (const threads of args.threads) {
         const dtype = kind === 'PEAK_GEMM_F64' ? 'float64' : 'float32';
         const n = args.quick ? 1024 : 2048;
-        const value = nativeBinding().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
+        const value = native().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
         emit({ workload: kind, impl: 'native', metric: 'gflop_per_s', value, threads, ...base, n, source: 'Eigen GEMM of this build (gemmCeiling)' });
       }
     }

@@ -12,7 +12,9 @@
 {
   "variables": {
     # value of -march (CMake: RAN_ARCH); the default is a portable level, not "native"
-    "ran_arch%": "x86-64-v2"
+    "ran_arch%": "x86-64-v2",
+    # 1: libstdc++ linked into the addon, as the prebuilt binaries are (CMake: RAN_STATIC_RUNTIME)
+    "ran_static_runtime%": 0
   },
   "targets": [
     {
@@ -76,6 +78,11 @@
         # Eigen as a system include directory (CMake: SYSTEM), so -Wall -Wextra stay quiet
         # about it; GCC then ignores the -I of the same directory from include_dirs.
         "-isystem", "<(module_root_dir)/native/vendor/eigen"
+      ],
+      "conditions": [
+        ["ran_static_runtime==1", {
+          "ldflags": ["-static-libstdc++", "-Wl,--exclude-libs,ALL", "-Wl,--gc-sections"]
+        }]
       ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

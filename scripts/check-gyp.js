@@ -97,6 +97,13 @@ for (const flag of ['-fno-exceptions']) {
 }
 if (!(target.cflags_cc || []).includes('-fexceptions')) problems.push('binding.gyp: cflags_cc must contain -fexceptions');
 
+// 5. Link options of the prebuilt binaries (CMake: if(RAN_STATIC_RUNTIME); gyp: ran_static_runtime==1).
+const cmakeStatic = cmake.match(/if\(RAN_STATIC_RUNTIME\)\s*target_link_options\(\$\{PROJECT_NAME\} PRIVATE ([^)]*)\)/);
+const gypStatic = (target.conditions || []).find((c) => c[0] === 'ran_static_runtime==1');
+if (!cmakeStatic) problems.push('CMakeLists.txt: no target_link_options under if(RAN_STATIC_RUNTIME); update scripts/check-gyp.js');
+else if (!gypStatic) problems.push('binding.gyp: no "ran_static_runtime==1" condition (CMake: RAN_STATIC_RUNTIME)');
+else sameSet('ldflags (ran_static_runtime==1)', cmakeStatic[1].split(/\s+/).filter(Boolean), gypStatic[1].ldflags || []);
+
 if (problems.length) {
   console.error('binding.gyp has drifted from CMakeLists.txt / native/:\n  - ' + problems.join('\n  - '));
   process.exit(1);

@@ -132,7 +132,7 @@ export interface NativeBuildInfo {
   variant: string;
   /** The bundled Eigen version. */
   eigen: string;
-  /** The widest vector instructions it uses: "avx512", "avx2", "sse2" or "none". */
+  /** The widest vector instructions it uses: "avx512", "avx2", "sse2", "neon" or "none". */
   simd: string;
   /** Threads the machine runs at once. */
   hardwareThreads: number;

@@ -5,8 +5,11 @@
 import * as fs from 'fs';
 import { ErrorCodes, RanError, describe } from '../errors';
 
-/** The x86-64 levels the prebuilt binaries are built for (`-march`), baseline first. */
-export type CpuVariant = 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4';
+/**
+ * The `-march` levels the prebuilt binaries are built for: the x86-64 levels, baseline first,
+ * and the one arm64 build (`armv8-a`, the baseline of that architecture).
+ */
+export type CpuVariant = 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4' | 'armv8-a';
 
 /** Environment variable forcing a CPU variant of the prebuilt binary: baseline, v3 or v4. */
 export const CPU_ENV = 'RAN_CPU';
@@ -30,7 +33,7 @@ const V4_FLAGS = ['avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl'];
 
 /** The short name of a variant, as RAN_CPU spells it. */
 export function cpuVariantShortName(variant: CpuVariant): 'baseline' | 'v3' | 'v4' {
-  return variant === 'x86-64-v2' ? 'baseline' : variant === 'x86-64-v3' ? 'v3' : 'v4';
+  return variant === 'x86-64-v2' || variant === 'armv8-a' ? 'baseline' : variant === 'x86-64-v3' ? 'v3' : 'v4';
 }
 
 /**
@@ -73,7 +76,7 @@ export function cpuFlags(): Set<string> | undefined {
 
 /** The flags `variant` needs that `flags` lacks (empty: the CPU runs it). */
 export function missingCpuFlags(variant: CpuVariant, flags: ReadonlySet<string>): string[] {
-  const needed = variant === 'x86-64-v2' ? [] : variant === 'x86-64-v3' ? V3_FLAGS : [...V3_FLAGS, ...V4_FLAGS];
+  const needed = cpuVariantShortName(variant) === 'baseline' ? [] : variant === 'x86-64-v3' ? V3_FLAGS : [...V3_FLAGS, ...V4_FLAGS];
   return needed.filter((f) => !flags.has(f));
 }
 
@@ -84,11 +87,14 @@ export function detectCpuVariant(flags: ReadonlySet<string> | undefined): CpuVar
 }
 
 /**
- * The x86-64 level whose prebuilt binary is loaded: the one forced by RAN_CPU (alias
- * RAN_CPU_VARIANT), else the best this CPU runs (from /proc/cpuinfo's flags on Linux). One
- * instruction set per binary: Eigen objects built for AVX-512 and for a generic target must
- * never be mixed in one file.
+ * The level whose prebuilt binary is loaded: the one forced by RAN_CPU (alias
+ * RAN_CPU_VARIANT), else the best this CPU runs (from /proc/cpuinfo's flags on Linux x64;
+ * `armv8-a` on arm64, which has one build). One instruction set per binary: Eigen objects
+ * built for AVX-512 and for a generic target must never be mixed in one file.
  */
 export function cpuVariant(): CpuVariant {
-  return forcedCpuVariant() ?? detectCpuVariant(cpuFlags());
+  const forced = forcedCpuVariant();
+  // RAN_CPU=baseline names arm64's one build too.
+  if (process.arch === 'arm64' && (forced === undefined || forced === 'x86-64-v2')) return 'armv8-a';
+  return forced ?? detectCpuVariant(cpuFlags());
 }

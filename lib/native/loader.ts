@@ -183,7 +183,7 @@ export function forcedPrebuildFile(prebuild: { dir: string; file?: string }, var
         `(make them with \`npm run build:prebuilds\`). A local build in build/ is not used when a variant is forced: unset ${CPU_ENV}, or set ${BINARY_ENV}.`,
     );
   }
-  const file = variant === 'x86-64-v2' ? prebuild.file : path.join(prebuild.dir, 'cpu', variant, path.basename(prebuild.file));
+  const file = cpuVariantShortName(variant) === 'baseline' ? prebuild.file : path.join(prebuild.dir, 'cpu', variant, path.basename(prebuild.file));
   if (!fs.existsSync(file)) {
     throw new RanError(
       ErrorCodes.NATIVE_LOAD,

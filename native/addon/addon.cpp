@@ -102,6 +102,8 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   o.Set("simd", "avx2");
 #elif defined(__SSE2__)
   o.Set("simd", "sse2");
+#elif defined(__ARM_NEON)
+  o.Set("simd", "neon");
 #else
   o.Set("simd", "none");
 #endif

@@ -60,5 +60,5 @@ export function describe(value: unknown): string {
 
 /** Throws ERR_RAN_INVALID_ARG: "`name` must be <expected>, got <value>". */
 export function invalidArg(name: string, expected: string, got: unknown): never {
-  throw new RanError(ErrorCodes.INVALID_ARG, `\`${name}\` must be ${expected}, got ${describe(got)}`);
+  throw new RanError(ErrorCodes.INVALID_ARG, `\`${String(name)}\` must be ${expected}, got ${describe(got)}`);
 }

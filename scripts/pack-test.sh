@@ -60,6 +60,10 @@ for f in package/package.json package/LICENSE package/README.md package/dist/ind
   "package/$prebuild" package/native/vendor/eigen/Eigen/Core; do
   grep -qxF "$f" <<<"$listing" || fail "the tarball lacks $f"
 done
+if [[ "${PREBUILD_ARM64:-1}" != 0 ]]; then  # scripts/prebuild-arm64.sh (tested under qemu: scripts/arm64-test.sh)
+  grep -qxF package/prebuilds/linux-arm64/recurrent-attention.napi.glibc.node <<<"$listing" || fail "the tarball lacks the linux-arm64 binary"
+  ok "the tarball ships prebuilds/linux-x64/ ($(du -sb prebuilds/linux-x64 | cut -f1) bytes) and prebuilds/linux-arm64/ ($(du -sb prebuilds/linux-arm64 | cut -f1) bytes)"
+fi
 ok "npm pack: $(basename "$tarball") ($(stat -c %s "$tarball") bytes, $(wc -l <<<"$listing") files; no build/, tests, source maps)"
 
 # ---------------------------------------------------------------------------------------------
@@ -165,6 +169,13 @@ printf '%s\n' "$out" | node -e "
   console.log('ran stream: ' + lines[0]);
 " || fail "ran stream --json output: $out"
 ok "npx ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --json: one line, finite score"
+
+out="$(as_user npx --no-install ran bench --quick --only W1 --threads 1 --no-ceiling)" || fail "npx ran bench"
+printf '%s\n' "$out" | node -e "
+  const lines = require('fs').readFileSync(0, 'utf8').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  if (lines.length !== 1 || lines[0].workload !== 'W1' || !(lines[0].value > 0)) throw new Error('expected one W1 line');
+" || fail "ran bench --json output: $out"
+ok "npx ran bench --quick --only W1 --threads 1: the shipped workloads run ($(node -p "Math.round(JSON.parse(process.argv[1]).value)" "$out") steps/s)"
 
 # vega/vega-lite are optional peer dependencies, absent from a default install: --report must say
 # what to install, before any work.

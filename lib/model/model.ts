@@ -62,8 +62,11 @@ export interface FitOptions {
 export interface FitReport {
   /** The λ kept. */
   ridge: number;
-  /** Validation score of each candidate λ (absent without validation data). */
-  validation?: { ridge: number; score: number }[];
+  /**
+   * Validation score of each candidate λ (absent without validation data), and the MSE of the
+   * readout output on the same steps (breaks ties in score: 20 answers give steps of 0.05).
+   */
+  validation?: { ridge: number; score: number; mse: number }[];
   /** Training rows accumulated. */
   rows: number;
   /** Wall time in milliseconds. */
@@ -108,6 +111,19 @@ function stepsOf(d: SequenceData): IndexMatrix {
   const data = new Int32Array(b * n);
   for (let s = 0; s < b; s++) for (let k = 0; k < n; k++) data[s * n + k] = w + k;
   return { data, shape: [b, n] };
+}
+
+/**
+ * Lower validation score first; a tie is broken by the MSE of the readout output (NaN counts
+ * as worst), then by the earlier candidate.
+ */
+export function betterScore(a: { score: number; mse: number }, b: { score: number; mse: number }): boolean {
+  const sa = Number.isNaN(a.score) ? Infinity : a.score;
+  const sb = Number.isNaN(b.score) ? Infinity : b.score;
+  if (sa !== sb) return sa < sb;
+  const ma = Number.isNaN(a.mse) ? Infinity : a.mse;
+  const mb = Number.isNaN(b.mse) ? Infinity : b.mse;
+  return ma < mb;
 }
 
 /** A reservoir plus a ridge readout. */
@@ -198,11 +214,13 @@ export class Model {
         const yHat = new Float32Array(vb * vt * outputs);
         for (let r = 0; r < vb * vt; r++) for (let k = 0; k < outputs; k++) yHat[r * outputs + k] = out.data[(r * ridges.length + l) * outputs + k]!;
         const g = gather({ data: yHat, shape: [vb, vt, outputs] }, validation);
-        return { ridge, score: solved[l] === undefined ? Infinity : score(g.y, g.yHat, g.t, classification) };
+        if (solved[l] === undefined) return { ridge, score: Infinity, mse: Infinity };
+        const mse = score(g.y, g.yHat, g.t, false);
+        return { ridge, score: classification ? score(g.y, g.yHat, g.t, true) : mse, mse };
       });
       let best = 0;
       scores.forEach((s, i) => {
-        if (s.score < scores[best]!.score) best = i;
+        if (betterScore(s, scores[best]!)) best = i;
       });
       readout.setWeights(all[best]!);
       readout.ridge = ridges[best]!;

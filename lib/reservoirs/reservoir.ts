@@ -59,6 +59,11 @@ export interface RunOptions {
   train?: TrainTarget;
   /** Return attention weights of these units of the first attention population: [B, T, units, heads, context], age 0 = newest. */
   attentionUnits?: readonly number[];
+  /**
+   * Return `attentionStats`: per attention unit, what its weights did over this run (computed inside the
+   * step, cheap enough for every run of a search). Only for reservoirs with attention units.
+   */
+  attentionStats?: boolean;
   /** Native threads (default: `RAN_THREADS` or the number of cores). Results do not depend on it. */
   threads?: number;
   /** Aborts an asynchronous run (ERR_RAN_ABORTED); the state is reset. */
@@ -72,11 +77,27 @@ export interface AttentionWeights {
   shape: [number, number, number, number, number];
 }
 
+/**
+ * What the attention units did over a run, one entry per attention unit (in the order of the reservoir's
+ * populations, units in order). Means over every sequence, step and head at which at least two context slots
+ * were filled; a unit that never had two (context 1, or a run shorter than 2 steps) reports what one slot
+ * gives: entropy 0, newest weight 1, lag 0. The same bits for any thread count.
+ */
+export interface AttentionStats {
+  /** Entropy of the weights divided by log(filled slots): 1 = uniform over the slots, 0 = one slot. */
+  relativeEntropy: Float64Array;
+  /** Weight on the newest slot (the current step's key and value). */
+  newestWeight: Float64Array;
+  /** Mean age, in steps, of the attended mass: Σ_s w_s · age_s (0 = the current step). */
+  meanLag: Float64Array;
+}
+
 /** What a run returns, each part only when asked for. */
 export interface RunResult {
   states?: Tensor3;
   outputs?: Tensor3;
   attention?: AttentionWeights;
+  attentionStats?: AttentionStats;
 }
 
 /** Options every reservoir accepts. */
@@ -241,7 +262,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     async: boolean,
   ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'threads', 'signal']);
+    v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'attentionStats', 'threads', 'signal']);
     if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
     const x = v.tensor3('x', toTensor3('x', input), this.spec.inputDim);
     const [b, t] = x.shape;
@@ -313,10 +334,15 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       n.attentionUnits = Int32Array.from(o.attentionUnits);
       units = o.attentionUnits.length;
     }
+    if (o.attentionStats !== undefined && v.boolean('options.attentionStats', o.attentionStats)) {
+      if (!this.spec.populations.some((p) => p.kind === 'attention')) invalidArg('options.attentionStats', 'undefined or false: this reservoir has no attention units', o.attentionStats);
+      n.attentionStats = true;
+    }
     const finish = (r: import('../native').NativeRunResult): RunResult => {
       const out: RunResult = {};
       if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };
       if (r.outputs && o.readout) out.outputs = { data: r.outputs, shape: [b, t, o.readout.outputs] };
+      if (r.attentionStats) out.attentionStats = r.attentionStats;
       if (r.attention && attPop) out.attention = { data: r.attention, shape: [b, t, units, attPop.heads ?? 1, attPop.context ?? 1] };
       return out;
     };

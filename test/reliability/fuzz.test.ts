@@ -222,9 +222,9 @@ describe('fuzzing: random options, shapes and values', () => {
           for (const [i, v] of bad) if (data.length > 0 && !Object.isFrozen(data)) (data as unknown as number[])[i % data.length] = v;
           const out = attempt(() => res.run({ data, shape: [b, t, d] } as never, options as never));
           if (out.ok) {
-            // Every accepted call was a well-formed numeric tensor (float32, or converted once at the
-            // boundary from float64, integer arrays or plain numbers) of finite values.
-            expect(Object.prototype.toString.call(data)).toMatch(/^\[object (Float32Array|Float64Array|Int32Array|Uint8Array|Array)\]$/);
+            // Every accepted call was a well-formed tensor of finite numbers (plain data in:
+            // float32 as is, other numeric arrays copied).
+            expect(['[object Float32Array]', '[object Float64Array]', '[object Int32Array]', '[object Uint8Array]', '[object Array]']).toContain(Object.prototype.toString.call(data));
             expect(data.length).toBe(b * t * d);
             for (const v of data) expect(Number.isFinite(v)).toBe(true);
           } else if (out.code === 'ERR_RAN_NOT_FINITE') {

@@ -18,6 +18,7 @@
  */
 import Benchmark from 'benchmark';
 import * as fs from 'fs';
+import * as os from 'os';
 import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
 import { baseFields, cpuModel, ensureAddon, log, median, type Line } from './common';
 import { nativeBinding } from '../lib/index';
@@ -90,7 +91,7 @@ function benchmarkJs(name: string, fn: () => void, quick: boolean): { sample: nu
   const b = new Benchmark(name, fn, { minSamples: quick ? 3 : 10, maxTime: quick ? 0.5 : 4, initCount: 1 });
   b.run();
   if (b.error) throw b.error as Error;
-  return { sample: b.stats.sample, rme: b.stats.rme };
+  return { sample: b.stats.sample as number[], rme: b.stats.rme };
 }
 
 async function timeDirect(fn: () => Promise<unknown> | unknown, reps: number): Promise<number[]> {
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   const base = baseFields();
   const start = Date.now();
   log(`[bench] ${args.quick ? 'QUICK ' : ''}run: ${args.only.join(',')} threads=${args.threads.join(',')} cpu="${cpuModel()}" ` +
-      `variant=${String(base.variant)} simd=${String(base.simd)} node=${process.version} load=${require('os').loadavg()[0].toFixed(2)}`);
+      `variant=${String(base.variant)} simd=${String(base.simd)} node=${process.version} load=${os.loadavg()[0]!.toFixed(2)}`);
   const lines: Line[] = [];
   const failed: string[] = [];
   const emit = (l: Line): void => {

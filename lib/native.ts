@@ -315,7 +315,6 @@ export function native(): NativeBinding {
   const tried: string[] = [];
   const attempt = (file: string): NativeBinding | undefined => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
       return require(file) as NativeBinding;
     } catch (e) {
       tried.push(`${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
@@ -334,7 +333,6 @@ export function native(): NativeBinding {
 
   let ngb: NodeGypBuild | undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     ngb = require('node-gyp-build') as NodeGypBuild;
   } catch (e) {
     tried.push(`node-gyp-build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);

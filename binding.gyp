@@ -7,7 +7,7 @@
 # CPU target:                  scripts/build-gyp.sh -- -Dran_arch=native
 #
 # `sources` is listed explicitly; scripts/check-gyp.js (run by scripts/build-gyp.sh and
-# .ci/run) fails if it differs from native/src/*.cpp + native/addon/*.cpp on disk, or if
+# .ci/run) fails if it differs from native/{src,units,addon}/*.cpp on disk, or if
 # the defines differ from CMakeLists.txt.
 {
   "variables": {
@@ -25,6 +25,10 @@
         "native/src/ridge.cpp",
         "native/src/spectral.cpp",
         "native/src/thread_pool.cpp",
+        "native/units/attention.cpp",
+        "native/units/memory.cpp",
+        "native/units/tanh.cpp",
+        "native/units/unit_kind.cpp",
         "native/addon/addon.cpp",
         "native/addon/args.cpp",
         "native/addon/async_job.cpp",
@@ -34,6 +38,7 @@
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native/include",
+        "native/units",
         "native/addon",
         "native/vendor/eigen"
       ],

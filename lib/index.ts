@@ -3,7 +3,7 @@
  * one ridge regression) and the echo state network baseline, with native kernels.
  */
 export { ESN, type ESNOptions } from './reservoirs/esn';
-export { Reservoir, type RunOptions, type RunResult, type Selection, type TrainTarget, type AttentionWeights, type CommonOptions } from './reservoirs/reservoir';
+export { Reservoir, type RunOptions, type RunResult, type Selection, type TrainTarget, type AttentionWeights, type AttentionStats, type CommonOptions } from './reservoirs/reservoir';
 export { Ridge, type AddRowsOptions, type RidgeOptions, type RidgeStatistics } from './readout/ridge';
 export { Random } from './random';
 export { type Tensor3, type IndexMatrix, type TensorLike, tensor3, zeros3, sliceBatch, toTensor3 } from './tensor';
@@ -23,7 +23,7 @@ export { Model, DEFAULT_RIDGES, type SequenceData, type TaskLike, type FitOption
 export { createReservoir, configOf, ARCHITECTURES, type Architecture, type ReservoirConfig } from './model/config';
 export { saveModel, loadModel, encodeModel, decodeModel, MODEL_FILE_VERSION, type ModelFileHeader, type EncodeOptions } from './model/file';
 export { sizeForBudget, parseBudget, BUDGETS, type BudgetName } from './model/budget';
-export { SPACES, TASK_FAMILIES, spaceFor, taskFamily, sample as sampleSpace, type Space, type Dimension, type TaskFamily } from './search/space';
+export { SPACES, REGIMES, spaceFor, sample as sampleSpace, type Space, type Dimension, type Regime } from './search/space';
 export { evaluateStream, type StreamOptions, type StreamCell } from './stream/evaluate';
 export { PUBLISHED_RESULTS, PUBLISHED_SOURCE, bestPublished } from './stream/published';
 export { cpuVariant } from './native';

@@ -70,6 +70,8 @@ export interface NativeRunOptions {
   washout?: number;
   attentionPopulation?: number;
   attentionUnits?: Int32Array;
+  /** Return `attentionStats` (per unit of every attention population). */
+  attentionStats?: boolean;
 }
 
 /** What a native run returns (each field only when asked for). */
@@ -78,6 +80,7 @@ export interface NativeRunResult {
   drives?: Float32Array;
   outputs?: Float32Array;
   attention?: Float32Array;
+  attentionStats?: { relativeEntropy: Float64Array; newestWeight: Float64Array; meanLag: Float64Array };
 }
 
 /** Native composed network. */

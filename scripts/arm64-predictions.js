@@ -4,8 +4,10 @@
 // scripts/arm64-test.sh runs `write` with the x64 Node and `compare` with the arm64 Node under
 // qemu-user, so that the arm64 prebuilt binary is checked against x64 on the same inputs.
 //
-// Usage: node scripts/arm64-predictions.js write FILE
-//        node scripts/arm64-predictions.js compare FILE
+// Usage: node scripts/arm64-predictions.js write FILE [PACKAGE_DIR]
+//        node scripts/arm64-predictions.js compare FILE [PACKAGE_DIR]
+// PACKAGE_DIR (default: this repository) is required as a package: its dist/ and the binary its
+// loader picks (scripts/arm64-test.sh passes a copy holding only dist/ and prebuilds/linux-arm64/).
 //
 // Tolerance (compare): every prediction within TOLERANCE × (1 + |x64 value|) of the x64 one.
 // The two builds cannot agree bit for bit: Eigen's float32 kernels use 4-wide NEON with fused
@@ -19,7 +21,7 @@ const fs = require('fs');
 const path = require('path');
 
 const TOLERANCE = 1e-3;
-const ran = require(path.join(__dirname, '..', 'dist', 'index.js'));
+const ran = require(path.resolve(process.argv[4] || path.join(__dirname, '..')));
 
 /** Two input channels; targets: channel 0 delayed by 2 steps, and x0(t−1)·x1(t). */
 function data(seed, batch, steps) {
@@ -58,7 +60,7 @@ async function predictions() {
 async function main() {
   const [mode, file] = process.argv.slice(2);
   if (!['write', 'compare'].includes(mode) || !file) {
-    console.error('usage: arm64-predictions.js write|compare FILE');
+    console.error('usage: arm64-predictions.js write|compare FILE [PACKAGE_DIR]');
     process.exit(2);
   }
   const info = ran.nativeBinding().buildInfo();

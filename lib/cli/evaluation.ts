@@ -20,6 +20,7 @@ export const EVALUATION_OPTIONS = {
   budget: { type: 'string' },
   difficulty: { type: 'string' },
   seeds: { type: 'string' },
+  'first-seed': { type: 'string' },
   trials: { type: 'string' },
   workers: { type: 'string' },
   'max-features': { type: 'string' },
@@ -31,7 +32,8 @@ export const EVALUATION_OPTIONS = {
 /** Help lines of the options both commands take. */
 export const EVALUATION_HELP = `  --models all|a,b,...    architectures: ${ARCHITECTURES.join(', ')} (default all)
   --budget 1k|10k|100k|1M trainable-parameter budget: readout weights (default 10k)
-  --seeds N               task and reservoir seeds 0..N-1 (default 1)
+  --seeds N               number of task and reservoir seeds (default 1)
+  --first-seed S          seeds S..S+N-1 (default 0): development seeds 0-99, report seeds 1000+
   --trials N              random-search trials per task, seed and model (default 8)
   --workers N             worker threads (default: one per core)
   --max-features N        cap on readout features (default 1000)
@@ -50,12 +52,20 @@ interface Plan {
   budget: number;
   difficulty: Difficulty;
   seeds: number;
+  firstSeed: number;
   trials: number;
   workers: number;
   maxFeatures: number;
   json: boolean;
   report?: string;
   dataDir?: string;
+}
+
+function firstSeed(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) usage(`--first-seed must be an integer >= 0, got "${value}"`);
+  return n;
 }
 
 function plan(values: ReturnType<typeof parseCommand<typeof EVALUATION_OPTIONS>>['values'], dataDir: string | undefined): Plan {
@@ -76,6 +86,7 @@ function plan(values: ReturnType<typeof parseCommand<typeof EVALUATION_OPTIONS>>
     budget,
     difficulty,
     seeds: positive(values.seeds, 1, 'seeds'),
+    firstSeed: firstSeed(values['first-seed']),
     trials: positive(values.trials, 8, 'trials'),
     workers: positive(values.workers, defaultThreads(), 'workers'),
     maxFeatures: positive(values['max-features'], 1000, 'max-features'),
@@ -90,7 +101,7 @@ function jsonLines(cells: StreamCell[], p: Plan): string[] {
   const lines: string[] = [];
   for (const c of cells) {
     for (const s of c.perSeed) {
-      lines.push(JSON.stringify({ task: c.task, model: c.model, budget: p.budgetName, difficulty: p.difficulty, seed: s.seed, score: s.score, metric: c.metric, validScore: s.valid, trainableParams: s.trainable, fixedParams: s.fixed, seconds: s.seconds, trials: p.trials, config: s.config.options }));
+      lines.push(JSON.stringify({ task: c.task, model: c.model, budget: p.budgetName, difficulty: p.difficulty, seed: s.seed, score: s.score, metric: c.metric, validScore: s.valid, validMse: s.validMse, trial: s.trial, regime: s.regime, attention: s.attention, trainableParams: s.trainable, fixedParams: s.fixed, seconds: s.seconds, trials: p.trials, config: s.config.options }));
     }
     for (const f of c.failedTrials) lines.push(JSON.stringify({ task: c.task, model: c.model, budget: p.budgetName, difficulty: p.difficulty, seed: f.seed, trial: f.trial, failed: true, error: f.error }));
   }

@@ -6,12 +6,15 @@
 import { UsageError, type Command } from './command';
 import { bench } from './commands/bench';
 import { evalCommand } from './commands/eval';
+import { fit } from './commands/fit';
 import { inspect } from './commands/inspect';
+import { merge } from './commands/merge';
 import { predict } from './commands/predict';
+import { search } from './commands/search';
 import { stream } from './commands/stream';
 
 /** The commands, in the order `ran --help` lists them. */
-const COMMANDS: readonly Command[] = [stream, evalCommand, predict, inspect, bench];
+const COMMANDS: readonly Command[] = [stream, evalCommand, fit, predict, inspect, search, merge, bench];
 
 function version(): string {
   return (require('../../package.json') as { version: string }).version;

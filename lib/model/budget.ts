@@ -4,6 +4,7 @@
  */
 import { invalidArg } from '../errors';
 import { architecture, type Architecture } from '../architectures/index';
+import * as v from '../validate';
 
 /** The budgets of the published STREAM results. */
 export const BUDGETS = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1M': 1_000_000 } as const;
@@ -33,6 +34,11 @@ export interface BudgetSize {
  */
 export function sizeForBudget(kind: Architecture, budget: number, inputDim: number, outputs: number, width = 16, maxFeatures = 1000): BudgetSize {
   const arch = architecture(kind);
+  v.integer('budget', budget, 1);
+  v.integer('inputDim', inputDim, 0);
+  v.integer('outputs', outputs, 1);
+  v.integer('width', width, 1);
+  v.integer('maxFeatures', maxFeatures, 2);
   const features = Math.min(maxFeatures, Math.floor(budget / outputs));
   const size = arch.sizeFor(features - inputDim - 1, width);
   if (size === undefined) {

@@ -1,7 +1,7 @@
 /** A reservoir described as plain data (kind + options), so it can be saved, searched and sent to workers. */
 import { invalidArg } from '../errors';
 import { ARCHITECTURES, architecture, type Architecture, type OptionsOf } from '../architectures/index';
-import type { Reservoir } from '../reservoirs/reservoir';
+import { Reservoir } from '../reservoirs/reservoir';
 
 export { ARCHITECTURES, type Architecture };
 
@@ -16,5 +16,6 @@ export function createReservoir(config: ReservoirConfig): Reservoir {
 
 /** The config of an existing reservoir (its options with every default filled in). */
 export function configOf(reservoir: Reservoir): ReservoirConfig {
+  if (!(reservoir instanceof Reservoir)) invalidArg('reservoir', 'a Reservoir (ESN, AttentionReservoir or DecomposedReservoir)', reservoir);
   return { kind: architecture(reservoir.kind, 'reservoir.kind').name, options: { ...reservoir.options } } as ReservoirConfig;
 }

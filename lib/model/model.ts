@@ -62,8 +62,11 @@ export interface FitOptions {
 export interface FitReport {
   /** The λ kept. */
   ridge: number;
-  /** Validation score of each candidate λ (absent without validation data). */
-  validation?: { ridge: number; score: number }[];
+  /**
+   * Validation score of each candidate λ (absent without validation data), and the MSE of the
+   * readout output on the same steps (breaks ties in score: 20 answers give steps of 0.05).
+   */
+  validation?: { ridge: number; score: number; mse: number }[];
   /** Training rows accumulated. */
   rows: number;
   /** Wall time in milliseconds. */
@@ -110,6 +113,19 @@ function stepsOf(d: SequenceData): IndexMatrix {
   return { data, shape: [b, n] };
 }
 
+/**
+ * Lower validation score first; a tie is broken by the MSE of the readout output (NaN counts
+ * as worst), then by the earlier candidate.
+ */
+export function betterScore(a: { score: number; mse: number }, b: { score: number; mse: number }): boolean {
+  const sa = Number.isNaN(a.score) ? Infinity : a.score;
+  const sb = Number.isNaN(b.score) ? Infinity : b.score;
+  if (sa !== sb) return sa < sb;
+  const ma = Number.isNaN(a.mse) ? Infinity : a.mse;
+  const mb = Number.isNaN(b.mse) ? Infinity : b.mse;
+  return ma < mb;
+}
+
 /** A reservoir plus a ridge readout. */
 export class Model {
   /** The reservoir (fixed random weights). */
@@ -118,6 +134,7 @@ export class Model {
   readout: Ridge | undefined;
 
   constructor(reservoir: Reservoir | ReservoirConfig) {
+    if (reservoir === null || typeof reservoir !== 'object') invalidArg('reservoir', 'a Reservoir or a config { kind, options }', reservoir);
     this.reservoir = 'run' in reservoir ? reservoir : createReservoir(reservoir);
   }
 
@@ -197,11 +214,13 @@ export class Model {
         const yHat = new Float32Array(vb * vt * outputs);
         for (let r = 0; r < vb * vt; r++) for (let k = 0; k < outputs; k++) yHat[r * outputs + k] = out.data[(r * ridges.length + l) * outputs + k]!;
         const g = gather({ data: yHat, shape: [vb, vt, outputs] }, validation);
-        return { ridge, score: solved[l] === undefined ? Infinity : score(g.y, g.yHat, g.t, classification) };
+        if (solved[l] === undefined) return { ridge, score: Infinity, mse: Infinity };
+        const mse = score(g.y, g.yHat, g.t, false);
+        return { ridge, score: classification ? score(g.y, g.yHat, g.t, true) : mse, mse };
       });
       let best = 0;
       scores.forEach((s, i) => {
-        if (s.score < scores[best]!.score) best = i;
+        if (betterScore(s, scores[best]!)) best = i;
       });
       readout.setWeights(all[best]!);
       readout.ridge = ridges[best]!;
@@ -213,7 +232,22 @@ export class Model {
     return report;
   }
 
-  /** Outputs [B, T, outputs] at every step. */
+  /**
+   * Most predictions that may wait for a free slot (the reservoir's `maxQueued`, default
+   * 1024). `predict` and `evaluate` may be called many times at once on one model (as a server
+   * does under load): each call starts from a reset state, calls beyond the thread budget wait
+   * in arrival order, and a call beyond this bound is refused at once with ERR_RAN_BUSY.
+   * Results are the same bits as the same calls made one after another.
+   */
+  get maxQueued(): number {
+    return this.reservoir.maxQueued;
+  }
+
+  set maxQueued(n: number) {
+    this.reservoir.maxQueued = n;
+  }
+
+  /** Outputs [B, T, outputs] at every step. Concurrent calls are allowed (see `maxQueued`). */
   async predict(input: TensorLike, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
     if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
     const x = v.tensor3('x', toTensor3('x', input), this.reservoir.inputDim);

@@ -6,7 +6,9 @@ import { readTaskFolder } from '../io/taskFolder';
 import { architecture, type PopulationShape } from '../architectures/index';
 import { createReservoir, type ReservoirConfig } from '../model/config';
 import type { StreamCell } from '../stream/evaluate';
+import { DecomposedReservoir } from '../reservoirs/decomposed';
 import { buildTask } from '../tasks/index';
+import type { Difficulty } from '../tasks/configs';
 import { isTaskName } from '../tasks/names';
 import type { TaskData } from '../tasks/types';
 
@@ -123,14 +125,15 @@ function traceDimensions(config: ReservoirConfig, stateSize: number): { index: n
 }
 
 /**
- * Rebuilds `cell`'s best config, generates (or reads) its task with that seed and runs test
- * sequence `sequence`, returning the plotted parts. The reservoir is disposed afterwards.
+ * Rebuilds `cell`'s best config (data keys included, from the same training inputs),
+ * generates its task at the evaluation's `difficulty` with that seed (or reads it) and runs
+ * test sequence `sequence`, returning the plotted parts. The reservoir is disposed afterwards.
  */
-export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number } = {}): SampleTrace {
+export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number; difficulty?: Difficulty } = {}): SampleTrace {
   const best = bestSeed(cell);
   if (!best) throw new Error(`every seed of ${cell.task}/${cell.model} failed`);
   let data: TaskData;
-  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: 'small', seed: best.seed });
+  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: options.difficulty ?? 'small', seed: best.seed });
   else if (options.dataDir !== undefined) data = readTaskFolder(options.dataDir);
   else throw new Error(`no generator for task "${cell.task}"`);
   const [b, t, d] = data.test.x.shape;
@@ -138,6 +141,8 @@ export function runSample(cell: StreamCell, options: { dataDir?: string; sequenc
   const x = data.test.x.data.slice(sequence * t * d, (sequence + 1) * t * d);
   const reservoir = createReservoir(best.config);
   try {
+    // The scored model stored drive vectors of its training inputs as keys (Model.fit does the same).
+    if (reservoir instanceof DecomposedReservoir && reservoir.options.keys === 'data') reservoir.fitKeys(data.train.x, { threads: 1 });
     const unitCount = attentionUnitCount(best.config);
     const attentionUnits = unitCount > 0 ? Array.from({ length: Math.min(4, unitCount) }, (_, i) => i) : undefined;
     const run = reservoir.run({ data: x, shape: [1, t, d] }, { states: true, attentionUnits, threads: 1 });

@@ -24,49 +24,45 @@ std::vector<float> CopyF32(const Napi::Object& o, const char* key, const std::st
   return std::vector<float>(a.Data(), a.Data() + a.ElementLength());
 }
 
+// One field of a unit kind's options (native/units/unit_kind.h), read as the kind says.
+void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::string& name, ran::Population& p) {
+  using Type = ran::UnitOption::Type;
+  switch (opt.type) {
+    case Type::Int:
+      opt.set(p, IntField(o, opt.key, static_cast<int>(opt.min), static_cast<int>(opt.max), static_cast<int>(opt.fallback), opt.required));
+      break;
+    case Type::Number: opt.set(p, NumberField(o, opt.key, opt.fallback, opt.required)); break;
+    case Type::Bool: opt.set(p, BoolField(o, opt.key, opt.fallback != 0) ? 1 : 0); break;
+    case Type::Choice: {
+      if (!Has(o, opt.key)) break;
+      const std::string v = o.Get(opt.key).ToString().Utf8Value();
+      std::string allowed;
+      for (size_t i = 0; i < opt.choices.size(); ++i) {
+        if (v == opt.choices[i]) return opt.set(p, static_cast<double>(i));
+        allowed += (i == 0 ? "'" : i + 1 == opt.choices.size() ? " or '" : ", '") + opt.choices[i] + "'";
+      }
+      Fail(ran::kInvalidArg, "`" + name + "." + opt.key + "` must be " + allowed + ", got '" + v + "'");
+    }
+    case Type::Weights: opt.weights(p) = CopyF32(o, opt.key, name, static_cast<int64_t>(opt.count(p))); break;
+  }
+}
+
 ran::Population ReadPopulation(const Napi::Object& o, size_t index) {
   const std::string name = "populations[" + std::to_string(index) + "]";
-  ran::Population p;
-  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be 'tanh', 'attention' or 'memory'");
+  const size_t count = ran::unit_kinds().size();
+  std::string kinds;
+  for (size_t i = 0; i < count; ++i) kinds += (i == 0 ? "'" : i + 1 == count ? " or '" : ", '") + std::string(ran::unit_kinds()[i]->name) + "'";
+  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds);
   const std::string kind = o.Get("kind").As<Napi::String>().Utf8Value();
-  if (kind == "tanh") p.kind = ran::PopulationKind::Tanh;
-  else if (kind == "attention") p.kind = ran::PopulationKind::Attention;
-  else if (kind == "memory") p.kind = ran::PopulationKind::Memory;
-  else Fail(ran::kInvalidArg, "`" + name + ".kind` must be 'tanh', 'attention' or 'memory', got '" + kind + "'");
+  ran::Population p;
+  p.kind = ran::find_unit_kind(kind);
+  if (p.kind < 0) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds + ", got '" + kind + "'");
   p.units = IntField(o, "units", 1, 1 << 24, 0, true);
   p.width = IntField(o, "width", 1, 1 << 16, 1, false);
   p.offset = IntField(o, "offset", 0, 1 << 30, 0, true);
   p.leak_rate = static_cast<float>(NumberField(o, "leakRate", 1.0, false));
   p.shared = BoolField(o, "shared", false);
-  p.temperature = static_cast<float>(NumberField(o, "temperature", 1.0, false));
-  const int64_t copies = p.shared ? 1 : p.units;
-  const int64_t d = p.width;
-  if (p.kind == ran::PopulationKind::Attention) {
-    p.context = IntField(o, "context", 1, 1 << 16, 1, true);
-    p.heads = IntField(o, "heads", 1, 1 << 16, 1, false);
-    p.ff_hidden = IntField(o, "ffHidden", 0, 1 << 20, 0, false);
-    if (Has(o, "activation")) {
-      const std::string a = o.Get("activation").ToString().Utf8Value();
-      if (a == "relu") p.activation = ran::Activation::Relu;
-      else if (a == "gelu") p.activation = ran::Activation::Gelu;
-      else Fail(ran::kInvalidArg, "`" + name + ".activation` must be 'relu' or 'gelu', got '" + a + "'");
-    }
-    p.w_q = CopyF32(o, "wQ", name, copies * d * d);
-    p.w_k = CopyF32(o, "wK", name, copies * d * d);
-    p.w_v = CopyF32(o, "wV", name, copies * d * d);
-    p.w_1 = CopyF32(o, "w1", name, copies * p.ff_hidden * d);
-    p.w_2 = CopyF32(o, "w2", name, copies * p.ff_hidden * d);
-  } else if (p.kind == ran::PopulationKind::Memory) {
-    p.slots = IntField(o, "slots", 1, 1 << 20, 1, true);
-    if (Has(o, "retrieval")) {
-      const std::string r = o.Get("retrieval").ToString().Utf8Value();
-      if (r == "relu") p.retrieval = ran::Retrieval::Relu;
-      else if (r == "softmax") p.retrieval = ran::Retrieval::Softmax;
-      else Fail(ran::kInvalidArg, "`" + name + ".retrieval` must be 'relu' or 'softmax', got '" + r + "'");
-    }
-    p.keys = CopyF32(o, "keys", name, copies * p.slots * d);
-    p.values = CopyF32(o, "values", name, copies * p.slots * d);
-  }
+  for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options) ReadOption(o, opt, name, p);
   return p;
 }
 
@@ -126,7 +122,8 @@ int ReadStepList(const Napi::Object& opts, const char* array_key, const char* co
 size_t SpecBytes(const ran::NetworkSpec& s) {
   size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
   for (const auto& p : s.populations)
-    b += (p.w_q.size() + p.w_k.size() + p.w_v.size() + p.w_1.size() + p.w_2.size() + p.keys.size() + p.values.size()) * 4;
+    for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options)
+      if (opt.type == ran::UnitOption::Type::Weights) b += opt.count(p) * 4;
   return b;
 }
 
@@ -146,6 +143,7 @@ struct RunJob {
   std::vector<float> x_copy, targets_copy;
   std::vector<int32_t> steps_copy, output_steps_copy;
   std::vector<double> readout_copy;
+  std::vector<std::vector<double>> unit_stats;  // per population: [batch][units][stat_count]
   Napi::ObjectReference result;        // holds the output arrays (pinned while running)
   Napi::ObjectReference stats_object;  // pins the RidgeStats while running
   RidgeStatsWrap* stats_wrap = nullptr;
@@ -197,7 +195,8 @@ void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob&
   ran::RunRequest& rq = job.rq;
   rq.attention_population = IntField(opts, "attentionPopulation", 0, static_cast<int>(spec.populations.size()) - 1, 0, true);
   const ran::Population& p = spec.populations[rq.attention_population];
-  if (p.kind != ran::PopulationKind::Attention) Fail(ran::kInvalidArg, "`attentionPopulation` must name an attention population");
+  const ran::UnitKind& kind = ran::unit_kind(p.kind);
+  if (kind.capture_floats(p) == 0) Fail(ran::kInvalidArg, "`attentionPopulation` must name a population whose weights can be captured (attention)");
   auto u = Int32(opts.Get("attentionUnits"), "attentionUnits", -1);
   for (size_t i = 0; i < u.ElementLength(); ++i) {
     if (u[i] < 0 || u[i] >= p.units) Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) + "), got " + std::to_string(u[i]));
@@ -205,7 +204,50 @@ void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob&
       if (u[j] == u[i]) Fail(ran::kInvalidArg, "`attentionUnits` must not repeat a unit");
     rq.attention_units.push_back(u[i]);
   }
-  job.capture_floats = static_cast<int64_t>(rq.attention_units.size()) * p.heads * p.context;
+  job.capture_floats = static_cast<int64_t>(rq.attention_units.size() * kind.capture_floats(p));
+}
+
+// Sums of the unit statistics of every population whose kind keeps some (attention).
+void RequestUnitStats(const ran::NetworkSpec& spec, RunJob& job) {
+  job.unit_stats.resize(spec.populations.size());
+  job.rq.unit_stats.assign(spec.populations.size(), nullptr);
+  for (size_t i = 0; i < spec.populations.size(); ++i) {
+    const ran::Population& p = spec.populations[i];
+    const int count = ran::unit_kind(p.kind).stat_count;
+    if (count == 0) continue;
+    job.unit_stats[i].assign(static_cast<size_t>(job.rq.batch) * p.units * count, 0.0);
+    job.rq.unit_stats[i] = job.unit_stats[i].data();
+  }
+}
+
+// { relativeEntropy, newestWeight, meanLag }: per unit of every population with statistics
+// (in population order), the sums over sequences — in sequence order, so the same bits for
+// any thread count — divided by the number of (step, head) pairs. A unit that never had two
+// filled slots reports what one slot gives: entropy 0, newest weight 1, lag 0.
+Napi::Value UnitStatsResult(Napi::Env env, const ran::NetworkSpec& spec, const RunJob& job) {
+  size_t total_units = 0;
+  for (size_t i = 0; i < spec.populations.size(); ++i)
+    if (!job.unit_stats[i].empty()) total_units += spec.populations[i].units;
+  auto entropy = Napi::Float64Array::New(env, total_units), newest = Napi::Float64Array::New(env, total_units),
+       lag = Napi::Float64Array::New(env, total_units);
+  size_t u = 0;
+  for (size_t i = 0; i < spec.populations.size(); ++i) {
+    if (job.unit_stats[i].empty()) continue;
+    const int units = spec.populations[i].units, count = ran::unit_kind(spec.populations[i].kind).stat_count;
+    for (int m = 0; m < units; ++m, ++u) {
+      double sum[4] = {0, 0, 0, 0};
+      for (int b = 0; b < job.rq.batch; ++b)
+        for (int j = 0; j < 4; ++j) sum[j] += job.unit_stats[i][(static_cast<size_t>(b) * units + m) * count + j];
+      entropy[u] = sum[3] > 0 ? sum[0] / sum[3] : 0.0;
+      newest[u] = sum[3] > 0 ? sum[1] / sum[3] : 1.0;
+      lag[u] = sum[3] > 0 ? sum[2] / sum[3] : 0.0;
+    }
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("relativeEntropy", entropy);
+  o.Set("newestWeight", newest);
+  o.Set("meanLag", lag);
+  return o;
 }
 
 RidgeStatsWrap* StatsArg(Napi::Env env, const Napi::Value& sv) {
@@ -286,6 +328,7 @@ std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr
   const int F = network.feature_dim(rq.include_input, rq.include_bias);
   if (Has(opts, "readout")) rq.readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
   if (Has(opts, "attentionUnits")) ReadCapture(opts, network.spec(), *job);
+  if (BoolField(opts, "attentionStats", false)) RequestUnitStats(network.spec(), *job);
   CheckMemory(env, network, opts, job->reset || carried_steps == 0, F, *job);
   if (Has(opts, "readout")) ReadReadout(opts, F, async, *job);
   if (Has(opts, "stats")) ReadTraining(env, opts, F, async, *job);
@@ -390,6 +433,10 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
       if (job->stats_wrap != nullptr) job->stats_wrap->Release();
       Finish(*job);
     };
+    auto complete = [job](Napi::Env e, Napi::Object out) {
+      if (!job->unit_stats.empty()) out.Set("attentionStats", UnitStatsResult(e, job->net->spec(), *job));
+      return out;
+    };
     if (!async) {
       try {
         job->net->run(job->rq, job->state);
@@ -398,14 +445,14 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
         throw;
       }
       finish();
-      return result;
+      return complete(env, result);
     }
     job->result = Napi::Persistent(result);
     return AsyncJob::Start(
         env, Value(), [job] { job->net->run(job->rq, job->state); },
-        [job, finish](Napi::Env) -> Napi::Value {
+        [job, finish, complete](Napi::Env e) -> Napi::Value {
           finish();
-          return job->result.Value();
+          return complete(e, job->result.Value());
         },
         finish);
   });

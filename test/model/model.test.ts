@@ -1,4 +1,4 @@
-import { Model } from '../../lib/model/model';
+import { Model, betterScore } from '../../lib/model/model';
 import { sizeForBudget, parseBudget } from '../../lib/model/budget';
 import { planTrials, bestTrial } from '../../lib/search/search';
 import { runTrials } from '../../lib/search/pool';
@@ -16,10 +16,23 @@ describe('Model', () => {
     const model = new Model({ kind: 'esn', options: { inputDim: 3, units: 200, leakRate: 0.9, seed: 1 } });
     const report = await model.fit(task);
     const best = Math.min(...report.validation!.map((v) => v.score));
-    expect(report.validation!.find((v) => v.ridge === report.ridge)!.score).toBe(best);
+    const chosen = report.validation!.find((v) => v.ridge === report.ridge)!;
+    expect(chosen.score).toBe(best);
+    // ties in the error rate are broken by the validation MSE of the readout output
+    const tied = report.validation!.filter((v) => v.score === best);
+    expect(chosen.mse).toBe(Math.min(...tied.map((v) => v.mse)));
+    for (const v of report.validation!) expect(v.mse).toBeGreaterThan(0);
     const err = await model.evaluate(task.test, true);
     expect(err).toBeLessThan(0.2); // chance is 0.667
     expect(model.trainableParameters).toBe((200 + 3 + 1) * 3);
+  });
+
+  test('betterScore: lower score, then lower MSE; NaN is the worst', () => {
+    expect(betterScore({ score: 0.1, mse: 9 }, { score: 0.2, mse: 1 })).toBe(true);
+    expect(betterScore({ score: 0.1, mse: 0.5 }, { score: 0.1, mse: 0.6 })).toBe(true);
+    expect(betterScore({ score: 0.1, mse: 0.6 }, { score: 0.1, mse: 0.6 })).toBe(false);
+    expect(betterScore({ score: NaN, mse: 0 }, { score: 0.9, mse: 1 })).toBe(false);
+    expect(betterScore({ score: 0.9, mse: 1 }, { score: NaN, mse: 0 })).toBe(true);
   });
 
   test.each(['ran-a', 'ran-c'] as const)('%s with default options beats chance on Sequential MNIST and postcasting', async (kind) => {

@@ -21,7 +21,7 @@ describe('bad input gets a clear error with a stable code', () => {
   });
 
   test('tensors: wrong type, length, feature count', () => {
-    expect(() => esn.run({ data: new Float64Array(20), shape: [1, 10, 2] } as never)).toThrow(/`x.data` must be a Float32Array, got a Float64Array/);
+    expect(() => esn.run({ data: 'x', shape: [1, 10, 2] } as never)).toThrow(/`x.data` must be a Float32Array, Float64Array or array of numbers, got "x"/);
     throwsCode(() => esn.run({ data: new Float32Array(19), shape: [1, 10, 2] }), 'ERR_RAN_SHAPE');
     expect(() => esn.run({ data: new Float32Array(30), shape: [1, 10, 3] })).toThrow(/must have 2 features per step/);
     expect(() => esn.run({ data: new Float32Array(0), shape: [0, 10, 2] })).toThrow(/B\)` must be an integer >= 1, got 0/);

@@ -170,6 +170,13 @@ printf '%s\n' "$out" | node -e "
 " || fail "ran stream --json output: $out"
 ok "npx ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --json: one line, finite score"
 
+out="$(as_user npx --no-install ran bench --quick --only W1 --threads 1 --no-ceiling)" || fail "npx ran bench"
+printf '%s\n' "$out" | node -e "
+  const lines = require('fs').readFileSync(0, 'utf8').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  if (lines.length !== 1 || lines[0].workload !== 'W1' || !(lines[0].value > 0)) throw new Error('expected one W1 line');
+" || fail "ran bench --json output: $out"
+ok "npx ran bench --quick --only W1 --threads 1: the shipped workloads run ($(node -p "Math.round(JSON.parse(process.argv[1]).value)" "$out") steps/s)"
+
 # vega/vega-lite are optional peer dependencies, absent from a default install: --report must say
 # what to install, before any work.
 r=0; err="$(as_user npx --no-install ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --report "$work/r.html" 2>&1 >/dev/null)" || r=$?

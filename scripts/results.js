@@ -182,7 +182,8 @@ function targets(hard, easy) {
       return { t, rel: (best - s.esn.mean) / s.esn.mean, best, esn: s.esn.mean };
     });
     const met = gaps.filter((g) => g.rel <= -0.25).length;
-    out.push(`- Best RAN at least 25 % below the ESN on at least three of simple copy, selective copy, sorting and bracket matching: **${met >= 3 ? 'met' : 'not met'}** (${met} of 4; ${gaps.map((g) => `${g.t} ${fmt(g.best)} vs ${fmt(g.esn)}, ${(g.rel * 100).toFixed(0)} %`).join('; ')}).`);
+    const rel = (g) => (g.esn > 0 ? `${(g.rel * 100).toFixed(0)} %` : 'the ESN makes no error');
+    out.push(`- Best RAN at least 25 % below the ESN on at least three of simple copy, selective copy, sorting and bracket matching: **${met >= 3 ? 'met' : 'not met'}** (${met} of 4; ${gaps.map((g) => `${g.t} ${fmt(g.best)} vs ESN ${fmt(g.esn)}, ${rel(g)}`).join('; ')}).`);
     const m = cellStats(hard, 'sequential_mnist');
     const bestM = Math.min(m['ran-a'].mean, m['ran-c'].mean);
     const relM = (bestM - m.esn.mean) / m.esn.mean;

@@ -100,7 +100,7 @@ export function mergeSearchParts(parts: readonly { name: string; header: SearchH
   }
   const missing = Array.from({ length: spec.shards }, (_, i) => i).filter((i) => !byShard.has(i));
   if (missing.length > 0) throw statsError(`missing shard(s) ${missing.map((i) => `${i}/${spec.shards}`).join(', ')}`);
-  const lines: TrialLine[] = new Array(spec.trials);
+  const lines = new Array<TrialLine>(spec.trials);
   for (const p of parts) {
     for (const l of p.lines) {
       if (l.id < 0 || l.id >= spec.trials || l.id % spec.shards !== p.header.shard) throw statsError(`${p.name}: trial ${l.id} does not belong to shard ${p.header.shard}/${spec.shards}`);

@@ -18,6 +18,7 @@ const INTEGRATION = [
   'test/reliability/exports.test.ts',
   'test/reliability/workers.test.ts',
   'test/report/browser.test.ts',
+  'test/report/size.test.ts',
 ];
 
 const shared = {

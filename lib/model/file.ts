@@ -385,6 +385,7 @@ export async function readModelHeader(path: string): Promise<{ version: number; 
  * `source` (a file name) is used in its messages.
  */
 export function decodeModel(bytes: Uint8Array, source?: string): Model {
+  if (source !== undefined && typeof source !== 'string') invalidArg('source', 'a file name (string) or undefined', source);
   const fail: Fail = failer(source === undefined ? 'bytes' : `"${source}"`);
   const { header: h, start, total } = decodeHeader(bytes, fail);
   const payloadLength = total - start;

@@ -4,7 +4,7 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Random } from '../random';
-import type { Tensor3 } from '../tensor';
+import { toTensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation, memoryPopulation } from './units';
@@ -184,7 +184,8 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
    * vectors z sampled at random (sequence, step) pairs, normalised to unit length, as its keys
    * (one-shot storage of episodes). Deterministic from the seed.
    */
-  fitKeys(x: Tensor3, options: { threads?: number } = {}): void {
+  fitKeys(input: TensorLike, options: { threads?: number } = {}): void {
+    const x = toTensor3('x', input);
     if (this.options.keys !== 'data') {
       throw new RanError(ErrorCodes.STATE, 'fitKeys() needs the option keys: "data"');
     }

@@ -60,6 +60,10 @@ for f in package/package.json package/LICENSE package/README.md package/dist/ind
   "package/$prebuild" package/native/vendor/eigen/Eigen/Core; do
   grep -qxF "$f" <<<"$listing" || fail "the tarball lacks $f"
 done
+# The README's relative links (docs/*.md, images) resolve inside the package.
+for link in $(grep -oE '\]\((docs/[^)#]+)' README.md | sed 's/^](//' | sort -u); do
+  grep -qxF "package/$link" <<<"$listing" || fail "README links $link, which the tarball lacks"
+done
 if [[ "${PREBUILD_ARM64:-1}" != 0 ]]; then  # scripts/prebuild-arm64.sh (tested under qemu: scripts/arm64-test.sh)
   grep -qxF package/prebuilds/linux-arm64/recurrent-attention.napi.glibc.node <<<"$listing" || fail "the tarball lacks the linux-arm64 binary"
   ok "the tarball ships prebuilds/linux-x64/ ($(du -sb prebuilds/linux-x64 | cut -f1) bytes) and prebuilds/linux-arm64/ ($(du -sb prebuilds/linux-arm64 | cut -f1) bytes)"

@@ -20,6 +20,7 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { Bench } from 'tinybench';
 import { ErrorCodes, RanError } from '../errors';
 import { native, type NativeNetworkSpec } from '../native';
@@ -69,6 +70,12 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown argument ${k}`);
   }
   if (a.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--threads: positive integers, e.g. 1,2');
+  // The results are written at the end: a wrong folder must fail now, not after the run.
+  if (a.out !== undefined) {
+    const dir = path.dirname(path.resolve(a.out));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--out ${a.out}: the folder ${dir} does not exist`);
+    fs.accessSync(dir, fs.constants.W_OK);
+  }
   return a;
 }
 

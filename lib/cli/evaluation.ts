@@ -120,7 +120,9 @@ export async function runEvaluation(argv: string[], command: 'stream' | 'eval'):
   if (report) await (await import('../report/vega')).loadVega();
   const started = Date.now();
   const bar = progressLine('ran');
-  const cells = await evaluateStream({ ...p, onTrial: (done, total) => bar?.update(done, total) });
+  const { tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir } = p;
+  const onTrial = (done: number, total: number): void => bar?.update(done, total);
+  const cells = await evaluateStream({ tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir, onTrial });
   bar?.stop();
   const seconds = (Date.now() - started) / 1000;
   const rows = tableRows(cells, p.models, p.budgetName);

@@ -27,7 +27,7 @@ fail() { echo "pack-test: FAIL $*" >&2; exit 1; }
 step() { echo; echo "pack-test: -- $* -- (at ${SECONDS}s)"; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ran-pack-test.XXXXXX")"
-# lib/native.ts loads prebuilds/ before build/Release: prebuilds made here are removed again
+# lib/native/loader.ts loads prebuilds/ before build/Release: prebuilds made here are removed again
 # (unless they existed before or KEEP_PREBUILDS=1) so that later `npm test` runs keep testing
 # the local build, not a leftover of this script.
 had_prebuilds=0; [[ -d prebuilds ]] && had_prebuilds=1
@@ -127,8 +127,8 @@ ok "from here on, no network: $isolation"
 step "use it"
 as_user node -e "
   const ran = require('recurrent-attention');
-  const { Model, Random, tensor3, nativeBinding } = ran;
-  const info = nativeBinding().buildInfo();
+  const { Model, Random, tensor3, buildInfo } = ran;
+  const info = buildInfo();
   if (info.variant !== ran.cpuVariant()) throw new Error('loaded variant ' + info.variant + ', not the prebuild for this CPU (' + ran.cpuVariant() + ')');
   const rng = new Random(7);
   const B = 4, T = 60;
@@ -208,7 +208,7 @@ if [[ "$suite" != none ]]; then
   unset RAN_CPU_VARIANT
   export RAN_CPU=baseline
   (cd "$copy" && env -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD node -e "
-    const v = require('./dist/index.js').nativeBinding().buildInfo().variant;
+    const v = require('./dist/index.js').buildInfo().variant;
     if (v !== 'x86-64-v2') { console.error('the copy loads ' + v); process.exit(1); }") || fail "the copy does not load the prebuild"
   case "$suite" in
     native) paths=(--selectProjects binding) ;;

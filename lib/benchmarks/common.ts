@@ -1,6 +1,6 @@
 /** Shared helpers of the benchmark runners (the shipped one here and those of bench/ in a clone). */
 import * as os from 'os';
-import { nativeBinding } from '../index';
+import { buildInfo } from '../native';
 
 /** One result line: the spec's five keys first, then extra fields. */
 export interface Line {
@@ -28,7 +28,7 @@ let cachedBase: Record<string, unknown> | undefined;
 /** Fields every line carries: binary variant, SIMD level, Node version. */
 export function baseFields(): Record<string, unknown> {
   if (!cachedBase) {
-    const info = nativeBinding().buildInfo();
+    const info = buildInfo();
     cachedBase = { variant: info.variant, simd: info.simd, node: process.version };
   }
   return cachedBase;

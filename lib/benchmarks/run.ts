@@ -23,8 +23,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Bench } from 'tinybench';
 import { ErrorCodes, RanError } from '../errors';
-import { nativeBinding } from '../index';
-import type { NativeNetworkSpec } from '../native';
+import { native, type NativeNetworkSpec } from '../native';
 import { baseFields, cpuModel, log, median, type Line } from './common';
 import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
 
@@ -146,7 +145,7 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
       for (const threads of args.threads) {
         const dtype = kind === 'PEAK_GEMM_F64' ? 'float64' : 'float32';
         const n = args.quick ? 1024 : 2048;
-        const value = nativeBinding().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
+        const value = native().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
         emit({ workload: kind, impl: 'native', metric: 'gflop_per_s', value, threads, ...base, n, source: 'Eigen GEMM of this build (gemmCeiling)' });
       }
     }

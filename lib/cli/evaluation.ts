@@ -121,8 +121,8 @@ export async function runEvaluation(argv: string[], command: 'stream' | 'eval'):
   const started = Date.now();
   const bar = progressLine('ran');
   const { tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir } = p;
-  const onTrial = (done: number, total: number): void => bar?.update(done, total);
-  const cells = await evaluateStream({ tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir, onTrial });
+  const streamOptions = { tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir };
+  const cells = await evaluateStream({ ...streamOptions, onTrial: (done, total) => bar?.update(done, total) });
   bar?.stop();
   const seconds = (Date.now() - started) / 1000;
   const rows = tableRows(cells, p.models, p.budgetName);

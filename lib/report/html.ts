@@ -129,6 +129,25 @@ function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${caption}</figcaption></figure>`;
 }
 
+/** Per task and seed, whether each chosen RAN configuration uses its attention (k > 1, entropy < 0.9). */
+function attentionSection(cells: readonly StreamCell[]): string {
+  const rows = cells.flatMap((c) =>
+    c.perSeed
+      .filter((s) => c.model !== 'esn')
+      .map((s) => {
+        const a = s.attention;
+        const uses = a ? (a.entropy < 0.9 ? 'yes' : 'no') : 'no (k = 1 or no attention units)';
+        const figures = a ? `${a.context}</td><td>${a.entropy.toFixed(3)}</td><td>${a.newest.toFixed(3)}</td><td>${a.lag.toFixed(1)}` : '1</td><td></td><td></td><td>';
+        return `<tr><td>${escape(c.task)}</td><td>${escape(modelLabel(c.model))}</td><td>${s.seed}</td><td>${figures}</td><td>${uses}</td></tr>`;
+      }),
+  );
+  if (rows.length === 0) return '';
+  return `<section><h2>Does the chosen configuration use attention?</h2>
+<p class="lead">The best trial replayed on 20 validation sequences: entropy of the attention weights over log(filled slots) (1 = a plain average of the context), mean weight on the newest slot, mean lag of the attended mass in steps.</p>
+<table><thead><tr><th>task</th><th>model</th><th>seed</th><th>context k</th><th>entropy</th><th>newest</th><th>lag</th><th>uses attention?</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+</section>`;
+}
+
 interface Samples {
   trace?: SampleTrace;
   attention?: SampleTrace;
@@ -272,6 +291,7 @@ ${figure(paramsSvg, 'Horizontal axis logarithmic; each task has its own vertical
 ${sampleHtml}
 </section>
 
+${attentionSection(cells)}
 <section><details><summary>Every seed: scores, sizes, time and configuration</summary>
 ${detailsTable(cells)}
 </details></section>

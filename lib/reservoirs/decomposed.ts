@@ -135,7 +135,8 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     checkValuesOption(o);
     {
       const m = o.attentionUnits + o.memoryUnits, d = o.width, n = m * d;
-      const cs = typeof o.connectivity === 'number' ? [o.connectivity] : Object.values(o.connectivity);
+      const c = o.connectivity;
+      const cs = typeof c === 'number' ? [c] : [c.attentionToAttention, c.attentionToMemory, c.memoryToAttention, c.memoryToMemory];
       const nnz = Math.max(...cs) * m * m * d * d;
       const ca = o.shared ? 1 : o.attentionUnits, cm = o.shared ? 1 : o.memoryUnits;
       checkWeightBytes('DecomposedReservoir', 8 * m * m + 8 * nnz + csrBytes(n, nnz) + 4 * n * (o.inputDim + 1) + 4 * ca * 3 * d * d + 4 * cm * 2 * o.slots * d);

@@ -111,7 +111,6 @@ interface Search {
  */
 function checkStreamOptions(o: StreamOptions): void {
   if (o === null || typeof o !== 'object') invalidArg('options', 'a StreamOptions object', o);
-  v.knownKeys('options', o, ['tasks', 'models', 'budget', 'difficulty', 'seeds', 'trials', 'workers', 'maxFeatures', 'dataDir', 'onTrial', 'firstSeed']);
   if (o.dataDir === undefined) {
     if (!Array.isArray(o.tasks) || o.tasks.length === 0) invalidArg('options.tasks', 'a non-empty array of task names', o.tasks);
     o.tasks.forEach((t, i) => { if (!isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t); });

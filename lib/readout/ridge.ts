@@ -171,7 +171,7 @@ export class Ridge {
   importStatistics(s: RidgeStatistics): void {
     if (s === null || typeof s !== 'object') invalidArg('statistics', '{ features, outputs, rows, xtx, xty }', s);
     if (s.features !== this.features || s.outputs !== this.outputs) {
-      throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${s.features}×${s.outputs}, this readout is ${this.features}×${this.outputs}`);
+      throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${String(s.features)}×${String(s.outputs)}, this readout is ${this.features}×${this.outputs}`);
     }
     this.stats.import({ xtx: s.xtx, xty: s.xty, rows: s.rows });
   }

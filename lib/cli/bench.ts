@@ -14,9 +14,11 @@ import * as path from 'path';
  */
 export function runBench(args: string[]): number {
   const root = path.resolve(__dirname, '..', '..');
+  // `--scaling` and `--search` (W6, the whole-search benchmark) pick another runner.
   const scaling = args.includes('--scaling');
-  const runner = path.join(root, 'dist-bench', 'bench', scaling ? 'scaling.js' : 'run.js');
-  if (scaling) args = args.filter((a) => a !== '--scaling');
+  const search = args.includes('--search');
+  const runner = path.join(root, 'dist-bench', 'bench', scaling ? 'scaling.js' : search ? 'search.js' : 'run.js');
+  args = args.filter((a) => a !== '--scaling' && a !== '--search');
   if (!fs.existsSync(runner)) {
     process.stderr.write(
       `ran bench: the benchmark suite is not built (looked for ${runner}).\n` +

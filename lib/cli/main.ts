@@ -20,6 +20,7 @@ Usage:
   ran eval --data DIR [options]   the same on a task read from a folder of .npy files
   ran bench [--quick] [--only W1,W3] [--threads 1,2]   speed benchmarks W1–W5 (from a clone)
   ran bench --scaling [--quick] [--report F.html]      time and memory vs sequence length (from a clone)
+  ran bench --search [--quick] [--tasks a,b]           W6: 30-trial searches beside the NumPy peer (from a clone)
   ran --help | --version
 
 Options:

@@ -214,7 +214,7 @@ void Network::run_tiles(const RunRequest& rq) {
 
   // The run's own sum: the caller's statistics change only if the whole run succeeds.
   std::unique_ptr<RidgeStats> run_total;
-  if (rq.stats != nullptr) run_total = std::make_unique<RidgeStats>(F, d_out);
+  if (rq.stats != nullptr) run_total = std::make_unique<RidgeStats>(rq.stats->empty_like());
   OrderedCommit commit;
   std::atomic<int> next_tile{0};
   std::vector<int> tile_start(n_tiles + 1, 0);
@@ -231,7 +231,7 @@ void Network::run_tiles(const RunRequest& rq) {
     RowBuffer rows;
     std::unique_ptr<RidgeStats> partial;
     if (rq.stats != nullptr) {
-      partial = std::make_unique<RidgeStats>(F, d_out);
+      partial = std::make_unique<RidgeStats>(rq.stats->empty_like());
       rows.x.resize(static_cast<size_t>(RowBuffer::kRows) * F);
       rows.y.resize(static_cast<size_t>(RowBuffer::kRows) * d_out);
     }

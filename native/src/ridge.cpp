@@ -190,11 +190,27 @@ int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
 
 }  // namespace
 
-RidgeStats::RidgeStats(int features, int outputs) : f_(features), o_(outputs) {
+RidgeStats::RidgeStats(int features, int outputs, bool rows_only) : f_(features), o_(outputs), rows_only_(rows_only) {
   if (features <= 0 || outputs <= 0) throw Error(kInvalidArg, "features and outputs must be positive integers");
   fp_ = padded(f_, kLanes);
   w_ = fp_ + padded(o_, kLanes);
-  g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+  if (!rows_only_) g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+}
+
+void RidgeStats::keep(const double* x, const double* y, int64_t r) {
+  rx_.insert(rx_.end(), x, x + static_cast<size_t>(r) * f_);
+  ry_.insert(ry_.end(), y, y + static_cast<size_t>(r) * o_);
+}
+
+void RidgeStats::keep(const float* x, const double* y, int64_t r) {
+  rx_.insert(rx_.end(), x, x + static_cast<size_t>(r) * f_);  // exact: every float is a double
+  ry_.insert(ry_.end(), y, y + static_cast<size_t>(r) * o_);
+}
+
+void RidgeStats::drop_rows() {
+  keep_rows_ = false;
+  std::vector<double>().swap(rx_);
+  std::vector<double>().swap(ry_);
 }
 
 double RidgeStats::bytes(int features, int outputs) {
@@ -236,6 +252,15 @@ void throw_first_non_finite(const T* x, const double* y, int64_t r, int f, int o
 template <typename T>
 void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite) {
   if (r <= 0) return;
+  spectrum_.reset();
+  if (rows_only_) {
+    if (check_finite && (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1))) {
+      throw_first_non_finite(x, y, r, f_, o_);
+    }
+    keep(x, y, r);
+    rows_ += r;
+    return;
+  }
   // When the rows outweigh the statistics, values are checked as they are packed and a bad
   // one restores a copy of the statistics; otherwise one pass checks them first.
   const bool fused_check = check_finite && static_cast<double>(r) * f_ >= static_cast<double>(fp_) * w_;
@@ -364,6 +389,12 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     g_ = std::move(backup);
     throw_first_non_finite(x, y, r, f_, o_);
   }
+  // Beyond as many rows as features the Gram matrix is no longer the smaller one.
+  if (keep_rows_ && rows_ + r <= f_) {
+    keep(x, y, r);
+  } else if (keep_rows_) {
+    drop_rows();
+  }
   rows_ += r;
 }
 
@@ -372,16 +403,37 @@ void RidgeStats::merge(const RidgeStats& other) {
     throw Error(kShape, "cannot merge statistics of " + std::to_string(other.f_) + "×" + std::to_string(other.o_) +
                             " into " + std::to_string(f_) + "×" + std::to_string(o_));
   }
+  if (other.rows_only_ != rows_only_) throw Error(kInvalidArg, "cannot merge a row collector with accumulated statistics");
+  spectrum_.reset();
   for (size_t i = 0; i < g_.size(); ++i) g_[i] += other.g_[i];
+  if (keep_rows_ && other.keep_rows_ && (rows_only_ || rows_ + other.rows_ <= f_)) {
+    rx_.insert(rx_.end(), other.rx_.begin(), other.rx_.end());
+    ry_.insert(ry_.end(), other.ry_.begin(), other.ry_.end());
+  } else if (keep_rows_) {
+    drop_rows();
+  }
   rows_ += other.rows_;
 }
 
 void RidgeStats::reset() {
   std::fill(g_.begin(), g_.end(), 0.0);
+  spectrum_.reset();
   rows_ = 0;
+  rx_.clear();
+  ry_.clear();
+  keep_rows_ = true;
 }
 
+namespace {
+
+void require_sums(bool rows_only) {
+  if (rows_only) throw Error(kState, "a row collector holds rows, not XᵀX: it cannot be exported or solved");
+}
+
+}  // namespace
+
 std::vector<double> RidgeStats::xtx() const {
+  require_sums(rows_only_);
   const size_t f = f_, ld = fp_;
   std::vector<double> full(f * f);
   for (size_t j = 0; j < f; ++j)
@@ -394,6 +446,7 @@ std::vector<double> RidgeStats::xtx() const {
 }
 
 std::vector<double> RidgeStats::xty() const {
+  require_sums(rows_only_);
   const size_t f = f_, o = o_, ld = fp_;
   std::vector<double> out(f * o);
   for (size_t k = 0; k < o; ++k)
@@ -402,6 +455,10 @@ std::vector<double> RidgeStats::xty() const {
 }
 
 void RidgeStats::set(const double* xtx, const double* xty, int64_t rows) {
+  require_sums(rows_only_);
+  spectrum_.reset();
+  drop_rows();
+  keep_rows_ = rows == 0;
   const size_t f = f_, o = o_, ld = fp_;
   std::fill(g_.begin(), g_.end(), 0.0);
   for (size_t j = 0; j < f; ++j)
@@ -429,6 +486,7 @@ void check_lambda(double lambda) {
 
 std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   check_lambda(lambda);
+  require_sums(rows_only_);
   // The upper triangle straight from the statistics: LLT<Upper> reads nothing else, so no
   // mirrored f×f copy is made.
   Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
@@ -446,29 +504,95 @@ std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   return to_row_major(W);
 }
 
+struct RidgeStats::Spectrum {
+  MatD b;             // f × k
+  Eigen::VectorXd s;  // k eigenvalues
+  MatD c;             // k × o
+  bool dual = false;
+  double scale = 0;
+  // XᵀX + λI is singular to working precision (the same test in both spaces: in the dual
+  // one XᵀX has f − k further zero eigenvalues).
+  bool singular(double lambda, int f) const {
+    const double tiny = 1e-13 * scale;
+    return s.minCoeff() + lambda <= tiny || (s.size() < f && lambda <= tiny);
+  }
+  // diag(1 / (s + λ)) C
+  MatD scaled(double lambda) const { return (s.array() + lambda).matrix().cwiseInverse().asDiagonal() * c; }
+};
+
+std::shared_ptr<const RidgeStats::Spectrum> RidgeStats::decompose() const {
+  if (spectrum_) return spectrum_;
+  auto made = std::make_shared<Spectrum>();
+  Spectrum& sp = *made;
+  const char* what = "XᵀX";
+  if (keep_rows_ && rows_ > 0 && rows_ < f_) {
+    sp.dual = true;
+    what = "X Xᵀ";
+    const Eigen::Map<const RowMatD> X(rx_.data(), rows_, f_);
+    const Eigen::Map<const RowMatD> Y(ry_.data(), rows_, o_);
+    Eigen::SelfAdjointEigenSolver<MatD> es(MatD(X * X.transpose()));
+    if (es.info() != Eigen::Success) throw Error(kNoConvergence, std::string("the eigendecomposition of ") + what + " did not converge");
+    sp.b = X.transpose() * es.eigenvectors();
+    sp.c = es.eigenvectors().transpose() * Y;
+    sp.s = es.eigenvalues();
+  } else {
+    require_sums(rows_only_);
+    Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
+    Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
+    if (es.info() != Eigen::Success) throw Error(kNoConvergence, std::string("the eigendecomposition of ") + what + " did not converge");
+    sp.b = es.eigenvectors();
+    sp.c = sp.b.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+    sp.s = es.eigenvalues();
+  }
+  sp.scale = std::max(std::abs(sp.s.maxCoeff()), 1e-300);
+  spectrum_ = made;
+  return made;
+}
+
+namespace {
+
+[[noreturn]] void throw_singular(double lambda) {
+  throw Error(kSingular, "XᵀX + λI is singular for λ = " + std::to_string(lambda) + "; increase ridge");
+}
+
+}  // namespace
+
 std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, bool skip_singular) const {
   for (double l : lambdas) check_lambda(l);
-  Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
-  Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
-  if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
-  const MatD& V = es.eigenvectors();
-  const Eigen::VectorXd& ev = es.eigenvalues();
-  const MatD Q = V.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
-  const double scale = std::max(std::abs(ev.maxCoeff()), 1e-300);
+  const Spectrum& sp = *decompose();
   std::vector<double> out;
   out.reserve(lambdas.size() * f_ * o_);
   for (double lambda : lambdas) {
-    const Eigen::VectorXd shifted = ev.array() + lambda;
-    if (shifted.minCoeff() <= 1e-13 * scale) {
-      if (skip_singular) {
-        out.insert(out.end(), static_cast<size_t>(f_) * o_, std::numeric_limits<double>::quiet_NaN());
-        continue;
-      }
-      throw Error(kSingular, "XᵀX + λI is singular for λ = " + std::to_string(lambda) + "; increase ridge");
+    if (sp.singular(lambda, f_)) {
+      if (!skip_singular) throw_singular(lambda);
+      out.insert(out.end(), static_cast<size_t>(f_) * o_, std::numeric_limits<double>::quiet_NaN());
+      continue;
     }
-    const MatD W = V * (shifted.cwiseInverse().asDiagonal() * Q);
+    const MatD W = sp.b * sp.scaled(lambda);
     const auto w = to_row_major(W);
     out.insert(out.end(), w.begin(), w.end());
+  }
+  return out;
+}
+
+std::vector<double> RidgeStats::predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas, bool skip_singular) const {
+  for (double l : lambdas) check_lambda(l);
+  if (queries.f_ != f_) throw Error(kShape, "the query rows have " + std::to_string(queries.f_) + " features, these statistics " + std::to_string(f_));
+  if (!queries.keep_rows_) throw Error(kState, "the query statistics no longer hold their rows: use a row collector");
+  const Spectrum& sp = *decompose();
+  const int64_t rq = queries.rows_;
+  // The queries in the eigenbasis once; then each λ costs rq·k·o.
+  const MatD Z = Eigen::Map<const RowMatD>(queries.rx_.data(), rq, f_) * sp.b;
+  std::vector<double> out;
+  out.reserve(lambdas.size() * rq * o_);
+  for (double lambda : lambdas) {
+    if (sp.singular(lambda, f_)) {
+      if (!skip_singular) throw_singular(lambda);
+      out.insert(out.end(), static_cast<size_t>(rq) * o_, std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    const auto p = to_row_major(Z * sp.scaled(lambda));
+    out.insert(out.end(), p.begin(), p.end());
   }
   return out;
 }

@@ -34,7 +34,11 @@ export function planTrials(plan: SearchPlan, shape: TaskShape): ReservoirConfig[
   const space = spaceFor(plan.architecture, plan.task);
   for (let i = 0; i < plan.trials; i++) {
     const point = i === 0 ? {} : sample(space, rng);
-    const seed = plan.seed * 1000 + i;
+    // Every trial of a search draws its weights from the same seed: trials differ in their
+    // hyperparameters only (as in the NumPy peer, which draws W once per search), and a
+    // worker draws and measures each (size, connectivity)'s recurrent matrix once
+    // (reservoirs/recurrentCache.ts).
+    const seed = plan.seed * 1000;
     const size = sizeForBudget(plan.architecture, plan.budget, shape.inputDim, shape.outputs, 16, plan.maxFeatures);
     const base = { inputDim: shape.inputDim, seed };
     if (plan.architecture === 'esn') configs.push({ kind: 'esn', options: { ...base, units: size.units, ...point } });

@@ -56,6 +56,12 @@ class RidgeStats {
  private:
   template <typename T>
   void add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite);
+  // The kernel: adds the rows' [X Y]ᵀ[X Y] tiles to g_.
+  template <typename T>
+  void accumulate(const T* x, const double* y, int64_t r, int threads, bool check_finite) const;
+  // Makes g_ hold the sums of every row so far (the kept rows are summed on first need: a
+  // readout solved in the Gram space never allocates or fills its f×f statistics).
+  void materialize() const;
 
   // All ridge solutions from one eigendecomposition: W(λ) = B diag(1/(s + λ)) C. In the
   // primal space B = U, the eigenvectors of XᵀX, and C = Uᵀ XᵀY; in the dual (Gram) space,
@@ -80,7 +86,8 @@ class RidgeStats {
   int64_t rows_ = 0;
   // Column-major [w_][fp_]: column j < fp_ holds XᵀX(i, j) for i <= j (the upper triangle;
   // entries below it are partial and never read), columns fp_ + k hold XᵀY(·, k).
-  std::vector<double> g_;
+  mutable std::vector<double> g_;
+  mutable bool sums_valid_ = false;
 };
 
 // True if every value is finite (vectorised; `threads` split the range).

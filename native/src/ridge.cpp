@@ -188,13 +188,28 @@ void run_threads(int n, const F& fn) {
 
 int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
 
+void require_sums(bool rows_only) {
+  if (rows_only) throw Error(kState, "a row collector holds rows, not XᵀX: it cannot be exported or solved");
+}
+
 }  // namespace
 
 RidgeStats::RidgeStats(int features, int outputs, bool rows_only) : f_(features), o_(outputs), rows_only_(rows_only) {
   if (features <= 0 || outputs <= 0) throw Error(kInvalidArg, "features and outputs must be positive integers");
   fp_ = padded(f_, kLanes);
   w_ = fp_ + padded(o_, kLanes);
-  if (!rows_only_) g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+}
+
+void RidgeStats::materialize() const {
+  if (sums_valid_) return;
+  require_sums(rows_only_);
+  if (g_.empty()) {
+    g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+  } else {
+    std::fill(g_.begin(), g_.end(), 0.0);
+  }
+  if (rows_ > 0) accumulate(rx_.data(), ry_.data(), rows_, 1, false);
+  sums_valid_ = true;
 }
 
 void RidgeStats::keep(const double* x, const double* y, int64_t r) {
@@ -253,14 +268,24 @@ template <typename T>
 void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite) {
   if (r <= 0) return;
   spectrum_.reset();
-  if (rows_only_) {
+  // Up to as many rows as features, the rows are kept and summed only if XᵀX is needed.
+  if (rows_only_ || (keep_rows_ && rows_ + r <= f_)) {
     if (check_finite && (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1))) {
       throw_first_non_finite(x, y, r, f_, o_);
     }
     keep(x, y, r);
+    sums_valid_ = false;
     rows_ += r;
     return;
   }
+  materialize();
+  accumulate(x, y, r, threads, check_finite);
+  drop_rows();
+  rows_ += r;
+}
+
+template <typename T>
+void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads, bool check_finite) const {
   // When the rows outweigh the statistics, values are checked as they are packed and a bad
   // one restores a copy of the statistics; otherwise one pass checks them first.
   const bool fused_check = check_finite && static_cast<double>(r) * f_ >= static_cast<double>(fp_) * w_;
@@ -389,13 +414,6 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     g_ = std::move(backup);
     throw_first_non_finite(x, y, r, f_, o_);
   }
-  // Beyond as many rows as features the Gram matrix is no longer the smaller one.
-  if (keep_rows_ && rows_ + r <= f_) {
-    keep(x, y, r);
-  } else if (keep_rows_) {
-    drop_rows();
-  }
-  rows_ += r;
 }
 
 void RidgeStats::merge(const RidgeStats& other) {
@@ -405,18 +423,21 @@ void RidgeStats::merge(const RidgeStats& other) {
   }
   if (other.rows_only_ != rows_only_) throw Error(kInvalidArg, "cannot merge a row collector with accumulated statistics");
   spectrum_.reset();
-  for (size_t i = 0; i < g_.size(); ++i) g_[i] += other.g_[i];
   if (keep_rows_ && other.keep_rows_ && (rows_only_ || rows_ + other.rows_ <= f_)) {
     rx_.insert(rx_.end(), other.rx_.begin(), other.rx_.end());
     ry_.insert(ry_.end(), other.ry_.begin(), other.ry_.end());
-  } else if (keep_rows_) {
+    sums_valid_ = false;
+  } else {
+    materialize();
+    other.materialize();
+    for (size_t i = 0; i < g_.size(); ++i) g_[i] += other.g_[i];
     drop_rows();
   }
   rows_ += other.rows_;
 }
 
 void RidgeStats::reset() {
-  std::fill(g_.begin(), g_.end(), 0.0);
+  sums_valid_ = false;
   spectrum_.reset();
   rows_ = 0;
   rx_.clear();
@@ -424,16 +445,8 @@ void RidgeStats::reset() {
   keep_rows_ = true;
 }
 
-namespace {
-
-void require_sums(bool rows_only) {
-  if (rows_only) throw Error(kState, "a row collector holds rows, not XᵀX: it cannot be exported or solved");
-}
-
-}  // namespace
-
 std::vector<double> RidgeStats::xtx() const {
-  require_sums(rows_only_);
+  materialize();
   const size_t f = f_, ld = fp_;
   std::vector<double> full(f * f);
   for (size_t j = 0; j < f; ++j)
@@ -446,7 +459,7 @@ std::vector<double> RidgeStats::xtx() const {
 }
 
 std::vector<double> RidgeStats::xty() const {
-  require_sums(rows_only_);
+  materialize();
   const size_t f = f_, o = o_, ld = fp_;
   std::vector<double> out(f * o);
   for (size_t k = 0; k < o; ++k)
@@ -458,9 +471,9 @@ void RidgeStats::set(const double* xtx, const double* xty, int64_t rows) {
   require_sums(rows_only_);
   spectrum_.reset();
   drop_rows();
-  keep_rows_ = rows == 0;
   const size_t f = f_, o = o_, ld = fp_;
-  std::fill(g_.begin(), g_.end(), 0.0);
+  g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+  sums_valid_ = true;
   for (size_t j = 0; j < f; ++j)
     for (size_t i = 0; i < f; ++i) g_[j * ld + i] = xtx[j * f + i];
   for (size_t k = 0; k < o; ++k)
@@ -486,7 +499,7 @@ void check_lambda(double lambda) {
 
 std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   check_lambda(lambda);
-  require_sums(rows_only_);
+  materialize();
   // The upper triangle straight from the statistics: LLT<Upper> reads nothing else, so no
   // mirrored f×f copy is made.
   Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
@@ -536,7 +549,7 @@ std::shared_ptr<const RidgeStats::Spectrum> RidgeStats::decompose() const {
     sp.c = es.eigenvectors().transpose() * Y;
     sp.s = es.eigenvalues();
   } else {
-    require_sums(rows_only_);
+    materialize();
     Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
     Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
     if (es.info() != Eigen::Success) throw Error(kNoConvergence, std::string("the eigendecomposition of ") + what + " did not converge");

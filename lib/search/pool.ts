@@ -7,6 +7,20 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { runTrial, type TrialRequest, type TrialResult } from './trial';
 
+/**
+ * The next request for worker k: one with the affinity it holds, else one no other worker
+ * holds, else the first. Only the order of work changes, never a result.
+ */
+function pick(pending: readonly TrialRequest[], held: readonly (string | undefined)[], k: number): number {
+  const mine = held[k];
+  if (mine !== undefined) {
+    const i = pending.findIndex((r) => r.affinity === mine);
+    if (i >= 0) return i;
+  }
+  const free = pending.findIndex((r) => r.affinity === undefined || !held.includes(r.affinity));
+  return free >= 0 ? free : 0;
+}
+
 /** Runs every request; `workers` 0 runs them in this thread (used under ts-jest, where no compiled worker exists). */
 export async function runTrials(requests: readonly TrialRequest[], workers: number, onResult?: (r: TrialResult, done: number) => void): Promise<TrialResult[]> {
   const results: TrialResult[] = new Array(requests.length);
@@ -20,19 +34,22 @@ export async function runTrials(requests: readonly TrialRequest[], workers: numb
     return results;
   }
   const index = new Map(requests.map((r, i) => [r.id, i]));
-  let next = 0;
+  const pending = [...requests];
   const pool = Array.from({ length: Math.min(workers, requests.length) }, () => new Worker(script));
+  const held: (string | undefined)[] = pool.map(() => undefined);
   try {
     await Promise.all(
       pool.map(
-        (w) =>
+        (w, k) =>
           new Promise<void>((resolve, reject) => {
             const send = (): void => {
-              if (next >= requests.length) {
+              if (pending.length === 0) {
                 resolve();
                 return;
               }
-              w.postMessage(requests[next++]);
+              const req = pending.splice(pick(pending, held, k), 1)[0]!;
+              held[k] = req.affinity;
+              w.postMessage(req);
             };
             w.on('message', (r: TrialResult) => {
               results[index.get(r.id)!] = r;

@@ -50,7 +50,13 @@ export function planTrials(plan: SearchPlan, shape: TaskShape): ReservoirConfig[
 
 /** Trial requests of a search (ids start at `firstId`). */
 export function trialRequests(task: TaskSource, configs: ReservoirConfig[], firstId: number, threads: number, ridges: readonly number[] = DEFAULT_RIDGES): TrialRequest[] {
-  return configs.map((config, i) => ({ id: firstId + i, task, config, ridges: [...ridges], threads }));
+  return configs.map((config, i) => ({ id: firstId + i, task, config, ridges: [...ridges], threads, affinity: affinityOf(config) }));
+}
+
+/** What decides a config's recurrent matrix besides its architecture's defaults. */
+function affinityOf(config: ReservoirConfig): string {
+  const o = config.options as { seed?: number; units?: number; attentionUnits?: number; connectivity?: number };
+  return `${config.kind}|${o.seed}|${o.units ?? o.attentionUnits}|${o.connectivity}`;
 }
 
 /** The best trial: lowest validation score, ties to the lowest id. */

@@ -40,13 +40,13 @@ class RidgeStats {
 
   // W ([f][o]) solving (XᵀX + λI) W = XᵀY by Cholesky; throws ERR_RAN_SINGULAR.
   std::vector<double> solve_cholesky(double lambda) const;
-  // One W per λ, all from one eigendecomposition (of XᵀX, or of X Xᵀ when fewer rows than
-  // features are kept): [n_lambda][f][o]. A singular λ
+  // One W per λ, all from one eigendecomposition of XᵀX, or when fewer rows than features
+  // are kept from their Gram matrix X Xᵀ (one r×r Cholesky per λ): [n_lambda][f][o]. A singular λ
   // throws ERR_RAN_SINGULAR, or with `skip_singular` gets a block of NaN (for λ searches).
   std::vector<double> solve_sweep(const std::vector<double>& lambdas, bool skip_singular = false) const;
 
   // Outputs for every λ of the rows kept by `queries` (a collector, e.g. the validation
-  // features): [n_lambda][query rows][o], from one decomposition. A singular λ throws, or
+  // features): [n_lambda][query rows][o], from one factorisation family. A singular λ throws, or
   // with `skip_singular` gets a block of NaN.
   std::vector<double> predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas, bool skip_singular) const;
 
@@ -63,17 +63,16 @@ class RidgeStats {
   // readout solved in the Gram space never allocates or fills its f×f statistics).
   void materialize() const;
 
-  // All ridge solutions from one eigendecomposition: W(λ) = B diag(1/(s + λ)) C. In the
-  // primal space B = U, the eigenvectors of XᵀX, and C = Uᵀ XᵀY; in the dual (Gram) space,
-  // while the rows are kept and fewer than the features, B = Xᵀ V with V the eigenvectors
-  // of X Xᵀ, and C = Vᵀ Y: the same solutions by the push-through identity
-  // Xᵀ(X Xᵀ + λI)⁻¹ = (XᵀX + λI)⁻¹Xᵀ, from an r×r eigendecomposition instead of f×f.
+  // What every λ's solution is computed from: one eigendecomposition of XᵀX, or (fewer
+  // kept rows than features) the Gram matrix X Xᵀ and one small Cholesky per λ (ridge.cpp).
   struct Spectrum;
   // The decomposition, computed once per state of the statistics: choosing λ on validation
   // rows and then taking the chosen λ's weights costs one eigendecomposition. (Calls on one
   // RidgeStats are serialised by its owner, so the cache needs no lock.)
   std::shared_ptr<const Spectrum> decompose() const;
   mutable std::shared_ptr<const Spectrum> spectrum_;
+  template <typename Emit, typename Skip>
+  void for_each_lambda(const std::vector<double>& lambdas, bool skip_singular, Emit emit, Skip skipped) const;
   void keep(const double* x, const double* y, int64_t r);
   void keep(const float* x, const double* y, int64_t r);
   void drop_rows();

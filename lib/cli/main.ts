@@ -11,7 +11,6 @@ import { TASK_NAMES, canonicalTaskName, type TaskName } from '../tasks/names';
 import { defaultThreads } from '../threads';
 import { runBench } from './bench';
 import { tableRows, textTable } from './format';
-import { renderReport } from '../report/html';
 
 const HELP = `ran — Recurrent Attention Networks (reservoir computing with attention units)
 
@@ -164,6 +163,8 @@ async function main(argv: string[]): Promise<void> {
     if (failed.length > 0) process.stdout.write(`${failed.length} trial(s) failed, e.g. ${failed[0]}\n`);
   }
   if (values.report !== undefined) {
+    // Loaded only for a report: the chart libraries take a third of a short run's start-up.
+    const { renderReport } = await import('../report/html');
     fs.writeFileSync(values.report, await renderReport({ rows, cells, meta: { difficulty, budget: budgetName, seeds, trials, seconds: seconds.toFixed(1), date: new Date().toISOString() }, budget: budgetName, dataDir: command === 'eval' ? values.data : undefined }));
     if (!values.json) process.stdout.write(`report written to ${values.report}\n`);
   }

@@ -7,12 +7,14 @@
 # CPU target:                  scripts/build-gyp.sh -- -Dran_arch=native
 #
 # `sources` is listed explicitly; scripts/check-gyp.js (run by scripts/build-gyp.sh and
-# .ci/run) fails if it differs from native/src/*.cpp + native/addon/*.cpp on disk, or if
+# .ci/run) fails if it differs from native/{src,units,addon}/*.cpp on disk, or if
 # the defines differ from CMakeLists.txt.
 {
   "variables": {
     # value of -march (CMake: RAN_ARCH); the default is a portable level, not "native"
-    "ran_arch%": "x86-64-v2"
+    "ran_arch%": "x86-64-v2",
+    # 1: libstdc++ linked into the addon, as the prebuilt binaries are (CMake: RAN_STATIC_RUNTIME)
+    "ran_static_runtime%": 0
   },
   "targets": [
     {
@@ -22,6 +24,11 @@
         "native/src/network_spec.cpp",
         "native/src/ridge.cpp",
         "native/src/spectral.cpp",
+        "native/src/thread_pool.cpp",
+        "native/units/attention.cpp",
+        "native/units/memory.cpp",
+        "native/units/tanh.cpp",
+        "native/units/unit_kind.cpp",
         "native/addon/addon.cpp",
         "native/addon/args.cpp",
         "native/addon/async_job.cpp",
@@ -31,6 +38,7 @@
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native/include",
+        "native/units",
         "native/addon",
         "native/vendor/eigen"
       ],
@@ -68,6 +76,11 @@
         # Eigen as a system include directory (CMake: SYSTEM), so -Wall -Wextra stay quiet
         # about it; GCC then ignores the -I of the same directory from include_dirs.
         "-isystem", "<(module_root_dir)/native/vendor/eigen"
+      ],
+      "conditions": [
+        ["ran_static_runtime==1", {
+          "ldflags": ["-static-libstdc++", "-Wl,--exclude-libs,ALL", "-Wl,--gc-sections"]
+        }]
       ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

@@ -109,13 +109,23 @@ function ensureFolder(data: string, task: string): string {
   return dir;
 }
 
-/** Wall seconds of one whole process (it must succeed). */
-function timeProcess(cmd: string, args: string[]): number {
+const TIME = '/usr/bin/time';
+
+/**
+ * Wall seconds of one whole process (it must succeed), and its CPU seconds (user + system,
+ * from /usr/bin/time when present): on a shared machine the wall time mostly measures the
+ * other tenants, the CPU time what the process itself needed.
+ */
+function timeProcess(cmd: string, args: string[]): { wall: number; cpu?: number } {
+  const withTime = fs.existsSync(TIME);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r = withTime
+    ? spawnSync(TIME, ['-f', 'RAN_W6_TIME %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return s;
+  const m = /RAN_W6_TIME ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined };
 }
 
 /** Runs W6 and returns its lines (also printed as JSON lines on stdout). */
@@ -124,8 +134,13 @@ export function runSearchBench(argv: string[]): Line[] {
   const peerScript = path.join(repoRoot(), '..', 'shared', 'peers', 'esn_search.py');
   if (a.peer && !fs.existsSync(peerScript)) throw new Error(`no NumPy peer at ${peerScript} (or pass --no-peer)`);
   const times = new Map<string, number[]>();
+  const cpus = new Map<string, number[]>();
   const meta = new Map<string, Record<string, unknown>>();
-  const add = (key: string, s: number): void => void (times.get(key) ?? times.set(key, []).get(key)!).push(s);
+  const add = (key: string, t: { wall: number; cpu?: number }): number => {
+    (times.get(key) ?? times.set(key, []).get(key)!).push(t.wall);
+    if (t.cpu !== undefined) (cpus.get(key) ?? cpus.set(key, []).get(key)!).push(t.cpu);
+    return t.wall;
+  };
   log(`[W6] ${a.reps} round(s), tasks ${a.tasks.join(',')}, ${a.trials} trials, ${a.workers} workers, budget ${a.budget}, load ${os.loadavg()[0]!.toFixed(2)}`);
   for (let rep = 0; rep < a.reps; rep++) {
     for (const task of a.tasks) {
@@ -135,19 +150,17 @@ export function runSearchBench(argv: string[]): Line[] {
       for (const model of a.models) {
         for (const cli of a.clis) {
           const key = `${task}|${model}|${cli.label}`;
-          const s = timeProcess(process.execPath, [cli.path, 'eval', '--data', dir, '--models', model, '--trials', String(a.trials), '--workers', String(a.workers), '--budget', String(a.budget), '--max-features', String(a.maxFeatures), '--json']);
-          add(key, s);
+          const s = add(key, timeProcess(process.execPath, [cli.path, 'eval', '--data', dir, '--models', model, '--trials', String(a.trials), '--workers', String(a.workers), '--budget', String(a.budget), '--max-features', String(a.maxFeatures), '--json']));
           const size = sizeForBudget(model as 'esn', a.budget, shape.inputDim, shape.outputs, 16, a.maxFeatures);
           meta.set(key, { task, model, impl: cli.label, features: size.features });
-          log(`[W6] ${task} ${model} ${cli.label}: ${s.toFixed(2)} s`);
+          log(`[W6] ${task} ${model} ${cli.label}: ${s.toFixed(2)} s (cpu ${cpus.get(key)?.at(-1)?.toFixed(2) ?? '?'} s)`);
         }
         if (model === 'esn' && a.peer) {
           const key = `${task}|esn|numpy`;
           const out = path.join(os.tmpdir(), `ran-w6-peer-${process.pid}.json`);
-          const s = timeProcess(a.python, [peerScript, '--data', a.data, '--tasks', task, '--seeds', '0', '--budgets', String(a.budget), '--n-cap', String(esnUnits), '--trials', String(a.trials), '--workers', String(a.workers), '--out', out]);
-          add(key, s);
+          const s = add(key, timeProcess(a.python, [peerScript, '--data', a.data, '--tasks', task, '--seeds', '0', '--budgets', String(a.budget), '--n-cap', String(esnUnits), '--trials', String(a.trials), '--workers', String(a.workers), '--out', out]));
           meta.set(key, { task, model: 'esn', impl: 'numpy', features: esnUnits + shape.inputDim + 1 });
-          log(`[W6] ${task} esn numpy: ${s.toFixed(2)} s`);
+          log(`[W6] ${task} esn numpy: ${s.toFixed(2)} s (cpu ${cpus.get(key)?.at(-1)?.toFixed(2) ?? '?'} s)`);
         }
       }
     }
@@ -157,10 +170,18 @@ export function runSearchBench(argv: string[]): Line[] {
     const m = meta.get(key)!;
     const best = Math.min(...ts);
     const line: Line = { workload: 'W6', impl: String(m.impl), metric: 'trials_per_s', value: a.trials / best, threads: a.workers, ...m, trials: a.trials, best_s: best, median_s: median(ts), samples: ts, load: os.loadavg()[0] };
-    const peer = times.get(`${m.task}|esn|numpy`);
-    if (peer && m.impl !== 'numpy') line.vs_numpy = Math.min(...peer) / best;
-    const esn = times.get(`${m.task}|esn|${m.impl}`);
-    if (esn && m.model !== 'esn') line.time_vs_esn = best / Math.min(...esn);
+    const cpu = cpus.get(key);
+    if (cpu) Object.assign(line, { cpu_best_s: Math.min(...cpu), cpu_samples: cpu });
+    const peer = `${m.task}|esn|numpy`;
+    if (times.has(peer) && m.impl !== 'numpy') {
+      line.vs_numpy = Math.min(...times.get(peer)!) / best;
+      if (cpu && cpus.has(peer)) line.cpu_vs_numpy = Math.min(...cpus.get(peer)!) / Math.min(...cpu);
+    }
+    const esn = `${m.task}|esn|${m.impl}`;
+    if (times.has(esn) && m.model !== 'esn') {
+      line.time_vs_esn = best / Math.min(...times.get(esn)!);
+      if (cpu && cpus.has(esn)) line.cpu_vs_esn = Math.min(...cpu) / Math.min(...cpus.get(esn)!);
+    }
     lines.push(line);
   }
   for (const l of lines) process.stdout.write(`${JSON.stringify(l)}\n`);

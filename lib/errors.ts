@@ -28,6 +28,10 @@ export const ErrorCodes = {
   NATIVE_LOAD: 'ERR_RAN_NATIVE_LOAD',
   /** A model file is truncated, corrupted or of an unsupported version. */
   MODEL_FILE: 'ERR_RAN_MODEL_FILE',
+  /** An optional package (vega, vega-lite, mnist) is needed for this call and not installed. */
+  MISSING_DEPENDENCY: 'ERR_RAN_MISSING_DEPENDENCY',
+  /** A `.ranstats` file (statistics of a shard) is corrupted, foreign to the others or missing. */
+  STATS_FILE: 'ERR_RAN_STATS_FILE',
 } as const;
 
 /** One of the library's error codes. */
@@ -37,7 +41,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | 'ERR_RAN_
 export class RanError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    super(typeof message === 'string' ? message : String(message));
     this.name = 'RanError';
     this.code = code;
   }

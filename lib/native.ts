@@ -48,6 +48,10 @@ export interface NativeNetworkSpec {
 
 /** Options of one native run. */
 export interface NativeRunOptions {
+  /** Run from zeros on a state of the call's own (default false: continue the carried state). */
+  reset?: boolean;
+  /** An id for `cancel(id)`. */
+  callId?: number;
   states?: boolean;
   drives?: boolean;
   includeInput?: boolean;
@@ -66,6 +70,8 @@ export interface NativeRunOptions {
   washout?: number;
   attentionPopulation?: number;
   attentionUnits?: Int32Array;
+  /** Return `attentionStats` (per unit of every attention population). */
+  attentionStats?: boolean;
 }
 
 /** What a native run returns (each field only when asked for). */
@@ -74,6 +80,7 @@ export interface NativeRunResult {
   drives?: Float32Array;
   outputs?: Float32Array;
   attention?: Float32Array;
+  attentionStats?: { relativeEntropy: Float64Array; newestWeight: Float64Array; meanLag: Float64Array };
 }
 
 /** Native composed network. */
@@ -81,12 +88,14 @@ export interface NativeNetwork {
   run(x: Float32Array, batch: number, steps: number, options?: NativeRunOptions): NativeRunResult;
   runAsync(x: Float32Array, batch: number, steps: number, options?: NativeRunOptions): Promise<NativeRunResult>;
   reset(): void;
-  cancel(): void;
+  /** Cancels the calls in progress started with `callId` (all of them without an id). */
+  cancel(callId?: number): void;
   dispose(): void;
   featureDim(includeInput: boolean, includeBias: boolean): number;
   readonly stepCount: number;
   readonly carriedBatch: number;
   readonly stateSize: number;
+  /** True while any run is in progress. */
   readonly busy: boolean;
 }
 
@@ -199,8 +208,11 @@ function findPrebuild(ngb: NodeGypBuild, root: string): { dir: string; file?: st
   return { dir: tupleDir, file: winner ? path.join(tupleDir, winner.file) : undefined };
 }
 
-/** The x86-64 levels the prebuilt binaries are built for (`-march`), baseline first. */
-export type CpuVariant = 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4';
+/**
+ * The `-march` levels the prebuilt binaries are built for: the x86-64 levels, baseline first,
+ * and the one arm64 build (`armv8-a`, the baseline of that architecture).
+ */
+export type CpuVariant = 'x86-64-v2' | 'x86-64-v3' | 'x86-64-v4' | 'armv8-a';
 
 /** Environment variable forcing a CPU variant of the prebuilt binary: baseline, v3 or v4. */
 export const CPU_ENV = 'RAN_CPU';
@@ -224,7 +236,7 @@ const V4_FLAGS = ['avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl'];
 
 /** The short name of a variant, as RAN_CPU spells it. */
 export function cpuVariantShortName(variant: CpuVariant): 'baseline' | 'v3' | 'v4' {
-  return variant === 'x86-64-v2' ? 'baseline' : variant === 'x86-64-v3' ? 'v3' : 'v4';
+  return variant === 'x86-64-v2' || variant === 'armv8-a' ? 'baseline' : variant === 'x86-64-v3' ? 'v3' : 'v4';
 }
 
 /**
@@ -267,7 +279,7 @@ export function cpuFlags(): Set<string> | undefined {
 
 /** The flags `variant` needs that `flags` lacks (empty: the CPU runs it). */
 export function missingCpuFlags(variant: CpuVariant, flags: ReadonlySet<string>): string[] {
-  const needed = variant === 'x86-64-v2' ? [] : variant === 'x86-64-v3' ? V3_FLAGS : [...V3_FLAGS, ...V4_FLAGS];
+  const needed = cpuVariantShortName(variant) === 'baseline' ? [] : variant === 'x86-64-v3' ? V3_FLAGS : [...V3_FLAGS, ...V4_FLAGS];
   return needed.filter((f) => !flags.has(f));
 }
 
@@ -278,13 +290,16 @@ export function detectCpuVariant(flags: ReadonlySet<string> | undefined): CpuVar
 }
 
 /**
- * The x86-64 level whose prebuilt binary is loaded: the one forced by RAN_CPU (alias
- * RAN_CPU_VARIANT), else the best this CPU runs (from /proc/cpuinfo's flags on Linux). One
- * instruction set per binary: Eigen objects built for AVX-512 and for a generic target must
- * never be mixed in one file.
+ * The level whose prebuilt binary is loaded: the one forced by RAN_CPU (alias
+ * RAN_CPU_VARIANT), else the best this CPU runs (from /proc/cpuinfo's flags on Linux x64;
+ * `armv8-a` on arm64, which has one build). One instruction set per binary: Eigen objects
+ * built for AVX-512 and for a generic target must never be mixed in one file.
  */
 export function cpuVariant(): CpuVariant {
-  return forcedCpuVariant() ?? detectCpuVariant(cpuFlags());
+  const forced = forcedCpuVariant();
+  // RAN_CPU=baseline names arm64's one build too.
+  if (process.arch === 'arm64' && (forced === undefined || forced === 'x86-64-v2')) return 'armv8-a';
+  return forced ?? detectCpuVariant(cpuFlags());
 }
 
 /** Which variable set the forced variant, for messages ("RAN_CPU=v4"). */
@@ -397,7 +412,7 @@ export function forcedPrebuildFile(prebuild: { dir: string; file?: string }, var
         `(make them with \`npm run build:prebuilds\`). A local build in build/ is not used when a variant is forced: unset ${CPU_ENV}, or set ${BINARY_ENV}.`,
     );
   }
-  const file = variant === 'x86-64-v2' ? prebuild.file : path.join(prebuild.dir, 'cpu', variant, path.basename(prebuild.file));
+  const file = cpuVariantShortName(variant) === 'baseline' ? prebuild.file : path.join(prebuild.dir, 'cpu', variant, path.basename(prebuild.file));
   if (!fs.existsSync(file)) {
     throw new RanError(
       ErrorCodes.NATIVE_LOAD,

@@ -6,6 +6,8 @@
  * between JavaScript engines. So the same seed gives the same numbers, bit for bit, on
  * every platform and Node version.
  */
+import { checkBytes, count } from './bounds';
+import { invalidArg } from './errors';
 
 const LN2 = 0.6931471805599453;
 
@@ -46,7 +48,7 @@ export class Random {
   /** @param seed any integer in [0, 2^53); the same seed always gives the same stream. */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError(`seed must be a non-negative safe integer, got ${String(seed)}`);
+      invalidArg('seed', 'a non-negative safe integer', seed);
     }
     // splitmix32 over both halves of the seed, so seeds above 2^32 differ too.
     let state = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x9e3779b9);
@@ -88,13 +90,14 @@ export class Random {
 
   /** Uniform float64 in [a, b). */
   uniformIn(a: number, b: number): number {
+    if (typeof a !== 'number' || typeof b !== 'number') invalidArg(typeof a !== 'number' ? 'a' : 'b', 'a number', typeof a !== 'number' ? a : b);
     return a + (b - a) * this.uniform();
   }
 
   /** Uniform integer in [0, n), unbiased (rejection), n ≤ 2^32. */
   integer(n: number): number {
     if (!(Number.isInteger(n) && n > 0 && n <= 4294967296)) {
-      throw new RangeError(`n must be an integer in [1, 2^32], got ${String(n)}`);
+      invalidArg('n', 'an integer in [1, 2^32]', n);
     }
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
@@ -123,6 +126,7 @@ export class Random {
 
   /** In-place Fisher–Yates shuffle; returns the array. */
   shuffle<T>(a: T[]): T[] {
+    if (!Array.isArray(a)) invalidArg('a', 'an array', a);
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.integer(i + 1);
       const tmp = a[i] as T;
@@ -134,13 +138,17 @@ export class Random {
 
   /** A uniformly random permutation of 0..n−1. */
   permutation(n: number): number[] {
+    count('n', n, 0);
+    checkBytes(`a permutation of ${n}`, 8 * n);
     const p = Array.from({ length: n }, (_, i) => i);
     return this.shuffle(p);
   }
 
   /** k distinct integers from [0, n), in the random order of the draw. */
   choose(n: number, k: number): number[] {
-    if (k > n) throw new RangeError(`cannot choose ${k} distinct values from ${n}`);
+    count('n', n, 0);
+    count('k', k, 0, n);
+    checkBytes(`choosing from ${n} values`, 8 * n);
     // Partial Fisher–Yates: every k-subset and order equally likely.
     const p = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < k; i++) {

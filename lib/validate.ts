@@ -1,5 +1,6 @@
 /** Argument checks shared by the public classes; each throws a RanError naming the argument. */
 import { ErrorCodes, RanError, invalidArg } from './errors';
+import { didYouMean } from './suggest';
 import type { IndexMatrix, Tensor3 } from './tensor';
 
 /**
@@ -64,7 +65,7 @@ export function boolean(name: string, v: unknown): boolean {
 export function knownKeys(name: string, options: object, allowed: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
-      throw new RanError(ErrorCodes.INVALID_ARG, `\`${name}\` has an unknown option "${key}"; known options: ${allowed.join(', ')}`);
+      throw new RanError(ErrorCodes.INVALID_ARG, `\`${name}\` has an unknown option "${key}"${didYouMean(key, allowed)}; known options: ${allowed.join(', ')}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fails (exit 1) when binding.gyp has drifted from the files on disk or from CMakeLists.txt:
-//   - `sources` must be exactly native/src/*.cpp + native/addon/*.cpp (CMake globs them);
+//   - `sources` must be exactly native/{src,units,addon}/*.cpp (CMake globs them);
 //   - the defines, include directories and compile options must be the ones CMake uses.
 // Usage: node scripts/check-gyp.js [repo root]   (no dependencies; run by .ci/run)
 'use strict';
@@ -63,10 +63,11 @@ if (!target) {
 const cmake = fs.readFileSync(path.join(root, 'CMakeLists.txt'), 'utf8');
 
 // 1. Sources: the glob CMake uses, evaluated on disk.
-const globs = cmakeArgs(cmake, 'file', ['GLOB', 'RAN_SOURCES']);
-sameSet('CMake source globs (update this script if CMake changed)', ['native/src/*.cpp', 'native/addon/*.cpp'], globs);
+const sourceDirs = ['native/src', 'native/units', 'native/addon'];
+const globs = cmakeArgs(cmake, 'file', ['GLOB', 'CONFIGURE_DEPENDS', 'RAN_SOURCES']);
+sameSet('CMake source globs (update this script if CMake changed)', sourceDirs.map((d) => `${d}/*.cpp`), globs);
 const onDisk = [];
-for (const dir of ['native/src', 'native/addon']) {
+for (const dir of sourceDirs) {
   for (const f of fs.readdirSync(path.join(root, dir))) if (f.endsWith('.cpp')) onDisk.push(`${dir}/${f}`);
 }
 sameSet('sources', onDisk.sort(), target.sources.slice().sort());
@@ -95,6 +96,13 @@ for (const flag of ['-fno-exceptions']) {
   if (!(target['cflags_cc!'] || []).includes(flag)) problems.push(`binding.gyp: "cflags_cc!" must remove ${flag}`);
 }
 if (!(target.cflags_cc || []).includes('-fexceptions')) problems.push('binding.gyp: cflags_cc must contain -fexceptions');
+
+// 5. Link options of the prebuilt binaries (CMake: if(RAN_STATIC_RUNTIME); gyp: ran_static_runtime==1).
+const cmakeStatic = cmake.match(/if\(RAN_STATIC_RUNTIME\)\s*target_link_options\(\$\{PROJECT_NAME\} PRIVATE ([^)]*)\)/);
+const gypStatic = (target.conditions || []).find((c) => c[0] === 'ran_static_runtime==1');
+if (!cmakeStatic) problems.push('CMakeLists.txt: no target_link_options under if(RAN_STATIC_RUNTIME); update scripts/check-gyp.js');
+else if (!gypStatic) problems.push('binding.gyp: no "ran_static_runtime==1" condition (CMake: RAN_STATIC_RUNTIME)');
+else sameSet('ldflags (ran_static_runtime==1)', cmakeStatic[1].split(/\s+/).filter(Boolean), gypStatic[1].ldflags || []);
 
 if (problems.length) {
   console.error('binding.gyp has drifted from CMakeLists.txt / native/:\n  - ' + problems.join('\n  - '));

@@ -2,16 +2,17 @@
 # Installs the package as a user would and checks it works (issue 7):
 #   1. builds dist/ (tsc + the ESM wrapper) and the prebuilt binaries (scripts/prebuild.sh),
 #      lints the package (publint --strict) and packs it (npm pack);
-#   2. in an empty temp folder, installs the tarball with scripts disabled, offline (every
-#      dependency from the npm cache that `npm ci` filled; no network namespace at all when
-#      `unshare -n` is allowed, else an unreachable proxy), with a PATH holding only
-#      node/npm/npx/sh (no compiler, no make, no cmake) and no build/ folder anywhere;
-#   3. there: require + fit a small ESN, import (ESM) with the same names as require,
+#   2. in an empty temp folder, installs the tarball as a user would: the npm registry reachable
+#      (through the caller's npm cache, empty on a fresh machine), scripts disabled, a PATH
+#      holding only node/npm/npx/sh (no compiler, no make, no cmake), no build/ folder anywhere;
+#      measures the install (packages besides this one, their bytes: scripts/install-weight.js);
+#   3. from here on with no network (no network namespace at all when `unshare -n` is allowed,
+#      always an unreachable proxy and npm's offline mode): require + fit a small ESN, import (ESM) with the same names as require,
 #      `npx ran --help`, a short `npx ran stream ... --json`, and the types consumer
 #      (test/package) compiled by the project's tsc against the installed .d.ts files;
 #   4. runs the jest suite against the prebuilt binary alone, in a copy of the repository
-#      without build/ or build-gyp/ (PACK_TEST_SUITE=native (default): test/native;
-#      all: every test; none: skip).
+#      without build/ or build-gyp/ (PACK_TEST_SUITE=native (default): the binding tests, jest
+#      project `binding` of jest.config.js; all: every test; none: skip).
 # Prints each check; exits non-zero on the first failure.
 # Env: KEEP_TMP=1 keeps the temp folder; SKIP_PREBUILD=1 packs the existing prebuilds/;
 #      KEEP_PREBUILDS=1 keeps prebuilds/ when this script created it (it is removed otherwise).
@@ -59,10 +60,14 @@ for f in package/package.json package/LICENSE package/README.md package/dist/ind
   "package/$prebuild" package/native/vendor/eigen/Eigen/Core; do
   grep -qxF "$f" <<<"$listing" || fail "the tarball lacks $f"
 done
+if [[ "${PREBUILD_ARM64:-1}" != 0 ]]; then  # scripts/prebuild-arm64.sh (tested under qemu: scripts/arm64-test.sh)
+  grep -qxF package/prebuilds/linux-arm64/recurrent-attention.napi.glibc.node <<<"$listing" || fail "the tarball lacks the linux-arm64 binary"
+  ok "the tarball ships prebuilds/linux-x64/ ($(du -sb prebuilds/linux-x64 | cut -f1) bytes) and prebuilds/linux-arm64/ ($(du -sb prebuilds/linux-arm64 | cut -f1) bytes)"
+fi
 ok "npm pack: $(basename "$tarball") ($(stat -c %s "$tarball") bytes, $(wc -l <<<"$listing") files; no build/, tests, source maps)"
 
 # ---------------------------------------------------------------------------------------------
-step "install offline, scripts disabled, no compiler, no build/"
+step "install as a user would (registry reachable, scripts disabled, no compiler), then no network"
 bin="$work/bin"
 mkdir -p "$bin"
 for tool in node npm npx sh; do ln -s "$(command -v "$tool")" "$bin/$tool"; done
@@ -70,32 +75,49 @@ app="$work/app"
 mkdir -p "$app"
 printf '{ "name": "pack-test-app", "version": "1.0.0", "private": true }\n' >"$app/package.json"
 
-# No network: a network namespace with nothing but a downed loopback when allowed; always
-# an unreachable proxy too, and npm's --offline (cache only).
+# The install reaches the registry like a user's (whatever npm cache the caller has, an empty
+# one on a fresh machine: npm_config_cache is passed through). Everything after it runs with no
+# network: a network namespace with nothing but a downed loopback when allowed, always an
+# unreachable proxy too.
 if unshare -n true 2>/dev/null; then isolate=(unshare -n); isolation="unshare -n (no network interface)"
 else isolate=(); isolation="unreachable proxy only (unshare -n not permitted)"; fi
 types_node="$(node -p "require('./node_modules/@types/node/package.json').version")"
+user_env=(env -u NODE_PATH -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD
+  -u npm_config_nodedir -u NODEDIR PATH="$bin"
+  npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false)
+as_user_online() { (cd "$app" && "${user_env[@]}" "$@"); }
 as_user() {
-  (cd "$app" && "${isolate[@]}" env -u NODE_PATH -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD \
-    -u npm_config_nodedir -u NODEDIR PATH="$bin" \
-    npm_config_proxy=http://127.0.0.1:9 npm_config_https_proxy=http://127.0.0.1:9 \
-    npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false "$@")
+  (cd "$app" && "${isolate[@]}" "${user_env[@]}" npm_config_offline=true \
+    npm_config_proxy=http://127.0.0.1:9 npm_config_https_proxy=http://127.0.0.1:9 "$@")
 }
 as_user sh -c 'for t in cc c++ gcc g++ clang make cmake python3 node-gyp; do command -v "$t" && exit 1; done; exit 0' \
   || fail "a compiler or build tool is reachable on the restricted PATH"
 ok "restricted PATH ($bin: node npm npx sh): no cc c++ gcc g++ clang make cmake python3 node-gyp"
+
+as_user_online npm install --ignore-scripts --no-package-lock --loglevel=error "$tarball" \
+  || fail "npm install --ignore-scripts of the tarball"
+pkg="$app/node_modules/recurrent-attention"
+[[ -d "$pkg/prebuilds" && ! -e "$pkg/build" && ! -e "$app/build" ]] || fail "unexpected layout of $pkg"
+ok "npm install --ignore-scripts (registry reachable, cache ${npm_config_cache:-default}): installed $(as_user node -p "require('recurrent-attention/package.json').version")"
+
+# The weight of a default install (issue 15): the packages npm put in node_modules besides this
+# one, and the bytes of everything but the package's own binaries (prebuilds/).
+weight="$(node "$root/scripts/install-weight.js" "$app/node_modules" recurrent-attention)" || fail "measuring the install"
+read -r n_deps dep_bytes own_bytes <<<"$weight"
+max_deps="${PACK_TEST_MAX_DEPS:-5}" max_bytes="${PACK_TEST_MAX_BYTES:-5000000}"
+(( n_deps <= max_deps )) || fail "the install brings $n_deps packages besides recurrent-attention (at most $max_deps): $(ls "$app/node_modules" | tr '\n' ' ')"
+(( dep_bytes <= max_bytes )) || fail "the dependencies weigh $dep_bytes bytes (at most $max_bytes)"
+ok "install weight: $n_deps dependencies, $dep_bytes bytes; the package itself $own_bytes bytes without prebuilds/"
+
+# @types/node (the version the project uses) for the types consumer: a Node TS user has it.
+as_user_online npm install --ignore-scripts --no-package-lock --loglevel=error "@types/node@$types_node" \
+  || fail "npm install @types/node"
+
 if [[ ${#isolate[@]} -gt 0 ]]; then
   as_user node -e "require('https').get('https://registry.npmjs.org/', () => process.exit(1)).on('error', () => process.exit(0))" \
     || fail "the network is reachable inside the isolation"
 fi
-ok "network isolation: $isolation"
-
-# @types/node (the version the project uses) too, for the types consumer: a Node TS user has it.
-as_user npm install --offline --ignore-scripts --no-package-lock --loglevel=error \
-  "$tarball" "@types/node@$types_node" || fail "npm install --offline of the tarball (a dependency missing from the npm cache?)"
-pkg="$app/node_modules/recurrent-attention"
-[[ -d "$pkg/prebuilds" && ! -e "$pkg/build" && ! -e "$app/build" ]] || fail "unexpected layout of $pkg"
-ok "npm install --offline --ignore-scripts: installed $(as_user node -p "require('recurrent-attention/package.json').version") with its dependencies from the cache"
+ok "from here on, no network: $isolation"
 
 # ---------------------------------------------------------------------------------------------
 step "use it"
@@ -148,6 +170,19 @@ printf '%s\n' "$out" | node -e "
 " || fail "ran stream --json output: $out"
 ok "npx ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --json: one line, finite score"
 
+out="$(as_user npx --no-install ran bench --quick --only W1 --threads 1 --no-ceiling)" || fail "npx ran bench"
+printf '%s\n' "$out" | node -e "
+  const lines = require('fs').readFileSync(0, 'utf8').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  if (lines.length !== 1 || lines[0].workload !== 'W1' || !(lines[0].value > 0)) throw new Error('expected one W1 line');
+" || fail "ran bench --json output: $out"
+ok "npx ran bench --quick --only W1 --threads 1: the shipped workloads run ($(node -p "Math.round(JSON.parse(process.argv[1]).value)" "$out") steps/s)"
+
+# vega/vega-lite are optional peer dependencies, absent from a default install: --report must say
+# what to install, before any work.
+r=0; err="$(as_user npx --no-install ran stream --tasks adding_problem --models esn --trials 1 --budget 1k --report "$work/r.html" 2>&1 >/dev/null)" || r=$?
+[[ $r -ne 0 ]] && grep -q 'ERR_RAN_MISSING_DEPENDENCY' <<<"$err" && grep -q 'npm install vega@' <<<"$err" || fail "ran stream --report without vega: exit $r, $err"
+ok "without the optional vega: ran stream --report exits $r with \"${err//$'\n'/ }\""
+
 cp "$root"/test/package/tsconfig.json "$root"/test/package/types-consumer.* "$app/"
 as_user node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json || fail "types consumer"
 ok "types consumer (require and import conditions) compiled by tsc $(node "$root/node_modules/typescript/bin/tsc" --version | cut -d' ' -f2) against the installed types"
@@ -172,7 +207,7 @@ if [[ "$suite" != none ]]; then
     const v = require('./dist/index.js').nativeBinding().buildInfo().variant;
     if (v !== 'x86-64-v2') { console.error('the copy loads ' + v); process.exit(1); }") || fail "the copy does not load the prebuild"
   case "$suite" in
-    native) paths=(test/native) ;;
+    native) paths=(--selectProjects binding) ;;
     all) paths=() ;;
     *) fail "PACK_TEST_SUITE must be native, all or none" ;;
   esac

@@ -3,9 +3,14 @@
 # cmake-js (cmake-js has no prebuild command of its own), one build per CPU variant, each in a
 # scratch build directory (cmake-js --out) so ./build (the local source build) is untouched.
 #
-# Usage: scripts/prebuild.sh [variant ...]     default: every variant in VARIANTS below
+# Usage: scripts/prebuild.sh [variant ...]     default: every variant in VARIANTS below, then
+#        the linux-arm64 binary (scripts/prebuild-arm64.sh, cross-compiled)
 # Env:   KEEP_TMP=1  keep the scratch build directories
 #        NO_STRIP=1  keep the symbols (prebuilds are stripped like prebuildify does)
+#        PREBUILD_ARM64=0  skip linux-arm64 (it needs apt-get install g++-aarch64-linux-gnu)
+#
+# libstdc++ is linked in (RAN_STATIC_RUNTIME) and scripts/check-abi.sh fails the build when a
+# binary needs a GLIBCXX/CXXABI version or a glibc newer than 2.34 (RHEL 9, Amazon Linux 2023).
 #
 # File names follow node-gyp-build 4.8 (node_modules/node-gyp-build/node-gyp-build.js): it picks
 # prebuilds/<process.platform>-<process.arch>/*.node, reads the dot-separated tags of the name
@@ -54,7 +59,7 @@ for v in "${wanted[@]}"; do
   # headers; it downloads nothing.
   node node_modules/cmake-js/bin/cmake-js compile \
     --directory "$root" --out "$out" --config Release \
-    --CDCMAKE_BUILD_TYPE=Release --CDRAN_ARCH="$arch" --log-level warn
+    --CDCMAKE_BUILD_TYPE=Release --CDRAN_ARCH="$arch" --CDRAN_STATIC_RUNTIME=ON --log-level warn
   built="$out/Release/recurrent_attention.node"
   [[ -f "$built" ]] || { echo "prebuild: $built not produced" >&2; exit 1; }
 
@@ -66,9 +71,8 @@ for v in "${wanted[@]}"; do
   # It must load and report the variant it was built for.
   got="$(node -e "process.stdout.write(require(process.argv[1]).buildInfo().variant)" "$target")"
   [[ "$got" == "$arch" ]] || { echo "prebuild: $target reports variant '$got', expected '$arch'" >&2; exit 1; }
-  glibc="$(objdump -T "$target" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
-  glibcxx="$(objdump -T "$target" | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -1)"
-  echo "prebuild: $target ($(stat -c %s "$target") bytes) needs ${glibc:-no GLIBC symbols}, ${glibcxx:-no GLIBCXX symbols}"
+  bash "$root/scripts/check-abi.sh" "$target"
+  echo "prebuild: $target ($(stat -c %s "$target") bytes)"
 done
 
 # The baseline must be what node-gyp-build picks for this package when no local build exists:
@@ -88,3 +92,5 @@ echo "prebuild: node-gyp-build picks $picked"
 read -r base_arch base_file <<<"${VARIANTS[baseline]}"
 [[ "$picked" == "prebuilds/$platform/$base_file variant=$base_arch "* ]] || {
   echo "prebuild: node-gyp-build did not pick the baseline prebuilds/$platform/$base_file" >&2; exit 1; }
+
+if [[ $# -eq 0 && "${PREBUILD_ARM64:-1}" != 0 ]]; then bash "$root/scripts/prebuild-arm64.sh"; fi

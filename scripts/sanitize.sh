@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sanitizer job: builds the addon with AddressSanitizer + UndefinedBehaviorSanitizer
 # (CMake option RAN_SANITIZE, -O1) into build-asan/ — never build/ — and runs the native test
-# suite (test/native, plus any extra jest paths given as arguments) with that binary.
+# suite (the binding tests, jest project `binding` of jest.config.js, plus any extra jest paths
+# given as arguments) with that binary.
 #   - Node is not built with ASan, so the ASan runtime is preloaded (LD_PRELOAD).
 #   - LeakSanitizer is on; test/reliability/lsan.supp suppresses only leaks whose allocation
 #     stack (the nearest malloc_context_size frames) lies in Node, V8, libuv, OpenSSL or ICU.
@@ -43,7 +44,6 @@ export LSAN_OPTIONS="suppressions=$root/test/reliability/lsan.supp:print_suppres
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=88"
 export RAN_SANITIZED=1
 
-tests=("test/native" "$@")
 work="$root"
 if grep -q RECURRENT_ATTENTION_BINARY lib/native.ts; then
   export RECURRENT_ATTENTION_BINARY="$binary"
@@ -57,6 +57,9 @@ else
 fi
 
 cd "$work"
+mapfile -t tests < <(node node_modules/jest/bin/jest.js --selectProjects binding --listTests 2>/dev/null | grep "\.test\.ts$")
+[[ ${#tests[@]} -gt 0 ]] || { echo "sanitize.sh: jest lists no binding tests" >&2; exit 1; }
+tests+=("$@")
 status=0
 # One process (--runInBand) so that each leak check covers the whole run; jest directly, not via npm.
 LD_PRELOAD="$preload" node node_modules/jest/bin/jest.js --runInBand --ci "${tests[@]}" || status=$?

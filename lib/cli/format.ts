@@ -2,7 +2,7 @@
 import { bestPublished, publishedResult, type Budget, type PublishedModel } from '../stream/published';
 import type { StreamCell } from '../stream/evaluate';
 import type { TaskName } from '../tasks/names';
-import type { Architecture } from '../model/config';
+import { architecture, type Architecture } from '../architectures/index';
 
 const MODELS: PublishedModel[] = ['EST', 'Transformer', 'LSTM', 'GRU'];
 
@@ -25,7 +25,7 @@ function fmt(x: number): string {
 /** Rows of the result table: task, each model's mean ± std, the published best at the budget and overall. */
 export function tableRows(cells: StreamCell[], models: readonly Architecture[], budget: string): string[][] {
   const tasks = [...new Set(cells.map((c) => c.task))];
-  const header = ['task', ...models.map((m) => m.toUpperCase()), `published best (${budget})`, 'published best (any budget)'];
+  const header = ['task', ...models.map((m) => architecture(m).label), `published best (${budget})`, 'published best (any budget)'];
   const rows = [header];
   for (const task of tasks) {
     const row = [task];

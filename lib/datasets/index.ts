@@ -2,3 +2,4 @@
 export * from './mackeyGlass';
 export * from './narma';
 export * from './lorenz';
+export type { Dataset, ForecastOptions } from './types';

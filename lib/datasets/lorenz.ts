@@ -4,11 +4,14 @@
  * with step dt = 0.01 (default). Not STREAM's `chaotic_forecasting` series, which uses
  * forward Euler and β = 2.667 (see `lib/tasks/forecasting.ts`).
  */
+import { checkBytes, checkSteps, count, finite, record } from '../bounds';
+import { invalidArg } from '../errors';
 import type { Tensor3 } from '../tensor';
+import { checkForecast, forecastPair, type Dataset, type ForecastOptions } from './types';
 
 /** Options of {@link lorenz}. */
-export interface LorenzOptions {
-  /** Number of samples returned. */
+export interface LorenzOptions extends ForecastOptions {
+  /** Number of (input, target) pairs returned. */
   readonly length: number;
   /** RK4 step (default 0.01). */
   readonly dt?: number;
@@ -27,10 +30,20 @@ export interface LorenzOptions {
 }
 
 /**
- * A Lorenz trajectory as a [1, length, 3] tensor (channels x, y, z, raw units; the first
- * sample is the initial state when `washout` is 0). Deterministic from the options.
+ * A Lorenz trajectory as a forecasting dataset: `x` is [1, length, 3] (channels x, y, z, raw
+ * units; the first sample is the initial state when `washout` is 0), `y` the trajectory
+ * `horizon` samples later. Deterministic from the options. `length`, `washout` (≥ 0) and
+ * `sampleEvery` (≥ 1) are integers with (washout + length + horizon) · sampleEvery at most 2^28
+ * integration steps, and the series within the memory limit (else ERR_RAN_TOO_LARGE).
  */
-export function lorenz(options: LorenzOptions): Tensor3 {
+export function lorenz(options: LorenzOptions): Dataset {
+  record('options', options, 'an options object { length, … }');
+  const { length, horizon } = checkForecast(options.length, options.horizon);
+  return forecastPair(lorenzTrajectory({ ...options, length: length + horizon }).data, length, 3, horizon);
+}
+
+/** `length` samples of the trajectory, [1, length, 3]. */
+function lorenzTrajectory(options: LorenzOptions): Tensor3 {
   const { length } = options;
   const dt = options.dt ?? 0.01;
   const every = options.sampleEvery ?? 1;
@@ -38,10 +51,15 @@ export function lorenz(options: LorenzOptions): Tensor3 {
   const sigma = options.sigma ?? 10;
   const rho = options.rho ?? 28;
   const beta = options.beta ?? 8 / 3;
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer, got ${length}`);
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`sampleEvery must be a positive integer, got ${every}`);
-  if (!Number.isInteger(washout) || washout < 0) throw new RangeError(`washout must be a non-negative integer, got ${washout}`);
-  let [x, y, z] = options.initial ?? [1, 1, 1];
+  count('options.length + horizon', length, 0);
+  count('options.sampleEvery', every, 1);
+  count('options.washout', washout, 0);
+  for (const [k, v] of [['dt', dt], ['sigma', sigma], ['rho', rho], ['beta', beta]] as const) finite(`options.${k}`, v, k === 'dt');
+  const initial = options.initial ?? [1, 1, 1];
+  if (!Array.isArray(initial) || initial.length !== 3 || !initial.every((c) => typeof c === 'number' && Number.isFinite(c))) invalidArg('options.initial', 'three finite numbers [x, y, z]', initial);
+  checkSteps('(washout + length + horizon) · sampleEvery', (washout + length) * every);
+  checkBytes(`a Lorenz trajectory of ${length} samples`, 12 * length);
+  let [x, y, z] = initial;
   const f = (a: number, b: number, c: number): [number, number, number] => [sigma * (b - a), rho * a - b - a * c, a * b - beta * c];
   const out = new Float32Array(length * 3);
   for (let s = 0; s < washout + length; s++) {

@@ -8,10 +8,11 @@
  * constant `x0`. The series is sampled every `sampleStep` time units (default 1, i.e. every
  * 10 integration steps), after dropping the first `washout` samples.
  */
+import { checkForecast, forecastPair, type Dataset, type ForecastOptions } from './types';
 
 /** Options of {@link mackeyGlass}; every field has the classic default. */
-export interface MackeyGlassOptions {
-  /** Number of samples returned. */
+export interface MackeyGlassOptions extends ForecastOptions {
+  /** Number of (input, target) pairs returned. */
   readonly length: number;
   /** Delay τ (default 17). */
   readonly tau?: number;
@@ -31,19 +32,32 @@ export interface MackeyGlassOptions {
   readonly washout?: number;
 }
 
+import { checkBytes, checkSteps, count, finite, record } from '../bounds';
+import { ErrorCodes, RanError } from '../errors';
+
 function stepsOf(name: string, value: number, dt: number): number {
   const k = Math.round(value / dt);
   if (k < 1 || Math.abs(k * dt - value) > 1e-9 * Math.max(1, value)) {
-    throw new RangeError(`${name} (${value}) must be a positive multiple of dt (${dt})`);
+    throw new RanError(ErrorCodes.INVALID_ARG, `${name} (${value}) must be a positive multiple of dt (${dt})`);
   }
   return k;
 }
 
 /**
- * A Mackey–Glass series of `length` samples (float64 integration, returned as float32).
- * Deterministic from the options.
+ * A Mackey–Glass series as a forecasting dataset: `x` holds `length` samples (float64
+ * integration, returned as float32), `y` the same series `horizon` samples later.
+ * Deterministic from the options. `length` and `washout` are integers ≥ 0 with
+ * (length + horizon + washout) · sampleStep / dt + τ / dt at most 2^28 integration steps, whose
+ * history (8 bytes a step) fits the memory limit (else ERR_RAN_TOO_LARGE).
  */
-export function mackeyGlass(options: MackeyGlassOptions): Float32Array {
+export function mackeyGlass(options: MackeyGlassOptions): Dataset {
+  record('options', options, 'an options object { length, … }');
+  const { length, horizon } = checkForecast(options.length, options.horizon);
+  return forecastPair(mackeyGlassSeries({ ...options, length: length + horizon }), length, 1, horizon);
+}
+
+/** `length` samples of the Mackey–Glass series. */
+function mackeyGlassSeries(options: MackeyGlassOptions): Float32Array {
   const { length } = options;
   const tau = options.tau ?? 17;
   const beta = options.beta ?? 0.2;
@@ -53,11 +67,15 @@ export function mackeyGlass(options: MackeyGlassOptions): Float32Array {
   const sampleStep = options.sampleStep ?? 1;
   const x0 = options.x0 ?? 1.2;
   const washout = options.washout ?? 0;
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer, got ${length}`);
-  if (!Number.isInteger(washout) || washout < 0) throw new RangeError(`washout must be a non-negative integer, got ${washout}`);
-  const lag = stepsOf('tau', tau, dt);
-  const every = stepsOf('sampleStep', sampleStep, dt);
+  count('options.length + horizon', length, 0);
+  count('options.washout', washout, 0);
+  for (const [k, v] of [['beta', beta], ['gamma', gamma], ['n', n], ['x0', x0]] as const) finite(`options.${k}`, v);
+  finite('options.dt', dt, true);
+  const lag = stepsOf('tau', finite('options.tau', tau, true), dt);
+  const every = stepsOf('sampleStep', finite('options.sampleStep', sampleStep, true), dt);
   const totalSteps = (length + washout) * every;
+  checkSteps('(length + horizon + washout) · sampleStep / dt', totalSteps + lag);
+  checkBytes(`a Mackey–Glass series of ${length} samples`, 8 * (lag + totalSteps + 1) + 4 * length);
   // hist[i] = x at time (i − lag)·dt; indices 0..lag are the constant history.
   const hist = new Float64Array(lag + totalSteps + 1).fill(x0);
   const f = (x: number, xd: number): number => (beta * xd) / (1 + Math.pow(xd, n)) - gamma * x;

@@ -11,6 +11,7 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
+import { invalidArg } from '../errors';
 
 /** The supported element types. */
 export type NpyDtype = 'float32' | 'float64' | 'int32' | 'int64';
@@ -169,6 +170,8 @@ function shapeTuple(shape: readonly number[]): string {
  * @throws NpyError when the shape does not match the data length
  */
 export function encodeNpy(array: { readonly data: NpyData; readonly shape: readonly number[] }, file = '<buffer>'): Uint8Array {
+  if (array === null || typeof array !== 'object') invalidArg('array', '{ data, shape }', array);
+  if (!Array.isArray(array.shape)) invalidArg('array.shape', 'an array of non-negative integers', array.shape);
   const dtype = dtypeOf(array.data);
   const { shape, data } = array;
   for (const s of shape) {
@@ -216,11 +219,13 @@ export function encodeNpy(array: { readonly data: NpyData; readonly shape: reado
  * @throws NpyError (code `ERR_RAN_NPY`) for unsupported or malformed content; fs errors as is
  */
 export function readNpy(file: string): NpyArray {
+  if (typeof file !== 'string' || file === '') invalidArg('file', 'a file path', file);
   return decodeNpy(fs.readFileSync(file), file);
 }
 
 /** Writes an array to a `.npy` file (dtype from the typed array: Float32Array → `<f4`, etc.). */
 export function writeNpy(file: string, array: { readonly data: NpyData; readonly shape: readonly number[] }): void {
+  if (typeof file !== 'string' || file === '') invalidArg('file', 'a file path', file);
   fs.writeFileSync(file, encodeNpy(array, file));
 }
 

@@ -13,7 +13,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { invalidArg } from '../errors';
 import type { IndexMatrix, Tensor3 } from '../tensor';
+import { indexMatrix, options as optionsObject, tensor3 } from '../validate';
 import type { ScoreCategory } from '../tasks/score';
 import type { Split, TaskData } from '../tasks/types';
 import { readNpy, toFloat32, writeNpy, type NpyArray } from './npy';
@@ -115,6 +117,7 @@ function readMeta(dir: string): { meta: Record<string, unknown>; category: Score
  * @throws TaskFolderError / NpyError with a message naming the offending file
  */
 export function readTaskFolder(dir: string): TaskFolder {
+  if (typeof dir !== 'string' || dir === '') invalidArg('dir', 'a folder path', dir);
   const { meta, category } = readMeta(dir);
   return {
     classification: category !== 'regression',
@@ -131,6 +134,16 @@ export function readTaskFolder(dir: string): TaskFolder {
  * default integer) plus `meta.json` = `{classification, ...options.meta}`. Creates `dir`.
  */
 export function writeTaskFolder(dir: string, task: TaskData, options: WriteTaskFolderOptions = {}): void {
+  if (typeof dir !== 'string' || dir === '') invalidArg('dir', 'a folder path', dir);
+  if (task === null || typeof task !== 'object') invalidArg('task', '{ classification, train, valid, test }', task);
+  for (const split of SPLIT_NAMES) {
+    const s = task[split];
+    if (s === null || typeof s !== 'object') invalidArg(`task.${split}`, '{ x, y, t }', s);
+    const x = tensor3(`task.${split}.x`, s.x);
+    tensor3(`task.${split}.y`, s.y);
+    indexMatrix(`task.${split}.t`, s.t, x.shape[0], x.shape[1]);
+  }
+  optionsObject('options', options);
   fs.mkdirSync(dir, { recursive: true });
   const f64 = options.dtype === 'float64';
   for (const split of SPLIT_NAMES) {

@@ -3,7 +3,8 @@
  * results count it for our models: readout weights only, (features + 1) × outputs.
  */
 import { invalidArg } from '../errors';
-import type { Architecture } from './config';
+import { architecture, type Architecture } from '../architectures/index';
+import * as v from '../validate';
 
 /** The budgets of the published STREAM results. */
 export const BUDGETS = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1M': 1_000_000 } as const;
@@ -22,10 +23,8 @@ export function parseBudget(b: string | number): number {
 export interface BudgetSize {
   /** Readout features (states + input + 1). */
   features: number;
-  /** ESN units, RAN-A units, or RAN-C attention + memory units. */
-  units?: number;
-  attentionUnits?: number;
-  memoryUnits?: number;
+  /** The architecture's size options: `{ units }` (ESN, RAN-A), `{ attentionUnits, memoryUnits }` (RAN-C). */
+  options: Record<string, number>;
 }
 
 /**
@@ -34,18 +33,17 @@ export interface BudgetSize {
  * a second; the cap binds at 100k and 1M for tasks with few outputs.
  */
 export function sizeForBudget(kind: Architecture, budget: number, inputDim: number, outputs: number, width = 16, maxFeatures = 1000): BudgetSize {
+  const arch = architecture(kind);
+  v.integer('budget', budget, 1);
+  v.integer('inputDim', inputDim, 0);
+  v.integer('outputs', outputs, 1);
+  v.integer('width', width, 1);
+  v.integer('maxFeatures', maxFeatures, 2);
   const features = Math.min(maxFeatures, Math.floor(budget / outputs));
-  const stateBudget = features - inputDim - 1;
-  if (kind === 'esn') {
-    if (stateBudget < 1) invalidArg('budget', `at least ${(inputDim + 2) * outputs} for ${outputs} outputs`, budget);
-    return { features: stateBudget + inputDim + 1, units: stateBudget };
+  const size = arch.sizeFor(features - inputDim - 1, width);
+  if (size === undefined) {
+    const smallest = arch.smallestState(width);
+    invalidArg('budget', `at least ${(inputDim + 1 + smallest) * outputs} for ${outputs} outputs${smallest > 1 ? ` at width ${width}` : ''}`, budget);
   }
-  const units = Math.floor(stateBudget / width);
-  if (kind === 'ran-a') {
-    if (units < 1) invalidArg('budget', `at least ${(inputDim + 1 + width) * outputs} for ${outputs} outputs at width ${width}`, budget);
-    return { features: units * width + inputDim + 1, units };
-  }
-  if (units < 2) invalidArg('budget', `at least ${(inputDim + 1 + 2 * width) * outputs} for ${outputs} outputs at width ${width}`, budget);
-  const attentionUnits = Math.ceil(units / 2);
-  return { features: units * width + inputDim + 1, attentionUnits, memoryUnits: units - attentionUnits };
+  return { features: size.states + inputDim + 1, options: size.options as Record<string, number> };
 }

@@ -1,37 +1,21 @@
 /** A reservoir described as plain data (kind + options), so it can be saved, searched and sent to workers. */
 import { invalidArg } from '../errors';
-import { AttentionReservoir, type AttentionReservoirOptions } from '../reservoirs/attention';
-import { DecomposedReservoir, type DecomposedReservoirOptions } from '../reservoirs/decomposed';
-import { ESN, type ESNOptions } from '../reservoirs/esn';
-import type { Reservoir } from '../reservoirs/reservoir';
+import { ARCHITECTURES, architecture, type Architecture, type OptionsOf } from '../architectures/index';
+import { Reservoir } from '../reservoirs/reservoir';
 
-/** The architectures, by name. */
-export const ARCHITECTURES = ['esn', 'ran-a', 'ran-c'] as const;
-/** One of the architecture names. */
-export type Architecture = (typeof ARCHITECTURES)[number];
+export { ARCHITECTURES, type Architecture };
 
-/** A reservoir as plain data. */
-export type ReservoirConfig =
-  | { kind: 'esn'; options: ESNOptions }
-  | { kind: 'ran-a'; options: AttentionReservoirOptions }
-  | { kind: 'ran-c'; options: DecomposedReservoirOptions };
+/** A reservoir as plain data: an architecture's name and its options. */
+export type ReservoirConfig = { [K in Architecture]: { kind: K; options: OptionsOf<K> } }[Architecture];
 
 /** Builds the reservoir a config describes (same config and seed → same weights). */
 export function createReservoir(config: ReservoirConfig): Reservoir {
   if (config === null || typeof config !== 'object') invalidArg('config', '{ kind, options }', config);
-  switch (config.kind) {
-    case 'esn':
-      return new ESN(config.options);
-    case 'ran-a':
-      return new AttentionReservoir(config.options);
-    case 'ran-c':
-      return new DecomposedReservoir(config.options);
-    default:
-      return invalidArg('config.kind', `one of ${ARCHITECTURES.join(', ')}`, (config as { kind: unknown }).kind);
-  }
+  return architecture(config.kind, 'config.kind').create(config.options);
 }
 
 /** The config of an existing reservoir (its options with every default filled in). */
 export function configOf(reservoir: Reservoir): ReservoirConfig {
-  return { kind: reservoir.kind as Architecture, options: { ...reservoir.options } } as ReservoirConfig;
+  if (!(reservoir instanceof Reservoir)) invalidArg('reservoir', 'a Reservoir (ESN, AttentionReservoir or DecomposedReservoir)', reservoir);
+  return { kind: architecture(reservoir.kind, 'reservoir.kind').name, options: { ...reservoir.options } } as ReservoirConfig;
 }

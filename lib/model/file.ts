@@ -13,10 +13,9 @@ import { promises as fs } from 'fs';
 import * as zlib from 'zlib';
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Ridge } from '../readout/ridge';
-import { attentionReservoirOptions } from '../reservoirs/attention';
-import { DecomposedReservoir, decomposedReservoirOptions } from '../reservoirs/decomposed';
-import { esnOptions } from '../reservoirs/esn';
-import { ARCHITECTURES, createReservoir, configOf, type ReservoirConfig } from './config';
+import { ARCHITECTURES, architecture, isArchitecture, stateSizeOf, type ArchitectureDefinition } from '../architectures/index';
+import type { CommonOptions, Reservoir } from '../reservoirs/reservoir';
+import { configOf, type ReservoirConfig } from './config';
 import { Model } from './model';
 
 /** The 8 magic bytes every model file starts with: ASCII "RANMODEL". */
@@ -30,11 +29,12 @@ const PREAMBLE = 32;
 /** Headers larger than this are refused (a real header is a few kilobytes). */
 const MAX_HEADER = 16 * 1024 * 1024;
 const WEIGHTS = 'readout.weights';
-const KEYS = 'reservoir.memoryKeys';
+/** Payload names besides the weights: the arrays architectures store (lib/architectures/). */
+const STORED = new Set(ARCHITECTURES.flatMap((a) => architecture(a).stored?.names ?? []));
 
 /** One array of the payload, as the header describes it. */
 export interface ModelFileTensor {
-  /** "readout.weights" or "reservoir.memoryKeys". */
+  /** "readout.weights", or an array the architecture stores ("reservoir.memoryKeys"). */
   name: string;
   /** "float64" or "float32", little-endian. */
   dtype: 'float64' | 'float32';
@@ -121,9 +121,7 @@ export function encodeModel(model: Model, options: EncodeOptions = {}): Uint8Arr
   const weights = readout?.weights;
   if (!readout || !weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() before saving it');
   const config = configOf(model.reservoir);
-  if (!(ARCHITECTURES as readonly string[]).includes(config.kind)) {
-    invalidArg('model.reservoir.kind', `one of ${ARCHITECTURES.join(', ')}`, config.kind);
-  }
+  const arch = architecture(config.kind, 'model.reservoir.kind');
   const created = options.created ?? new Date();
   if (!(created instanceof Date) || Number.isNaN(created.getTime())) invalidArg('options.created', 'a valid Date', created);
 
@@ -137,11 +135,7 @@ export function encodeModel(model: Model, options: EncodeOptions = {}): Uint8Arr
     offset = align8(offset + data.byteLength);
   };
   add(WEIGHTS, weights, [readout.features, readout.outputs]);
-  const r = model.reservoir;
-  if (r instanceof DecomposedReservoir && r.options.keys === 'data' && r.hasDataKeys) {
-    const mem = r.describe().populations[1]!;
-    add(KEYS, mem.keys!, [mem.shared ? 1 : mem.units, mem.slots!, mem.width]);
-  }
+  for (const a of arch.stored?.save(model.reservoir) ?? []) add(a.name, a.data, a.shape);
   const header: ModelFileHeader = {
     format: MODEL_FILE_FORMAT,
     library: libraryInfo(),
@@ -221,7 +215,7 @@ function checkHeader(h: unknown, fail: Fail): ModelFileHeader {
   const res = h.reservoir;
   if (!isObject(res)) fail('the header misses "reservoir"');
   if (typeof res.kind !== 'string') fail('the header misses "reservoir.kind"');
-  if (!(ARCHITECTURES as readonly string[]).includes(res.kind)) {
+  if (!isArchitecture(res.kind)) {
     fail(`unknown reservoir kind ${JSON.stringify(res.kind)} (this library knows ${ARCHITECTURES.join(', ')})`);
   }
   if (!isObject(res.options)) fail('the header misses "reservoir.options"');
@@ -246,23 +240,13 @@ function checkHeader(h: unknown, fail: Fail): ModelFileHeader {
   return h as unknown as ModelFileHeader;
 }
 
-/** State size (readout features without input and constant) the options describe, or a failure. */
-function stateSize(config: ReservoirConfig, fail: Fail): { n: number; inputDim: number; includeInput: boolean; options: ReservoirConfig['options'] } {
+/** The architecture, its checked options and the readout features they give, or a failure. */
+function reservoirOf(config: ReservoirConfig, fail: Fail): { arch: ArchitectureDefinition; options: Required<CommonOptions>; features: number } {
+  const arch = architecture(config.kind);
   try {
-    switch (config.kind) {
-      case 'esn': {
-        const o = esnOptions(config.options);
-        return { n: o.units, inputDim: o.inputDim, includeInput: o.includeInput, options: o };
-      }
-      case 'ran-a': {
-        const o = attentionReservoirOptions(config.options);
-        return { n: o.units * o.width, inputDim: o.inputDim, includeInput: o.includeInput, options: o };
-      }
-      default: {
-        const o = decomposedReservoirOptions(config.options as Parameters<typeof decomposedReservoirOptions>[0]);
-        return { n: (o.attentionUnits + o.memoryUnits) * o.width, inputDim: o.inputDim, includeInput: o.includeInput, options: o };
-      }
-    }
+    const options = arch.normalize(config.options);
+    const features = stateSizeOf(arch.populations(options)) + (options.includeInput ? options.inputDim : 0) + 1;
+    return { arch, options, features };
   } catch (e) {
     return fail(`invalid reservoir options: ${(e as Error).message}`, e);
   }
@@ -280,15 +264,8 @@ function readTensor(bytes: Uint8Array, start: number, t: ModelFileTensor): Float
   return a;
 }
 
-/**
- * Decodes the bytes of a model file into a model that predicts bit for bit like the saved one.
- * Synchronous. Any problem with the bytes is a `RanError` with code `ERR_RAN_MODEL_FILE`;
- * `source` (a file name) is used in its messages.
- */
-export function decodeModel(bytes: Uint8Array, source?: string): Model {
-  const name = source === undefined ? 'bytes' : `"${source}"`;
-  const fail: Fail = failer(name);
-  if (!(bytes instanceof Uint8Array)) invalidArg('bytes', 'a Uint8Array', bytes);
+/** Checks the 32-byte preamble; returns the header length and the file length it declares. */
+function checkPreamble(bytes: Uint8Array, fail: Fail): { headerLength: number; total: number } {
   const magic = MODEL_FILE_MAGIC.split('').map((c) => c.charCodeAt(0));
   for (let i = 0; i < Math.min(bytes.length, magic.length); i++) {
     if (bytes[i] !== magic[i]) fail(`not a recurrent-attention model file (it does not start with the magic bytes "${MODEL_FILE_MAGIC}")`);
@@ -311,24 +288,15 @@ export function decodeModel(bytes: Uint8Array, source?: string): Model {
   const stored = view.getUint32(24, true);
   const actual = crc32(bytes.subarray(PREAMBLE));
   if (stored !== actual) fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupted`);
+  return { headerLength, total };
+}
 
-  let parsed: unknown;
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + headerLength));
-    parsed = JSON.parse(text);
-  } catch (e) {
-    fail(`the header is not valid UTF-8 JSON (${(e as Error).message})`, e);
-  }
-  const h = checkHeader(parsed, fail);
-  const start = PREAMBLE + headerLength;
-  const payloadLength = total - start;
-  if (h.payload.length !== payloadLength) fail(`the header declares a ${h.payload.length}-byte payload, the file holds ${payloadLength}`);
-
-  // Tensors: known names, once each, inside the payload, not overlapping, sizes matching shapes.
+/** The payload's tensors by name: known names, once each, inside the payload, not overlapping, sizes matching shapes. */
+function checkTensors(tensors: readonly ModelFileTensor[], payloadLength: number, fail: Fail): Map<string, ModelFileTensor> {
   const byName = new Map<string, ModelFileTensor>();
   const spans: [number, number][] = [];
-  for (const t of h.payload.tensors) {
-    if (t.name !== WEIGHTS && t.name !== KEYS) fail(`unknown payload tensor ${JSON.stringify(t.name)}`);
+  for (const t of tensors) {
+    if (t.name !== WEIGHTS && !STORED.has(t.name)) fail(`unknown payload tensor ${JSON.stringify(t.name)}`);
     if (byName.has(t.name)) fail(`payload tensor "${t.name}" appears twice`);
     const size = t.dtype === 'float64' ? 8 : 4;
     const count = t.shape.reduce((a, b) => a * b, 1);
@@ -338,41 +306,34 @@ export function decodeModel(bytes: Uint8Array, source?: string): Model {
     spans.push([t.offset, t.offset + t.length]);
     byName.set(t.name, t);
   }
+  return byName;
+}
+
+/** Builds the reservoir, puts its stored arrays back and sets the readout weights. */
+function rebuildModel(h: ModelFileHeader, bytes: Uint8Array, start: number, byName: Map<string, ModelFileTensor>, fail: Fail): Model {
   const { features, outputs, ridge } = h.readout;
   const w = byName.get(WEIGHTS);
-  if (!w) fail(`the payload has no "${WEIGHTS}"`);
+  if (!w) return fail(`the payload has no "${WEIGHTS}"`);
   if (w.dtype !== 'float64' || w.shape.length !== 2 || w.shape[0] !== features || w.shape[1] !== outputs) {
     fail(`"${WEIGHTS}" is ${w.dtype} [${w.shape.join(', ')}], the readout needs float64 [${features}, ${outputs}] (features × outputs)`);
   }
-
   // The reservoir's size must match the readout before anything large is allocated.
-  const config = h.reservoir;
-  const s = stateSize(config, fail);
-  const expectedFeatures = s.n + (s.includeInput ? s.inputDim : 0) + 1;
-  if (expectedFeatures !== features) {
-    fail(`the reservoir gives ${expectedFeatures} readout features, the readout has ${features}`);
+  const { arch, options, features: expected } = reservoirOf(h.reservoir, fail);
+  if (expected !== features) fail(`the reservoir gives ${expected} readout features, the readout has ${features}`);
+  const stored = [...byName.values()].filter((t) => t.name !== WEIGHTS);
+  for (const t of stored) {
+    const refused = arch.stored?.names.includes(t.name) ? arch.stored.refuse(t.name, options) : `"${t.name}" is not valid for a ${arch.name} reservoir`;
+    if (refused !== undefined) fail(refused);
+    if (t.dtype !== 'float32') fail(`"${t.name}" must be float32, got ${t.dtype}`);
   }
-  const k = byName.get(KEYS);
-  const dataKeys = config.kind === 'ran-c' && (s.options as { keys?: string }).keys === 'data';
-  if (k && !dataKeys) fail(`"${KEYS}" is only valid for a ran-c reservoir with keys: "data"`);
-  if (k && k.dtype !== 'float32') fail(`"${KEYS}" must be float32, got ${k.dtype}`);
-
   const weights = readTensor(bytes, start, w) as Float64Array;
   for (let i = 0; i < weights.length; i++) {
     if (!Number.isFinite(weights[i]!)) fail(`readout weight ${i} is ${weights[i]}`);
   }
-  let reservoir: ReturnType<typeof createReservoir> | undefined;
+  let reservoir: Reservoir | undefined;
   try {
-    reservoir = createReservoir({ kind: config.kind, options: s.options } as ReservoirConfig);
-    if (k) {
-      if (!(reservoir instanceof DecomposedReservoir)) return fail('internal: memory keys for a reservoir without memory');
-      const mem = reservoir.describe().populations[1]!;
-      const shape = [mem.shared ? 1 : mem.units, mem.slots!, mem.width];
-      if (k.shape.length !== 3 || k.shape.some((d, i) => d !== shape[i])) {
-        fail(`"${KEYS}" has shape [${k.shape.join(', ')}], the reservoir needs [${shape.join(', ')}]`);
-      }
-      reservoir.setMemoryKeys(readTensor(bytes, start, k) as Float32Array);
-    }
+    reservoir = arch.create(options);
+    for (const t of stored) arch.stored!.restore(reservoir, { name: t.name, data: readTensor(bytes, start, t) as Float32Array, shape: t.shape }, fail);
     if (reservoir.featureDim !== features) fail(`the reservoir gives ${reservoir.featureDim} readout features, the readout has ${features}`);
     const readout = new Ridge({ features, outputs, ridge });
     readout.setWeights(weights);
@@ -385,6 +346,51 @@ export function decodeModel(bytes: Uint8Array, source?: string): Model {
     const code = (e as { code?: unknown } | null)?.code;
     return fail(`cannot rebuild the model (${typeof code === 'string' ? code + ': ' : ''}${e instanceof Error ? e.message : String(e)})`, e);
   }
+}
+
+/** The preamble and header of a model file, checked (checksum included); the payload is not read. */
+function decodeHeader(bytes: Uint8Array, fail: Fail): { header: ModelFileHeader; version: number; start: number; total: number } {
+  if (!(bytes instanceof Uint8Array)) invalidArg('bytes', 'a Uint8Array', bytes);
+  const { headerLength, total } = checkPreamble(bytes, fail);
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  let parsed: unknown;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + headerLength));
+    parsed = JSON.parse(text);
+  } catch (e) {
+    fail(`the header is not valid UTF-8 JSON (${(e as Error).message})`, e);
+  }
+  return { header: checkHeader(parsed, fail), version, start: PREAMBLE + headerLength, total };
+}
+
+/**
+ * The header of a model file (architecture, options, readout shape, λ, writer, date) and its
+ * format version, after the same checks as `loadModel` but without rebuilding the model.
+ * Problems are `RanError`s with code `ERR_RAN_MODEL_FILE` naming the file.
+ */
+export async function readModelHeader(path: string): Promise<{ version: number; header: ModelFileHeader }> {
+  if (typeof path !== 'string' || path.length === 0) invalidArg('path', 'a non-empty string', path);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    return failer(`"${path}"`)(`cannot be read: ${(e as Error).message}`, e);
+  }
+  const { header, version } = decodeHeader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), failer(`"${path}"`));
+  return { version, header };
+}
+
+/**
+ * Decodes the bytes of a model file into a model that predicts bit for bit like the saved one.
+ * Synchronous. Any problem with the bytes is a `RanError` with code `ERR_RAN_MODEL_FILE`;
+ * `source` (a file name) is used in its messages.
+ */
+export function decodeModel(bytes: Uint8Array, source?: string): Model {
+  const fail: Fail = failer(source === undefined ? 'bytes' : `"${source}"`);
+  const { header: h, start, total } = decodeHeader(bytes, fail);
+  const payloadLength = total - start;
+  if (h.payload.length !== payloadLength) fail(`the header declares a ${h.payload.length}-byte payload, the file holds ${payloadLength}`);
+  return rebuildModel(h, bytes, start, checkTensors(h.payload.tensors, payloadLength, fail), fail);
 }
 
 const hex = (n: number): string => '0x' + n.toString(16).padStart(8, '0');

@@ -5,16 +5,19 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Ridge } from '../readout/ridge';
-import { DecomposedReservoir } from '../reservoirs/decomposed';
+import { architecture, isArchitecture } from '../architectures/index';
 import type { Reservoir, Selection } from '../reservoirs/reservoir';
 import { score } from '../tasks/score';
-import { sliceBatch, type IndexMatrix, type Tensor3 } from '../tensor';
+import { sliceBatch, toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
+import { FIT_OPTION_KEYS, fitArguments, type ArrayFitOptions } from './arguments';
 import { configOf, createReservoir, type ReservoirConfig } from './config';
 
 /** Training or evaluation data: inputs, targets and which steps count. */
 export interface SequenceData {
+  /** Inputs [B, T, D]: a Tensor3, nested arrays, `{ data, shape }` with any numeric array (see TensorLike). */
   x: Tensor3;
+  /** Targets [B, T, outputs], in any form `x` takes. */
   y: Tensor3;
   /** Prediction steps per sequence (STREAM's T). Without it: `washout` or `last`. */
   t?: IndexMatrix;
@@ -59,8 +62,11 @@ export interface FitOptions {
 export interface FitReport {
   /** The λ kept. */
   ridge: number;
-  /** Validation score of each candidate λ (absent without validation data). */
-  validation?: { ridge: number; score: number }[];
+  /**
+   * Validation score of each candidate λ (absent without validation data), and the MSE of the
+   * readout output on the same steps (breaks ties in score: 20 answers give steps of 0.05).
+   */
+  validation?: { ridge: number; score: number; mse: number }[];
   /** Training rows accumulated. */
   rows: number;
   /** Wall time in milliseconds. */
@@ -82,7 +88,7 @@ function selectionOf(d: SequenceData, name: string): Selection {
 
 function checkData(d: unknown, name: string): SequenceData {
   if (d === null || typeof d !== 'object') invalidArg(name, '{ x, y, t? }', d);
-  const s = d as SequenceData;
+  const s = { ...(d as SequenceData), x: toTensor3(`${name}.x`, (d as SequenceData).x), y: toTensor3(`${name}.y`, (d as SequenceData).y) };
   v.tensor3(`${name}.x`, s.x);
   v.tensor3(`${name}.y`, s.y);
   if (s.y.shape[0] !== s.x.shape[0] || s.y.shape[1] !== s.x.shape[1]) {
@@ -126,6 +132,19 @@ function squaredError(p: Float64Array, y: Float64Array): number {
   return sum;
 }
 
+/**
+ * Lower validation score first; a tie is broken by the MSE of the readout output (NaN counts
+ * as worst), then by the earlier candidate.
+ */
+export function betterScore(a: { score: number; mse: number }, b: { score: number; mse: number }): boolean {
+  const sa = Number.isNaN(a.score) ? Infinity : a.score;
+  const sb = Number.isNaN(b.score) ? Infinity : b.score;
+  if (sa !== sb) return sa < sb;
+  const ma = Number.isNaN(a.mse) ? Infinity : a.mse;
+  const mb = Number.isNaN(b.mse) ? Infinity : b.mse;
+  return ma < mb;
+}
+
 /** A reservoir plus a ridge readout. */
 export class Model {
   /** The reservoir (fixed random weights). */
@@ -134,6 +153,7 @@ export class Model {
   readout: Ridge | undefined;
 
   constructor(reservoir: Reservoir | ReservoirConfig) {
+    if (reservoir === null || typeof reservoir !== 'object') invalidArg('reservoir', 'a Reservoir or a config { kind, options }', reservoir);
     this.reservoir = 'run' in reservoir ? reservoir : createReservoir(reservoir);
   }
 
@@ -156,10 +176,14 @@ export class Model {
    * Fits the readout on a task (train split; λ chosen on its valid split) or on data. Runs off
    * the event loop in batches; honours `signal` and reports progress.
    */
-  async fit(data: TaskLike | SequenceData, options: FitOptions = {}): Promise<FitReport> {
+  async fit(data: TaskLike | SequenceData, options?: FitOptions): Promise<FitReport>;
+  /** ReservoirPy's form: `fit(X, Y, { washout })` with X and Y in any form of {@link TensorLike}. */
+  async fit(x: TensorLike, y: TensorLike, options?: ArrayFitOptions): Promise<FitReport>;
+  async fit(first: TaskLike | SequenceData | TensorLike, second?: FitOptions | TensorLike, third?: ArrayFitOptions): Promise<FitReport> {
     const started = Date.now();
+    const [data, options] = fitArguments(first, second, third);
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['validation', 'ridges', 'classification', 'batchSize', 'threads', 'signal', 'onProgress']);
+    v.knownKeys('options', o, FIT_OPTION_KEYS);
     const train = checkData(isTask(data) ? data.train : data, 'train');
     const validation = o.validation !== undefined ? checkData(o.validation, 'options.validation') : isTask(data) ? checkData(data.valid, 'valid') : undefined;
     const classification = o.classification ?? (isTask(data) ? data.classification : false);
@@ -169,8 +193,8 @@ export class Model {
     const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
     const outputs = train.y.shape[2];
     if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);
-    const res = this.reservoir;
-    if (res instanceof DecomposedReservoir && res.options.keys === 'data' && !res.hasDataKeys) res.fitKeys(train.x, { threads: o.threads });
+    // Data-dependent set-up of the architecture (RAN-C's data keys); a custom Reservoir subclass has none.
+    if (isArchitecture(this.reservoir.kind)) architecture(this.reservoir.kind).prepare?.(this.reservoir, train.x, { threads: o.threads });
     const readout = this.reservoir.createReadout(outputs, ridges[0]);
     const [b] = train.x.shape;
     for (let s0 = 0; s0 < b; s0 += batch) {
@@ -194,7 +218,7 @@ export class Model {
       if (scores.every((v) => v.score === Infinity)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
       let best = 0;
       scores.forEach((sc, i) => {
-        if (sc.score < scores[best]!.score) best = i;
+        if (betterScore(sc, scores[best]!)) best = i;
       });
       // The decomposition behind the scores is kept by the readout: this is one product.
       readout.setWeights((await readout.sweepAsync([ridges[best]!]))[0]!);
@@ -207,10 +231,25 @@ export class Model {
     return report;
   }
 
-  /** Outputs [B, T, outputs] at every step. */
-  async predict(x: Tensor3, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
+  /**
+   * Most predictions that may wait for a free slot (the reservoir's `maxQueued`, default
+   * 1024). `predict` and `evaluate` may be called many times at once on one model (as a server
+   * does under load): each call starts from a reset state, calls beyond the thread budget wait
+   * in arrival order, and a call beyond this bound is refused at once with ERR_RAN_BUSY.
+   * Results are the same bits as the same calls made one after another.
+   */
+  get maxQueued(): number {
+    return this.reservoir.maxQueued;
+  }
+
+  set maxQueued(n: number) {
+    this.reservoir.maxQueued = n;
+  }
+
+  /** Outputs [B, T, outputs] at every step. Concurrent calls are allowed (see `maxQueued`). */
+  async predict(input: TensorLike, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
     if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
-    v.tensor3('x', x, this.reservoir.inputDim);
+    const x = v.tensor3('x', toTensor3('x', input), this.reservoir.inputDim);
     return this.predictWith(x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict');
   }
 
@@ -230,10 +269,11 @@ export class Model {
    * steps (batch by batch) and one native call gives the outputs of every λ from one
    * eigendecomposition. A λ for which XᵀX + λI is singular scores Infinity.
    */
-  private async validationScores(readout: Ridge, d: SequenceData, ridges: readonly number[], classification: boolean, batch: number, o: FitOptions): Promise<{ ridge: number; score: number }[]> {
+  private async validationScores(readout: Ridge, d: SequenceData, ridges: readonly number[], classification: boolean, batch: number, o: FitOptions): Promise<{ ridge: number; score: number; mse: number }[]> {
     const outputs = readout.outputs;
     const queries = new Ridge({ features: readout.features, outputs, rowsOnly: true });
-    const loss = new Float64Array(ridges.length);
+    const wrong = new Float64Array(ridges.length);
+    const squared = new Float64Array(ridges.length);
     const singular = new Array<boolean>(ridges.length).fill(false);
     let rows = 0;
     const [b] = d.x.shape;
@@ -249,7 +289,10 @@ export class Model {
         const perRidge = await readout.predictSweepAsync(queries, ridges, { skipSingular: true });
         perRidge.forEach((p, l) => {
           if (p === undefined) singular[l] = true;
-          else loss[l] += classification ? misclassified(p, y, n, outputs) : squaredError(p, y);
+          else {
+            squared[l] += squaredError(p, y);
+            if (classification) wrong[l] += misclassified(p, y, n, outputs);
+          }
         });
         rows += n;
       }
@@ -257,7 +300,11 @@ export class Model {
     }
     if (rows === 0) throw new RanError(ErrorCodes.STATE, 'no validation rows were selected: check `t`, `washout` or `last`');
     // STREAM's scores (tasks/score.ts): error rate over rows, or MSE over every entry.
-    return ridges.map((ridge, l) => ({ ridge, score: singular[l] ? Infinity : classification ? loss[l]! / rows : loss[l]! / (rows * outputs) }));
+    return ridges.map((ridge, l) => {
+      if (singular[l]) return { ridge, score: Infinity, mse: Infinity };
+      const mse = squared[l]! / (rows * outputs);
+      return { ridge, score: classification ? wrong[l]! / rows : mse, mse };
+    });
   }
 
   private async predictWith(x: Tensor3, readout: Ridge, batch: number, o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>, phase: Progress['phase'], steps?: IndexMatrix): Promise<Tensor3> {

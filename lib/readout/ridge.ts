@@ -182,6 +182,8 @@ export class Ridge {
   /** Outputs of rows x [r × features] with the solved weights: [r × outputs]. */
   predict(x: Float64Array | Float32Array, weights: Float64Array | undefined = this.w): Float64Array {
     if (!weights) throw new RanError(ErrorCodes.STATE, 'the readout has no weights yet: call solve() first');
+    if (!v.isTypedArray(x, 'Float64Array') && !v.isTypedArray(x, 'Float32Array')) invalidArg('x', 'a Float64Array or Float32Array of rows', x);
+    if (!v.isTypedArray(weights, 'Float64Array') || weights.length !== this.features * this.outputs) invalidArg('weights', `a Float64Array of ${this.features * this.outputs} values`, weights);
     if (x.length % this.features !== 0) throw new RanError(ErrorCodes.SHAPE, `\`x\` length ${x.length} is not a multiple of ${this.features} features`);
     const r = x.length / this.features;
     const out = new Float64Array(r * this.outputs);

@@ -8,6 +8,7 @@ import { publishedAt } from '../cli/format';
 import { attentionChartSpec, budgetName, formatScore, paramsChartSpec, scoreChartSpec, traceChartSpec } from './charts';
 import { modelLabel, pickCell, pickTask, runSample, type SampleTrace } from './sample';
 import { COLORS, FONT, renderSvg } from './vega';
+import { DIFFICULTIES } from '../tasks/configs';
 
 /** What the report is made of. */
 export interface ReportInput {
@@ -123,11 +124,12 @@ function samples(input: ReportInput): Samples {
   const cell = pickCell(input.cells, task);
   if (!cell) return { error: `every model failed on ${task}` };
   try {
-    const trace = runSample(cell, { dataDir: input.dataDir });
+    const difficulty = DIFFICULTIES.find((d) => d === input.meta.difficulty);
+    const trace = runSample(cell, { dataDir: input.dataDir, difficulty });
     if (trace.attention) return { trace, attention: trace };
     // the best model has no attention units: show the weights of the best one that has
     const att = pickCell(input.cells, task, true);
-    return { trace, attention: att ? runSample(att, { dataDir: input.dataDir }) : undefined };
+    return { trace, attention: att ? runSample(att, { dataDir: input.dataDir, difficulty }) : undefined };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }

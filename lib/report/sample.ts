@@ -3,9 +3,12 @@
  * input, a few state dimensions over time and, for RAN-A / RAN-C, attention weights.
  */
 import { readTaskFolder } from '../io/taskFolder';
+import { architecture, type PopulationShape } from '../architectures/index';
 import { createReservoir, type ReservoirConfig } from '../model/config';
 import type { StreamCell } from '../stream/evaluate';
+import { DecomposedReservoir } from '../reservoirs/decomposed';
 import { buildTask } from '../tasks/index';
+import type { Difficulty } from '../tasks/configs';
 import { isTaskName } from '../tasks/names';
 import type { TaskData } from '../tasks/types';
 
@@ -54,15 +57,20 @@ export interface SampleTrace {
   attention?: { heads: number; context: number; units: AttentionTrace[] };
 }
 
-/** Short display name of an architecture ("ran-a" → "RAN-A"). */
+/** Display name of an architecture ("ran-a" → "RAN-A"). */
 export function modelLabel(kind: string): string {
-  return kind.toUpperCase();
+  return architecture(kind, 'model').label;
 }
 
+/** The populations of a config's reservoir, in state order. */
+function populationsOf(config: ReservoirConfig): PopulationShape[] {
+  const arch = architecture(config.kind, 'config.kind');
+  return arch.populations(arch.normalize(config.options));
+}
+
+/** Units of the first attention population (the one a run captures weights of), 0 without one. */
 function attentionUnitCount(config: ReservoirConfig): number {
-  if (config.kind === 'ran-a') return config.options.units ?? 32;
-  if (config.kind === 'ran-c') return config.options.attentionUnits ?? 32;
-  return 0;
+  return populationsOf(config).find((p) => p.kind === 'attention')?.units ?? 0;
 }
 
 /** The best seed of a cell (lowest finite test score), or undefined when every seed failed. */
@@ -90,34 +98,42 @@ export function pickTask(cells: readonly StreamCell[]): string | undefined {
 
 /** Evenly spread state dimensions, labelled by unit for reservoirs of multi-dimensional units. */
 function traceDimensions(config: ReservoirConfig, stateSize: number): { index: number; label: string }[] {
-  const width = config.kind === 'esn' ? 1 : (config.options.width ?? 16);
-  const units = Math.floor(stateSize / width);
-  const picks: number[] = [];
+  const populations = populationsOf(config);
+  // Every unit in state order, with its population's kind and width.
+  const units = populations.flatMap((p) => Array.from({ length: p.units }, () => ({ kind: p.kind, width: p.width })));
+  const starts: number[] = [];
+  units.reduce((at, u) => (starts.push(at), at + u.width), 0);
+  const multi = units.every((u) => u.width > 1);
   const count = Math.min(TRACE_DIMENSIONS, stateSize);
-  if (width > 1 && units >= count) {
-    // one dimension from each of `count` units spread over the population, cycling the dimension
-    for (let j = 0; j < count; j++) picks.push(Math.floor((j * units) / count) * width + (j % width));
+  const picks: number[] = [];
+  if (multi && units.length >= count) {
+    // one dimension from each of `count` units spread over the reservoir, cycling the dimension
+    for (let j = 0; j < count; j++) {
+      const u = Math.floor((j * units.length) / count);
+      picks.push(starts[u]! + (j % units[u]!.width));
+    }
   } else {
     for (let j = 0; j < count; j++) picks.push(Math.floor((j * stateSize) / count));
   }
-  const attention = config.kind === 'ran-c' ? (config.options.attentionUnits ?? 32) : units;
   return picks.map((index) => {
-    if (width === 1) return { index, label: `x${index}` };
-    const unit = Math.floor(index / width);
-    const kind = config.kind === 'ran-c' ? (unit < attention ? 'attention ' : 'memory ') : '';
-    return { index, label: `${kind}unit ${unit}, dim ${index % width}` };
+    if (!multi) return { index, label: `x${index}` };
+    let unit = 0;
+    while (unit + 1 < starts.length && starts[unit + 1]! <= index) unit++;
+    const kind = populations.length > 1 ? `${units[unit]!.kind} ` : '';
+    return { index, label: `${kind}unit ${unit}, dim ${index - starts[unit]!}` };
   });
 }
 
 /**
- * Rebuilds `cell`'s best config, generates (or reads) its task with that seed and runs test
- * sequence `sequence`, returning the plotted parts. The reservoir is disposed afterwards.
+ * Rebuilds `cell`'s best config (data keys included, from the same training inputs),
+ * generates its task at the evaluation's `difficulty` with that seed (or reads it) and runs
+ * test sequence `sequence`, returning the plotted parts. The reservoir is disposed afterwards.
  */
-export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number } = {}): SampleTrace {
+export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number; difficulty?: Difficulty } = {}): SampleTrace {
   const best = bestSeed(cell);
   if (!best) throw new Error(`every seed of ${cell.task}/${cell.model} failed`);
   let data: TaskData;
-  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: 'small', seed: best.seed });
+  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: options.difficulty ?? 'small', seed: best.seed });
   else if (options.dataDir !== undefined) data = readTaskFolder(options.dataDir);
   else throw new Error(`no generator for task "${cell.task}"`);
   const [b, t, d] = data.test.x.shape;
@@ -125,6 +141,8 @@ export function runSample(cell: StreamCell, options: { dataDir?: string; sequenc
   const x = data.test.x.data.slice(sequence * t * d, (sequence + 1) * t * d);
   const reservoir = createReservoir(best.config);
   try {
+    // The scored model stored drive vectors of its training inputs as keys (Model.fit does the same).
+    if (reservoir instanceof DecomposedReservoir && reservoir.options.keys === 'data') reservoir.fitKeys(data.train.x, { threads: 1 });
     const unitCount = attentionUnitCount(best.config);
     const attentionUnits = unitCount > 0 ? Array.from({ length: Math.min(4, unitCount) }, (_, i) => i) : undefined;
     const run = reservoir.run({ data: x, shape: [1, t, d] }, { states: true, attentionUnits, threads: 1 });

@@ -1,9 +1,12 @@
 /**
  * Vega-Lite specs rendered to static SVG in Node: no browser, no canvas, no scripts in the
- * output. The SVG is meant to be inlined into an HTML page.
+ * output. The SVG is meant to be inlined into an HTML page. vega and vega-lite are optional
+ * peer dependencies, loaded on the first render only.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { loadOptional } from '../optional';
 
 /** The report's font stack (the page uses the same one). */
 export const FONT = 'Inter, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif';
@@ -47,8 +50,21 @@ function textWidth(item: { fontSize?: number; fontWeight?: string | number; limi
   return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;
 }
 
-const metrics = (vega as unknown as { textMetrics?: TextMetrics }).textMetrics;
-if (metrics) metrics.width = textWidth;
+const PURPOSE = 'the HTML report (--report)';
+let loaded: Promise<{ vega: typeof Vega; vegaLite: typeof VegaLite }> | undefined;
+
+/** vega and vega-lite, loaded once (ERR_RAN_MISSING_DEPENDENCY naming both when either is absent). */
+export function loadVega(): Promise<{ vega: typeof Vega; vegaLite: typeof VegaLite }> {
+  loaded ??= (async () => {
+    const vega = await loadOptional<typeof Vega>('vega', PURPOSE, ['vega', 'vega-lite']);
+    const vegaLite = await loadOptional<typeof VegaLite>('vega-lite', PURPOSE, ['vega', 'vega-lite']);
+    const metrics = (vega as unknown as { textMetrics?: TextMetrics }).textMetrics;
+    if (metrics) metrics.width = textWidth;
+    return { vega, vegaLite };
+  })();
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
 
 /** Common look of every chart (Vega-Lite `config`). */
 const CONFIG = {
@@ -80,8 +96,9 @@ const CONFIG = {
  * that several SVGs can share one page without their ids colliding.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix = 'chart'): Promise<string> {
+  const { vega, vegaLite } = await loadVega();
   const withConfig = { ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
-  const runtime = vega.parse(compile(withConfig).spec);
+  const runtime = vega.parse(vegaLite.compile(withConfig).spec);
   const view = new vega.View(runtime, { renderer: 'none' });
   try {
     const svg = await view.toSVG();

@@ -41,6 +41,12 @@ export interface DecomposedReservoirOptions extends CommonOptions {
   memoryTemperature?: number;
   /** "random" keys (default) or "data": drive vectors sampled by `fitKeys` from training inputs. */
   keys?: 'random' | 'data';
+  /**
+   * "random" memory values (default) or "data" (needs `keys: "data"`): each value is its own
+   * stored key, scaled like the random values, so that a retrieved episode returns its content
+   * rather than a random vector.
+   */
+  values?: 'random' | 'data';
   /** Connectivity, one number for all pairs or one per pair of populations (default 0.2). */
   connectivity?: number | PopulationConnectivity;
   /** Spectral radius ρ of the whole recurrent matrix (default 0.9). */
@@ -59,7 +65,7 @@ export interface DecomposedReservoirOptions extends CommonOptions {
   memoryValueScale?: number;
 }
 
-const KEYS = ['inputDim', 'seed', 'includeInput', 'attentionUnits', 'memoryUnits', 'width', 'context', 'heads', 'temperature', 'slots', 'retrieval', 'memoryTemperature', 'keys', 'connectivity', 'spectralRadius', 'leakRate', 'inputScaling', 'biasScaling', 'memoryInputFraction', 'shared', 'memoryValueScale'];
+const KEYS = ['inputDim', 'seed', 'includeInput', 'attentionUnits', 'memoryUnits', 'width', 'context', 'heads', 'temperature', 'slots', 'retrieval', 'memoryTemperature', 'keys', 'values', 'connectivity', 'spectralRadius', 'leakRate', 'inputScaling', 'biasScaling', 'memoryInputFraction', 'shared', 'memoryValueScale'];
 
 /** Fills defaults and checks every option. */
 export function decomposedReservoirOptions(options: DecomposedReservoirOptions): Required<DecomposedReservoirOptions> {
@@ -103,6 +109,7 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
     retrieval: v.oneOf('retrieval', o.retrieval ?? 'softmax', ['relu', 'softmax'] as const),
     memoryTemperature: v.number('memoryTemperature', o.memoryTemperature ?? 1, 0, 1e6, { min: true }),
     keys: v.oneOf('keys', o.keys ?? 'random', ['random', 'data'] as const),
+    values: v.oneOf('values', o.values ?? 'random', ['random', 'data'] as const),
     connectivity,
     spectralRadius: v.number('spectralRadius', o.spectralRadius ?? 0.9, 0, 100),
     leakRate,
@@ -114,6 +121,10 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
   };
 }
 
+function checkValuesOption(o: Required<DecomposedReservoirOptions>): void {
+  if (o.values === 'data' && o.keys !== 'data') invalidArg('values', '"random" unless keys is "data" (data values are the stored keys)', o.values);
+}
+
 /** RAN-C: attention units and key–value memory units in one reservoir. */
 export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
   readonly kind = 'ran-c';
@@ -121,6 +132,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
 
   constructor(options: DecomposedReservoirOptions) {
     const o = decomposedReservoirOptions(options);
+    checkValuesOption(o);
     {
       const m = o.attentionUnits + o.memoryUnits, d = o.width, n = m * d;
       const cs = typeof o.connectivity === 'number' ? [o.connectivity] : Object.values(o.connectivity);
@@ -195,9 +207,16 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
         for (let j = 0; j < d; j++) keys[(u * slots + p) * d + j] = (drives![base + j] as number) * s;
       }
     }
-    const populations = spec.populations.map((p, i) => (i === 1 ? { ...p, keys } : p));
-    this.rebuild({ ...spec, populations });
+    this.rebuild({ ...spec, populations: spec.populations.map((p, i) => (i === 1 ? { ...p, keys, ...this.dataValues(keys) } : p)) });
     this.keysFitted = true;
+  }
+
+  /** `values: "data"`: the values are the keys, scaled like the random values (`memoryPopulation`). */
+  private dataValues(keys: Float32Array): { values?: Float32Array } {
+    if (this.options.values !== 'data') return {};
+    const d = this.options.width;
+    const s = this.options.memoryValueScale * (this.options.retrieval === 'relu' ? Math.sqrt(d / this.options.slots) : Math.sqrt(d));
+    return { values: keys.map((k) => k * s) };
   }
 
   /**
@@ -219,7 +238,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     for (let i = 0; i < keys.length; i++) {
       if (!Number.isFinite(keys[i]!)) throw new RanError(ErrorCodes.NOT_FINITE, `\`keys\` holds ${keys[i]} at index ${i}`);
     }
-    const populations = spec.populations.map((p, i) => (i === 1 ? { ...p, keys: keys.slice() } : p));
+    const populations = spec.populations.map((p, i) => (i === 1 ? { ...p, keys: keys.slice(), ...this.dataValues(keys) } : p));
     this.rebuild({ ...spec, populations });
     this.keysFitted = true;
   }

@@ -4,10 +4,24 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeNetwork, type NativeNetworkSpec, type NativeRunOptions } from '../native';
+import { CallQueue } from '../queue';
 import { Ridge } from '../readout/ridge';
-import type { IndexMatrix, Tensor3 } from '../tensor';
+import { toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import { defaultThreads } from '../threads';
 import * as v from '../validate';
+
+/** Ids that let `cancel(id)` abort one asynchronous call among several in progress. */
+let nextCallId = 1;
+
+/**
+ * Asynchronous runs in native code at once per reservoir: the native pool's size (`RAN_THREADS`
+ * or the cores), at most libuv's thread pool (`UV_THREADPOOL_SIZE`, default 4), so waiting
+ * runs queue here (bounded, in order) rather than hold libuv threads other I/O needs.
+ */
+function callBudget(): number {
+  const uv = Number(process.env['UV_THREADPOOL_SIZE']);
+  return Math.max(1, Math.min(defaultThreads(), Number.isInteger(uv) && uv > 0 ? uv : 4));
+}
 
 /** Which steps of each sequence feed the readout's statistics. */
 export type Selection =
@@ -28,7 +42,12 @@ export interface TrainTarget {
 
 /** Options of `run` / `runAsync`. */
 export interface RunOptions {
-  /** Reset the carried state before running (default true). Use false to continue a long series in chunks. */
+  /**
+   * Start from a zero state (default true). Such runs each have their own state, so any number run at once
+   * on one reservoir. Use false to continue the carried state (a long series in chunks): that run needs the
+   * carried state to be final, and is refused with ERR_RAN_BUSY while other runs of this reservoir are in
+   * progress. After a set of calls, the carried state is the one the last call *started* left.
+   */
   reset?: boolean;
   /** Return the states [B, T, stateSize] (default false: memory then does not grow with T). */
   states?: boolean;
@@ -40,6 +59,11 @@ export interface RunOptions {
   train?: TrainTarget;
   /** Return attention weights of these units of the first attention population: [B, T, units, heads, context], age 0 = newest. */
   attentionUnits?: readonly number[];
+  /**
+   * Return `attentionStats`: per attention unit, what its weights did over this run (computed inside the
+   * step, cheap enough for every run of a search). Only for reservoirs with attention units.
+   */
+  attentionStats?: boolean;
   /** Native threads (default: `RAN_THREADS` or the number of cores). Results do not depend on it. */
   threads?: number;
   /** Aborts an asynchronous run (ERR_RAN_ABORTED); the state is reset. */
@@ -53,11 +77,27 @@ export interface AttentionWeights {
   shape: [number, number, number, number, number];
 }
 
+/**
+ * What the attention units did over a run, one entry per attention unit (in the order of the reservoir's
+ * populations, units in order). Means over every sequence, step and head at which at least two context slots
+ * were filled; a unit that never had two (context 1, or a run shorter than 2 steps) reports what one slot
+ * gives: entropy 0, newest weight 1, lag 0. The same bits for any thread count.
+ */
+export interface AttentionStats {
+  /** Entropy of the weights divided by log(filled slots): 1 = uniform over the slots, 0 = one slot. */
+  relativeEntropy: Float64Array;
+  /** Weight on the newest slot (the current step's key and value). */
+  newestWeight: Float64Array;
+  /** Mean age, in steps, of the attended mass: Σ_s w_s · age_s (0 = the current step). */
+  meanLag: Float64Array;
+}
+
 /** What a run returns, each part only when asked for. */
 export interface RunResult {
   states?: Tensor3;
   outputs?: Tensor3;
   attention?: AttentionWeights;
+  attentionStats?: AttentionStats;
 }
 
 /** Options every reservoir accepts. */
@@ -81,6 +121,8 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   /** The spectral radius of the recurrent matrix before rescaling. */
   protected radiusBeforeScaling = 0;
   private spec: NativeNetworkSpec;
+  /** Asynchronous runs wait here for a slot of the thread budget (see `maxQueued`). */
+  private readonly calls = new CallQueue(callBudget(), 'this reservoir');
 
   protected constructor(options: Required<O>, spec: NativeNetworkSpec) {
     this.options = Object.freeze({ ...options });
@@ -114,6 +156,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
 
   /** Trainable parameters of a ridge readout with `outputs` outputs: (features + 1) · outputs. */
   trainableParameters(outputs: number): number {
+    v.integer('outputs', outputs, 0);
     return this.featureDim * outputs;
   }
 
@@ -137,13 +180,33 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return new Ridge({ features: this.featureDim, outputs, ridge });
   }
 
-  /** Forgets the carried state (and attention contexts). */
+  /** Forgets the carried state (and attention contexts). ERR_RAN_BUSY while a run with `reset: false` is in progress. */
   reset(): void {
     this.network.reset();
   }
 
-  /** Frees the native memory; the reservoir can no longer run. */
+  /**
+   * Most asynchronous runs that may wait for a free slot (default 1024). Runs that start from
+   * a reset state (the default, and every `Model.predict`/`evaluate`) share this reservoir:
+   * those beyond the thread budget wait in arrival order; one more than `maxQueued` waiting
+   * is refused at once with ERR_RAN_BUSY. Set 0 to refuse instead of waiting.
+   */
+  get maxQueued(): number {
+    return this.calls.maxQueued;
+  }
+
+  set maxQueued(n: number) {
+    this.calls.maxQueued = n;
+  }
+
+  /** Asynchronous runs in progress and waiting on this reservoir. */
+  get pendingRuns(): { running: number; queued: number } {
+    return { running: this.calls.running, queued: this.calls.queued };
+  }
+
+  /** Frees the native memory; the reservoir can no longer run. ERR_RAN_BUSY while any run is in progress or queued. */
   dispose(): void {
+    if (!this.calls.idle) throw new RanError(ErrorCodes.BUSY, `cannot dispose the reservoir: ${this.calls.running} run(s) in progress and ${this.calls.queued} queued`);
     this.network.dispose();
   }
 
@@ -152,24 +215,38 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return this.spec;
   }
 
-  /** Runs the reservoir over x [B, T, inputDim] synchronously. */
-  run(x: Tensor3, options?: RunOptions): RunResult {
+  /** Runs the reservoir over x [B, T, inputDim] (any form of TensorLike) synchronously. */
+  run(x: TensorLike, options?: RunOptions): RunResult {
     const { args, finish } = this.prepare(x, options, false);
     return finish(this.network.run(...args));
   }
 
-  /** Runs off the event loop; supports `signal`. */
-  async runAsync(x: Tensor3, options?: RunOptions): Promise<RunResult> {
+  /**
+   * Runs off the event loop; supports `signal`. Runs from a reset state may be called many
+   * times at once, each on its own state: beyond the thread budget (`RAN_THREADS` or the
+   * cores) they wait in a bounded queue (see `maxQueued`). A run with `reset: false`
+   * continues the carried state and is refused (ERR_RAN_BUSY) while another run is in
+   * progress or queued.
+   */
+  async runAsync(x: TensorLike, options?: RunOptions): Promise<RunResult> {
     const { args, finish } = this.prepare(x, options, true);
     const signal = options?.signal;
     if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
-    const onAbort = (): void => this.network.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return finish(await this.network.runAsync(...args));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
+    if (args[3].reset === false && !this.calls.idle) {
+      throw new RanError(ErrorCodes.BUSY, `a run with \`reset: false\` continues the carried state: it cannot overlap the ${this.calls.running + this.calls.queued} run(s) in progress or queued on this reservoir`);
     }
+    return this.calls.run(async () => {
+      // Calls run concurrently: an abort cancels this call only.
+      const callId = signal ? nextCallId++ : 0;
+      if (signal) args[3].callId = callId;
+      const onAbort = (): void => this.network.cancel(callId);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return finish(await this.network.runAsync(...args));
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }, signal);
   }
 
   /** Replaces the network (used when weights are refitted, e.g. data keys). */
@@ -180,17 +257,18 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   }
 
   private prepare(
-    x: Tensor3,
+    input: TensorLike,
     options: RunOptions | undefined,
     async: boolean,
   ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'threads', 'signal']);
+    v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'attentionStats', 'threads', 'signal']);
     if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
-    v.tensor3('x', x, this.spec.inputDim);
+    const x = v.tensor3('x', toTensor3('x', input), this.spec.inputDim);
     const [b, t] = x.shape;
     const reset = o.reset === undefined ? true : v.boolean('options.reset', o.reset);
     const n: NativeRunOptions = {
+      reset,
       states: o.states === undefined ? false : v.boolean('options.states', o.states),
       includeInput: this.common.includeInput,
       includeBias: true,
@@ -256,11 +334,15 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       n.attentionUnits = Int32Array.from(o.attentionUnits);
       units = o.attentionUnits.length;
     }
-    if (reset) this.network.reset();
+    if (o.attentionStats !== undefined && v.boolean('options.attentionStats', o.attentionStats)) {
+      if (!this.spec.populations.some((p) => p.kind === 'attention')) invalidArg('options.attentionStats', 'undefined or false: this reservoir has no attention units', o.attentionStats);
+      n.attentionStats = true;
+    }
     const finish = (r: import('../native').NativeRunResult): RunResult => {
       const out: RunResult = {};
       if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };
       if (r.outputs && o.readout) out.outputs = { data: r.outputs, shape: [b, t, o.readout.outputs] };
+      if (r.attentionStats) out.attentionStats = r.attentionStats;
       if (r.attention && attPop) out.attention = { data: r.attention, shape: [b, t, units, attPop.heads ?? 1, attPop.context ?? 1] };
       return out;
     };

@@ -21,12 +21,18 @@ function pick(pending: readonly TrialRequest[], held: readonly (string | undefin
   return free >= 0 ? free : 0;
 }
 
-/** Runs every request; `workers` 0 runs them in this thread (used under ts-jest, where no compiled worker exists). */
-export async function runTrials(requests: readonly TrialRequest[], workers: number, onResult?: (r: TrialResult, done: number) => void): Promise<TrialResult[]> {
+/** Starts one search worker, a thread running ./worker (tests start it from the TypeScript source). */
+export type WorkerFactory = () => Worker;
+
+/**
+ * Runs every request; `workers` 0 runs them in this thread, as does running from the
+ * TypeScript sources (ts-jest) without `createWorker`, since no compiled worker.js exists there.
+ */
+export async function runTrials(requests: readonly TrialRequest[], workers: number, onResult?: (r: TrialResult, done: number) => void, createWorker?: WorkerFactory): Promise<TrialResult[]> {
   const results: TrialResult[] = new Array(requests.length);
   const script = path.join(__dirname, 'worker.js');
   let done = 0;
-  if (workers <= 0 || !fs.existsSync(script)) {
+  if (workers <= 0 || (createWorker === undefined && !fs.existsSync(script))) {
     for (let i = 0; i < requests.length; i++) {
       results[i] = await runTrial(requests[i]!);
       onResult?.(results[i]!, ++done);
@@ -35,7 +41,7 @@ export async function runTrials(requests: readonly TrialRequest[], workers: numb
   }
   const index = new Map(requests.map((r, i) => [r.id, i]));
   const pending = [...requests];
-  const pool = Array.from({ length: Math.min(workers, requests.length) }, () => new Worker(script));
+  const pool = Array.from({ length: Math.min(workers, requests.length) }, createWorker ?? (() => new Worker(script)));
   const held: (string | undefined)[] = pool.map(() => undefined);
   try {
     await Promise.all(

@@ -1,12 +1,15 @@
 /**
- * Seeded random search: trial 0 is the architecture's defaults, the others are drawn from
- * its space; the trial with the best validation score is reported on test.
+ * Seeded random search in two rounds. Round 1: trial 0 is the architecture's defaults, the
+ * others are drawn from each regime of `REGIMES` in turn. Round 2: the remaining trials are
+ * drawn from the regime of round 1's best trial. Nothing depends on a task's name, so a
+ * generated task and the same data read from a folder get the same search. The trial with
+ * the best validation score is reported on test.
  */
 import { ARCHITECTURES, type Architecture, type ReservoirConfig } from '../model/config';
 import { DEFAULT_RIDGES } from '../model/model';
 import { sizeForBudget } from '../model/budget';
 import { Random } from '../random';
-import { sample, spaceFor } from './space';
+import { REGIMES, sample, spaceFor, type Regime } from './space';
 import type { TaskSource, TrialRequest, TrialResult } from './trial';
 
 /** Shapes a search needs to size its reservoirs. */
@@ -23,29 +26,45 @@ export interface SearchPlan {
   seed: number;
   /** Cap on readout features (default 1000). */
   maxFeatures?: number;
-  /** STREAM task name: picks the task family's space (`spaceFor`); none = the default spaces. */
-  task?: string;
 }
 
-/** Configs of a search's trials, reproducible from the plan. */
-export function planTrials(plan: SearchPlan, shape: TaskShape): ReservoirConfig[] {
-  const rng = new Random(plan.seed * 7919 + ARCHITECTURES.indexOf(plan.architecture));
+/** Trials in round 1 (trial 0 and about half of the others); the rest form round 2. */
+export function firstRoundSize(trials: number): number {
+  return trials <= 1 ? trials : 1 + Math.ceil((trials - 1) / 2);
+}
+
+/** The regime trial `i` of round 1 is drawn from (trial 0, the defaults, counts as `wide`). */
+export function firstRoundRegime(i: number): Regime {
+  return i === 0 ? 'wide' : REGIMES[(i - 1) % REGIMES.length]!;
+}
+
+/**
+ * Configs of a search's trials, reproducible from the plan: round 1 (independent of
+ * `secondRound`), then round 2 drawn from the regime `secondRound` (default `wide`).
+ */
+export function planTrials(plan: SearchPlan, shape: TaskShape, secondRound: Regime = 'wide'): ReservoirConfig[] {
+  const stream = plan.seed * 7919 + ARCHITECTURES.indexOf(plan.architecture);
+  const first = new Random(stream);
+  const second = new Random(stream * 4 + 1 + REGIMES.indexOf(secondRound));
+  const n1 = firstRoundSize(plan.trials);
+  const size = sizeForBudget(plan.architecture, plan.budget, shape.inputDim, shape.outputs, 16, plan.maxFeatures);
   const configs: ReservoirConfig[] = [];
-  const space = spaceFor(plan.architecture, plan.task);
   for (let i = 0; i < plan.trials; i++) {
-    const point = i === 0 ? {} : sample(space, rng);
+    const point = i === 0 ? {} : i < n1 ? sample(spaceFor(plan.architecture, firstRoundRegime(i)), first) : sample(spaceFor(plan.architecture, secondRound), second);
     // Every trial of a search draws its weights from the same seed: trials differ in their
     // hyperparameters only (as in the NumPy peer, which draws W once per search), and a
     // worker draws and measures each (size, connectivity)'s recurrent matrix once
     // (reservoirs/recurrentCache.ts).
-    const seed = plan.seed * 1000;
-    const size = sizeForBudget(plan.architecture, plan.budget, shape.inputDim, shape.outputs, 16, plan.maxFeatures);
-    const base = { inputDim: shape.inputDim, seed };
-    if (plan.architecture === 'esn') configs.push({ kind: 'esn', options: { ...base, units: size.units, ...point } });
-    else if (plan.architecture === 'ran-a') configs.push({ kind: 'ran-a', options: { ...base, units: size.units, ...point } });
-    else configs.push({ kind: 'ran-c', options: { ...base, attentionUnits: size.attentionUnits, memoryUnits: size.memoryUnits, ...point } });
+    const base = { inputDim: shape.inputDim, seed: plan.seed * 1000 };
+    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } } as ReservoirConfig);
   }
   return configs;
+}
+
+/** The regime of round 2: the regime of round 1's best trial (`results` in trial order). */
+export function secondRoundRegime(firstRound: readonly TrialResult[]): Regime {
+  const best = bestTrial(firstRound);
+  return firstRoundRegime(firstRound.indexOf(best));
 }
 
 /** Trial requests of a search (ids start at `firstId`). */
@@ -59,9 +78,15 @@ function affinityOf(config: ReservoirConfig): string {
   return `${config.kind}|${o.seed}|${o.units ?? o.attentionUnits}|${o.connectivity}`;
 }
 
-/** The best trial: lowest validation score, ties to the lowest id. */
+function key(x: number): number {
+  return Number.isNaN(x) ? Infinity : x;
+}
+
+/** The best trial: lowest validation score, ties to the lowest validation MSE, then to the earliest trial. */
 export function bestTrial(results: readonly TrialResult[]): TrialResult {
   let best = results[0]!;
-  for (const r of results) if (r.valid < best.valid || (r.valid === best.valid && r.id < best.id)) best = r;
+  for (const r of results) {
+    if (key(r.valid) < key(best.valid) || (key(r.valid) === key(best.valid) && key(r.validMse) < key(best.validMse))) best = r;
+  }
   return best;
 }

@@ -28,6 +28,8 @@ export interface TrialRequest {
 export interface TrialResult {
   id: number;
   valid: number;
+  /** Validation MSE of the readout output at the chosen λ (breaks ties in `valid`). */
+  validMse: number;
   test: number;
   ridge: number;
   milliseconds: number;
@@ -58,11 +60,11 @@ export async function runTrial(req: TrialRequest): Promise<TrialResult> {
     const task = loadTask(req.task);
     model = new Model(createReservoir(req.config));
     const fit = await model.fit(task, { ridges: req.ridges, threads: req.threads });
-    const best = fit.validation?.find((v) => v.ridge === fit.ridge)?.score ?? NaN;
+    const chosen = fit.validation?.find((v) => v.ridge === fit.ridge);
     const test = await model.evaluate(task.test, task.classification, { threads: req.threads });
-    return { id: req.id, valid: best, test, ridge: fit.ridge, milliseconds: Date.now() - started, trainable: model.trainableParameters, fixed: model.fixedParameters };
+    return { id: req.id, valid: chosen?.score ?? NaN, validMse: chosen?.mse ?? NaN, test, ridge: fit.ridge, milliseconds: Date.now() - started, trainable: model.trainableParameters, fixed: model.fixedParameters };
   } catch (e) {
-    return { id: req.id, valid: Infinity, test: Infinity, ridge: NaN, milliseconds: Date.now() - started, trainable: 0, fixed: 0, error: e instanceof Error ? e.message : String(e) };
+    return { id: req.id, valid: Infinity, validMse: Infinity, test: Infinity, ridge: NaN, milliseconds: Date.now() - started, trainable: 0, fixed: 0, error: e instanceof Error ? e.message : String(e) };
   } finally {
     model?.reservoir.dispose();
   }

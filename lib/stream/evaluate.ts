@@ -4,11 +4,18 @@
  */
 import type { Architecture } from '../model/config';
 import { runTrials } from '../search/pool';
-import { bestTrial, planTrials, trialRequests } from '../search/search';
+import { bestTrial, firstRoundSize, planTrials, secondRoundRegime, trialRequests } from '../search/search';
+import type { Regime } from '../search/space';
+import { attentionUse, type AttentionUse } from './attention';
 import { loadTask, type TaskSource, type TrialRequest, type TrialResult } from '../search/trial';
 import type { Difficulty } from '../tasks/configs';
 import type { TaskName } from '../tasks/names';
 import { defaultThreads } from '../threads';
+import { invalidArg } from '../errors';
+import { ARCHITECTURES } from '../model/config';
+import { DIFFICULTIES } from '../tasks/configs';
+import { isTaskName } from '../tasks/names';
+import * as v from '../validate';
 
 /** Options of a STREAM evaluation. */
 export interface StreamOptions {
@@ -17,8 +24,13 @@ export interface StreamOptions {
   /** Trainable-parameter budget (readout weights). */
   budget: number;
   difficulty: Difficulty;
-  /** Task and reservoir seeds 0..seeds−1. */
+  /** Number of task and reservoir seeds: firstSeed … firstSeed + seeds − 1. */
   seeds: number;
+  /**
+   * First seed (default 0). Development seeds (0–99) shape the library; report seeds
+   * (1000 and up) are used only for the published tables (docs/results.md).
+   */
+  firstSeed?: number;
   /** Search trials per (task, seed, model); trial 0 is the defaults. */
   trials: number;
   /** worker_threads (default: one per core). */
@@ -36,6 +48,14 @@ export interface SeedResult {
   /** Test score (error rate or MSE). */
   score: number;
   valid: number;
+  /** Validation MSE of the readout output of the best trial (the tie-break). */
+  validMse: number;
+  /** Trial index of the best trial within its search (0 = the defaults). */
+  trial: number;
+  /** Regime of round 2 of the search, chosen on round 1's validation scores. */
+  regime: Regime;
+  /** Attention statistics of the best trial on validation sequences (none without attention or with k = 1). */
+  attention?: AttentionUse;
   trainable: number;
   fixed: number;
   /** Wall time of the whole search (all its trials), seconds of worker time. */
@@ -63,63 +83,136 @@ export interface StreamCell {
   /** Config of the best trial of seed 0. */
   best: TrialRequest['config'];
   failures: string[];
+  /** The trials that threw, per seed: `trial` counts from 0 within its search. */
+  failedTrials: { seed: number; trial: number; error: string }[];
 }
 
 function meanStd(xs: number[]): { mean: number; std: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  // Sample standard deviation (n − 1); 0 for a single seed.
+  const std = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
   return { mean, std };
 }
 
-/** Runs the evaluation; the result does not depend on the number of workers. */
+interface Search {
+  task: string;
+  model: Architecture;
+  seed: number;
+  source: TaskSource;
+  shape: { inputDim: number; outputs: number };
+  ids: number[];
+  regime: Regime;
+}
+
+/**
+ * Checks the options at the boundary: `seeds` in [1, 1000], `trials` in [1, 10^6], `workers`
+ * in [0, 1024] (0: in this thread), a positive integer `budget`, known task names,
+ * architectures and difficulty.
+ */
+function checkStreamOptions(o: StreamOptions): void {
+  if (o === null || typeof o !== 'object') invalidArg('options', 'a StreamOptions object', o);
+  v.knownKeys('options', o, ['tasks', 'models', 'budget', 'difficulty', 'seeds', 'trials', 'workers', 'maxFeatures', 'dataDir', 'onTrial', 'firstSeed']);
+  if (o.dataDir === undefined) {
+    if (!Array.isArray(o.tasks) || o.tasks.length === 0) invalidArg('options.tasks', 'a non-empty array of task names', o.tasks);
+    o.tasks.forEach((t, i) => { if (!isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t); });
+  } else if (typeof o.dataDir !== 'string' || o.dataDir === '') invalidArg('options.dataDir', 'a folder path', o.dataDir);
+  if (!Array.isArray(o.models) || o.models.length === 0) invalidArg('options.models', 'a non-empty array of architectures', o.models);
+  o.models.forEach((m, i) => v.oneOf(`options.models[${i}]`, m, ARCHITECTURES));
+  v.oneOf('options.difficulty', o.difficulty, DIFFICULTIES);
+  v.integer('options.budget', o.budget, 1);
+  v.integer('options.seeds', o.seeds, 1, 1000);
+  if (o.firstSeed !== undefined) v.integer('options.firstSeed', o.firstSeed, 0, 2 ** 31 - 1);
+  v.integer('options.trials', o.trials, 1, 1_000_000);
+  if (o.workers !== undefined) v.integer('options.workers', o.workers, 0, 1024);
+  if (o.maxFeatures !== undefined) v.integer('options.maxFeatures', o.maxFeatures, 2);
+  if (o.onTrial !== undefined && typeof o.onTrial !== 'function') invalidArg('options.onTrial', 'a function', o.onTrial);
+}
+
+/** Runs the evaluation (two rounds per search); the result does not depend on the number of workers. */
 export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
+  checkStreamOptions(o);
   const workers = o.workers ?? defaultThreads();
   const threads = Math.max(1, Math.floor(defaultThreads() / Math.max(1, workers)));
   const requests: TrialRequest[] = [];
-  const groups: { task: string; model: Architecture; seed: number; ids: number[] }[] = [];
+  const searches: Search[] = [];
   const metrics = new Map<string, 'error' | 'mse'>();
   const tasks = o.dataDir !== undefined ? ['data'] : o.tasks;
+  const firstSeed = o.firstSeed ?? 0;
+  const n1 = firstRoundSize(o.trials);
   for (const task of tasks) {
-    for (let seed = 0; seed < o.seeds; seed++) {
+    for (let seed = firstSeed; seed < firstSeed + o.seeds; seed++) {
       const source: TaskSource = o.dataDir !== undefined ? { dir: o.dataDir } : { name: task, difficulty: o.difficulty, seed };
       const data = loadTask(source);
       metrics.set(task, data.classification ? 'error' : 'mse');
       const shape = { inputDim: data.train.x.shape[2], outputs: data.train.y.shape[2] };
       for (const model of o.models) {
-        const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures, task: o.dataDir !== undefined ? undefined : task }, shape);
+        const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures }, shape).slice(0, n1);
         const reqs = trialRequests(source, configs, requests.length, threads);
-        groups.push({ task, model, seed, ids: reqs.map((r) => r.id) });
+        searches.push({ task, model, seed, source, shape, ids: reqs.map((r) => r.id), regime: 'wide' });
         requests.push(...reqs);
       }
     }
   }
-  const results = await runTrials(requests, workers, (r, done) => o.onTrial?.(done, requests.length, r));
-  const cells: StreamCell[] = [];
-  for (const task of tasks) {
-    for (const model of o.models) {
-      const mine = groups.filter((g) => g.task === task && g.model === model).sort((a, b) => a.seed - b.seed);
-      const bests = mine.map((g) => bestTrial(g.ids.map((id) => results[id]!)));
-      const all = mine.flatMap((g) => g.ids.map((id) => results[id]!));
-      const scores = bests.map((b) => b.test);
-      const perSeed = mine.map((g, i) => {
-        const b = bests[i]!;
-        return { seed: g.seed, score: b.test, valid: b.valid, trainable: b.trainable, fixed: b.fixed, seconds: g.ids.reduce((a, id) => a + results[id]!.milliseconds, 0) / 1000, config: requests[b.id]!.config };
-      });
-      cells.push({
-        task,
-        model,
-        metric: metrics.get(task)!,
-        perSeed,
-        scores,
-        ...meanStd(scores),
-        valid: bests.map((b) => b.valid),
-        trainable: bests[0]!.trainable,
-        fixed: bests[0]!.fixed,
-        trialSeconds: all.reduce((a, r) => a + r.milliseconds, 0) / all.length / 1000,
-        best: requests[bests[0]!.id]!.config,
-        failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
-      });
-    }
+  const total = searches.length * o.trials;
+  let done = 0;
+  const results: TrialResult[] = await runTrials(requests, workers, (r) => o.onTrial?.(++done, total, r));
+  // Round 2: each search draws its remaining trials from the regime of its best round-1 trial.
+  const second: TrialRequest[] = [];
+  for (const s of searches) {
+    s.regime = secondRoundRegime(s.ids.map((id) => results[id]!));
+    const configs = planTrials({ architecture: s.model, budget: o.budget, trials: o.trials, seed: s.seed, maxFeatures: o.maxFeatures }, s.shape, s.regime).slice(n1);
+    const reqs = trialRequests(s.source, configs, requests.length + second.length, threads);
+    s.ids.push(...reqs.map((r) => r.id));
+    second.push(...reqs);
   }
-  return cells;
+  requests.push(...second);
+  results.push(...(await runTrials(second, workers, (r) => o.onTrial?.(++done, total, r))));
+  return tasks.flatMap((task) => o.models.map((model) => cellOf(task, model, metrics.get(task)!, searches, requests, results)));
+}
+
+function attentionOf(config: TrialRequest['config'], source: TaskSource): AttentionUse | undefined {
+  try {
+    const data = loadTask(source);
+    return attentionUse(config, data.valid.x, data.train.x);
+  } catch {
+    return undefined; // a config that failed in its trial fails here too; its score says so
+  }
+}
+
+function cellOf(task: string, model: Architecture, metric: 'error' | 'mse', searches: readonly Search[], requests: readonly TrialRequest[], results: readonly TrialResult[]): StreamCell {
+  const mine = searches.filter((g) => g.task === task && g.model === model).sort((a, b) => a.seed - b.seed);
+  const bests = mine.map((g) => bestTrial(g.ids.map((id) => results[id]!)));
+  const all = mine.flatMap((g) => g.ids.map((id) => results[id]!));
+  const scores = bests.map((b) => b.test);
+  const perSeed = mine.map((g, i) => {
+    const b = bests[i]!;
+    return {
+      seed: g.seed,
+      score: b.test,
+      valid: b.valid,
+      validMse: b.validMse,
+      trial: g.ids.indexOf(b.id),
+      regime: g.regime,
+      attention: attentionOf(requests[b.id]!.config, g.source),
+      trainable: b.trainable,
+      fixed: b.fixed,
+      seconds: g.ids.reduce((a, id) => a + results[id]!.milliseconds, 0) / 1000,
+      config: requests[b.id]!.config,
+    };
+  });
+  return {
+    task,
+    model,
+    metric,
+    perSeed,
+    scores,
+    ...meanStd(scores),
+    valid: bests.map((b) => b.valid),
+    trainable: bests[0]!.trainable,
+    fixed: bests[0]!.fixed,
+    trialSeconds: all.reduce((a, r) => a + r.milliseconds, 0) / all.length / 1000,
+    best: requests[bests[0]!.id]!.config,
+    failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
+    failedTrials: mine.flatMap((g) => g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error! }] : []))),
+  };
 }

@@ -2,7 +2,8 @@
  * Published STREAM results to beat (small level), from `shared/spec/stream-published.md`,
  * as typed data, plus the trivial-predictor reference table.
  */
-import type { TaskName } from '../tasks/names';
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { TASK_NAMES, isTaskName, type TaskName } from '../tasks/names';
 
 /** Where the numbers come from (summary of the spec's note). */
 export const PUBLISHED_SOURCE =
@@ -241,9 +242,10 @@ export function publishedResult(task: TaskName, budget: Budget, model: Published
 
 /** The lowest published seed-mean of a task (over all models and budgets). */
 export function bestPublished(task: TaskName): PublishedResult {
+  if (typeof task !== 'string' || !isTaskName(task)) invalidArg('task', `one of ${TASK_NAMES.join(', ')}`, task);
   let best: PublishedResult | undefined;
   for (const r of PUBLISHED_RESULTS) if (r.task === task && (best === undefined || r.mean < best.mean)) best = r;
-  if (!best) throw new Error(`no published result for ${task}`);
+  if (!best) throw new RanError(ErrorCodes.INVALID_ARG, `no published result for ${task}`);
   return best;
 }
 

@@ -1,5 +1,5 @@
 /** `adding_problem` (spec §3.10): add the two marked numbers, as a classification over sums. */
-import { checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
+import { checkCounts, checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
 
 /** Parameters of `adding_problem` (reference keyword names). */
 export interface AddingProblemParams extends SampleCounts {
@@ -20,6 +20,7 @@ export const ADDING_PROBLEM_DEFAULTS: AddingProblemParams = {
  * 2M − 1 with `onehot(s − 2)` at step L + 1, `T = [L+1]`. Classification.
  */
 export function addingProblem(p: AddingProblemParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const M = p.max_number;
   checkInt('sequence_length', L, 2);

@@ -1,6 +1,8 @@
 /** `bracket_matching` (spec §3.7): is a (possibly corrupted) bracket string balanced? */
-import type { Random } from '../random';
-import { checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
+import { checkBytes, count } from '../bounds';
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { Random } from '../random';
+import { checkCounts, checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
 
 /** Parameters of `bracket_matching` (reference keyword names). */
 export interface BracketMatchingParams extends SampleCounts {
@@ -19,6 +21,7 @@ export const BRACKET_MATCHING_DEFAULTS: BracketMatchingParams = {
  * True when the string (1 = "(", 0 = ")") never goes below depth 0 and ends at depth 0.
  */
 export function isBalanced(chars: ArrayLike<number>): boolean {
+  if (!Array.isArray(chars) && !ArrayBuffer.isView(chars)) invalidArg('chars', 'an array or typed array of 0/1', chars);
   let depth = 0;
   for (let i = 0; i < chars.length; i++) {
     depth += chars[i] === 1 ? 1 : -1;
@@ -30,9 +33,14 @@ export function isBalanced(chars: ArrayLike<number>): boolean {
 /**
  * One bracket string of spec §3.7 steps 1–2 (1 = "(", 0 = ")"): the depth-bounded
  * balanced candidate, then with probability 1/2 `floor(0.35·L)` distinct positions
- * overwritten with a fair random bracket.
+ * overwritten with a fair random bracket. `L`: an integer in [0, 2^31 − 1] whose 9·L bytes
+ * fit the memory limit (else ERR_RAN_TOO_LARGE); `maxDepth` ≥ 1.
  */
 export function drawBracketString(rng: Random, L: number, maxDepth: number): Uint8Array {
+  if (!(rng instanceof Random)) invalidArg('rng', 'a Random', rng);
+  count('L', L, 0);
+  count('maxDepth', maxDepth, 1);
+  checkBytes(`a bracket string of ${L} characters`, 9 * L);
   const s = new Uint8Array(L);
   let depth = 0;
   let r = L;
@@ -55,13 +63,14 @@ export function drawBracketString(rng: Random, L: number, maxDepth: number): Uin
  * `bracket_matching` (spec §3.7). Input [L+2, 3]: channel 0 "(", channel 1 ")", for t < L;
  * channel 2 at step L (trigger); step L+1 zero. Target [L+2, 2]: `onehot_2(label)` at
  * step L+1 (index 1 = valid). `T = [L+1]`. Classification.
- * @throws RangeError for odd L (the reference then never produces a valid candidate).
+ * @throws RanError (ERR_RAN_INVALID_ARG) for odd L (the reference then never produces a valid candidate).
  */
 export function bracketMatching(p: BracketMatchingParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   checkInt('sequence_length', L, 2);
   checkInt('max_depth', p.max_depth, 1);
-  if (L % 2 !== 0) throw new RangeError(`bracket_matching needs an even sequence_length, got ${L}`);
+  if (L % 2 !== 0) throw new RanError(ErrorCodes.INVALID_ARG, `bracket_matching needs an even sequence_length, got ${L}`);
   const N = L + 2;
   const spec: SampleSpec = {
     steps: N, dIn: 3, dOut: 2, nT: 1,

@@ -9,7 +9,8 @@ import type { BracketMatchingParams } from './brackets';
 import type { SelectiveCopyParams, SimpleCopyParams } from './copy';
 import type { ForecastingParams } from './forecasting';
 import type { SequentialMnistParams } from './mnist';
-import type { TaskName } from './names';
+import { TASK_NAMES, isTaskName, type TaskName } from './names';
+import { ErrorCodes, RanError, describe, invalidArg } from '../errors';
 import type { ContinuousPatternCompletionParams, DiscretePatternCompletionParams } from './patternCompletion';
 import type { ContinuousPostcastingParams, DiscretePostcastingParams } from './postcasting';
 import type { SortingProblemParams } from './sorting';
@@ -150,11 +151,12 @@ export function isDifficulty(d: string): d is Difficulty {
 
 /**
  * A fresh copy of the parameters of `task` at `difficulty`.
- * @throws Error for an unknown difficulty
+ * @throws RanError (ERR_RAN_INVALID_ARG) for an unknown task or difficulty
  */
 export function getConfig<K extends TaskName>(task: K, difficulty: Difficulty | string): TaskParamsMap[K] {
+  if (!isTaskName(task)) invalidArg('task', `one of ${TASK_NAMES.join(', ')}`, task);
   if (!isDifficulty(difficulty)) {
-    throw new Error(`unknown difficulty "${difficulty}"; known: ${DIFFICULTIES.join(', ')}`);
+    throw new RanError(ErrorCodes.INVALID_ARG, `unknown difficulty ${describe(difficulty)}; known: ${DIFFICULTIES.join(', ')}`);
   }
   return { ...CONFIGS[difficulty][task] } as TaskParamsMap[K];
 }

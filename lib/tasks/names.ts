@@ -1,4 +1,5 @@
 /** Canonical STREAM task names and the older EST aliases (spec §1.6). */
+import { ErrorCodes, RanError, describe } from '../errors';
 
 /** The 12 canonical task names (SB 0.1.2), in the reference's order. */
 export const TASK_NAMES = [
@@ -36,13 +37,14 @@ export function isTaskName(name: string): name is TaskName {
 
 /**
  * The canonical name of a canonical or EST task name.
- * @throws Error listing the known names when `name` is unknown
+ * @throws RanError (ERR_RAN_INVALID_ARG) listing the known names when `name` is unknown
  */
 export function canonicalTaskName(name: string): TaskName {
   if (isTaskName(name)) return name;
   const alias = Object.prototype.hasOwnProperty.call(TASK_ALIASES, name) ? TASK_ALIASES[name] : undefined;
   if (alias !== undefined) return alias;
-  throw new Error(
-    `unknown STREAM task "${name}"; known: ${TASK_NAMES.join(', ')} (aliases: ${Object.keys(TASK_ALIASES).join(', ')})`,
+  throw new RanError(
+    ErrorCodes.INVALID_ARG,
+    `unknown STREAM task ${describe(name)}; known: ${TASK_NAMES.join(', ')} (aliases: ${Object.keys(TASK_ALIASES).join(', ')})`,
   );
 }

@@ -2,7 +2,8 @@
  * Pattern completion: fill in the masked elements of a periodic sequence
  * (spec §3.5 `discrete_pattern_completion`, §3.6 `continuous_pattern_completion`).
  */
-import { checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
+import { ErrorCodes, RanError } from '../errors';
+import { checkCounts, checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
 
 /** Parameters of `continuous_pattern_completion` (reference keyword names). */
 export interface ContinuousPatternCompletionParams extends SampleCounts {
@@ -32,7 +33,7 @@ export const CONTINUOUS_PATTERN_COMPLETION_DEFAULTS: ContinuousPatternCompletion
 
 function maskCount(L: number, ratio: number): number {
   const m = Math.floor(L * ratio);
-  if (!(m >= 0 && m <= L)) throw new RangeError(`mask_ratio must be in [0, 1], got ${String(ratio)}`);
+  if (!(m >= 0 && m <= L)) throw new RanError(ErrorCodes.INVALID_ARG, `mask_ratio must be in [0, 1], got ${String(ratio)}`);
   return m;
 }
 
@@ -43,6 +44,7 @@ function maskCount(L: number, ratio: number): number {
  * positions in draw order (unsorted). Classification.
  */
 export function discretePatternCompletion(p: DiscretePatternCompletionParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const S = p.n_symbols;
   const B = p.base_length;
@@ -79,6 +81,7 @@ export function discretePatternCompletion(p: DiscretePatternCompletionParams, se
  * `Y[t] = q_t` at every step; `T` = mask positions (draw order). One channel. Regression.
  */
 export function continuousPatternCompletion(p: ContinuousPatternCompletionParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const B = p.base_length;
   checkInt('sequence_length', L, 1);

@@ -2,7 +2,8 @@
  * Postcasting tasks: recall what was seen `delay` steps ago, at every step from then on
  * (spec §3.3 `discrete_postcasting`, §3.4 `continuous_postcasting`).
  */
-import { checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
+import { ErrorCodes, RanError } from '../errors';
+import { checkCounts, checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
 
 /** Parameters of `continuous_postcasting` (reference keyword names). */
 export interface ContinuousPostcastingParams extends SampleCounts {
@@ -34,13 +35,14 @@ export const CONTINUOUS_POSTCASTING_DEFAULTS: ContinuousPostcastingParams = {
  * Shapes [B, L, S] / [B, L, S] / [B, L − d]. Classification.
  */
 export function discretePostcasting(p: DiscretePostcastingParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const d = p.delay;
   const S = p.n_symbols;
   checkInt('sequence_length', L, 1);
   checkInt('n_symbols', S, 1);
   checkInt('delay', d, 0);
-  if (d >= L) throw new RangeError(`delay (${d}) must be smaller than sequence_length (${L})`);
+  if (d >= L) throw new RanError(ErrorCodes.INVALID_ARG, `delay (${d}) must be smaller than sequence_length (${L})`);
   const spec: SampleSpec = {
     steps: L, dIn: S, dOut: S, nT: L - d,
     write(rng, x, y, t) {
@@ -63,11 +65,12 @@ export function discretePostcasting(p: DiscretePostcastingParams, seed: number):
  * `Y[t] = u_{t−d}` for t ≥ d (0 before), `T = [d, …, L−1]`. One channel. Regression.
  */
 export function continuousPostcasting(p: ContinuousPostcastingParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const d = p.delay;
   checkInt('sequence_length', L, 1);
   checkInt('delay', d, 0);
-  if (d >= L) throw new RangeError(`delay (${d}) must be smaller than sequence_length (${L})`);
+  if (d >= L) throw new RanError(ErrorCodes.INVALID_ARG, `delay (${d}) must be smaller than sequence_length (${L})`);
   const spec: SampleSpec = {
     steps: L, dIn: 1, dOut: 1, nT: L - d,
     write(rng, x, y, t) {

@@ -1,5 +1,7 @@
 /** STREAM's `compute_score` (spec §1.5). Lower is better for every task. */
+import { ErrorCodes, RanError, invalidArg } from '../errors';
 import type { IndexMatrix, Tensor3 } from '../tensor';
+import { isTypedArray, tensor3 } from '../validate';
 
 /** Score categories: SB/EST's boolean flag or SD's `category` string. */
 export type ScoreCategory = 'classification' | 'regression' | 'multi_classification';
@@ -36,7 +38,7 @@ function argmax(a: Float32Array, off: number, n: number): number {
  * @param yHat model outputs, same shape
  * @param t prediction steps [B, n_T], each in [0, N)
  * @param classification the task's flag or SD category
- * @throws RangeError on mismatched shapes or out-of-range steps
+ * @throws RanError (ERR_RAN_SHAPE, ERR_RAN_INVALID_ARG) on malformed or mismatched shapes or out-of-range steps
  */
 export function score(
   y: Tensor3,
@@ -45,16 +47,24 @@ export function score(
   classification: boolean | ScoreCategory,
   options: ScoreOptions = {},
 ): number {
+  tensor3('y', y);
+  tensor3('yHat', yHat);
+  if (t === null || typeof t !== 'object' || !isTypedArray(t.data, 'Int32Array') || !Array.isArray(t.shape) || t.shape.length !== 2) {
+    invalidArg('t', 'an index matrix { data: Int32Array, shape: [B, n_T] }', t);
+  }
+  if (!Number.isInteger(t.shape[1]) || t.shape[1] < 0 || t.data.length !== t.shape[0] * t.shape[1]) {
+    throw new RanError(ErrorCodes.SHAPE, `\`t.data\` has ${t.data.length} values, shape [${String(t.shape)}] needs their product`);
+  }
   const [B, N, D] = y.shape;
   if (yHat.shape[0] !== B || yHat.shape[1] !== N || yHat.shape[2] !== D) {
-    throw new RangeError(`yHat shape [${yHat.shape.join(', ')}] differs from y shape [${y.shape.join(', ')}]`);
+    throw new RanError(ErrorCodes.SHAPE, `yHat shape [${yHat.shape.join(', ')}] differs from y shape [${y.shape.join(', ')}]`);
   }
   const [tb, nT] = t.shape;
-  if (tb !== B) throw new RangeError(`T has ${tb} rows but y has ${B} samples`);
-  if (B === 0 || nT === 0 || D === 0) throw new RangeError('nothing to score (empty batch, T or output)');
+  if (tb !== B) throw new RanError(ErrorCodes.SHAPE, `T has ${tb} rows but y has ${B} samples`);
+  if (B === 0 || nT === 0 || D === 0) throw new RanError(ErrorCodes.SHAPE, 'nothing to score (empty batch, T or output)');
   for (let i = 0; i < t.data.length; i++) {
     const s = t.data[i] as number;
-    if (s < 0 || s >= N) throw new RangeError(`prediction step ${s} outside [0, ${N})`);
+    if (s < 0 || s >= N) throw new RanError(ErrorCodes.INVALID_ARG, `prediction step ${s} outside [0, ${N})`);
   }
   const category: ScoreCategory =
     typeof classification === 'boolean' ? (classification ? 'classification' : 'regression') : classification;
@@ -84,7 +94,8 @@ export function score(
     return sum / (B * nT * D);
   }
   if (category === 'multi_classification') {
-    const threshold = options.threshold ?? 0.5;
+    const threshold = options?.threshold ?? 0.5;
+    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) invalidArg('options.threshold', 'a number in [0, 1]', threshold);
     let same = 0;
     for (let b = 0; b < B; b++) {
       for (let k = 0; k < nT; k++) {
@@ -98,5 +109,5 @@ export function score(
     }
     return 1 - same / (B * nT * D);
   }
-  throw new RangeError(`unknown score category "${String(category)}"`);
+  throw new RanError(ErrorCodes.INVALID_ARG, `unknown score category "${String(category)}"`);
 }

@@ -1,5 +1,5 @@
 /** `sorting_problem` (spec §3.11): output the symbols in the order given by their position tags. */
-import { checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
+import { checkCounts, checkInt, generateSamples, type SampleCounts, type SampleSpec, type TaskData } from './types';
 
 /** Parameters of `sorting_problem` (reference keyword names). */
 export interface SortingProblemParams extends SampleCounts {
@@ -20,6 +20,7 @@ export const SORTING_PROBLEM_DEFAULTS: SortingProblemParams = {
  * S + L at step L; target `Y[L+1+π_t] = onehot_S(c_t)`; `T = [L+1, …, 2L]`. Classification.
  */
 export function sortingProblem(p: SortingProblemParams, seed: number): TaskData {
+  checkCounts(p);
   const L = p.sequence_length;
   const S = p.n_symbols;
   checkInt('sequence_length', L, 1);

@@ -2,6 +2,7 @@
  * Shared types and helpers of the STREAM task generators
  * (see `shared/spec/stream-tasks.md`, sections 1.2–1.4).
  */
+import { checkBytes, count, record } from '../bounds';
 import { Random } from '../random';
 import type { IndexMatrix, Tensor3 } from '../tensor';
 
@@ -54,18 +55,23 @@ export interface SampleSpec {
   write(rng: Random, x: Float32Array, y: Float32Array, t: Int32Array): void;
 }
 
-/** Throws a RangeError unless `v` is an integer ≥ `min`. */
+/** Throws ERR_RAN_INVALID_ARG unless `v` is an integer in [`min`, 2^31 − 1]. */
 export function checkInt(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${String(v)}`);
-  }
+  count(name, v, min);
 }
 
-/** Checks the sample counts of a multi-sequence task. */
+/** Checks the sample counts of a multi-sequence task (an object of integers in [0, 2^31 − 1]). */
 export function checkCounts(c: SampleCounts): void {
+  record('params', c, 'an object of task parameters');
   checkInt('n_train', c.n_train, 0);
   checkInt('n_valid', c.n_valid, 0);
   checkInt('n_test', c.n_test, 0);
+}
+
+/** Throws ERR_RAN_TOO_LARGE when the three splits of `spec` would not fit the memory limit. */
+function checkSampleBytes(spec: SampleSpec, c: SampleCounts): void {
+  const n = c.n_train + c.n_valid + c.n_test;
+  checkBytes(`${n} samples of ${spec.steps} steps`, n * (4 * spec.steps * (spec.dIn + spec.dOut) + 4 * spec.nT));
 }
 
 function makeSplit(spec: SampleSpec, rng: Random, n: number): Split {
@@ -100,6 +106,7 @@ export function generateSamples(
 ): TaskData {
   checkCounts(counts);
   const rng = new Random(seed);
+  checkSampleBytes(spec, counts);
   const train = makeSplit(spec, rng, counts.n_train);
   const valid = makeSplit(spec, rng, counts.n_valid);
   const test = makeSplit(spec, rng, counts.n_test);

@@ -7,6 +7,7 @@
 #include "network_wrap.h"
 #include "ridge_wrap.h"
 #include "spectral.h"
+#include "thread_pool.h"
 
 #ifndef RAN_VARIANT
 #define RAN_VARIANT "unknown"
@@ -64,6 +65,19 @@ Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
   });
 }
 
+// threadPool(size?): sets the number of threads that may compute at once (all calls
+// together) when given; returns { size, peak }: peak is the most that computed at once
+// since the last call.
+Napi::Value ThreadPool(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    if (info.Length() > 0 && !info[0].IsUndefined()) ran::set_pool_size(IntArg(info[0], "size", 1, 1024));
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("size", ran::pool_size());
+    o.Set("peak", ran::take_pool_peak());
+    return o;
+  });
+}
+
 Napi::Value MemoryLimit(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), MaxBytes(info.Env())); }
 
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
@@ -78,6 +92,8 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   o.Set("simd", "avx2");
 #elif defined(__SSE2__)
   o.Set("simd", "sse2");
+#elif defined(__ARM_NEON)
+  o.Set("simd", "neon");
 #else
   o.Set("simd", "none");
 #endif
@@ -98,6 +114,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spectralRadius", Napi::Function::New(env, SpectralRadius, "spectralRadius"));
   exports.Set("setMemoryLimit", Napi::Function::New(env, SetMemoryLimit, "setMemoryLimit"));
   exports.Set("memoryLimit", Napi::Function::New(env, MemoryLimit, "memoryLimit"));
+  exports.Set("threadPool", Napi::Function::New(env, ThreadPool, "threadPool"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   exports.Set("gemmCeiling", Napi::Function::New(env, GemmCeiling, "gemmCeiling"));
   return exports;

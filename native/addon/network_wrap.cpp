@@ -24,49 +24,45 @@ std::vector<float> CopyF32(const Napi::Object& o, const char* key, const std::st
   return std::vector<float>(a.Data(), a.Data() + a.ElementLength());
 }
 
+// One field of a unit kind's options (native/units/unit_kind.h), read as the kind says.
+void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::string& name, ran::Population& p) {
+  using Type = ran::UnitOption::Type;
+  switch (opt.type) {
+    case Type::Int:
+      opt.set(p, IntField(o, opt.key, static_cast<int>(opt.min), static_cast<int>(opt.max), static_cast<int>(opt.fallback), opt.required));
+      break;
+    case Type::Number: opt.set(p, NumberField(o, opt.key, opt.fallback, opt.required)); break;
+    case Type::Bool: opt.set(p, BoolField(o, opt.key, opt.fallback != 0) ? 1 : 0); break;
+    case Type::Choice: {
+      if (!Has(o, opt.key)) break;
+      const std::string v = o.Get(opt.key).ToString().Utf8Value();
+      std::string allowed;
+      for (size_t i = 0; i < opt.choices.size(); ++i) {
+        if (v == opt.choices[i]) return opt.set(p, static_cast<double>(i));
+        allowed += (i == 0 ? "'" : i + 1 == opt.choices.size() ? " or '" : ", '") + opt.choices[i] + "'";
+      }
+      Fail(ran::kInvalidArg, "`" + name + "." + opt.key + "` must be " + allowed + ", got '" + v + "'");
+    }
+    case Type::Weights: opt.weights(p) = CopyF32(o, opt.key, name, static_cast<int64_t>(opt.count(p))); break;
+  }
+}
+
 ran::Population ReadPopulation(const Napi::Object& o, size_t index) {
   const std::string name = "populations[" + std::to_string(index) + "]";
-  ran::Population p;
-  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be 'tanh', 'attention' or 'memory'");
+  const size_t count = ran::unit_kinds().size();
+  std::string kinds;
+  for (size_t i = 0; i < count; ++i) kinds += (i == 0 ? "'" : i + 1 == count ? " or '" : ", '") + std::string(ran::unit_kinds()[i]->name) + "'";
+  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds);
   const std::string kind = o.Get("kind").As<Napi::String>().Utf8Value();
-  if (kind == "tanh") p.kind = ran::PopulationKind::Tanh;
-  else if (kind == "attention") p.kind = ran::PopulationKind::Attention;
-  else if (kind == "memory") p.kind = ran::PopulationKind::Memory;
-  else Fail(ran::kInvalidArg, "`" + name + ".kind` must be 'tanh', 'attention' or 'memory', got '" + kind + "'");
+  ran::Population p;
+  p.kind = ran::find_unit_kind(kind);
+  if (p.kind < 0) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds + ", got '" + kind + "'");
   p.units = IntField(o, "units", 1, 1 << 24, 0, true);
   p.width = IntField(o, "width", 1, 1 << 16, 1, false);
   p.offset = IntField(o, "offset", 0, 1 << 30, 0, true);
   p.leak_rate = static_cast<float>(NumberField(o, "leakRate", 1.0, false));
   p.shared = BoolField(o, "shared", false);
-  p.temperature = static_cast<float>(NumberField(o, "temperature", 1.0, false));
-  const int64_t copies = p.shared ? 1 : p.units;
-  const int64_t d = p.width;
-  if (p.kind == ran::PopulationKind::Attention) {
-    p.context = IntField(o, "context", 1, 1 << 16, 1, true);
-    p.heads = IntField(o, "heads", 1, 1 << 16, 1, false);
-    p.ff_hidden = IntField(o, "ffHidden", 0, 1 << 20, 0, false);
-    if (Has(o, "activation")) {
-      const std::string a = o.Get("activation").ToString().Utf8Value();
-      if (a == "relu") p.activation = ran::Activation::Relu;
-      else if (a == "gelu") p.activation = ran::Activation::Gelu;
-      else Fail(ran::kInvalidArg, "`" + name + ".activation` must be 'relu' or 'gelu', got '" + a + "'");
-    }
-    p.w_q = CopyF32(o, "wQ", name, copies * d * d);
-    p.w_k = CopyF32(o, "wK", name, copies * d * d);
-    p.w_v = CopyF32(o, "wV", name, copies * d * d);
-    p.w_1 = CopyF32(o, "w1", name, copies * p.ff_hidden * d);
-    p.w_2 = CopyF32(o, "w2", name, copies * p.ff_hidden * d);
-  } else if (p.kind == ran::PopulationKind::Memory) {
-    p.slots = IntField(o, "slots", 1, 1 << 20, 1, true);
-    if (Has(o, "retrieval")) {
-      const std::string r = o.Get("retrieval").ToString().Utf8Value();
-      if (r == "relu") p.retrieval = ran::Retrieval::Relu;
-      else if (r == "softmax") p.retrieval = ran::Retrieval::Softmax;
-      else Fail(ran::kInvalidArg, "`" + name + ".retrieval` must be 'relu' or 'softmax', got '" + r + "'");
-    }
-    p.keys = CopyF32(o, "keys", name, copies * p.slots * d);
-    p.values = CopyF32(o, "values", name, copies * p.slots * d);
-  }
+  for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options) ReadOption(o, opt, name, p);
   return p;
 }
 
@@ -126,20 +122,235 @@ int ReadStepList(const Napi::Object& opts, const char* array_key, const char* co
 size_t SpecBytes(const ran::NetworkSpec& s) {
   size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
   for (const auto& p : s.populations)
-    b += (p.w_q.size() + p.w_k.size() + p.w_v.size() + p.w_1.size() + p.w_2.size() + p.keys.size() + p.values.size()) * 4;
+    for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options)
+      if (opt.type == ran::UnitOption::Type::Weights) b += opt.count(p) * 4;
   return b;
 }
 
-// Everything a run needs, with copies of the inputs when the run is asynchronous.
+}  // namespace
+
+// Everything one call needs, with copies of the inputs when the call is asynchronous.
 struct RunJob {
+  std::shared_ptr<const ran::Network> net;  // alive until the job ends
   ran::RunRequest rq;
+  bool reset = false;  // run from zeros (the call's own state) instead of the carried state
+  double call_id = 0;  // the caller's id for cancel(id); 0: none
+  bool want_states = false, want_drives = false;
+  int64_t capture_floats = 0;  // per (sequence, step)
+  ran::RunState state;
+  uint64_t seq = 0;
+  std::shared_ptr<std::atomic<bool>> cancel;
   std::vector<float> x_copy, targets_copy;
   std::vector<int32_t> steps_copy, output_steps_copy;
   std::vector<double> readout_copy;
-  Napi::ObjectReference result;       // holds the output arrays (pinned while running)
+  std::vector<std::vector<double>> unit_stats;  // per population: [batch][units][stat_count]
+  Napi::ObjectReference result;        // holds the output arrays (pinned while running)
   Napi::ObjectReference stats_object;  // pins the RidgeStats while running
   RidgeStatsWrap* stats_wrap = nullptr;
 };
+
+namespace {
+
+// A view of a JavaScript array while the call is synchronous (the call returns before any
+// JavaScript runs), a copy owned by the job when it is not.
+template <typename T, typename A>
+const T* Keep(const A& a, bool async, std::vector<T>& copy) {
+  if (!async) return a.Data();
+  copy.assign(a.Data(), a.Data() + a.ElementLength());
+  return copy.data();
+}
+
+void ReadInput(const Napi::CallbackInfo& info, const ran::Network& net, bool async, RunJob& job) {
+  if (info.Length() < 3) Fail(ran::kInvalidArg, "run(x, batch, steps, options) needs at least three arguments");
+  ran::RunRequest& rq = job.rq;
+  rq.batch = IntArg(info[1], "batch", 1, 1 << 30);
+  rq.steps = IntArg(info[2], "steps", 1, 1 << 30);
+  const int D = net.spec().input_dim;
+  auto x = Float32(info[0], "x", static_cast<int64_t>(rq.batch) * rq.steps * D);
+  const int64_t shape[3] = {rq.batch, rq.steps, D};
+  CheckFinite(x.Data(), x.ElementLength(), "x", shape, 3);
+  rq.x = Keep(x, async, job.x_copy);
+}
+
+void ReadReadout(const Napi::Object& opts, int F, bool async, RunJob& job) {
+  ran::RunRequest& rq = job.rq;
+  rq.readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
+  auto w = Float64(opts.Get("readout"), "readout", static_cast<int64_t>(F) * rq.readout_outputs);
+  const int64_t s[2] = {F, rq.readout_outputs};
+  CheckFinite(w.Data(), w.ElementLength(), "readout", s, 2);
+  rq.readout = Keep(w, async, job.readout_copy);
+  const std::string osel = Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
+  if (osel == "steps") {
+    rq.output_selection = ran::Selection::Steps;
+    rq.n_output_steps = ReadStepList(opts, "outputSteps", "outputStepsPerSequence", rq.batch, rq.steps, job.output_steps_copy);
+    rq.output_steps = job.output_steps_copy.data();
+  } else if (osel == "last") {
+    rq.output_selection = ran::Selection::Last;
+  } else if (osel != "all") {
+    Fail(ran::kInvalidArg, "`outputSelect` must be 'all', 'steps' or 'last', got '" + osel + "'");
+  }
+}
+
+void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob& job) {
+  ran::RunRequest& rq = job.rq;
+  rq.attention_population = IntField(opts, "attentionPopulation", 0, static_cast<int>(spec.populations.size()) - 1, 0, true);
+  const ran::Population& p = spec.populations[rq.attention_population];
+  const ran::UnitKind& kind = ran::unit_kind(p.kind);
+  if (kind.capture_floats(p) == 0) Fail(ran::kInvalidArg, "`attentionPopulation` must name a population whose weights can be captured (attention)");
+  auto u = Int32(opts.Get("attentionUnits"), "attentionUnits", -1);
+  for (size_t i = 0; i < u.ElementLength(); ++i) {
+    if (u[i] < 0 || u[i] >= p.units) Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) + "), got " + std::to_string(u[i]));
+    for (size_t j = 0; j < i; ++j)
+      if (u[j] == u[i]) Fail(ran::kInvalidArg, "`attentionUnits` must not repeat a unit");
+    rq.attention_units.push_back(u[i]);
+  }
+  job.capture_floats = static_cast<int64_t>(rq.attention_units.size() * kind.capture_floats(p));
+}
+
+// Sums of the unit statistics of every population whose kind keeps some (attention).
+void RequestUnitStats(const ran::NetworkSpec& spec, RunJob& job) {
+  job.unit_stats.resize(spec.populations.size());
+  job.rq.unit_stats.assign(spec.populations.size(), nullptr);
+  for (size_t i = 0; i < spec.populations.size(); ++i) {
+    const ran::Population& p = spec.populations[i];
+    const int count = ran::unit_kind(p.kind).stat_count;
+    if (count == 0) continue;
+    job.unit_stats[i].assign(static_cast<size_t>(job.rq.batch) * p.units * count, 0.0);
+    job.rq.unit_stats[i] = job.unit_stats[i].data();
+  }
+}
+
+// { relativeEntropy, newestWeight, meanLag }: per unit of every population with statistics
+// (in population order), the sums over sequences — in sequence order, so the same bits for
+// any thread count — divided by the number of (step, head) pairs. A unit that never had two
+// filled slots reports what one slot gives: entropy 0, newest weight 1, lag 0.
+Napi::Value UnitStatsResult(Napi::Env env, const ran::NetworkSpec& spec, const RunJob& job) {
+  size_t total_units = 0;
+  for (size_t i = 0; i < spec.populations.size(); ++i)
+    if (!job.unit_stats[i].empty()) total_units += spec.populations[i].units;
+  auto entropy = Napi::Float64Array::New(env, total_units), newest = Napi::Float64Array::New(env, total_units),
+       lag = Napi::Float64Array::New(env, total_units);
+  size_t u = 0;
+  for (size_t i = 0; i < spec.populations.size(); ++i) {
+    if (job.unit_stats[i].empty()) continue;
+    const int units = spec.populations[i].units, count = ran::unit_kind(spec.populations[i].kind).stat_count;
+    for (int m = 0; m < units; ++m, ++u) {
+      double sum[4] = {0, 0, 0, 0};
+      for (int b = 0; b < job.rq.batch; ++b)
+        for (int j = 0; j < 4; ++j) sum[j] += job.unit_stats[i][(static_cast<size_t>(b) * units + m) * count + j];
+      entropy[u] = sum[3] > 0 ? sum[0] / sum[3] : 0.0;
+      newest[u] = sum[3] > 0 ? sum[1] / sum[3] : 1.0;
+      lag[u] = sum[3] > 0 ? sum[2] / sum[3] : 0.0;
+    }
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("relativeEntropy", entropy);
+  o.Set("newestWeight", newest);
+  o.Set("meanLag", lag);
+  return o;
+}
+
+RidgeStatsWrap* StatsArg(Napi::Env env, const Napi::Value& sv) {
+  if (!sv.IsObject() || !sv.As<Napi::Object>().InstanceOf(AddonData(env)->ridge_ctor.Value())) {
+    Fail(ran::kInvalidArg, "`stats` must be a RidgeStats, got " + Describe(sv));
+  }
+  return Napi::ObjectWrap<RidgeStatsWrap>::Unwrap(sv.As<Napi::Object>());
+}
+
+void ReadTraining(Napi::Env env, const Napi::Object& opts, int F, bool async, RunJob& job) {
+  ran::RunRequest& rq = job.rq;
+  Napi::Value sv = opts.Get("stats");
+  RidgeStatsWrap* sw = StatsArg(env, sv);
+  ran::RidgeStats& st = sw->stats();
+  if (st.features() != F) {
+    Fail(ran::kShape, "`stats` has " + std::to_string(st.features()) + " features, this network's features are " + std::to_string(F));
+  }
+  rq.stats = &st;
+  const int d_out = st.outputs();
+  auto tg = Float32(opts.Get("targets"), "targets", static_cast<int64_t>(rq.batch) * rq.steps * d_out);
+  const int64_t tshape[3] = {rq.batch, rq.steps, d_out};
+  CheckFinite(tg.Data(), tg.ElementLength(), "targets", tshape, 3);
+  rq.targets = Keep(tg, async, job.targets_copy);
+  const std::string sel = Has(opts, "select") ? opts.Get("select").ToString().Utf8Value() : std::string("washout");
+  if (sel == "steps") {
+    rq.selection = ran::Selection::Steps;
+    rq.n_select = ReadStepList(opts, "steps", "stepsPerSequence", rq.batch, rq.steps, job.steps_copy);
+    rq.select_steps = job.steps_copy.data();
+  } else if (sel == "washout") {
+    rq.selection = ran::Selection::Washout;
+    rq.washout = IntField(opts, "washout", 0, 1 << 30, 0, false);
+  } else if (sel == "last") {
+    rq.selection = ran::Selection::Last;
+  } else {
+    Fail(ran::kInvalidArg, "`select` must be 'steps', 'washout' or 'last', got '" + sel + "'");
+  }
+  job.stats_wrap = sw;
+  job.stats_object = Napi::Persistent(sv.As<Napi::Object>());
+}
+
+// Refuses, before any allocation, a run whose outputs, state and buffers exceed the limit.
+void CheckMemory(Napi::Env env, const ran::Network& net, const Napi::Object& opts, bool allocate_state, int F, const RunJob& job) {
+  const ran::RunRequest& rq = job.rq;
+  const double BT = static_cast<double>(rq.batch) * rq.steps;
+  const double out_bytes = 4.0 * BT * ((job.want_states ? net.spec().n : 0) + (job.want_drives ? net.spec().n : 0) +
+                                       (Has(opts, "readout") ? rq.readout_outputs : 0) + job.capture_floats);
+  int stats_outputs = 0;
+  if (Has(opts, "stats")) stats_outputs = StatsArg(env, opts.Get("stats"))->stats().outputs();
+  const double state_bytes = net.run_bytes(rq.batch, rq.threads, allocate_state, F, stats_outputs);
+  if (out_bytes + state_bytes > MaxBytes(env)) {
+    Fail(ran::kTooLarge, "this run would allocate " + std::to_string((out_bytes + state_bytes) / 1e9) +
+                             " GB (outputs, state and buffers), above the memory limit; run shorter or smaller batches, fewer threads, or stream into the readout");
+  }
+}
+
+// Reads the arguments of run(x, batch, steps, options) into a job. `carried` describes the
+// carried state: a run that continues it must match its batch.
+std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr<const ran::Network> net, int carried_batch,
+                                 int64_t carried_steps, bool async) {
+  Napi::Env env = info.Env();
+  auto job = std::make_shared<RunJob>();
+  job->net = std::move(net);
+  const ran::Network& network = *job->net;
+  ReadInput(info, network, async, *job);
+  Napi::Object opts = info.Length() > 3 && info[3].IsObject() ? info[3].As<Napi::Object>() : Napi::Object::New(env);
+  ran::RunRequest& rq = job->rq;
+  job->reset = BoolField(opts, "reset", false);
+  if (Has(opts, "callId")) job->call_id = NumberField(opts, "callId", 0, false);
+  if (!job->reset && carried_steps > 0 && carried_batch != rq.batch) {
+    Fail(ran::kState, "the carried state holds " + std::to_string(carried_batch) + " sequences, `x` has " + std::to_string(rq.batch) +
+                          "; call reset() first or pass the same batch");
+  }
+  rq.include_input = BoolField(opts, "includeInput", true);
+  rq.include_bias = BoolField(opts, "includeBias", true);
+  rq.threads = IntField(opts, "threads", 1, 1024, 1, false);
+  job->want_states = BoolField(opts, "states", false);
+  job->want_drives = BoolField(opts, "drives", false);
+  const int F = network.feature_dim(rq.include_input, rq.include_bias);
+  if (Has(opts, "readout")) rq.readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
+  if (Has(opts, "attentionUnits")) ReadCapture(opts, network.spec(), *job);
+  if (BoolField(opts, "attentionStats", false)) RequestUnitStats(network.spec(), *job);
+  CheckMemory(env, network, opts, job->reset || carried_steps == 0, F, *job);
+  if (Has(opts, "readout")) ReadReadout(opts, F, async, *job);
+  if (Has(opts, "stats")) ReadTraining(env, opts, F, async, *job);
+  return job;
+}
+
+// The output arrays, allocated on the JavaScript thread and filled by the kernels.
+Napi::Object AllocateOutputs(Napi::Env env, const ran::NetworkSpec& spec, RunJob& job) {
+  ran::RunRequest& rq = job.rq;
+  const size_t BT = static_cast<size_t>(rq.batch) * rq.steps;
+  Napi::Object result = Napi::Object::New(env);
+  auto add = [&](const char* key, size_t per_step) {
+    auto a = Napi::Float32Array::New(env, BT * per_step);
+    result.Set(key, a);
+    return a.Data();
+  };
+  if (job.want_states) rq.states = add("states", spec.n);
+  if (job.want_drives) rq.drives = add("drives", spec.n);
+  if (rq.readout != nullptr) rq.outputs = add("outputs", rq.readout_outputs);
+  if (job.capture_floats > 0) rq.attention = add("attention", job.capture_floats);
+  return result;
+}
 
 }  // namespace
 
@@ -159,7 +370,7 @@ NetworkWrap::NetworkWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Netw
   Guard(info.Env(), [&] {
     ran::NetworkSpec spec = ReadSpec(ObjectArg(info, 0, "spec"));
     external_ = static_cast<int64_t>(SpecBytes(spec));
-    net_ = std::make_unique<ran::Network>(std::move(spec));
+    net_ = std::make_shared<const ran::Network>(std::move(spec));
     Napi::MemoryManagement::AdjustExternalMemory(info.Env(), external_);
   });
 }
@@ -168,14 +379,38 @@ NetworkWrap::~NetworkWrap() {
   if (external_ != 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -external_);
 }
 
-ran::Network& NetworkWrap::net() {
+const ran::Network& NetworkWrap::net() const {
   if (!net_) Fail(ran::kState, "this network has been disposed");
   return *net_;
 }
 
-void NetworkWrap::Acquire() {
-  bool expected = false;
-  if (!busy_.compare_exchange_strong(expected, true)) Fail(ran::kBusy, "this network is running an asynchronous call; await it before calling it again");
+void NetworkWrap::Begin(RunJob& job, bool continue_carried) {
+  if (continue_carried) {
+    if (!in_flight_.empty()) {
+      Fail(ran::kBusy, "a run with reset: false continues the carried state, which is not final while " + std::to_string(in_flight_.size()) +
+                           " run(s) of this network are in progress; await them first");
+    }
+    job.state = std::move(carried_);
+    carried_ = ran::RunState();
+    carried_in_flight_ = true;
+  }
+  job.seq = ++next_seq_;
+  job.cancel = std::make_shared<std::atomic<bool>>(false);
+  job.rq.cancel = job.cancel.get();
+  in_flight_[job.seq] = Flight{job.call_id, job.cancel};
+}
+
+void NetworkWrap::Finish(RunJob& job) {
+  in_flight_.erase(job.seq);
+  if (!job.reset) carried_in_flight_ = false;
+  // The state of the last call started wins, whatever order the calls end in.
+  if (job.seq > carried_seq_) {
+    carried_ = std::move(job.state);
+    carried_seq_ = job.seq;
+    carried_batch_ = carried_.batch;
+    carried_steps_ = carried_.steps;
+  }
+  job.state = ran::RunState();
 }
 
 Napi::Value NetworkWrap::Run(const Napi::CallbackInfo& info) { return RunImpl(info, false); }
@@ -184,221 +419,72 @@ Napi::Value NetworkWrap::RunAsync(const Napi::CallbackInfo& info) { return RunIm
 Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
-    ran::Network& network = net();
-    const ran::NetworkSpec& spec = network.spec();
-    if (info.Length() < 3) Fail(ran::kInvalidArg, "run(x, batch, steps, options) needs at least three arguments");
-    const int B = IntArg(info[1], "batch", 1, 1 << 30);
-    const int T = IntArg(info[2], "steps", 1, 1 << 30);
-    Napi::Object opts = info.Length() > 3 && info[3].IsObject() ? info[3].As<Napi::Object>() : Napi::Object::New(env);
-    const int D = spec.input_dim, n = spec.n;
-    const int64_t BT = static_cast<int64_t>(B) * T;
-    auto job = std::make_shared<RunJob>();
-    ran::RunRequest& rq = job->rq;
-    rq.batch = B;
-    rq.steps = T;
-
-    auto x = Float32(info[0], "x", BT * D);
-    const int64_t xshape[3] = {B, T, D};
-    CheckFinite(x.Data(), x.ElementLength(), "x", xshape, 3);
-    if (async) {
-      job->x_copy.assign(x.Data(), x.Data() + x.ElementLength());
-      rq.x = job->x_copy.data();
-    } else {
-      rq.x = x.Data();
-    }
-    if (network.step_count() > 0 && network.carried_batch() != B) {
-      Fail(ran::kState, "the carried state holds " + std::to_string(network.carried_batch()) + " sequences, `x` has " +
-                            std::to_string(B) + "; call reset() first or pass the same batch");
-    }
-
-    rq.include_input = BoolField(opts, "includeInput", true);
-    rq.include_bias = BoolField(opts, "includeBias", true);
-    rq.threads = IntField(opts, "threads", 1, 1024, 1, false);
-    const int F = network.feature_dim(rq.include_input, rq.include_bias);
-
-    // Output sizes, refused before any allocation when above the limit.
-    double out_bytes = 0;
-    const bool want_states = BoolField(opts, "states", false);
-    const bool want_drives = BoolField(opts, "drives", false);
-    if (want_states) out_bytes += 4.0 * BT * n;
-    if (want_drives) out_bytes += 4.0 * BT * n;
-    int readout_outputs = 0;
-    if (Has(opts, "readout")) {
-      readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
-      out_bytes += 4.0 * BT * readout_outputs;
-    }
-    int cap_pop = -1;
-    std::vector<int> cap_units;
-    if (Has(opts, "attentionUnits")) {
-      cap_pop = IntField(opts, "attentionPopulation", 0, static_cast<int>(spec.populations.size()) - 1, 0, true);
-      const ran::Population& p = spec.populations[cap_pop];
-      if (p.kind != ran::PopulationKind::Attention) Fail(ran::kInvalidArg, "`attentionPopulation` must name an attention population");
-      auto u = Int32(opts.Get("attentionUnits"), "attentionUnits", -1);
-      for (size_t i = 0; i < u.ElementLength(); ++i) {
-        if (u[i] < 0 || u[i] >= p.units) Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) + "), got " + std::to_string(u[i]));
-        for (size_t j = 0; j < i; ++j)
-          if (u[j] == u[i]) Fail(ran::kInvalidArg, "`attentionUnits` must not repeat a unit");
-        cap_units.push_back(u[i]);
-      }
-      out_bytes += 4.0 * BT * cap_units.size() * p.heads * p.context;
-    }
-    // The carried state (attention contexts included), per-thread buffers and statistics.
-    int stats_outputs = 0;
-    if (Has(opts, "stats") && opts.Get("stats").IsObject() &&
-        opts.Get("stats").As<Napi::Object>().InstanceOf(AddonData(env)->ridge_ctor.Value())) {
-      stats_outputs = Napi::ObjectWrap<RidgeStatsWrap>::Unwrap(opts.Get("stats").As<Napi::Object>())->stats().outputs();
-    }
-    const double state_bytes = network.run_bytes(B, rq.threads, network.step_count() == 0, F, stats_outputs);
-    if (out_bytes + state_bytes > MaxBytes(env)) {
-      Fail(ran::kTooLarge, "this run would allocate " + std::to_string((out_bytes + state_bytes) / 1e9) +
-                               " GB (outputs, state and buffers), above the memory limit; run shorter or smaller batches, fewer threads, or stream into the readout");
-    }
-
-    if (Has(opts, "readout")) {
-      auto w = Float64(opts.Get("readout"), "readout", static_cast<int64_t>(F) * readout_outputs);
-      const int64_t s[2] = {F, readout_outputs};
-      CheckFinite(w.Data(), w.ElementLength(), "readout", s, 2);
-      if (async) {
-        job->readout_copy.assign(w.Data(), w.Data() + w.ElementLength());
-        rq.readout = job->readout_copy.data();
-      } else {
-        rq.readout = w.Data();  // a view, like x and targets: the call returns before JS runs
-      }
-      rq.readout_outputs = readout_outputs;
-      const std::string osel = Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
-      if (osel == "steps") {
-        rq.output_selection = ran::Selection::Steps;
-        rq.n_output_steps = ReadStepList(opts, "outputSteps", "outputStepsPerSequence", B, T, job->output_steps_copy);
-        rq.output_steps = job->output_steps_copy.data();
-      } else if (osel == "last") {
-        rq.output_selection = ran::Selection::Last;
-      } else if (osel != "all") {
-        Fail(ran::kInvalidArg, "`outputSelect` must be 'all', 'steps' or 'last', got '" + osel + "'");
-      }
-    }
-
-    if (Has(opts, "stats")) {
-      Napi::Value sv = opts.Get("stats");
-      if (!sv.IsObject() || !sv.As<Napi::Object>().InstanceOf(AddonData(env)->ridge_ctor.Value())) {
-        Fail(ran::kInvalidArg, "`stats` must be a RidgeStats, got " + Describe(sv));
-      }
-      RidgeStatsWrap* sw = Napi::ObjectWrap<RidgeStatsWrap>::Unwrap(sv.As<Napi::Object>());
-      ran::RidgeStats& st = sw->stats();
-      if (st.features() != F) {
-        Fail(ran::kShape, "`stats` has " + std::to_string(st.features()) + " features, this network's features are " + std::to_string(F));
-      }
-      rq.stats = &st;
-      const int d_out = st.outputs();
-      auto tg = Float32(opts.Get("targets"), "targets", BT * d_out);
-      const int64_t tshape[3] = {B, T, d_out};
-      CheckFinite(tg.Data(), tg.ElementLength(), "targets", tshape, 3);
-      if (async) {
-        job->targets_copy.assign(tg.Data(), tg.Data() + tg.ElementLength());
-        rq.targets = job->targets_copy.data();
-      } else {
-        rq.targets = tg.Data();
-      }
-      const std::string sel = Has(opts, "select") ? opts.Get("select").ToString().Utf8Value() : std::string("washout");
-      if (sel == "steps") {
-        rq.selection = ran::Selection::Steps;
-        rq.n_select = ReadStepList(opts, "steps", "stepsPerSequence", B, T, job->steps_copy);
-        rq.select_steps = job->steps_copy.data();
-      } else if (sel == "washout") {
-        rq.selection = ran::Selection::Washout;
-        rq.washout = IntField(opts, "washout", 0, 1 << 30, 0, false);
-      } else if (sel == "last") {
-        rq.selection = ran::Selection::Last;
-      } else {
-        Fail(ran::kInvalidArg, "`select` must be 'steps', 'washout' or 'last', got '" + sel + "'");
-      }
-      job->stats_wrap = sw;
-      job->stats_object = Napi::Persistent(sv.As<Napi::Object>());
-    }
-
-    // Outputs are allocated here, on the JS thread, and filled by the kernels.
-    Napi::Object result = Napi::Object::New(env);
-    if (want_states) {
-      auto a = Napi::Float32Array::New(env, static_cast<size_t>(BT) * n);
-      result.Set("states", a);
-      rq.states = a.Data();
-    }
-    if (want_drives) {
-      auto a = Napi::Float32Array::New(env, static_cast<size_t>(BT) * n);
-      result.Set("drives", a);
-      rq.drives = a.Data();
-    }
-    if (rq.readout != nullptr) {
-      auto a = Napi::Float32Array::New(env, static_cast<size_t>(BT) * readout_outputs);
-      result.Set("outputs", a);
-      rq.outputs = a.Data();
-    }
-    if (cap_pop >= 0) {
-      const ran::Population& p = spec.populations[cap_pop];
-      auto a = Napi::Float32Array::New(env, static_cast<size_t>(BT) * cap_units.size() * p.heads * p.context);
-      result.Set("attention", a);
-      rq.attention = a.Data();
-      rq.attention_population = cap_pop;
-      rq.attention_units = cap_units;
-    }
-    rq.cancel = &cancel_;
-
-    Acquire();
-    if (job->stats_wrap != nullptr) {
-      try {
-        job->stats_wrap->Acquire();
-      } catch (...) {
-        Release();
-        throw;
-      }
-    }
-    cancel_.store(false);
-    auto release = [this, job] {
+    net();  // throws if disposed
+    std::shared_ptr<RunJob> job = ParseRun(info, net_, carried_batch_, carried_steps_, async);
+    Napi::Object result = AllocateOutputs(env, net_->spec(), *job);
+    if (job->stats_wrap != nullptr) job->stats_wrap->Acquire();
+    try {
+      Begin(*job, !job->reset);
+    } catch (...) {
       if (job->stats_wrap != nullptr) job->stats_wrap->Release();
-      Release();
+      throw;
+    }
+    auto finish = [this, job] {
+      if (job->stats_wrap != nullptr) job->stats_wrap->Release();
+      Finish(*job);
+    };
+    auto complete = [job](Napi::Env e, Napi::Object out) {
+      if (!job->unit_stats.empty()) out.Set("attentionStats", UnitStatsResult(e, job->net->spec(), *job));
+      return out;
     };
     if (!async) {
       try {
-        network.run(rq);
+        job->net->run(job->rq, job->state);
       } catch (...) {
-        release();
+        finish();
         throw;
       }
-      release();
-      return result;
+      finish();
+      return complete(env, result);
     }
     job->result = Napi::Persistent(result);
-    ran::Network* raw = net_.get();
     return AsyncJob::Start(
-        env, Value(), [raw, job] { raw->run(job->rq); },
-        [job, release](Napi::Env) -> Napi::Value {
-          release();
-          return job->result.Value();
+        env, Value(), [job] { job->net->run(job->rq, job->state); },
+        [job, finish, complete](Napi::Env e) -> Napi::Value {
+          finish();
+          return complete(e, job->result.Value());
         },
-        release);
+        finish);
   });
 }
 
 Napi::Value NetworkWrap::Reset(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    ran::Network& n = net();
-    Acquire();
-    n.reset();
-    Release();
+    net();
+    if (carried_in_flight_) Fail(ran::kBusy, "a run with reset: false is in progress on this network; await it before reset()");
+    carried_ = ran::RunState();
+    carried_seq_ = ++next_seq_;  // calls started before do not install their state
+    carried_batch_ = 0;
+    carried_steps_ = 0;
     return info.Env().Undefined();
   });
 }
 
+// cancel(): every call in progress; cancel(id): the calls started with that `callId`.
 Napi::Value NetworkWrap::Cancel(const Napi::CallbackInfo& info) {
-  cancel_.store(true);
+  const bool all = info.Length() < 1 || !info[0].IsNumber();
+  const double id = all ? 0 : info[0].As<Napi::Number>().DoubleValue();
+  for (auto& f : in_flight_)
+    if (all || f.second.call_id == id) f.second.cancel->store(true);
   return info.Env().Undefined();
 }
 
 Napi::Value NetworkWrap::Dispose(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     if (net_) {
-      Acquire();
+      if (!in_flight_.empty()) Fail(ran::kBusy, "this network has " + std::to_string(in_flight_.size()) + " run(s) in progress; await them before dispose()");
       net_.reset();
-      Release();
+      carried_ = ran::RunState();
       Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -external_);
       external_ = 0;
     }
@@ -407,15 +493,22 @@ Napi::Value NetworkWrap::Dispose(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NetworkWrap::StepCount(const Napi::CallbackInfo& info) {
-  return Guard(info.Env(), [&] { return Napi::Number::New(info.Env(), static_cast<double>(net().step_count())); });
+  return Guard(info.Env(), [&] {
+    net();
+    return Napi::Number::New(info.Env(), static_cast<double>(carried_steps_));
+  });
 }
 Napi::Value NetworkWrap::CarriedBatch(const Napi::CallbackInfo& info) {
-  return Guard(info.Env(), [&] { return Napi::Number::New(info.Env(), net().carried_batch()); });
+  return Guard(info.Env(), [&] {
+    net();
+    return Napi::Number::New(info.Env(), carried_batch_);
+  });
 }
 Napi::Value NetworkWrap::StateSize(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] { return Napi::Number::New(info.Env(), net().spec().n); });
 }
-Napi::Value NetworkWrap::Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_.load()); }
+// True while any run of this network is in progress.
+Napi::Value NetworkWrap::Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !in_flight_.empty()); }
 Napi::Value NetworkWrap::FeatureDim(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     const bool in = info.Length() > 0 ? info[0].ToBoolean().Value() : true;

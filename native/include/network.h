@@ -3,16 +3,19 @@
 // batch-innermost ([state index][lane]), so the unit kernels vectorise over the lanes;
 // tiles of one lane use kernels vectorised over rows instead. Every kernel keeps each sum's
 // order, so a sequence's arithmetic never depends on its tile or on the other sequences.
+// The units of each population are stepped by their kind's module (native/units/); this
+// file names no kind.
 #pragma once
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "network_spec.h"
 #include "ridge.h"
 #include "sparse_slices.h"
-#include "unit_kernels.h"
+#include "unit_kind.h"
 
 namespace ran {
 
@@ -49,42 +52,54 @@ struct RunRequest {
   std::vector<int> attention_units;
   float* attention = nullptr;  // [batch][steps][units][heads][context], age 0 = newest
 
+  // Per population (empty, or one entry each; null where not asked): sums over the steps of
+  // each sequence of the kind's statistics, [batch][units][kind.stat_count].
+  std::vector<double*> unit_stats;
+
   int threads = 1;
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// What a run carries from one step to the next: per tile of sequences, the unit states
+// and the units' contexts. Each call owns one (a fresh one when it resets), so calls on
+// one Network run concurrently; a call that continues a series is handed the carried one.
+struct RunState {
+  int batch = 0;
+  int64_t steps = 0;             // steps since the last reset
+  std::vector<int> tile_lanes;  // lanes of each tile (tile_lanes_for_batch)
+  std::vector<std::vector<float>> tiles;
+  bool empty() const { return steps == 0; }
+  size_t bytes() const;
+};
+
+// The packed weights of a composed reservoir: immutable after construction, read by any
+// number of runs at once.
 class Network {
  public:
   explicit Network(NetworkSpec spec);
   const NetworkSpec& spec() const { return spec_; }
   int feature_dim(bool include_input, bool include_bias) const;
-  // Steps since the last reset (the carried state is valid for `carried_batch()`).
-  int64_t step_count() const { return t_; }
-  int carried_batch() const { return batch_; }
-  void reset();
-  // Runs the request; on error or cancellation the carried state is reset.
-  void run(const RunRequest& request);
-  size_t state_bytes() const;
-  // Bytes a run of `batch` sequences allocates besides its outputs: the carried state (when
-  // no state is carried yet) and the per-thread buffers, statistics included when training
-  // into `stats_outputs` > 0 outputs.
+  // Runs the request from `state` (zeros when empty; then sized for the batch) and leaves
+  // the last step's state in it; on error or cancellation `state` is emptied. Threads come
+  // from the shared pool (thread_pool.h), at most `request.threads`.
+  void run(const RunRequest& request, RunState& state) const;
+  // Bytes a run of `batch` sequences allocates besides its outputs: the state (when
+  // `allocate_state`) and the per-thread buffers, statistics included when training into
+  // `stats_outputs` > 0 outputs.
   double run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const;
 
  private:
-  void run_tiles(const RunRequest& rq);
-  void allocate(int batch);
+  friend class TileRunner;
+  RunState zero_state(int batch) const;
+  size_t scratch_floats() const;
 
   NetworkSpec spec_;
-  int batch_ = 0;
-  std::vector<int> tile_lanes_;  // lanes of each tile (tile_lanes_for_batch)
-  int64_t t_ = 0;
-  size_t tile_floats_ = 0;
-  std::vector<size_t> ring_offset_;  // per population: start of its keys in a tile
-  std::vector<std::vector<float>> tiles_;
-  std::vector<UnitPack> unit_packs_;  // per population: one-lane unit weights
+  size_t tile_floats_ = 0;                          // per lane: the state, then the contexts
+  std::vector<size_t> context_offset_;              // per population: its context in a tile
+  std::vector<std::unique_ptr<PackedUnits>> packs_;  // per population, from its kind's pack()
   std::vector<float> w_in_packed_;   // W_in in 8-row panels (pack_input)
   std::vector<float> block_t_;       // a block-sparse W's blocks, transposed
-  std::vector<float> dense_panels_;  // a dense W, packed (unit_kernels.h pack_panels)
+  std::vector<float> dense_panels_;  // a dense W, packed (drive.h pack_panels)
   SparseSlices slices_;  // the one-lane form of a CSR W (enabled with AVX-512 only)
 };
 

@@ -9,12 +9,13 @@
 
 namespace ran {
 
-enum class PopulationKind { Tanh = 0, Attention = 1, Memory = 2 };
 enum class Activation { Relu = 0, Gelu = 1 };
 enum class Retrieval { Relu = 0, Softmax = 1 };
 
+// One population's spec. The fields after the common ones belong to unit kinds
+// (native/units/): each kind's module lists the ones it reads, checks and packs.
 struct Population {
-  PopulationKind kind = PopulationKind::Tanh;
+  int kind = 0;  // index into unit_kinds() (native/units/unit_kind.h)
   int units = 0;
   int width = 1;   // d: state entries per unit
   int offset = 0;  // first state index of this population

@@ -7,11 +7,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <type_traits>
 
+#include "drive.h"
 #include "ran_error.h"
-#include "unit_kernels.h"
+#include "thread_pool.h"
 
 namespace ran {
 
@@ -30,11 +30,7 @@ std::vector<int> tile_lanes_for_batch(int batch) {
 }
 
 // Rows of features waiting to be added to the ridge statistics.
-struct RowBuffer {
-  static constexpr int kRows = 256;
-  std::vector<double> x, y;
-  int count = 0;
-};
+constexpr int kSinkRows = 256;
 
 // Tiles finish in any order but add their statistics in tile order, so the float64 sums
 // are the same for every thread count.
@@ -70,24 +66,252 @@ class OrderedCommit {
   bool failed_ = false;
 };
 
+// Which (sequence, step) pairs feed the statistics, and which get readout outputs.
+class StepSelection {
+ public:
+  StepSelection(const RunRequest& rq, int64_t t0) : rq_(rq), t0_(t0) {
+    if (rq.stats != nullptr && rq.selection == Selection::Steps) selected_ = mask(rq.select_steps, rq.n_select);
+    if (rq.readout != nullptr && rq.output_selection == Selection::Steps) output_mask_ = mask(rq.output_steps, rq.n_output_steps);
+  }
+  bool trains(int b, int t) const {
+    if (rq_.stats == nullptr) return false;
+    switch (rq_.selection) {
+      case Selection::Steps: return selected_[static_cast<size_t>(b) * rq_.steps + t] != 0;
+      case Selection::Washout: return t0_ + t >= rq_.washout;
+      case Selection::Last: return t == rq_.steps - 1;
+      default: return false;
+    }
+  }
+  bool outputs(int b, int t) const {
+    if (rq_.readout == nullptr) return false;
+    switch (rq_.output_selection) {
+      case Selection::Steps: return output_mask_[static_cast<size_t>(b) * rq_.steps + t] != 0;
+      case Selection::Last: return t == rq_.steps - 1;
+      default: return true;
+    }
+  }
+
+ private:
+  std::vector<uint8_t> mask(const int32_t* steps, int per_sequence) const {
+    std::vector<uint8_t> m(static_cast<size_t>(rq_.batch) * rq_.steps, 0);
+    for (int b = 0; b < rq_.batch; ++b)
+      for (int j = 0; j < per_sequence; ++j) m[static_cast<size_t>(b) * rq_.steps + steps[static_cast<size_t>(b) * per_sequence + j]] = 1;
+    return m;
+  }
+
+  const RunRequest& rq_;
+  int64_t t0_;
+  std::vector<uint8_t> selected_, output_mask_;
+};
+
+// One worker's path from a lane's state to the readout: the feature row [y; u; 1], the
+// readout's outputs from it, and rows for the ridge statistics, added to a partial sum per
+// tile in batches of kSinkRows and merged into the run's total in tile order.
+class FeatureSink {
+ public:
+  FeatureSink(const RunRequest& rq, int n, int input_dim, int features)
+      : rq_(rq), n_(n), d_(input_dim), f_(features), d_out_(rq.stats != nullptr ? rq.stats->outputs() : 0) {
+    feat_.resize(static_cast<size_t>(f_));
+    out_acc_.resize(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
+    if (rq.stats != nullptr) {
+      partial_ = std::make_unique<RidgeStats>(rq.stats->empty_like());  // a row collector's partials collect rows too
+      rows_x_.resize(static_cast<size_t>(kSinkRows) * f_);
+      rows_y_.resize(static_cast<size_t>(kSinkRows) * d_out_);
+    }
+  }
+
+  // Lane `lane` of a TB-lane tile (y [n][TB], u [D][TB]) at sequence b, step t.
+  void take(const float* y, const float* u, int TB, int lane, int b, int t, bool train, bool output) {
+    int c = 0;
+    for (int i = 0; i < n_; ++i) feat_[c++] = y[static_cast<size_t>(i) * TB + lane];
+    if (rq_.include_input)
+      for (int k = 0; k < d_; ++k) feat_[c++] = u[static_cast<size_t>(k) * TB + lane];
+    if (rq_.include_bias) feat_[c++] = 1.0;
+    if (output) write_output(b, t);
+    if (train) add_row(b, t);
+  }
+
+  void begin_tile() {
+    if (partial_) partial_->reset();
+  }
+
+  // Adds this tile's rows to `total` once every earlier tile has.
+  void end_tile(OrderedCommit& commit, int tile, RidgeStats* total) {
+    if (!partial_) return;
+    flush();
+    commit.wait_turn(tile);
+    if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
+    total->merge(*partial_);
+    commit.done(tile);
+  }
+
+ private:
+  // Row times W with W walked row by row (contiguous), sums in feature order.
+  void write_output(int b, int t) {
+    const int o_n = rq_.readout_outputs;
+    std::fill(out_acc_.begin(), out_acc_.end(), 0.0);
+    for (int f = 0; f < f_; ++f) {
+      const double x = feat_[f];
+      const double* wf = rq_.readout + static_cast<size_t>(f) * o_n;
+      for (int o = 0; o < o_n; ++o) out_acc_[o] += x * wf[o];
+    }
+    float* out = rq_.outputs + (static_cast<size_t>(b) * rq_.steps + t) * o_n;
+    for (int o = 0; o < o_n; ++o) out[o] = static_cast<float>(out_acc_[o]);
+  }
+
+  void add_row(int b, int t) {
+    std::copy(feat_.begin(), feat_.end(), rows_x_.begin() + static_cast<size_t>(rows_) * f_);
+    const float* tg = rq_.targets + (static_cast<size_t>(b) * rq_.steps + t) * d_out_;
+    for (int o = 0; o < d_out_; ++o) rows_y_[static_cast<size_t>(rows_) * d_out_ + o] = tg[o];
+    if (++rows_ == kSinkRows) flush();
+  }
+
+  void flush() {
+    if (rows_ > 0) partial_->add_rows(rows_x_.data(), rows_y_.data(), rows_);
+    rows_ = 0;
+  }
+
+  const RunRequest& rq_;
+  const int n_, d_, f_, d_out_;
+  std::vector<double> feat_, out_acc_, rows_x_, rows_y_;
+  int rows_ = 0;
+  std::unique_ptr<RidgeStats> partial_;
+};
+
+// Where a population's captured weights and statistics go for a tile.
+struct CaptureTargets {
+  std::vector<int> unit_slot;  // of the captured population
+  size_t weights_stride = 0;   // floats per (sequence, step)
+};
+
 }  // namespace
+
+// One worker: its buffers, and a tile through all the steps with the kernels for its lanes.
+class TileRunner {
+ public:
+  TileRunner(const Network& net, const RunRequest& rq, RunState& state, const StepSelection& select, const CaptureTargets& capture)
+      : net_(net), spec_(net.spec_), rq_(rq), state_(state), select_(select), capture_(capture),
+        sink_(rq, net.spec_.n, net.spec_.input_dim, net.feature_dim(rq.include_input, rq.include_bias)) {
+    z_.resize(static_cast<size_t>(spec_.n) * kMaxLanes);
+    u_.assign(static_cast<size_t>(std::max(spec_.input_dim, 1)) * kMaxLanes, 0.0f);
+    work_.resize(net.scratch_floats() * kMaxLanes);
+    y_pad_.resize(net.slices_.enabled() ? net.slices_.padded_floats() : 0);
+  }
+
+  // Runs tile `tile` (its lanes from the state) and commits its statistics in tile order.
+  void run(int tile, int tile_start, OrderedCommit& commit, RidgeStats* total) {
+    sink_.begin_tile();
+    switch (state_.tile_lanes[tile]) {
+      case 16: run_tile<16>(tile, tile_start); break;
+      case 8: run_tile<8>(tile, tile_start); break;
+      case 4: run_tile<4>(tile, tile_start); break;
+      default: run_tile<1>(tile, tile_start); break;
+    }
+    sink_.end_tile(commit, tile, total);
+  }
+
+ private:
+  template <int TB>
+  void run_tile(int tile, int b0) {
+    const int T = rq_.steps, nb = std::min(TB, rq_.batch - b0);
+    const bool features = rq_.stats != nullptr || rq_.readout != nullptr;
+    float* y = state_.tiles[tile].data();
+    for (int t = 0; t < T; ++t) {
+      if (rq_.cancel != nullptr && rq_.cancel->load(std::memory_order_relaxed)) throw Error(kAborted, "the run was aborted");
+      load_input<TB>(b0, nb, t);
+      drive<TB>(y);
+      if (rq_.drives != nullptr) copy_out<TB>(z_.data(), rq_.drives, b0, nb, t);
+      step_populations<TB>(y, state_.steps + t, b0, nb, t);
+      if (rq_.states != nullptr) copy_out<TB>(y, rq_.states, b0, nb, t);
+      if (!features) continue;
+      for (int l = 0; l < nb; ++l) {
+        const bool train = select_.trains(b0 + l, t), output = select_.outputs(b0 + l, t);
+        if (train || output) sink_.take(y, u_.data(), TB, l, b0 + l, t, train, output);
+      }
+    }
+  }
+
+  template <int TB>
+  void load_input(int b0, int nb, int t) {
+    const int D = spec_.input_dim;
+    for (int l = 0; l < nb; ++l) {
+      const float* xs = rq_.x + (static_cast<size_t>(b0 + l) * rq_.steps + t) * D;
+      for (int k = 0; k < D; ++k) u_[static_cast<size_t>(k) * TB + l] = xs[k];
+    }
+  }
+
+  // z = W y + W_in u + b.
+  template <int TB>
+  void drive(const float* y) {
+    const Recurrent& w = spec_.w;
+    const int n = spec_.n;
+    if (w.block > 0) drive_blocked<TB>(w.block_row_ptr.data(), w.block_col.data(), net_.block_t_.data(), w.block, n, y, z_.data());
+    else if (w.dense) drive_dense<TB>(net_.dense_panels_.data(), n, y, z_.data());
+    else if (TB == 1 && net_.slices_.enabled()) net_.slices_.drive(y, y_pad_.data(), z_.data());
+    else drive_sparse<TB>(w.row_ptr.data(), w.col_idx.data(), w.values.data(), n, y, z_.data());
+    add_input_and_bias<TB>(net_.w_in_packed_.data(), spec_.bias.data(), n, spec_.input_dim, u_.data(), z_.data());
+  }
+
+  // One step of every population, each by its kind's kernel.
+  template <int TB>
+  void step_populations(float* y, int64_t step, int b0, int nb, int t) {
+    for (size_t pi = 0; pi < spec_.populations.size(); ++pi) {
+      const Population& p = spec_.populations[pi];
+      const size_t off = static_cast<size_t>(p.offset) * TB;
+      UnitCapture cap;
+      const bool captured = capture_for(static_cast<int>(pi), b0, nb, t, cap);
+      const UnitStep s{&p, net_.packs_[pi].get(), step, z_.data() + off, y + off,
+                       y + net_.context_offset_[pi] * TB, work_.data(), captured ? &cap : nullptr};
+      unit_kind(p.kind).step[lane_index(TB)](s);
+    }
+  }
+
+  // Fills `cap` when the run captures weights or statistics of population `pi`.
+  bool capture_for(int pi, int b0, int nb, int t, UnitCapture& cap) const {
+    const int units = spec_.populations[pi].units;
+    const int n_stats = unit_kind(spec_.populations[pi].kind).stat_count;
+    if (rq_.attention != nullptr && pi == rq_.attention_population) {
+      cap.weights = rq_.attention + (static_cast<size_t>(b0) * rq_.steps + t) * capture_.weights_stride;
+      cap.unit_slot = capture_.unit_slot.data();
+      cap.lane_stride = static_cast<size_t>(rq_.steps) * capture_.weights_stride;
+    }
+    if (!rq_.unit_stats.empty() && rq_.unit_stats[pi] != nullptr) cap.stats = rq_.unit_stats[pi] + static_cast<size_t>(b0) * units * n_stats;
+    cap.valid_lanes = nb;
+    return cap.weights != nullptr || cap.stats != nullptr;
+  }
+
+  // Lanes of a [n][TB] tile array into out [batch][steps][n] at step t.
+  template <int TB>
+  void copy_out(const float* tile, float* out, int b0, int nb, int t) const {
+    const int n = spec_.n;
+    for (int l = 0; l < nb; ++l) {
+      float* o = out + (static_cast<size_t>(b0 + l) * rq_.steps + t) * n;
+      for (int i = 0; i < n; ++i) o[i] = tile[static_cast<size_t>(i) * TB + l];
+    }
+  }
+
+  const Network& net_;
+  const NetworkSpec& spec_;
+  const RunRequest& rq_;
+  RunState& state_;
+  const StepSelection& select_;
+  const CaptureTargets& capture_;
+  FeatureSink sink_;
+  std::vector<float> z_, u_, work_, y_pad_;
+};
 
 Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
   validate_spec(spec_);
   size_t off = static_cast<size_t>(spec_.n);
-  ring_offset_.assign(spec_.populations.size(), 0);
+  context_offset_.assign(spec_.populations.size(), 0);
   for (size_t i = 0; i < spec_.populations.size(); ++i) {
     const Population& p = spec_.populations[i];
-    if (p.kind == PopulationKind::Attention) {
-      ring_offset_[i] = off;
-      off += 2 * static_cast<size_t>(p.units) * p.context * p.width;
-    }
+    const UnitKind& kind = unit_kind(p.kind);
+    context_offset_[i] = off;
+    off += kind.context_floats(p);
+    packs_.push_back(kind.pack(p));
   }
   tile_floats_ = off;  // per lane
-  unit_packs_.resize(spec_.populations.size());
-  for (size_t i = 0; i < spec_.populations.size(); ++i)
-    if (spec_.populations[i].kind == PopulationKind::Attention) unit_packs_[i] = pack_attention_units(spec_.populations[i]);
-    else if (spec_.populations[i].kind == PopulationKind::Memory) unit_packs_[i] = pack_memory_units(spec_.populations[i]);
   w_in_packed_ = pack_input(spec_.w_in, spec_.n, spec_.input_dim);
   if (spec_.w.block > 0) {
     block_t_ = transpose_blocks(spec_.w.block_values, spec_.w.block);
@@ -104,9 +328,15 @@ int Network::feature_dim(bool include_input, bool include_bias) const {
   return spec_.n + (include_input ? spec_.input_dim : 0) + (include_bias ? 1 : 0);
 }
 
-size_t Network::state_bytes() const {
+size_t Network::scratch_floats() const {
+  size_t scratch = 1;
+  for (const auto& p : spec_.populations) scratch = std::max(scratch, unit_kind(p.kind).scratch_floats(p));
+  return scratch;
+}
+
+size_t RunState::bytes() const {
   size_t total = 0;
-  for (const auto& t : tiles_) total += t.size() * sizeof(float);
+  for (const auto& t : tiles) total += t.size() * sizeof(float);
   return total;
 }
 
@@ -117,255 +347,73 @@ double Network::run_bytes(int batch, int threads, bool allocate_state, int featu
   const double tiles = static_cast<double>(tile_lanes.size());
   const int lanes = tile_lanes.empty() ? 1 : tile_lanes.front();
   double bytes = allocate_state ? 4.0 * lane_total * static_cast<double>(tile_floats_) : 0.0;
-  size_t scratch = 0;
-  for (const auto& p : spec_.populations) scratch = std::max(scratch, unit_scratch_floats(p));
   const double workers = std::max(1.0, std::min(static_cast<double>(threads), tiles));
-  double per_worker = 4.0 * lanes * (static_cast<double>(spec_.n) + std::max(spec_.input_dim, 1) + static_cast<double>(scratch)) + 8.0 * features;
+  double per_worker = 4.0 * lanes * (static_cast<double>(spec_.n) + std::max(spec_.input_dim, 1) + static_cast<double>(scratch_floats())) + 8.0 * features;
   if (slices_.enabled()) per_worker += 4.0 * static_cast<double>(slices_.padded_floats());
   if (stats_outputs > 0) {
     const double stats = 8.0 * features * (static_cast<double>(features) + stats_outputs);
-    per_worker += stats + 8.0 * RowBuffer::kRows * (static_cast<double>(features) + stats_outputs);
+    per_worker += stats + 8.0 * kSinkRows * (static_cast<double>(features) + stats_outputs);
     bytes += stats;  // the run's own total
   }
   return bytes + workers * per_worker;
 }
 
-void Network::reset() {
-  tiles_.clear();
-  batch_ = 0;
-  t_ = 0;
+RunState Network::zero_state(int batch) const {
+  RunState s;
+  s.tile_lanes = tile_lanes_for_batch(batch);
+  for (int l : s.tile_lanes) s.tiles.emplace_back(tile_floats_ * l, 0.0f);
+  s.batch = batch;
+  return s;
 }
 
-void Network::allocate(int batch) {
-  tile_lanes_ = tile_lanes_for_batch(batch);
-  tiles_.clear();
-  for (int l : tile_lanes_) tiles_.emplace_back(tile_floats_ * l, 0.0f);
-  batch_ = batch;
-}
-
-void Network::run(const RunRequest& rq) {
+// The thread scaffolding: workers from the pool take tiles in order until none is left;
+// statistics are committed in tile order; the first error stops the others and is rethrown.
+void Network::run(const RunRequest& rq, RunState& state) const {
   if (rq.batch <= 0 || rq.steps <= 0) throw Error(kInvalidArg, "batch and steps must be positive");
-  if (t_ > 0 && rq.batch != batch_) {
-    throw Error(kState, "the carried state holds " + std::to_string(batch_) + " sequences, the input has " +
+  if (!state.empty() && rq.batch != state.batch) {
+    throw Error(kState, "the carried state holds " + std::to_string(state.batch) + " sequences, the input has " +
                             std::to_string(rq.batch) + "; call reset() first or pass the same batch");
   }
-  if (t_ == 0) allocate(rq.batch);
-  try {
-    run_tiles(rq);
-  } catch (...) {
-    reset();
-    throw;
-  }
-  t_ += rq.steps;
-}
-
-void Network::run_tiles(const RunRequest& rq) {
-  const int n = spec_.n, D = spec_.input_dim, B = rq.batch, T = rq.steps;
-  const int F = feature_dim(rq.include_input, rq.include_bias);
-  const int n_tiles = static_cast<int>(tiles_.size());
-  const int64_t t0 = t_;
-  const bool want_features = rq.stats != nullptr || rq.readout != nullptr;
-  const int d_out = rq.stats != nullptr ? rq.stats->outputs() : 0;
-
-  // Which (sequence, step) pairs feed the statistics.
-  std::vector<uint8_t> selected;
-  if (rq.stats != nullptr && rq.selection == Selection::Steps) {
-    selected.assign(static_cast<size_t>(B) * T, 0);
-    for (int b = 0; b < B; ++b)
-      for (int j = 0; j < rq.n_select; ++j) selected[static_cast<size_t>(b) * T + rq.select_steps[static_cast<size_t>(b) * rq.n_select + j]] = 1;
-  }
-  auto is_selected = [&](int b, int t) -> bool {
-    switch (rq.selection) {
-      case Selection::Steps: return selected[static_cast<size_t>(b) * T + t] != 0;
-      case Selection::Washout: return t0 + t >= rq.washout;
-      case Selection::Last: return t == T - 1;
-      default: return false;
-    }
-  };
-
-  std::vector<uint8_t> output_mask;
-  if (rq.readout != nullptr && rq.output_selection == Selection::Steps) {
-    output_mask.assign(static_cast<size_t>(B) * T, 0);
-    for (int b = 0; b < B; ++b)
-      for (int j = 0; j < rq.n_output_steps; ++j)
-        output_mask[static_cast<size_t>(b) * T + rq.output_steps[static_cast<size_t>(b) * rq.n_output_steps + j]] = 1;
-  }
-  auto wants_output = [&](int b, int t) -> bool {
-    if (rq.readout == nullptr) return false;
-    switch (rq.output_selection) {
-      case Selection::Steps: return output_mask[static_cast<size_t>(b) * T + t] != 0;
-      case Selection::Last: return t == T - 1;
-      default: return true;
-    }
-  };
-
-  std::vector<int> unit_slot;
-  const Population* cap_pop = nullptr;
-  size_t cap_stride = 0;
+  if (state.empty()) state = zero_state(rq.batch);
+  const StepSelection select(rq, state.steps);
+  CaptureTargets capture;
   if (rq.attention != nullptr) {
-    cap_pop = &spec_.populations[rq.attention_population];
-    unit_slot.assign(cap_pop->units, -1);
-    for (size_t i = 0; i < rq.attention_units.size(); ++i) unit_slot[rq.attention_units[i]] = static_cast<int>(i);
-    cap_stride = rq.attention_units.size() * cap_pop->heads * cap_pop->context;
+    const Population& p = spec_.populations[rq.attention_population];
+    capture.unit_slot.assign(p.units, -1);
+    for (size_t i = 0; i < rq.attention_units.size(); ++i) capture.unit_slot[rq.attention_units[i]] = static_cast<int>(i);
+    capture.weights_stride = rq.attention_units.size() * unit_kind(p.kind).capture_floats(p);
   }
-
-  size_t scratch = 0;
-  for (const auto& p : spec_.populations) scratch = std::max(scratch, unit_scratch_floats(p));
-
   // The run's own sum: the caller's statistics change only if the whole run succeeds.
-  std::unique_ptr<RidgeStats> run_total;
-  if (rq.stats != nullptr) run_total = std::make_unique<RidgeStats>(rq.stats->empty_like());
+  std::unique_ptr<RidgeStats> total;
+  if (rq.stats != nullptr) total = std::make_unique<RidgeStats>(rq.stats->empty_like());
+  const int n_tiles = static_cast<int>(state.tiles.size());
+  std::vector<int> tile_start(n_tiles + 1, 0);
+  for (int i = 0; i < n_tiles; ++i) tile_start[i + 1] = tile_start[i] + state.tile_lanes[i];
   OrderedCommit commit;
   std::atomic<int> next_tile{0};
-  std::vector<int> tile_start(n_tiles + 1, 0);
-  for (int i = 0; i < n_tiles; ++i) tile_start[i + 1] = tile_start[i] + tile_lanes_[i];
   std::exception_ptr first_error;
   std::mutex error_mu;
-
-  auto worker = [&]() {
-    std::vector<float> z(static_cast<size_t>(n) * kMaxLanes), u(static_cast<size_t>(std::max(D, 1)) * kMaxLanes, 0.0f);
-    std::vector<float> work(scratch * kMaxLanes);
-    std::vector<float> y_pad(slices_.enabled() ? slices_.padded_floats() : 0);
-    std::vector<double> feat(want_features ? static_cast<size_t>(F) : 0);
-    std::vector<double> out_acc(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
-    RowBuffer rows;
-    std::unique_ptr<RidgeStats> partial;
-    if (rq.stats != nullptr) {
-      partial = std::make_unique<RidgeStats>(rq.stats->empty_like());
-      rows.x.resize(static_cast<size_t>(RowBuffer::kRows) * F);
-      rows.y.resize(static_cast<size_t>(RowBuffer::kRows) * d_out);
-    }
-    auto flush = [&]() {
-      if (rows.count > 0) partial->add_rows(rows.x.data(), rows.y.data(), rows.count);
-      rows.count = 0;
-    };
-    // One tile through all the steps, with the kernels for its lane count.
-    auto run_tile = [&](auto lanes, int tile) {
-      constexpr int TB = decltype(lanes)::value;
-      float* y = tiles_[tile].data();
-      const int b0 = tile_start[tile];
-      const int nb = std::min(TB, B - b0);
-      for (int t = 0; t < T; ++t) {
-          if (rq.cancel != nullptr && rq.cancel->load(std::memory_order_relaxed)) throw Error(kAborted, "the run was aborted");
-          for (int l = 0; l < nb; ++l) {
-            const float* xs = rq.x + (static_cast<size_t>(b0 + l) * T + t) * D;
-            for (int k = 0; k < D; ++k) u[static_cast<size_t>(k) * TB + l] = xs[k];
-          }
-          if (spec_.w.block > 0) {
-            drive_blocked<TB>(spec_.w.block_row_ptr.data(), spec_.w.block_col.data(), block_t_.data(),
-                              spec_.w.block, n, y, z.data());
-          } else if (spec_.w.dense) {
-            drive_dense<TB>(dense_panels_.data(), n, y, z.data());
-          } else if (TB == 1 && slices_.enabled()) {
-            slices_.drive(y, y_pad.data(), z.data());
-          } else {
-            drive_sparse<TB>(spec_.w.row_ptr.data(), spec_.w.col_idx.data(), spec_.w.values.data(), n, y, z.data());
-          }
-          add_input_and_bias<TB>(w_in_packed_.data(), spec_.bias.data(), n, D, u.data(), z.data());
-          if (rq.drives != nullptr) {
-            for (int l = 0; l < nb; ++l) {
-              float* o = rq.drives + (static_cast<size_t>(b0 + l) * T + t) * n;
-              for (int i = 0; i < n; ++i) o[i] = z[static_cast<size_t>(i) * TB + l];
-            }
-          }
-          for (size_t pi = 0; pi < spec_.populations.size(); ++pi) {
-            const Population& p = spec_.populations[pi];
-            const size_t off = static_cast<size_t>(p.offset) * TB;
-            switch (p.kind) {
-              case PopulationKind::Tanh: tanh_population<TB>(p, z.data() + off, y + off); break;
-              case PopulationKind::Memory: memory_population<TB>(p, z.data() + off, y + off, work.data(), &unit_packs_[pi]); break;
-              case PopulationKind::Attention: {
-                float* keys = y + ring_offset_[pi] * TB;
-                float* vals = keys + static_cast<size_t>(p.units) * p.context * p.width * TB;
-                AttentionCapture cap;
-                const bool capture = cap_pop == &p;
-                if (capture) {
-                  cap.out = rq.attention + (static_cast<size_t>(b0) * T + t) * cap_stride;
-                  cap.unit_slot = unit_slot.data();
-                  cap.lane_stride = static_cast<size_t>(T) * cap_stride;
-                  cap.valid_lanes = nb;
-                }
-                attention_population<TB>(p, t0 + t, z.data() + off, y + off, keys, vals, work.data(),
-                                         capture ? &cap : nullptr, &unit_packs_[pi]);
-                break;
-              }
-            }
-          }
-          if (rq.states != nullptr) {
-            for (int l = 0; l < nb; ++l) {
-              float* o = rq.states + (static_cast<size_t>(b0 + l) * T + t) * n;
-              for (int i = 0; i < n; ++i) o[i] = y[static_cast<size_t>(i) * TB + l];
-            }
-          }
-          if (!want_features) continue;
-          for (int l = 0; l < nb; ++l) {
-            const int b = b0 + l;
-            const bool sel = rq.stats != nullptr && is_selected(b, t);
-            const bool out_here = wants_output(b, t);
-            if (!sel && !out_here) continue;
-            int c = 0;
-            for (int i = 0; i < n; ++i) feat[c++] = y[static_cast<size_t>(i) * TB + l];
-            if (rq.include_input)
-              for (int k = 0; k < D; ++k) feat[c++] = u[static_cast<size_t>(k) * TB + l];
-            if (rq.include_bias) feat[c++] = 1.0;
-            if (out_here) {
-              // Row times W with W walked row by row (contiguous), sums in feature order.
-              const int o_n = rq.readout_outputs;
-              std::fill(out_acc.begin(), out_acc.end(), 0.0);
-              for (int f = 0; f < F; ++f) {
-                const double x = feat[f];
-                const double* wf = rq.readout + static_cast<size_t>(f) * o_n;
-                for (int o = 0; o < o_n; ++o) out_acc[o] += x * wf[o];
-              }
-              float* out = rq.outputs + (static_cast<size_t>(b) * T + t) * o_n;
-              for (int o = 0; o < o_n; ++o) out[o] = static_cast<float>(out_acc[o]);
-            }
-            if (sel) {
-              std::copy(feat.begin(), feat.end(), rows.x.begin() + static_cast<size_t>(rows.count) * F);
-              const float* tg = rq.targets + (static_cast<size_t>(b) * T + t) * d_out;
-              for (int o = 0; o < d_out; ++o) rows.y[static_cast<size_t>(rows.count) * d_out + o] = tg[o];
-              if (++rows.count == RowBuffer::kRows) flush();
-            }
-          }
-        }
-    };
-    for (;;) {
-      const int tile = next_tile.fetch_add(1);
-      if (tile >= n_tiles) break;
-      try {
+  auto worker = [&](int) {
+    try {
+      TileRunner runner(*this, rq, state, select, capture);
+      for (int tile; (tile = next_tile.fetch_add(1)) < n_tiles;) {
         if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
-        if (partial) partial->reset();
-        switch (tile_lanes_[tile]) {
-          case 16: run_tile(std::integral_constant<int, 16>{}, tile); break;
-          case 8: run_tile(std::integral_constant<int, 8>{}, tile); break;
-          case 4: run_tile(std::integral_constant<int, 4>{}, tile); break;
-          default: run_tile(std::integral_constant<int, 1>{}, tile); break;
-        }
-        if (partial) {
-          flush();
-          commit.wait_turn(tile);
-          if (commit.failed()) throw Error(kAborted, "stopped after an error in another tile");
-          run_total->merge(*partial);
-          commit.done(tile);
-        }
-      } catch (...) {
-        {
-          std::lock_guard<std::mutex> lock(error_mu);
-          if (!first_error) first_error = std::current_exception();
-        }
-        commit.fail();
-        return;
+        runner.run(tile, tile_start[tile], commit, total.get());
       }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mu);
+      if (!first_error) first_error = std::current_exception();
+      commit.fail();
     }
   };
-
-  const int n_workers = std::max(1, std::min(rq.threads, n_tiles));
-  std::vector<std::thread> pool;
-  for (int i = 1; i < n_workers; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (first_error) std::rethrow_exception(first_error);
-  if (run_total) rq.stats->merge(*run_total);
+  WorkerLease lease(std::min(rq.threads, n_tiles));
+  lease.run(worker);
+  if (first_error) {
+    state = RunState();
+    std::rethrow_exception(first_error);
+  }
+  if (total) rq.stats->merge(*total);
+  state.steps += rq.steps;
 }
 
 }  // namespace ran

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ran_error.h"
+#include "unit_kind.h"
 
 namespace ran {
 
@@ -32,24 +33,8 @@ void validate_spec(const NetworkSpec& s) {
     require(p.offset == offset, name + ": offset must be " + std::to_string(offset));
     require(p.leak_rate > 0.0f && p.leak_rate <= 1.0f, name + ": leakRate must be in (0, 1]");
     offset += p.size();
-    const size_t copies = p.shared ? 1 : static_cast<size_t>(p.units);
-    const size_t d = p.width;
-    if (p.kind == PopulationKind::Attention) {
-      require(p.context > 0, name + ": context must be a positive integer");
-      require(p.heads > 0 && p.width % p.heads == 0, name + ": heads must divide the width");
-      require(p.temperature > 0.0f, name + ": temperature must be positive");
-      require_size(p.w_q, copies * d * d, name + ".wQ");
-      require_size(p.w_k, copies * d * d, name + ".wK");
-      require_size(p.w_v, copies * d * d, name + ".wV");
-      require(p.ff_hidden >= 0, name + ": ffHidden must be non-negative");
-      require_size(p.w_1, copies * p.ff_hidden * d, name + ".w1");
-      require_size(p.w_2, copies * p.ff_hidden * d, name + ".w2");
-    } else if (p.kind == PopulationKind::Memory) {
-      require(p.slots > 0, name + ": slots must be a positive integer");
-      require(p.temperature > 0.0f, name + ": temperature must be positive");
-      require_size(p.keys, copies * p.slots * d, name + ".keys");
-      require_size(p.values, copies * p.slots * d, name + ".values");
-    }
+    require(p.kind >= 0 && static_cast<size_t>(p.kind) < unit_kinds().size(), name + ": unknown unit kind");
+    unit_kind(p.kind).validate(p, name);
   }
   require(offset == s.n, "population sizes must add up to n = " + std::to_string(s.n));
   const size_t n = s.n;

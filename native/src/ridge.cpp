@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "ran_error.h"
+#include "thread_pool.h"
 
 namespace ran {
 
@@ -316,8 +317,10 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
   // Below about a millisecond of work a thread costs more than it saves, and threads beyond
   // the cores would wait at every slab's barrier for one another to be scheduled.
   const double flops = 2.0 * static_cast<double>(r) * total * kRowTile * kLanes;
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const int nt = std::max(1, std::min<int>({threads, cores, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1}));
+  // Threads come from the shared pool (thread_pool.h): at most the free ones, so that
+  // concurrent calls together never exceed the cores; the sums do not depend on how many.
+  WorkerLease lease(std::max(1, std::min<int>({threads, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1})));
+  const int nt = lease.size();
 
   const int slab_rows = static_cast<int>(std::min<int64_t>(kSlab, r));
   const size_t slab_size = static_cast<size_t>(slab_rows) * w_;
@@ -409,7 +412,7 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
       prefetch.upto(1, 1);
     }
   };
-  run_threads(nt, work);
+  lease.run(work);
   if (bad_slab.load() != kNone) {
     g_ = std::move(backup);
     throw_first_non_finite(x, y, r, f_, o_);
@@ -672,8 +675,10 @@ template <typename T>
 bool all_finite_impl(const T* p, size_t n, int threads) {
   const int nt = static_cast<int>(std::max<size_t>(1, std::min<size_t>(threads, n >> 20)));
   if (nt == 1) return range_finite(p, n);
-  std::vector<char> ok(nt, 1);
-  run_threads(nt, [&](int t) { ok[t] = range_finite(p + n * t / nt, n * (t + 1) / nt - n * t / nt); });
+  WorkerLease lease(nt);
+  const int m = lease.size();
+  std::vector<char> ok(m, 1);
+  lease.run([&](int t) { ok[t] = range_finite(p + n * t / m, n * (t + 1) / m - n * t / m); });
   return std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
 }
 

@@ -1,11 +1,14 @@
-import { Model } from '../../lib/model/model';
+import { Model, betterScore } from '../../lib/model/model';
 import { sizeForBudget, parseBudget } from '../../lib/model/budget';
 import { planTrials, bestTrial } from '../../lib/search/search';
 import { runTrials } from '../../lib/search/pool';
 import { trialRequests } from '../../lib/search/search';
 import { buildTask } from '../../lib/tasks/index';
 import { ESN } from '../../lib/reservoirs/esn';
+import * as path from 'path';
+import type { Worker } from 'worker_threads';
 import { randomTensor, throwsCode } from '../helpers';
+import { sourceWorker } from '../source-worker';
 
 describe('Model', () => {
   test('fits a STREAM task clearly better than chance and the λ choice is the best validation score', async () => {
@@ -13,10 +16,23 @@ describe('Model', () => {
     const model = new Model({ kind: 'esn', options: { inputDim: 3, units: 200, leakRate: 0.9, seed: 1 } });
     const report = await model.fit(task);
     const best = Math.min(...report.validation!.map((v) => v.score));
-    expect(report.validation!.find((v) => v.ridge === report.ridge)!.score).toBe(best);
+    const chosen = report.validation!.find((v) => v.ridge === report.ridge)!;
+    expect(chosen.score).toBe(best);
+    // ties in the error rate are broken by the validation MSE of the readout output
+    const tied = report.validation!.filter((v) => v.score === best);
+    expect(chosen.mse).toBe(Math.min(...tied.map((v) => v.mse)));
+    for (const v of report.validation!) expect(v.mse).toBeGreaterThan(0);
     const err = await model.evaluate(task.test, true);
     expect(err).toBeLessThan(0.2); // chance is 0.667
     expect(model.trainableParameters).toBe((200 + 3 + 1) * 3);
+  });
+
+  test('betterScore: lower score, then lower MSE; NaN is the worst', () => {
+    expect(betterScore({ score: 0.1, mse: 9 }, { score: 0.2, mse: 1 })).toBe(true);
+    expect(betterScore({ score: 0.1, mse: 0.5 }, { score: 0.1, mse: 0.6 })).toBe(true);
+    expect(betterScore({ score: 0.1, mse: 0.6 }, { score: 0.1, mse: 0.6 })).toBe(false);
+    expect(betterScore({ score: NaN, mse: 0 }, { score: 0.9, mse: 1 })).toBe(false);
+    expect(betterScore({ score: 0.9, mse: 1 }, { score: NaN, mse: 0 })).toBe(true);
   });
 
   test.each(['ran-a', 'ran-c'] as const)('%s with default options beats chance on Sequential MNIST and postcasting', async (kind) => {
@@ -81,13 +97,26 @@ describe('budgets and search', () => {
     expect(a[1]).not.toEqual(a[2]);
   });
 
-  test('the same search gives the same result with 0, 1 and 2 workers', async () => {
+  test('the same search gives the same result with 0, 1 and 2 worker threads', async () => {
     const source = { name: 'adding_problem', difficulty: 'small' as const, seed: 0 };
     const configs = planTrials({ architecture: 'esn', budget: 1000, trials: 3, seed: 0 }, { inputDim: 5, outputs: 5 });
     const reqs = trialRequests(source, configs, 0, 1);
     const r0 = await runTrials(reqs, 0);
-    const r2 = await runTrials(reqs, 2); // in-process under ts-jest unless dist/ is built
-    expect(r2.map((r) => [r.valid, r.test, r.ridge])).toEqual(r0.map((r) => [r.valid, r.test, r.ridge]));
+    // Real worker threads running lib/search/worker.ts from source, each with its own addon instance.
+    const threadIds: number[] = [];
+    const start = (): Worker => {
+      const w = sourceWorker(path.join(__dirname, '..', '..', 'lib', 'search', 'worker.ts'));
+      threadIds.push(w.threadId);
+      return w;
+    };
+    const r1 = await runTrials(reqs, 1, undefined, start);
+    expect(threadIds).toHaveLength(1);
+    const r2 = await runTrials(reqs, 2, undefined, start);
+    expect(threadIds).toHaveLength(3);
+    expect(new Set(threadIds).size).toBe(3);
+    const key = (rs: typeof r0): number[][] => rs.map((r) => [r.id, r.valid, r.test, r.ridge]);
+    expect(key(r1)).toEqual(key(r0));
+    expect(key(r2)).toEqual(key(r0));
     expect(bestTrial(r0).valid).toBe(Math.min(...r0.map((r) => r.valid)));
   });
 });

@@ -44,6 +44,24 @@ describe('CPU variant selection', () => {
     expect(cpuVariant()).toBe('x86-64-v3');
   });
 
+  test('arm64 has one build, armv8-a: no x86 flags are read, RAN_CPU=baseline names it', () => {
+    const arch = Object.getOwnPropertyDescriptor(process, 'arch')!;
+    Object.defineProperty(process, 'arch', { ...arch, value: 'arm64' });
+    try {
+      delete process.env['RAN_CPU_VARIANT'];
+      delete process.env['RAN_CPU'];
+      expect(cpuVariant()).toBe('armv8-a');
+      process.env['RAN_CPU'] = 'baseline';
+      expect(cpuVariant()).toBe('armv8-a');
+      // an x86 level stays what was forced: the loader then reports that no such file exists
+      process.env['RAN_CPU'] = 'v3';
+      expect(cpuVariant()).toBe('x86-64-v3');
+      expect(missingCpuFlags('armv8-a', new Set())).toEqual([]);
+    } finally {
+      Object.defineProperty(process, 'arch', arch);
+    }
+  });
+
   test('a bad value names the variable and the allowed values', () => {
     const e = thrown(() => forcedCpuVariant({ RAN_CPU: 'pentium' }));
     expect(e.code).toBe('ERR_RAN_INVALID_ARG');

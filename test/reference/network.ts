@@ -194,3 +194,44 @@ export function referenceFeatures(spec: NativeNetworkSpec, states: Float64Array,
   }
   return out;
 }
+
+/**
+ * The attention statistics of `run(x, { attentionStats: true })`, the obvious way, from float64 weights
+ * [B][T][units][heads][k] (age 0 = newest) of every unit of one attention population over a run from a zero
+ * state: per unit, over the (sequence, step, head) with filled = min(step + 1, k) ≥ 2, the means of
+ * −Σ w log w / log(filled), of w[age 0] and of Σ age · w.
+ */
+export function referenceAttentionStats(
+  weights: Float64Array,
+  b: number,
+  t: number,
+  units: number,
+  heads: number,
+  k: number,
+): { relativeEntropy: number[]; newestWeight: number[]; meanLag: number[] } {
+  const sums = Array.from({ length: units }, () => [0, 0, 0, 0]);
+  for (let s = 0; s < b; s++) {
+    for (let step = 0; step < t; step++) {
+      const filled = Math.min(step + 1, k);
+      if (filled < 2) continue;
+      for (let m = 0; m < units; m++) {
+        for (let h = 0; h < heads; h++) {
+          const w = weights.subarray((((s * t + step) * units + m) * heads + h) * k, (((s * t + step) * units + m) * heads + h + 1) * k);
+          let entropy = 0;
+          let lag = 0;
+          for (let age = 0; age < filled; age++) {
+            if (w[age]! > 0) entropy -= w[age]! * Math.log(w[age]!);
+            lag += age * w[age]!;
+          }
+          const acc = sums[m]!;
+          acc[0] += entropy / Math.log(filled);
+          acc[1] += w[0]!;
+          acc[2] += lag;
+          acc[3] += 1;
+        }
+      }
+    }
+  }
+  const mean = (j: number, none: number): number[] => sums.map((a) => (a[3]! > 0 ? a[j]! / a[3]! : none));
+  return { relativeEntropy: mean(0, 0), newestWeight: mean(1, 1), meanLag: mean(2, 0) };
+}

@@ -1,65 +1,16 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { tableRows } from '../../lib/cli/format';
-import type { Architecture } from '../../lib/model/config';
 import { renderReport } from '../../lib/report/html';
-import { evaluateStream, type StreamCell } from '../../lib/stream/evaluate';
-import { readPng } from './png';
+import type { StreamCell } from '../../lib/stream/evaluate';
+import { dataMarks, models, samplePage, svgs } from './page';
 
-// A tiny real evaluation, rendered once and checked as text (a) and in headless Chromium (b).
-const models: Architecture[] = ['esn', 'ran-a'];
+// A tiny real evaluation, rendered once and checked as text (the browser checks are in browser.test.ts).
 let cells: StreamCell[];
 let html: string;
 let dir: string;
-let file: string;
-
-/** The inline SVGs of a page. */
-function svgs(page: string): string[] {
-  return page.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-}
-
-/** Drawn data marks of a Vega SVG: shapes inside `role-mark` groups (not axes, legends or titles). */
-function dataMarks(svg: string): number {
-  let count = 0;
-  for (const part of svg.split('class="mark-').slice(1)) {
-    if (!/^(rect|line|symbol|area|rule|text) role-mark/.test(part)) continue;
-    const group = part.slice(0, part.indexOf('</g>'));
-    count += (group.match(/<(path[^>]*\sd="M|line\s|text\s)/g) ?? []).length;
-  }
-  return count;
-}
-
-/** The Debian chromium binary, or undefined. */
-function findChromium(): string | undefined {
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (fs.existsSync(p)) return p;
-  const r = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' });
-  const p = r.stdout.trim();
-  return r.status === 0 && p ? p : undefined;
-}
-
-function chromium(binary: string, args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-chromium-'));
-  try {
-    const r = spawnSync(
-      binary,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', ...args],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 },
-    );
-    if (r.error) throw r.error;
-    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-  } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
 
 beforeAll(async () => {
-  cells = await evaluateStream({ tasks: ['sequential_mnist', 'continuous_postcasting'], models, budget: 1000, difficulty: 'small', trials: 1, seeds: 1, workers: 0 });
-  html = await renderReport({ rows: tableRows(cells, models, '1k'), cells, meta: { difficulty: 'small', budget: '1k', seeds: 1, trials: 1 }, budget: '1k' });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-report-'));
-  file = path.join(dir, 'report.html');
-  fs.writeFileSync(file, html);
+  ({ cells, html, dir } = await samplePage());
 }, 120_000);
 
 afterAll(() => {
@@ -107,49 +58,5 @@ describe('renderReport', () => {
     for (const svg of svgs(page)) expect(dataMarks(svg)).toBeGreaterThan(0);
     expect(page).toContain('continuous_postcasting, test sequence 0');
     expect(page).not.toMatch(/could not be (drawn|replayed)/);
-  });
-});
-
-describe('the report in headless Chromium', () => {
-  const binary = findChromium();
-
-  test('loads without errors and keeps every chart with a size and marks', () => {
-    if (!binary) {
-      throw new Error('chromium is not installed: this test needs Debian\'s chromium (`apt-get install -y chromium`, as .ci/run does); it is not skipped');
-    }
-    const r = chromium(binary, ['--dump-dom', `file://${file}`]);
-    expect(r.status).toBe(0);
-    // console messages (errors, warnings, uncaught exceptions) are logged as INFO:CONSOLE
-    expect(r.stderr.split('\n').filter((l) => /CONSOLE|Uncaught|net::ERR_/.test(l))).toEqual([]);
-    const dom = r.stdout;
-    expect(dom).toMatch(/<main>/);
-    expect(dom).toContain('STREAM evaluation');
-    const charts = svgs(dom);
-    expect(charts.length).toBe(svgs(html).length);
-    for (const svg of charts) {
-      const [, w, h] = /^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"[^>]*\sheight="(\d+(?:\.\d+)?)"/.exec(svg) ?? [];
-      expect(Number(w)).toBeGreaterThan(0);
-      expect(Number(h)).toBeGreaterThan(0);
-      expect(dataMarks(svg)).toBeGreaterThan(0);
-    }
-  });
-
-  test('a screenshot is not blank', () => {
-    if (!binary) throw new Error('chromium is not installed: `apt-get install -y chromium` (see .ci/run)');
-    const png = path.join(dir, 'report.png');
-    const r = chromium(binary, ['--window-size=1200,2400', `--screenshot=${png}`, `file://${file}`]);
-    expect(r.status).toBe(0);
-    const img = readPng(fs.readFileSync(png));
-    expect(img.width).toBe(1200);
-    // share of clearly non-white pixels, and number of distinct colours
-    let ink = 0;
-    const colours = new Set<number>();
-    for (let i = 0; i < img.pixels.length; i += img.channels) {
-      const [r0, g0, b0] = [img.pixels[i]!, img.pixels[i + 1]!, img.pixels[i + 2]!];
-      if (r0 + g0 + b0 < 600) ink++;
-      colours.add(((r0 >> 3) << 10) | ((g0 >> 3) << 5) | (b0 >> 3));
-    }
-    expect(ink / (img.width * img.height)).toBeGreaterThan(0.03);
-    expect(colours.size).toBeGreaterThan(100);
   });
 });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { readTaskFolder, TaskFolderError, writeTaskFolder } from '../../lib/io/taskFolder';
 import { writeNpy } from '../../lib/io/npy';
 import { buildTask, score } from '../../lib/tasks';
-import { sameBytes, steps } from './helpers';
+import { sameBytes, steps } from '../tasks/helpers';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'npy', 'task');
 

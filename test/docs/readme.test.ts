@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 
 // The README's examples are run as written (the package import mapped to lib/), so they stay true.
 function block(after: string): string {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const start = readme.indexOf(after);
   const code = readme.slice(start).match(/```ts\n([\s\S]*?)```/);
   if (start < 0 || !code) throw new Error(`README has no ts block after "${after}"`);
@@ -18,7 +18,7 @@ async function run(source: string): Promise<string[]> {
   const logs: string[] = [];
   const fake = { log: (...a: unknown[]) => logs.push(a.map(String).join(' ')) };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const lib = require('../lib');
+  const lib = require('../../lib');
   await (new Function('lib', 'console', 'require', `return ${js}`) as (...a: unknown[]) => Promise<void>)(lib, fake, require);
   return logs;
 }

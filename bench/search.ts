@@ -146,7 +146,7 @@ export function runSearchBench(argv: string[]): Line[] {
     for (const task of a.tasks) {
       const dir = ensureFolder(a.data, task);
       const shape = readShape(dir);
-      const esnUnits = sizeForBudget('esn', a.budget, shape.inputDim, shape.outputs, 16, a.maxFeatures).units!;
+      const esnUnits = sizeForBudget('esn', a.budget, shape.inputDim, shape.outputs, 16, a.maxFeatures).options.units!;
       for (const model of a.models) {
         for (const cli of a.clis) {
           const key = `${task}|${model}|${cli.label}`;

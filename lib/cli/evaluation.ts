@@ -120,7 +120,10 @@ export async function runEvaluation(argv: string[], command: 'stream' | 'eval'):
   if (report) await (await import('../report/vega')).loadVega();
   const started = Date.now();
   const bar = progressLine('ran');
-  const cells = await evaluateStream({ ...p, onTrial: (done, total) => bar?.update(done, total) });
+  // Only the evaluation's own options: evaluateStream refuses unknown keys (the plan also holds
+  // the CLI's budgetName, json and report).
+  const { tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir } = p;
+  const cells = await evaluateStream({ tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir, onTrial: (done, total) => bar?.update(done, total) });
   bar?.stop();
   const seconds = (Date.now() - started) / 1000;
   const rows = tableRows(cells, p.models, p.budgetName);

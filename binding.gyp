@@ -7,7 +7,7 @@
 # CPU target:                  scripts/build-gyp.sh -- -Dran_arch=native
 #
 # `sources` is listed explicitly; scripts/check-gyp.js (run by scripts/build-gyp.sh and
-# .ci/run) fails if it differs from native/{src,units,addon}/*.cpp on disk, or if
+# .ci/run) fails if it differs from native/{src,units,addon,bench}/*.cpp on disk, or if
 # the defines differ from CMakeLists.txt.
 {
   "variables": {
@@ -33,13 +33,15 @@
         "native/addon/args.cpp",
         "native/addon/async_job.cpp",
         "native/addon/network_wrap.cpp",
-        "native/addon/ridge_wrap.cpp"
+        "native/addon/ridge_wrap.cpp",
+        "native/bench/gemm_ceiling.cpp"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native/include",
         "native/units",
         "native/addon",
+        "native/bench",
         "native/vendor/eigen"
       ],
       "defines": [

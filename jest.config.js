@@ -11,7 +11,15 @@
  * `npm test` runs binding and unit; `npx jest test/<folder>` runs one folder whichever project holds it.
  */
 const BINDING = ['test/native/', 'test/reservoirs/', 'test/readout/', 'test/validation/'];
-const INTEGRATION = ['test/cli/', 'test/reliability/workers.test.ts', 'test/report/browser.test.ts'];
+const INTEGRATION = [
+  'test/cli/',
+  'test/examples/',
+  'test/scaleout/cli.test.ts',
+  'test/reliability/exports.test.ts',
+  'test/reliability/workers.test.ts',
+  'test/report/browser.test.ts',
+  'test/report/size.test.ts',
+];
 
 const shared = {
   rootDir: __dirname,
@@ -27,6 +35,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'binding', roots: under(BINDING) },
     { ...shared, displayName: 'unit', roots: ['<rootDir>/test'], testPathIgnorePatterns: ['/node_modules/', ...under([...BINDING, ...INTEGRATION])] },
-    { ...shared, displayName: 'integration', roots: ['<rootDir>/test'], testMatch: under(INTEGRATION).map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)) },
+    { ...shared, displayName: 'integration', globalSetup: '<rootDir>/test/integration-setup.js', roots: ['<rootDir>/test'], testMatch: under(INTEGRATION).map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)) },
   ],
 };

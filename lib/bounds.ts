@@ -1,7 +1,7 @@
 /**
  * Bounds on lengths, counts and allocations of the data generators (tasks, datasets, Random):
  * a length is an integer in [min, MAX_COUNT], and a call that would allocate more than the
- * memory limit (`nativeBinding().setMemoryLimit(bytes)`, 4 GiB by default) throws
+ * memory limit (`setMemoryLimit(bytes)`, 4 GiB by default) throws
  * ERR_RAN_TOO_LARGE before allocating, instead of running for minutes or exhausting memory.
  */
 import { ErrorCodes, RanError, invalidArg } from './errors';
@@ -25,7 +25,7 @@ export function checkBytes(what: string, bytes: number): void {
     throw new RanError(
       ErrorCodes.TOO_LARGE,
       `${what} would need about ${(bytes / 1e9).toFixed(3)} GB, above the memory limit of ${(limit / 1e9).toFixed(3)} GB; ` +
-        'ask for less, or raise nativeBinding().setMemoryLimit(bytes)',
+        'ask for less, or raise setMemoryLimit(bytes)',
     );
   }
 }

@@ -57,10 +57,12 @@ export function describe(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (Array.isArray(value)) return 'an Array';
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value === 'bigint') return `a bigint (${value}n)`;
   return 'an object';
 }
 
 /** Throws ERR_RAN_INVALID_ARG: "`name` must be <expected>, got <value>". */
 export function invalidArg(name: string, expected: string, got: unknown): never {
-  throw new RanError(ErrorCodes.INVALID_ARG, `\`${name}\` must be ${expected}, got ${describe(got)}`);
+  throw new RanError(ErrorCodes.INVALID_ARG, `\`${String(name)}\` must be ${expected}, got ${describe(got)}`);
 }

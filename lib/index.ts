@@ -9,7 +9,7 @@ export { Random } from './random';
 export { type Tensor3, type IndexMatrix, type TensorLike, tensor3, zeros3, sliceBatch, toTensor3 } from './tensor';
 export { RanError, ErrorCodes, type ErrorCode } from './errors';
 export { defaultThreads } from './threads';
-export { native as nativeBinding } from './native';
+export { buildInfo, memoryLimit, setMemoryLimit, type NativeBuildInfo } from './native';
 export { AttentionReservoir, type AttentionReservoirOptions } from './reservoirs/attention';
 export { DecomposedReservoir, type DecomposedReservoirOptions, type PopulationConnectivity } from './reservoirs/decomposed';
 export * as tasks from './tasks/index';

@@ -7,7 +7,6 @@ import { ErrorCodes, RanError } from './errors';
 
 /** The version range of an optional package, as package.json's peerDependencies gives it. */
 export function optionalRange(name: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const pkg = require('../package.json') as { peerDependencies?: Record<string, string> };
   return pkg.peerDependencies?.[name] ?? 'latest';
 }

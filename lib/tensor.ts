@@ -79,7 +79,7 @@ function fromShaped(name: string, value: { data: unknown; shape: unknown }): Ten
   if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 3) || !shape.every((n) => Number.isInteger(n) && n >= 0)) {
     invalidArg(`${name}.shape`, 'an array of non-negative integers [B, T, D], or [T, D] for one sequence', shape);
   }
-  const dims = (shape.length === 2 ? [1, ...shape] : shape) as [number, number, number];
+  const dims = (shape.length === 2 ? [1, ...(shape as number[])] : shape) as [number, number, number];
   if (!isRow(data) || tagOf(data) === 'BigInt64Array' || tagOf(data) === 'BigUint64Array') {
     invalidArg(`${name}.data`, 'a Float32Array, Float64Array or array of numbers', data);
   }

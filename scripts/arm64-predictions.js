@@ -63,7 +63,7 @@ async function main() {
     console.error('usage: arm64-predictions.js write|compare FILE [PACKAGE_DIR]');
     process.exit(2);
   }
-  const info = ran.nativeBinding().buildInfo();
+  const info = ran.buildInfo();
   const here = { arch: process.arch, node: process.version, napi: process.versions.napi, variant: info.variant, simd: info.simd };
   const models = await predictions();
   if (mode === 'write') {

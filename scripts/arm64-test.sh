@@ -54,7 +54,7 @@ step "load under qemu"
 arm_node -e "
   const [pkg, expected] = process.argv.slice(1);
   const ran = require(pkg);
-  const info = ran.nativeBinding().buildInfo();
+  const info = ran.buildInfo();
   const loaded = Object.keys(require.cache).filter((k) => k.endsWith('.node'));
   const facts = { arch: process.arch, napi: process.versions.napi, cpuVariant: ran.cpuVariant(), ...info, loaded };
   console.log('arm64-test: ' + JSON.stringify(facts));
@@ -63,7 +63,7 @@ arm_node -e "
   if (info.variant !== 'armv8-a' || ran.cpuVariant() !== 'armv8-a' || info.simd !== 'neon') throw new Error('wrong variant');
 " "$pkg" "$binary" || fail "the arm64 binary does not load as expected"
 RAN_CPU=v3 arm_node -e "
-  try { require(process.argv[1]).nativeBinding(); } catch (e) {
+  try { require(process.argv[1]).buildInfo(); } catch (e) {
     if (e.code !== 'ERR_RAN_NATIVE_LOAD') throw e;
     console.log('arm64-test: RAN_CPU=v3 -> ' + e.code + ': ' + e.message.slice(0, 160) + '…');
     process.exit(0);

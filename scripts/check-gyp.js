@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fails (exit 1) when binding.gyp has drifted from the files on disk or from CMakeLists.txt:
-//   - `sources` must be exactly native/{src,units,addon}/*.cpp (CMake globs them);
+//   - `sources` must be exactly native/{src,units,addon,bench}/*.cpp (CMake globs them);
 //   - the defines, include directories and compile options must be the ones CMake uses.
 // Usage: node scripts/check-gyp.js [repo root]   (no dependencies; run by .ci/run)
 'use strict';
@@ -63,7 +63,7 @@ if (!target) {
 const cmake = fs.readFileSync(path.join(root, 'CMakeLists.txt'), 'utf8');
 
 // 1. Sources: the glob CMake uses, evaluated on disk.
-const sourceDirs = ['native/src', 'native/units', 'native/addon'];
+const sourceDirs = ['native/src', 'native/units', 'native/addon', 'native/bench'];
 const globs = cmakeArgs(cmake, 'file', ['GLOB', 'CONFIGURE_DEPENDS', 'RAN_SOURCES']);
 sameSet('CMake source globs (update this script if CMake changed)', sourceDirs.map((d) => `${d}/*.cpp`), globs);
 const onDisk = [];

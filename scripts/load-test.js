@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Load test of the example service (examples/serve/) on 127.0.0.1, with autocannon. Trains
 // and saves a small RAN-A, starts the service, then in one run:
-//   1. warm-up (not counted);
+//   1. warm-up (not counted), then 3 s idle: the event-loop delay of the idle service, a
+//      control for what the machine alone costs;
 //   2. sequential baseline: one connection, one request at a time, for --baseline seconds;
 //   3. concurrent: --connections connections for --seconds, while a second client sends
 //      deliberately malformed bodies at 20 requests/s (each must get 400);
 // then stops the service and fails (exit 1) when a bound is broken: any error or non-2xx
 // answer to a valid request, a malformed request not answered 400, the service's event-loop
-// delay p99 ≥ 10 ms, its RSS growing by more than 64 MiB, or the service not stopping.
+// delay p99 ≥ 10 ms (unless the idle control already is: then the machine is too loaded to
+// tell, and it says so), its RSS growing by more than 64 MiB, or the service not stopping.
 // Prints the figures (requests/s, p50/p99 latency, the concurrent/sequential ratio) as JSON
 // and as a Markdown table for docs/serving.md.
 //   node scripts/load-test.js [--connections 32] [--seconds 15] [--baseline 8]
@@ -91,10 +93,16 @@ async function main() {
   const model = path.join(dir, 'model.ran');
   execFileSync(process.execPath, [path.join(ROOT, 'examples/serve/train.js'), model], { stdio: 'inherit' });
   const { child, url } = await startService(model);
+  // The load generator yields the CPU to the service it measures (the service keeps its
+  // priority): on a machine with few cores the two would otherwise share them equally.
+  os.setPriority(process.pid, Math.min(19, os.getPriority(process.pid) + 10));
   const requests = validBodies().map((body) => ({ method: 'POST', path: '/predict', body }));
   let report;
   try {
     await run({ url, connections: 4, duration: 2, requests });
+    // Control: the event-loop delay of the idle service for 3 s (what the machine alone costs).
+    await json(`${url}/metrics/reset`, 'POST');
+    await new Promise((r) => setTimeout(r, 3000));
     const start = await json(`${url}/metrics`);
     const sequential = figures(await run({ url, connections: 1, pipelining: 1, duration: o.baseline, requests }));
     await json(`${url}/metrics/reset`, 'POST');
@@ -116,6 +124,7 @@ async function main() {
       malformed: figures(malformed),
       ratio: figures(concurrent).requestsPerSecond / sequential.requestsPerSecond,
       eventLoopDelayMs: end.eventLoopDelay,
+      idleEventLoopDelayMs: start.eventLoopDelay,
       rss: { start: start.rss, end: end.rss },
       serverAnswers: { before: before.requests, end: end.requests },
     };
@@ -140,7 +149,12 @@ function check(r) {
   const m = r.malformed;
   if (m.errors || m.timeouts || Object.keys(m.codes).some((k) => k !== '400') || !(m.codes['400'] > 0)) broken.push(`malformed requests must all get 400: ${JSON.stringify(m.codes)}, ${m.errors} errors`);
   if ((r.serverAnswers.end['500'] ?? 0) > 0) broken.push(`the service answered 500 ${r.serverAnswers.end['500']} times`);
-  if (!(r.eventLoopDelayMs.p99 < BOUNDS.eventLoopDelayP99Ms)) broken.push(`event-loop delay p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms ≥ ${BOUNDS.eventLoopDelayP99Ms} ms`);
+  if (!(r.eventLoopDelayMs.p99 < BOUNDS.eventLoopDelayP99Ms)) {
+    // When the idle service already misses the bound, the machine (not the service) is what
+    // was measured: reported, not failed.
+    if (r.idleEventLoopDelayMs.p99 < BOUNDS.eventLoopDelayP99Ms) broken.push(`event-loop delay p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms ≥ ${BOUNDS.eventLoopDelayP99Ms} ms`);
+    else console.error(`INCONCLUSIVE: event-loop delay p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms under load, but ${r.idleEventLoopDelayMs.p99.toFixed(2)} ms idle: this machine is too loaded to measure the ${BOUNDS.eventLoopDelayP99Ms} ms bound`);
+  }
   if (r.rss.end - r.rss.start > BOUNDS.rssGrowthBytes) broken.push(`RSS grew by ${((r.rss.end - r.rss.start) / 2 ** 20).toFixed(1)} MiB > ${BOUNDS.rssGrowthBytes / 2 ** 20} MiB`);
   if (!r.stoppedCleanly) broken.push('the service did not stop cleanly on SIGTERM within 10 s');
   return broken;
@@ -153,7 +167,7 @@ function printTable(r) {
   for (const [name, f, n] of [['sequential baseline', r.sequential, 1], ['concurrent', r.concurrent, r.connections], ['malformed (must be 400)', r.malformed, 2]]) {
     console.log(`| ${name} | ${n} | ${f.requestsPerSecond.toFixed(1)} | ${f.p50Ms} | ${f.p99Ms} | ${f.total} | ${f.errors} | ${f.non2xx} |`);
   }
-  console.log(`\nconcurrent / sequential requests/s: ${r.ratio.toFixed(2)}×; event-loop delay p50 ${r.eventLoopDelayMs.p50.toFixed(2)} ms, p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms, max ${r.eventLoopDelayMs.max.toFixed(2)} ms; RSS ${mib(r.rss.start)} → ${mib(r.rss.end)} MiB; load average ${r.loadAverage.join(', ')} on ${r.cores} cores`);
+  console.log(`\nconcurrent / sequential requests/s: ${r.ratio.toFixed(2)}×; event-loop delay p50 ${r.eventLoopDelayMs.p50.toFixed(2)} ms, p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms, max ${r.eventLoopDelayMs.max.toFixed(2)} ms (idle control: p99 ${r.idleEventLoopDelayMs.p99.toFixed(2)} ms); RSS ${mib(r.rss.start)} → ${mib(r.rss.end)} MiB; load average ${r.loadAverage.join(', ')} on ${r.cores} cores`);
 }
 
 main().catch((e) => {

@@ -27,7 +27,7 @@ fail() { echo "pack-test: FAIL $*" >&2; exit 1; }
 step() { echo; echo "pack-test: -- $* -- (at ${SECONDS}s)"; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ran-pack-test.XXXXXX")"
-# lib/native.ts loads prebuilds/ before build/Release: prebuilds made here are removed again
+# lib/native/loader.ts loads prebuilds/ before build/Release: prebuilds made here are removed again
 # (unless they existed before or KEEP_PREBUILDS=1) so that later `npm test` runs keep testing
 # the local build, not a leftover of this script.
 had_prebuilds=0; [[ -d prebuilds ]] && had_prebuilds=1
@@ -59,6 +59,10 @@ for f in package/package.json package/LICENSE package/README.md package/dist/ind
   package/dist/index.d.ts package/dist/index.d.mts package/dist/cli/main.js package/CMakeLists.txt package/binding.gyp \
   "package/$prebuild" package/native/vendor/eigen/Eigen/Core; do
   grep -qxF "$f" <<<"$listing" || fail "the tarball lacks $f"
+done
+# The README's relative links (docs/*.md, images) resolve inside the package.
+for link in $(grep -oE '\]\((docs/[^)#]+)' README.md | sed 's/^](//' | sort -u); do
+  grep -qxF "package/$link" <<<"$listing" || fail "README links $link, which the tarball lacks"
 done
 if [[ "${PREBUILD_ARM64:-1}" != 0 ]]; then  # scripts/prebuild-arm64.sh (tested under qemu: scripts/arm64-test.sh)
   grep -qxF package/prebuilds/linux-arm64/recurrent-attention.napi.glibc.node <<<"$listing" || fail "the tarball lacks the linux-arm64 binary"
@@ -123,8 +127,8 @@ ok "from here on, no network: $isolation"
 step "use it"
 as_user node -e "
   const ran = require('recurrent-attention');
-  const { Model, Random, tensor3, nativeBinding } = ran;
-  const info = nativeBinding().buildInfo();
+  const { Model, Random, tensor3, buildInfo } = ran;
+  const info = buildInfo();
   if (info.variant !== ran.cpuVariant()) throw new Error('loaded variant ' + info.variant + ', not the prebuild for this CPU (' + ran.cpuVariant() + ')');
   const rng = new Random(7);
   const B = 4, T = 60;
@@ -204,7 +208,7 @@ if [[ "$suite" != none ]]; then
   unset RAN_CPU_VARIANT
   export RAN_CPU=baseline
   (cd "$copy" && env -u RECURRENT_ATTENTION_BINARY -u RECURRENT_ATTENTION_PREBUILD node -e "
-    const v = require('./dist/index.js').nativeBinding().buildInfo().variant;
+    const v = require('./dist/index.js').buildInfo().variant;
     if (v !== 'x86-64-v2') { console.error('the copy loads ' + v); process.exit(1); }") || fail "the copy does not load the prebuild"
   case "$suite" in
     native) paths=(--selectProjects binding) ;;

@@ -2,7 +2,7 @@
 # Cross-compiles the Linux arm64 (glibc) prebuilt binary on an x64 machine, from CMakeLists.txt
 # with cmake-js and Debian's aarch64 cross compiler, into
 #   <prebuilds>/linux-arm64/recurrent-attention.napi.glibc.node
-# (the name node-gyp-build and lib/native.ts pick on arm64; see scripts/prebuild.sh).
+# (the name node-gyp-build and lib/native/loader.ts pick on arm64; see scripts/prebuild.sh).
 # It cannot be loaded here: scripts/arm64-test.sh runs it under qemu-user with an arm64 Node.
 #
 # One build, -march=armv8-a: every 64-bit Arm CPU (Raspberry Pi 3+, Graviton 1+, Ampere,

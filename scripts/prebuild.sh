@@ -20,7 +20,7 @@
 #
 # CPU variants: node-gyp-build 4.8 cannot choose by CPU features, so only the baseline sits
 # directly in prebuilds/<platform>-<arch>/; the AVX2+FMA (x86-64-v3) and AVX-512 (x86-64-v4)
-# builds sit in cpu/<level>/ under it, and lib/native.ts loads the best one the CPU runs
+# builds sit in cpu/<level>/ under it, and lib/native/loader.ts loads the best one the CPU runs
 # (from /proc/cpuinfo; RAN_CPU=baseline|v3|v4 forces one), falling back to the baseline.
 set -euo pipefail
 

@@ -7,7 +7,7 @@
 #   - LeakSanitizer is on; test/reliability/lsan.supp suppresses only leaks whose allocation
 #     stack (the nearest malloc_context_size frames) lies in Node, V8, libuv, OpenSSL or ICU.
 #   - UBSan and ASan halt on the first error; any finding fails the job.
-# The binary is chosen with RECURRENT_ATTENTION_BINARY when lib/native.ts supports it,
+# The binary is chosen with RECURRENT_ATTENTION_BINARY when lib/native/loader.ts supports it,
 # else through a temporary copy of the package whose build/Release holds the ASan binary.
 # Environment: RAN_SANITIZE_SKIP_BUILD=1 reuses build-asan/; RAN_SANITIZE_JOBS (default nproc).
 set -euo pipefail
@@ -45,7 +45,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=88"
 export RAN_SANITIZED=1
 
 work="$root"
-if grep -q RECURRENT_ATTENTION_BINARY lib/native.ts; then
+if grep -q RECURRENT_ATTENTION_BINARY lib/native/loader.ts; then
   export RECURRENT_ATTENTION_BINARY="$binary"
 else
   work="$(mktemp -d /tmp/ran-sanitize.XXXXXX)"

@@ -5,7 +5,7 @@
 # temporary folder (own ports, own socket), submits the job arrays of examples/slurm/ with
 # their dependent merges, checks that the merged model equals the one-process `ran fit`
 # (same λ, same weights bit for bit) and that the sharded search picks the unsharded best
-# trial, then stops the daemons it started (by their pid files) and removes the folder,
+# trial (two rounds: round-1 array, dependent round-2 array, dependent merge), then stops the daemons it started (by their pid files) and removes the folder,
 # also on failure. Needs root and a built tree (npm run build).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,7 +54,7 @@ munged --force --key-file="$tmp/munge.key" --socket="$tmp/munge.sock" --pid-file
 
 cat >"$tmp/slurm.conf" <<CONF
 ClusterName=rantest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=${SLURM_TEST_PORT:-16817}
 SlurmdPort=$(( ${SLURM_TEST_PORT:-16817} + 1 ))
 SlurmUser=root
@@ -78,7 +78,7 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
-NodeName=$host CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$tmp/slurm.conf
@@ -116,7 +116,7 @@ wait_for() {
 }
 
 cd "$work"
-read -r array merge < <(examples_dir=$root/examples/slurm; "$examples_dir/submit.sh" fit "$shards")
+read -r array merge < <("$root/examples/slurm/submit.sh" fit "$shards")
 echo "slurm-test: fit array $array ($shards shards), merge $merge"
 wait_for "$merge"
 node -e "
@@ -133,8 +133,8 @@ node -e "
 
 export TRIALS=8 PARTS=$work/search BEST=$work/best.json SEARCH_ARGS="--budget 1k"
 $RAN search --data "$DATA" --model "$MODEL" --trials "$TRIALS" $SEARCH_ARGS --workers 1 >"$work/unsharded.json"
-read -r array merge < <("$root/examples/slurm/submit.sh" search 4)
-echo "slurm-test: search array $array (4 shards), merge $merge"
+read -r first second merge < <("$root/examples/slurm/submit.sh" search 4)
+echo "slurm-test: search round-1 array $first, round-2 array $second (4 shards each), merge $merge"
 wait_for "$merge"
 cmp "$work/unsharded.json" "$work/best.json"
 echo "slurm-test: sharded search best = unsharded best: $(cut -c1-80 "$work/best.json")…"

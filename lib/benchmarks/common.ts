@@ -1,6 +1,7 @@
 /** Shared helpers of the benchmark runners (the shipped one here and those of bench/ in a clone). */
+import { execFileSync } from 'child_process';
 import * as os from 'os';
-import { nativeBinding } from '../index';
+import { buildInfo } from '../native';
 
 /** One result line: the spec's five keys first, then extra fields. */
 export interface Line {
@@ -28,7 +29,7 @@ let cachedBase: Record<string, unknown> | undefined;
 /** Fields every line carries: binary variant, SIMD level, Node version. */
 export function baseFields(): Record<string, unknown> {
   if (!cachedBase) {
-    const info = nativeBinding().buildInfo();
+    const info = buildInfo();
     cachedBase = { variant: info.variant, simd: info.simd, node: process.version };
   }
   return cachedBase;
@@ -37,7 +38,7 @@ export function baseFields(): Record<string, unknown> {
 /** lscpu's model name (falls back to os.cpus()). */
 export function cpuModel(): string {
   try {
-    const out = require('child_process').execFileSync('lscpu', { encoding: 'utf8' }) as string;
+    const out = execFileSync('lscpu', { encoding: 'utf8' });
     const m = /^Model name:\s*(.+)$/m.exec(out);
     if (m) return m[1]!.trim();
   } catch {

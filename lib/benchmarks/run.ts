@@ -20,10 +20,10 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { Bench } from 'tinybench';
 import { ErrorCodes, RanError } from '../errors';
-import { nativeBinding } from '../index';
-import type { NativeNetworkSpec } from '../native';
+import { native, type NativeNetworkSpec } from '../native';
 import { baseFields, cpuModel, log, median, type Line } from './common';
 import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
 
@@ -70,6 +70,12 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown argument ${k}`);
   }
   if (a.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--threads: positive integers, e.g. 1,2');
+  // The results are written at the end: a wrong folder must fail now, not after the run.
+  if (a.out !== undefined) {
+    const dir = path.dirname(path.resolve(a.out));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--out ${a.out}: the folder ${dir} does not exist`);
+    fs.accessSync(dir, fs.constants.W_OK);
+  }
   return a;
 }
 
@@ -101,7 +107,7 @@ async function sampleRuns(name: string, fn: () => void, quick: boolean): Promise
   await bench.warmup();
   await bench.run();
   const r = bench.tasks[0]?.result;
-  if (!r || r.error) throw r?.error ?? new Error(`${name}: no result`);
+  if (!r || r.error) throw r?.error instanceof Error ? r.error : new Error(`${name}: ${r ? 'the task failed' : 'no result'}`, { cause: r?.error });
   return { sample: r.samples.map((ms) => ms / 1000), rme: r.rme };
 }
 
@@ -139,7 +145,7 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
       for (const threads of args.threads) {
         const dtype = kind === 'PEAK_GEMM_F64' ? 'float64' : 'float32';
         const n = args.quick ? 1024 : 2048;
-        const value = nativeBinding().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
+        const value = native().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
         emit({ workload: kind, impl: 'native', metric: 'gflop_per_s', value, threads, ...base, n, source: 'Eigen GEMM of this build (gemmCeiling)' });
       }
     }

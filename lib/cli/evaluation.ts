@@ -120,10 +120,9 @@ export async function runEvaluation(argv: string[], command: 'stream' | 'eval'):
   if (report) await (await import('../report/vega')).loadVega();
   const started = Date.now();
   const bar = progressLine('ran');
-  // Only the evaluation's own options: evaluateStream refuses unknown keys (the plan also holds
-  // the CLI's budgetName, json and report).
   const { tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir } = p;
-  const cells = await evaluateStream({ tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir, onTrial: (done, total) => bar?.update(done, total) });
+  const streamOptions = { tasks, models, budget, difficulty, seeds, firstSeed, trials, workers, maxFeatures, dataDir };
+  const cells = await evaluateStream({ ...streamOptions, onTrial: (done, total) => bar?.update(done, total) });
   bar?.stop();
   const seconds = (Date.now() - started) / 1000;
   const rows = tableRows(cells, p.models, p.budgetName);
@@ -137,8 +136,9 @@ export async function runEvaluation(argv: string[], command: 'stream' | 'eval'):
   }
   if (failed.length > 0) process.stderr.write(`ran: ${failed.length} trial(s) failed, e.g. ${failed[0]}\n`);
   if (report && p.report !== undefined) {
-    const meta = { difficulty: p.difficulty, budget: p.budgetName, seeds: p.seeds, trials: p.trials, seconds: seconds.toFixed(1), date: new Date().toISOString() };
-    fs.writeFileSync(p.report, await report.renderReport({ rows, cells, meta, budget: p.budgetName, dataDir: p.dataDir }));
+    const meta = { difficulty: p.difficulty, budget: p.budgetName, seeds: p.seeds, trials: p.trials, workers: p.workers, seconds: seconds.toFixed(1), date: new Date().toISOString() };
+    const commandLine = ['ran', command, ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+    fs.writeFileSync(p.report, await report.renderReport({ rows, cells, meta, budget: p.budgetName, dataDir: p.dataDir, difficulty: p.difficulty, command: commandLine }));
     if (!p.json) process.stdout.write(`report written to ${p.report}\n`);
   }
   return failed.length > 0 ? 1 : 0;

@@ -17,7 +17,6 @@ import { stream } from './commands/stream';
 const COMMANDS: readonly Command[] = [stream, evalCommand, fit, predict, inspect, search, merge, bench];
 
 function version(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return (require('../../package.json') as { version: string }).version;
 }
 

@@ -1,5 +1,5 @@
 /** The one shape every dataset generator returns. */
-import { ErrorCodes, RanError } from '../errors';
+import { ErrorCodes, RanError, describe } from '../errors';
 import type { Tensor3 } from '../tensor';
 
 /**
@@ -24,7 +24,7 @@ export function checkForecast(length: unknown, horizon: unknown): { length: numb
     throw new RanError(ErrorCodes.INVALID_ARG, `\`options.length\` must be an integer >= 0, got ${String(length)}`);
   }
   const h = horizon ?? 1;
-  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1) throw new RanError(ErrorCodes.INVALID_ARG, `\`options.horizon\` must be an integer >= 1, got ${String(h)}`);
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1) throw new RanError(ErrorCodes.INVALID_ARG, `\`options.horizon\` must be an integer >= 1, got ${describe(h)}`);
   return { length, horizon: h };
 }
 

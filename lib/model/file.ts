@@ -99,7 +99,6 @@ export function crc32(bytes: Uint8Array): number {
 function libraryInfo(): { name: string; version: string } {
   try {
     // lib/model (ts-jest) and dist/model (compiled) are both two levels below the package root.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const pkg = require('../../package.json') as { name?: unknown; version?: unknown };
     return { name: typeof pkg.name === 'string' ? pkg.name : 'recurrent-attention', version: typeof pkg.version === 'string' ? pkg.version : 'unknown' };
   } catch {
@@ -386,6 +385,7 @@ export async function readModelHeader(path: string): Promise<{ version: number; 
  * `source` (a file name) is used in its messages.
  */
 export function decodeModel(bytes: Uint8Array, source?: string): Model {
+  if (source !== undefined && typeof source !== 'string') invalidArg('source', 'a file name (string) or undefined', source);
   const fail: Fail = failer(source === undefined ? 'bytes' : `"${source}"`);
   const { header: h, start, total } = decodeHeader(bytes, fail);
   const payloadLength = total - start;

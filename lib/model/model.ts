@@ -187,9 +187,9 @@ export class Model {
     const train = checkData(isTask(data) ? data.train : data, 'train');
     const validation = o.validation !== undefined ? checkData(o.validation, 'options.validation') : isTask(data) ? checkData(data.valid, 'valid') : undefined;
     const classification = o.classification ?? (isTask(data) ? data.classification : false);
-    const ridges = o.ridges ?? DEFAULT_RIDGES;
-    if (!Array.isArray(ridges) || ridges.length === 0) invalidArg('options.ridges', 'a non-empty array of numbers >= 0', ridges);
-    ridges.forEach((r, i) => v.number(`options.ridges[${i}]`, r, 0, Number.MAX_VALUE));
+    const ridgeList: unknown = o.ridges ?? DEFAULT_RIDGES;
+    if (!Array.isArray(ridgeList) || ridgeList.length === 0) invalidArg('options.ridges', 'a non-empty array of numbers >= 0', ridgeList);
+    const ridges = (ridgeList as unknown[]).map((r, i) => v.number(`options.ridges[${i}]`, r, 0, Number.MAX_VALUE));
     const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
     const outputs = train.y.shape[2];
     if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);

@@ -8,6 +8,7 @@ import type { StreamCell } from '../stream/evaluate';
 import { TRIVIAL_REFERENCES, publishedResult, type PublishedModel } from '../stream/published';
 import type { TaskName } from '../tasks/names';
 import { publishedAt } from '../cli/format';
+import { colourRamp, heatmap, pngDataUrl } from './raster';
 import { COLORS } from './vega';
 import { modelLabel, type SampleTrace } from './sample';
 
@@ -211,19 +212,7 @@ export function traceChartSpec(s: SampleTrace): TopLevelSpec {
   });
   const input =
     d > 3
-      ? {
-          width,
-          height: Math.min(150, Math.max(60, d * 4)),
-          title: { text: 'input u(t)', fontSize: 11, fontWeight: 500 },
-          data: { values: inputValues },
-          mark: { type: 'rect' },
-          encoding: {
-            x: { ...xTime, axis: null },
-            x2: { field: 't1' },
-            y: { field: 'dim', type: 'ordinal', axis: { title: 'input dim', labels: false, ticks: false } },
-            color: { field: 'v', type: 'quantitative', scale: { range: ['#ffffff', '#1f2933'], interpolate: 'rgb', zero: false, nice: false }, legend: null },
-          },
-        }
+      ? inputHeatmap(s, width)
       : {
           width,
           height: 70,
@@ -257,28 +246,67 @@ export function traceChartSpec(s: SampleTrace): TopLevelSpec {
   return { vconcat: [input, states], resolve: { scale: { color: 'independent' } } } as TopLevelSpec;
 }
 
-/** Attention weights (time × context age) of head 0 of each recorded unit, one heatmap per unit. */
-export function attentionChartSpec(s: SampleTrace): TopLevelSpec | undefined {
+/** The x (time) and y (rows) encodings of a heatmap image spanning steps × rows, row 0 on top. */
+function imageEncoding(xAxis: object | null, rows: number, yAxis: object | null): Record<string, object> {
+  return {
+    x: { field: 't0', type: 'quantitative', scale: { nice: false, zero: false }, axis: xAxis },
+    x2: { field: 't1' },
+    y: { field: 'r0', type: 'quantitative', scale: { domain: [-0.5, rows - 0.5], reverse: true, nice: false, zero: false }, axis: yAxis },
+    y2: { field: 'r1' },
+  };
+}
+
+/** One heatmap image (a PNG data URL, one pixel per step and row) placed over the steps of a sample. */
+function imageDatum(s: SampleTrace, rows: number, url: string, extra: Record<string, string> = {}): Record<string, string | number> {
+  return { ...extra, t0: s.steps[0] ?? 0, t1: (s.steps[s.steps.length - 1] ?? 0) + 1, r0: -0.5, r1: rows - 0.5, url };
+}
+
+/** The input of a sample with many input dimensions, as a grey heatmap (time × dimension). */
+function inputHeatmap(s: SampleTrace, width: number): object {
+  const d = s.input[0]?.length ?? 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of s.input) for (const v of row) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  const image = heatmap(s.steps.length, d, (dim, i) => s.input[i]![dim]!, INK_RAMP, lo, hi);
+  return {
+    width,
+    height: Math.min(150, Math.max(60, d * 4)),
+    title: { text: 'input u(t)', fontSize: 11, fontWeight: 500 },
+    data: { values: [imageDatum(s, d, pngDataUrl(image))] },
+    mark: { type: 'image', aspect: false, aria: false },
+    encoding: { ...imageEncoding(null, d, { title: 'input dim', labels: false, ticks: false, grid: false }), url: { field: 'url', type: 'nominal' } },
+  };
+}
+
+/** White to the page's ink colour, for the input heatmap. */
+const INK_RAMP = colourRamp((t) => {
+  const [r, g, b] = [0x1f, 0x29, 0x33].map((c) => Math.round(255 + (c - 255) * t));
+  return `rgb(${r}, ${g}, ${b})`;
+});
+
+/**
+ * Attention weights (time × context age) of head 0 of each recorded unit, one heatmap image per
+ * unit; `viridis` is the colour ramp (256 RGB entries) of the legend's Vega scheme.
+ */
+export function attentionChartSpec(s: SampleTrace, viridis: Uint8Array): TopLevelSpec | undefined {
   const a = s.attention;
   if (!a || a.units.length === 0) return undefined;
-  const values: Record<string, number | string>[] = [];
-  for (const u of a.units) {
-    s.steps.forEach((t, i) => u.weights[i]!.forEach((w, age) => values.push({ unit: `unit ${u.unit}`, t, t1: t + 1, age, w })));
-  }
-  const domain = [s.steps[0] ?? 0, (s.steps[s.steps.length - 1] ?? 0) + 1];
+  const values = a.units.map((u) => imageDatum(s, a.context, pngDataUrl(heatmap(s.steps.length, a.context, (age, i) => u.weights[i]?.[age] ?? NaN, viridis, 0, 1)), { unit: `unit ${u.unit}` }));
+  const encoding = imageEncoding({ title: 'time step', format: 'd', tickMinStep: 1, grid: false }, a.context, { title: 'age', format: 'd', tickMinStep: 1, labelFontSize: 9, grid: false });
   return {
     data: { values },
     facet: { row: { field: 'unit', type: 'nominal', header: { title: null, labelAngle: 0, labelAlign: 'left', labelOrient: 'left', labelPadding: 40 } } },
     spec: {
       width: 720,
       height: Math.max(48, Math.min(120, a.context * 11)),
-      mark: { type: 'rect' },
-      encoding: {
-        x: { field: 't', type: 'quantitative', scale: { domain, nice: false, zero: false }, axis: { title: 'time step', format: 'd', tickMinStep: 1 } },
-        x2: { field: 't1' },
-        y: { field: 'age', type: 'ordinal', axis: { title: 'age', labelFontSize: 9 } },
-        color: { field: 'w', type: 'quantitative', title: 'weight', scale: { scheme: 'viridis', domain: [0, 1] }, legend: { orient: 'right', gradientLength: 140, format: '.1f' } },
-      },
+      layer: [
+        { mark: { type: 'image', aspect: false, aria: false }, encoding: { ...encoding, url: { field: 'url', type: 'nominal' } } },
+        // An invisible rectangle over the image only to carry the colour legend of the weights.
+        {
+          mark: { type: 'rect', opacity: 0, aria: false },
+          encoding: { ...encoding, color: { field: 'r0', type: 'quantitative', title: 'weight', scale: { scheme: 'viridis', domain: [0, 1] }, legend: { orient: 'right', gradientLength: 140, format: '.1f' } } },
+        },
+      ],
     },
   } as TopLevelSpec;
 }

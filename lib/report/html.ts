@@ -7,8 +7,13 @@ import { PUBLISHED_SOURCE } from '../stream/published';
 import { publishedAt } from '../cli/format';
 import { attentionChartSpec, budgetName, formatScore, paramsChartSpec, scoreChartSpec, traceChartSpec } from './charts';
 import { modelLabel, pickCell, pickTask, runSample, type SampleTrace } from './sample';
-import { COLORS, FONT, renderSvg } from './vega';
-import { DIFFICULTIES } from '../tasks/configs';
+import { colourRamp } from './raster';
+import { replayModel, type ReplayTrace } from './replay';
+import { predictionChartSpec, ridgeChartSpec } from './replayCharts';
+import { COLORS, FONT, loadVega, renderSvg } from './vega';
+import { native } from '../native';
+import { defaultThreads } from '../threads';
+import { DIFFICULTIES, type Difficulty } from '../tasks/configs';
 
 /** What the report is made of. */
 export interface ReportInput {
@@ -22,6 +27,10 @@ export interface ReportInput {
   budget: string;
   /** For `ran eval`: the task folder, so the sample can be read from it. */
   dataDir?: string;
+  /** The difficulty the tasks were generated at (default small), for the sample. */
+  difficulty?: Difficulty;
+  /** The command line that ran the evaluation, shown in the header. */
+  command?: string;
 }
 
 function escape(s: string): string {
@@ -47,6 +56,9 @@ section h2{font-size:17px;margin:0 0 4px}
 section p.lead{margin:0 0 14px;color:var(--muted);font-size:13.5px;max-width:860px}
 figure{margin:8px 0 0;overflow-x:auto}
 figure svg{max-width:100%;height:auto;display:block}
+figure svg image{image-rendering:pixelated}
+.pair{display:flex;flex-wrap:wrap;gap:18px}
+.cmd{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:var(--muted);margin:8px 0 0;word-break:break-all}
 figcaption{font-size:12.5px;color:var(--muted);margin-top:6px}
 .key{display:inline-flex;align-items:center;gap:5px;margin-right:14px;white-space:nowrap}
 .sw{display:inline-block;width:11px;height:11px;border-radius:2px}
@@ -108,31 +120,76 @@ function detailsTable(cells: readonly StreamCell[]): string {
   return `<table>\n<thead><tr><th>task</th><th>model</th><th>seed</th><th>test</th><th>valid</th><th>trainable</th><th>fixed</th><th>search s</th><th>best configuration</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>${failures.length > 0 ? `<p>Failed trials:</p><ul>${failures.join('')}</ul>` : ''}`;
 }
 
+function libraryVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('../../package.json') as { version: string }).version;
+}
+
 function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${caption}</figcaption></figure>`;
+}
+
+/** Per task and seed, whether each chosen RAN configuration uses its attention (k > 1, entropy < 0.9). */
+function attentionSection(cells: readonly StreamCell[]): string {
+  const rows = cells.flatMap((c) =>
+    c.perSeed
+      .filter((s) => c.model !== 'esn')
+      .map((s) => {
+        const a = s.attention;
+        const uses = a ? (a.entropy < 0.9 ? 'yes' : 'no') : 'no (k = 1 or no attention units)';
+        const figures = a ? `${a.context}</td><td>${a.entropy.toFixed(3)}</td><td>${a.newest.toFixed(3)}</td><td>${a.lag.toFixed(1)}` : '1</td><td></td><td></td><td>';
+        return `<tr><td>${escape(c.task)}</td><td>${escape(modelLabel(c.model))}</td><td>${s.seed}</td><td>${figures}</td><td>${uses}</td></tr>`;
+      }),
+  );
+  if (rows.length === 0) return '';
+  return `<section><h2>Does the chosen configuration use attention?</h2>
+<p class="lead">The best trial replayed on 20 validation sequences: entropy of the attention weights over log(filled slots) (1 = a plain average of the context), mean weight on the newest slot, mean lag of the attended mass in steps.</p>
+<table><thead><tr><th>task</th><th>model</th><th>seed</th><th>context k</th><th>entropy</th><th>newest</th><th>lag</th><th>uses attention?</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+</section>`;
 }
 
 interface Samples {
   trace?: SampleTrace;
   attention?: SampleTrace;
+  replay?: ReplayTrace;
+  replayError?: string;
   error?: string;
 }
 
-function samples(input: ReportInput): Samples {
+async function samples(input: ReportInput): Promise<Samples> {
   const task = pickTask(input.cells);
   if (task === undefined) return { error: 'no evaluated task' };
   const cell = pickCell(input.cells, task);
   if (!cell) return { error: `every model failed on ${task}` };
+  const where = { dataDir: input.dataDir, difficulty: input.difficulty ?? DIFFICULTIES.find((d) => d === input.meta.difficulty) };
+  let result: Samples;
   try {
-    const difficulty = DIFFICULTIES.find((d) => d === input.meta.difficulty);
-    const trace = runSample(cell, { dataDir: input.dataDir, difficulty });
-    if (trace.attention) return { trace, attention: trace };
+    const trace = runSample(cell, where);
     // the best model has no attention units: show the weights of the best one that has
-    const att = pickCell(input.cells, task, true);
-    return { trace, attention: att ? runSample(att, { dataDir: input.dataDir, difficulty }) : undefined };
+    const att = trace.attention ? cell : pickCell(input.cells, task, true);
+    result = { trace, attention: trace.attention ? trace : att ? runSample(att, where) : undefined };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
+  try {
+    result.replay = await replayModel(cell, where);
+  } catch (e) {
+    result.replayError = e instanceof Error ? e.message : String(e);
+  }
+  return result;
+}
+
+/** Predictions against targets and validation score against λ of the sample's model. */
+async function replaySection(sample: Samples): Promise<string> {
+  const r = sample.replay;
+  if (!r) return `<p class="note">The model could not be refitted: ${escape(sample.replayError ?? 'no sample')}.</p>`;
+  const what = r.classes
+    ? `Readout output of each class at the last step of test sequence ${r.sequence} (the step it is scored on); the dashed lines mark 0 and 1, the target's one-hot values.`
+    : `Targets (dashed) and predictions of ${r.outputs.length === 1 ? 'the output' : `the first ${r.outputs.length} outputs`} at the prediction steps of test sequence ${r.sequence}${r.steps.length > 0 && r.steps[0]! > 0 ? ' that fall in the plotted range' : ''}.`;
+  const [pred, ridge] = await Promise.all([renderSvg(predictionChartSpec(r), 'prediction'), renderSvg(ridgeChartSpec(r), 'ridge')]);
+  return `<h3 style="font-size:14px;margin:22px 0 0">Predictions and the choice of λ</h3>
+<p class="lead">${escape(r.model)} refitted from its configuration and seed ${r.seed} (the fit of its trial: λ chosen on the validation split); test score ${formatScore(r.testScore)}.</p>
+<div class="pair">${figure(pred, what)}${figure(ridge, `Validation ${r.classification ? 'error rate' : 'MSE'} of each candidate λ; the dashed line is the λ kept (${r.ridge.toExponential(0)}).`)}</div>`;
 }
 
 function sampleTitle(s: SampleTrace): string {
@@ -149,7 +206,8 @@ async function sampleSection(sample: Samples): Promise<string> {
     const marks = sample.trace.predictionSteps.length > 0 && sample.trace.predictionSteps.length <= 30 ? ' Yellow lines mark the steps the readout is scored on.' : '';
     sampleHtml = figure(traceSvg, `${sampleTitle(sample.trace)}. Top: the input; below: ${sample.trace.dimensions.length} state dimensions spread over the reservoir.${marks}`);
     const att = sample.attention;
-    const attSpec = att ? attentionChartSpec(att) : undefined;
+    const { vega } = await loadVega();
+    const attSpec = att ? attentionChartSpec(att, colourRamp(vega.scheme('viridis') as (t: number) => string)) : undefined;
     if (att && att.attention && attSpec) {
       const other = att !== sample.trace ? ` The best model has no attention units; these are the weights of ${escape(att.model)}, the best model that has (seed ${att.seed}, test score ${formatScore(att.score)}), on the same sequence.` : '';
       sampleHtml += `<h3 style="font-size:14px;margin:22px 0 0">Attention weights</h3>${figure(
@@ -162,7 +220,7 @@ async function sampleSection(sample: Samples): Promise<string> {
   } else {
     sampleHtml = `<p class="note">No sample could be replayed: ${escape(sample.error ?? 'unknown reason')}.</p>`;
   }
-  return sampleHtml;
+  return sample.trace ? sampleHtml + (await replaySection(sample)) : sampleHtml;
 }
 
 /**
@@ -187,7 +245,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const failed = cells.reduce((a, c) => a + c.failures.length, 0);
 
   const [scoreSvg, paramsSvg] = await Promise.all([renderSvg(scoreChartSpec(cells, budget), 'scores'), renderSvg(paramsChartSpec(cells, budget), 'params')]);
-  const sample = samples(input);
+  const sample = await samples(input);
   let sampleHtml: string;
   try {
     sampleHtml = await sampleSection(sample);
@@ -195,7 +253,9 @@ export async function renderReport(input: ReportInput): Promise<string> {
     sampleHtml = `<p class="note">The sample could not be drawn: ${escape(e instanceof Error ? e.message : String(e))}.</p>`;
   }
 
-  const chips = Object.entries(meta)
+  const build = native().buildInfo();
+  const facts = { version: libraryVersion(), 'cpu variant': `${build.variant} (${build.simd})`, 'native threads': defaultThreads(), ...meta };
+  const chips = Object.entries(facts)
     .map(([k, v]) => `<li>${escape(k)} <b>${escape(String(v))}</b></li>`)
     .join('');
   const stat = (n: string, l: string): string => `<div class="stat"><div class="n">${n}</div><div class="l">${l}</div></div>`;
@@ -212,7 +272,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
 <body><main>
 <header><h1>STREAM evaluation</h1>
 <p>${escape(models.join(', '))} on ${tasks.length} task${tasks.length === 1 ? '' : 's'}, at most ${escape(budget)} trainable parameters; lower scores are better.</p>
-<ul class="chips">${chips}</ul></header>
+<ul class="chips">${chips}</ul>${input.command ? `<p class="cmd">$ ${escape(input.command)}</p>` : ''}</header>
 <div class="summary">${summary}</div>
 
 <section><h2>Scores</h2>
@@ -227,10 +287,11 @@ ${figure(paramsSvg, 'Horizontal axis logarithmic; each task has its own vertical
 </section>
 
 <section><h2>One sample, inside the reservoir</h2>
-<p class="lead">The best configuration is rebuilt from its seed, the task is generated again (small level) and one test sequence is run through the reservoir, recording its state and attention weights.</p>
+<p class="lead">The best configuration is rebuilt from its seed, the task is generated again and one test sequence is run through the reservoir, recording its state and attention weights; then the model is refitted and its predictions are compared with the targets.</p>
 ${sampleHtml}
 </section>
 
+${attentionSection(cells)}
 <section><details><summary>Every seed: scores, sizes, time and configuration</summary>
 ${detailsTable(cells)}
 </details></section>

@@ -36,6 +36,8 @@ const WIDE = new Set('mwMW@%');
  */
 function textWidth(item: { fontSize?: number; fontWeight?: string | number; limit?: number }, text: unknown): number {
   const size = item.fontSize !== undefined ? Number(item.fontSize) || 0 : 11;
+  // Vega passes a string, a number or an array of lines; arrays measure as their joined text.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const str = text === null || text === undefined ? '' : String(text).trim();
   let em = 0;
   for (const ch of str) {

@@ -4,7 +4,7 @@
  */
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Random } from '../random';
-import type { Tensor3 } from '../tensor';
+import { toTensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation, memoryPopulation } from './units';
@@ -135,7 +135,8 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     checkValuesOption(o);
     {
       const m = o.attentionUnits + o.memoryUnits, d = o.width, n = m * d;
-      const cs = typeof o.connectivity === 'number' ? [o.connectivity] : Object.values(o.connectivity);
+      const c = o.connectivity;
+      const cs = typeof c === 'number' ? [c] : [c.attentionToAttention, c.attentionToMemory, c.memoryToAttention, c.memoryToMemory];
       const nnz = Math.max(...cs) * m * m * d * d;
       const ca = o.shared ? 1 : o.attentionUnits, cm = o.shared ? 1 : o.memoryUnits;
       checkWeightBytes('DecomposedReservoir', 8 * m * m + 8 * nnz + csrBytes(n, nnz) + 4 * n * (o.inputDim + 1) + 4 * ca * 3 * d * d + 4 * cm * 2 * o.slots * d);
@@ -183,7 +184,8 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
    * vectors z sampled at random (sequence, step) pairs, normalised to unit length, as its keys
    * (one-shot storage of episodes). Deterministic from the seed.
    */
-  fitKeys(x: Tensor3, options: { threads?: number } = {}): void {
+  fitKeys(input: TensorLike, options: { threads?: number } = {}): void {
+    const x = toTensor3('x', input);
     if (this.options.keys !== 'data') {
       throw new RanError(ErrorCodes.STATE, 'fitKeys() needs the option keys: "data"');
     }

@@ -1,6 +1,6 @@
 /**
  * Memory checks made before the random weights are drawn: a reservoir whose fixed weights
- * would need more than the addon's memory limit (`nativeBinding().setMemoryLimit(bytes)`)
+ * would need more than the addon's memory limit (`setMemoryLimit(bytes)`)
  * is refused with ERR_RAN_TOO_LARGE instead of exhausting the JavaScript heap.
  */
 import { ErrorCodes, RanError } from '../errors';
@@ -30,7 +30,7 @@ export function checkWeightBytes(kind: string, bytes: number): void {
     throw new RanError(
       ErrorCodes.TOO_LARGE,
       `this ${kind} would need about ${(bytes / 1e9).toFixed(3)} GB of fixed weights, above the memory limit of ${(limit / 1e9).toFixed(3)} GB; ` +
-        'use fewer units, a smaller width, context or connectivity, or raise nativeBinding().setMemoryLimit(bytes)',
+        'use fewer units, a smaller width, context or connectivity, or raise setMemoryLimit(bytes)',
     );
   }
 }

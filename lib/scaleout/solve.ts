@@ -1,11 +1,12 @@
 /**
  * A model from (merged) statistics: the readout solved for each candidate λ from the training
- * XᵀX and XᵀY, λ chosen on the validation statistics exactly as `Model.fit` chooses it (lowest
- * validation score, ties to the first candidate; a singular λ is skipped).
+ * XᵀX and XᵀY, λ chosen on the validation statistics by `Model.fit`'s rule (`betterScore`:
+ * lowest validation score, ties to the lowest validation MSE, then to the first candidate; a
+ * singular λ is skipped).
  */
 import { ErrorCodes, RanError } from '../errors';
 import type { ReservoirConfig } from '../model/config';
-import { Model } from '../model/model';
+import { Model, betterScore } from '../model/model';
 import { score } from '../tasks/score';
 import { roundExact } from './exact';
 import type { ShardStatistics, ValidationStatistics } from './statistics';
@@ -13,8 +14,8 @@ import type { ShardStatistics, ValidationStatistics } from './statistics';
 /** What the solve found. */
 export interface SolveReport {
   ridge: number;
-  /** Validation score of each candidate (absent with one λ). */
-  validation?: { ridge: number; score: number }[];
+  /** Validation score and MSE of each candidate (absent with one λ). */
+  validation?: { ridge: number; score: number; mse: number }[];
   rows: number;
 }
 
@@ -41,8 +42,8 @@ function gramMse(v: Extract<ValidationStatistics, { kind: 'gram' }>, f: number, 
   };
 }
 
-/** Error rate (classification) of W on the validation rows, outputs rounded to float32 as a run returns them. */
-function rowsScore(v: Extract<ValidationStatistics, { kind: 'rows' }>, w: Float64Array, f: number, o: number): number {
+/** Error rate and MSE of W on the validation rows, outputs rounded to float32 as a run returns them. */
+function rowsScore(v: Extract<ValidationStatistics, { kind: 'rows' }>, w: Float64Array, f: number, o: number): { score: number; mse: number } {
   const yHat = new Float32Array(v.rows * o);
   for (let r = 0; r < v.rows; r++) {
     for (let j = 0; j < o; j++) {
@@ -52,12 +53,19 @@ function rowsScore(v: Extract<ValidationStatistics, { kind: 'rows' }>, w: Float6
     }
   }
   const t = { data: Int32Array.from({ length: v.rows }, (_, i) => i), shape: [1, v.rows] as [number, number] };
-  return score({ data: Float32Array.from(v.y), shape: [1, v.rows, o] }, { data: yHat, shape: [1, v.rows, o] }, t, true);
+  const y = { data: Float32Array.from(v.y), shape: [1, v.rows, o] as [number, number, number] };
+  const out = { data: yHat, shape: [1, v.rows, o] as [number, number, number] };
+  return { score: score(y, out, t, true), mse: score(y, out, t, false) };
 }
 
-/** The validation score of weights W [F × O]: MSE (regression) or error rate (classification). */
-export function validationScorer(v: ValidationStatistics, f: number, o: number): (w: Float64Array) => number {
-  return v.kind === 'gram' ? gramMse(v, f, o) : (w) => rowsScore(v, w, f, o);
+/** The validation score and MSE of weights W [F × O]: MSE twice (regression), or error rate and MSE (classification). */
+export function validationScorer(v: ValidationStatistics, f: number, o: number): (w: Float64Array) => { score: number; mse: number } {
+  if (v.kind === 'rows') return (w) => rowsScore(v, w, f, o);
+  const mse = gramMse(v, f, o);
+  return (w) => {
+    const m = mse(w);
+    return { score: m, mse: m };
+  };
 }
 
 /** Builds the model of `config` with the readout solved from `stats`, λ among `ridges`. */
@@ -74,10 +82,10 @@ export async function solveStatistics(config: ReservoirConfig, stats: ShardStati
     const solved = await readout.sweepAsync(ridges, { skipSingular: true });
     if (solved.every((w) => w === undefined)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
     const scoreOf = validationScorer(stats.valid, f, o);
-    const scores = ridges.map((ridge, l) => ({ ridge, score: solved[l] === undefined ? Infinity : scoreOf(solved[l]!) }));
+    const scores = ridges.map((ridge, l) => ({ ridge, ...(solved[l] === undefined ? { score: Infinity, mse: Infinity } : scoreOf(solved[l]!)) }));
     let best = 0;
     scores.forEach((s, i) => {
-      if (s.score < scores[best]!.score) best = i;
+      if (betterScore(s, scores[best]!)) best = i;
     });
     readout.setWeights(solved[best]!);
     readout.ridge = ridges[best]!;

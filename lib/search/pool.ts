@@ -29,7 +29,7 @@ export type WorkerFactory = () => Worker;
  * TypeScript sources (ts-jest) without `createWorker`, since no compiled worker.js exists there.
  */
 export async function runTrials(requests: readonly TrialRequest[], workers: number, onResult?: (r: TrialResult, done: number) => void, createWorker?: WorkerFactory): Promise<TrialResult[]> {
-  const results: TrialResult[] = new Array(requests.length);
+  const results = new Array<TrialResult>(requests.length);
   const script = path.join(__dirname, 'worker.js');
   let done = 0;
   if (workers <= 0 || (createWorker === undefined && !fs.existsSync(script))) {

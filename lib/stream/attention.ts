@@ -4,8 +4,8 @@
  * relative to log(filled slots) (1 = uniform: the unit averages its context), the weight
  * on the newest slot, and the mean lag in steps of the attended mass.
  */
-import { createReservoir, type ReservoirConfig } from '../model/config';
-import { DecomposedReservoir } from '../reservoirs/decomposed';
+import { architecture } from '../architectures/index';
+import type { ReservoirConfig } from '../model/config';
 import { sliceBatch, type Tensor3 } from '../tensor';
 
 /** Attention statistics averaged over units, heads, sequences and steps with ≥ 2 filled slots. */
@@ -29,14 +29,16 @@ const MAX_WEIGHTS = 8_000_000;
  * units or k = 1 (one slot: attention is the identity).
  */
 export function attentionUse(config: ReservoirConfig, x: Tensor3, trainX: Tensor3, maxSequences = 20): AttentionUse | undefined {
-  if (config.kind === 'esn') return undefined;
-  const reservoir = createReservoir(config);
+  const arch = architecture(config.kind, 'config.kind');
+  if (!arch.populations(arch.normalize(config.options)).some((p) => p.kind === 'attention')) return undefined;
+  const reservoir = arch.create(config.options);
   try {
-    if (reservoir instanceof DecomposedReservoir && reservoir.options.keys === 'data') reservoir.fitKeys(trainX, { threads: 1 });
-    const o = reservoir.options as unknown as { units?: number; attentionUnits?: number; context: number; heads: number };
-    const units = o.units ?? o.attentionUnits ?? 0;
-    const heads = o.heads;
-    const k = o.context;
+    arch.prepare?.(reservoir, trainX, { threads: 1 });
+    // The run captures the first attention population.
+    const pop = reservoir.describe().populations.find((p) => p.kind === 'attention')!;
+    const units = pop.units;
+    const heads = pop.heads ?? 1;
+    const k = pop.context ?? 1;
     if (units < 1 || k < 2) return undefined;
     const [b, t] = x.shape;
     const sequences = Math.max(1, Math.min(b, maxSequences, Math.floor(MAX_WEIGHTS / Math.max(1, t * units * heads * k))));

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "args.h"
+#include "gemm_ceiling.h"
 #include "network_wrap.h"
 #include "ridge_wrap.h"
 #include "spectral.h"
@@ -65,6 +66,15 @@ Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
   });
 }
 
+// setErrorClass(cls): the class of every error thrown from now on, as new cls(code, message).
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    if (info.Length() < 1 || !info[0].IsFunction()) Fail(ran::kInvalidArg, "`cls` must be a function, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    AddonData(info.Env())->error_class = Napi::Persistent(info[0].As<Napi::Function>());
+    return info.Env().Undefined();
+  });
+}
+
 // threadPool(size?): sets the number of threads that may compute at once (all calls
 // together) when given; returns { size, peak }: peak is the most that computed at once
 // since the last call.
@@ -114,6 +124,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spectralRadius", Napi::Function::New(env, SpectralRadius, "spectralRadius"));
   exports.Set("setMemoryLimit", Napi::Function::New(env, SetMemoryLimit, "setMemoryLimit"));
   exports.Set("memoryLimit", Napi::Function::New(env, MemoryLimit, "memoryLimit"));
+  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
   exports.Set("threadPool", Napi::Function::New(env, ThreadPool, "threadPool"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   exports.Set("gemmCeiling", Napi::Function::New(env, GemmCeiling, "gemmCeiling"));

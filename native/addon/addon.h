@@ -7,6 +7,9 @@ namespace ranjs {
 struct AddonState {
   Napi::FunctionReference ridge_ctor;
   Napi::FunctionReference network_ctor;
+  // The JavaScript class of every error the addon throws (RanError, lib/errors.ts), called
+  // as new cls(code, message); handed over by the loader (setErrorClass).
+  Napi::FunctionReference error_class;
   double max_bytes = 4.0 * 1024 * 1024 * 1024;  // refuse allocations above this
 };
 

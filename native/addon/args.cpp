@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include "addon.h"
+
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -7,13 +9,13 @@
 namespace ranjs {
 
 Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string& message) {
-  Napi::Error e = (code == ran::kInvalidArg || code == ran::kShape || code == ran::kTooLarge)
-                      ? static_cast<Napi::Error>(Napi::RangeError::New(env, message))
-                      : Napi::Error::New(env, message);
-  if (code == ran::kInvalidArg && message.find("must be a") != std::string::npos &&
-      message.find("Array") != std::string::npos) {
-    e = Napi::TypeError::New(env, message);
+  AddonState* state = AddonData(env);
+  if (state != nullptr && !state->error_class.IsEmpty()) {
+    Napi::Value e = state->error_class.New({Napi::String::New(env, code), Napi::String::New(env, message)});
+    return Napi::Error(env, e);
   }
+  // Only before the loader has handed the class over (a raw require of the .node file).
+  Napi::Error e = Napi::Error::New(env, message);
   e.Set("code", Napi::String::New(env, code));
   return e;
 }

@@ -393,6 +393,12 @@ void NetworkWrap::Begin(RunJob& job, bool continue_carried) {
     job.state = std::move(carried_);
     carried_ = ran::RunState();
     carried_in_flight_ = true;
+  } else if (!carried_in_flight_) {
+    // A run that resets starts from zeros in the carried state's memory: whatever this run
+    // ends with replaces the carried state anyway (a later-started call's would too).
+    job.state = std::move(carried_);
+    job.state.steps = 0;
+    carried_ = ran::RunState();
   }
   job.seq = ++next_seq_;
   job.cancel = std::make_shared<std::atomic<bool>>(false);

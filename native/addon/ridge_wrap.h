@@ -41,8 +41,4 @@ class RidgeStatsWrap : public Napi::ObjectWrap<RidgeStatsWrap> {
   int64_t external_ = 0;
 };
 
-// gemmCeiling({dtype, n?, threads?, minSeconds?}): GFLOP/s of an n×n matrix product through
-// this build's Eigen, the ceiling against which the benchmarks report fractions of peak.
-Napi::Value GemmCeiling(const Napi::CallbackInfo& info);
-
 }  // namespace ranjs

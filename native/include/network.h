@@ -79,8 +79,8 @@ class Network {
   explicit Network(NetworkSpec spec);
   const NetworkSpec& spec() const { return spec_; }
   int feature_dim(bool include_input, bool include_bias) const;
-  // Runs the request from `state` (zeros when empty; then sized for the batch) and leaves
-  // the last step's state in it; on error or cancellation `state` is emptied. Threads come
+  // Runs the request from `state` (zeros when empty, sized for the batch — in the memory
+  // an empty state still holds, if its shape fits) and leaves the last step's state in it; on error or cancellation `state` is emptied. Threads come
   // from the shared pool (thread_pool.h), at most `request.threads`.
   void run(const RunRequest& request, RunState& state) const;
   // Bytes a run of `batch` sequences allocates besides its outputs: the state (when
@@ -90,7 +90,7 @@ class Network {
 
  private:
   friend class TileRunner;
-  RunState zero_state(int batch) const;
+  void zero_state(RunState& state, int batch) const;
   size_t scratch_floats() const;
 
   NetworkSpec spec_;

@@ -93,9 +93,4 @@ class RidgeStats {
 bool all_finite(const double* p, size_t n, int threads = 1);
 bool all_finite(const float* p, size_t n, int threads = 1);
 
-// GFLOP/s of the n×n product C = A·B in float32 or float64 through this build's Eigen, the
-// columns of C split over `threads`: the machine ceiling the kernels are measured against.
-// Median time of repetitions run for at least `min_seconds` (at least 3 after a warm-up).
-double gemm_ceiling(bool float64, int n, int threads, double min_seconds);
-
 }  // namespace ran

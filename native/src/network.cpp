@@ -358,12 +358,19 @@ double Network::run_bytes(int batch, int threads, bool allocate_state, int featu
   return bytes + workers * per_worker;
 }
 
-RunState Network::zero_state(int batch) const {
-  RunState s;
-  s.tile_lanes = tile_lanes_for_batch(batch);
-  for (int l : s.tile_lanes) s.tiles.emplace_back(tile_floats_ * l, 0.0f);
+// Zeros sized for `batch`, in the memory `s` already holds when its tiles have that shape:
+// a fresh allocation per call costs page faults comparable to a short run.
+void Network::zero_state(RunState& s, int batch) const {
+  const std::vector<int> lanes = tile_lanes_for_batch(batch);
+  if (s.tile_lanes == lanes) {
+    for (auto& t : s.tiles) std::fill(t.begin(), t.end(), 0.0f);
+  } else {
+    s.tiles.clear();
+    s.tile_lanes = lanes;
+    for (int l : lanes) s.tiles.emplace_back(tile_floats_ * l, 0.0f);
+  }
   s.batch = batch;
-  return s;
+  s.steps = 0;
 }
 
 // The thread scaffolding: workers from the pool take tiles in order until none is left;
@@ -374,7 +381,7 @@ void Network::run(const RunRequest& rq, RunState& state) const {
     throw Error(kState, "the carried state holds " + std::to_string(state.batch) + " sequences, the input has " +
                             std::to_string(rq.batch) + "; call reset() first or pass the same batch");
   }
-  if (state.empty()) state = zero_state(rq.batch);
+  if (state.empty()) zero_state(state, rq.batch);
   const StepSelection select(rq, state.steps);
   CaptureTargets capture;
   if (rq.attention != nullptr) {

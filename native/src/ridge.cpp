@@ -5,7 +5,6 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <limits>
@@ -176,16 +175,6 @@ class Barrier {
   int waiting_ = 0;
   std::atomic<unsigned> gen_{0};
 };
-
-// Runs fn(0) … fn(n - 1), fn(0) on the calling thread.
-template <typename F>
-void run_threads(int n, const F& fn) {
-  std::vector<std::thread> pool;
-  pool.reserve(n > 0 ? n - 1 : 0);
-  for (int t = 1; t < n; ++t) pool.emplace_back(fn, t);
-  fn(0);
-  for (auto& th : pool) th.join();
-}
 
 int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
 
@@ -682,50 +671,9 @@ bool all_finite_impl(const T* p, size_t n, int threads) {
   return std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
 }
 
-template <typename Scalar>
-double gemm_seconds_median(int n, int threads, double min_seconds) {
-  using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-  // Values in [-1, 1) from a fixed sequence: no denormals, nothing for the CPU to shortcut.
-  Mat A(n, n), B(n, n), C(n, n);
-  uint32_t s = 12345;
-  auto next = [&s]() {
-    s = s * 1664525u + 1013904223u;
-    return static_cast<Scalar>((s >> 8) * (2.0 / 16777216.0) - 1.0);
-  };
-  for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = next();
-  for (Eigen::Index i = 0; i < B.size(); ++i) B.data()[i] = next();
-  const int nt = std::max(1, std::min(threads, n));
-  auto product = [&]() {
-    run_threads(nt, [&](int t) {
-      const Eigen::Index c0 = static_cast<Eigen::Index>(n) * t / nt, c1 = static_cast<Eigen::Index>(n) * (t + 1) / nt;
-      C.middleCols(c0, c1 - c0).noalias() = A * B.middleCols(c0, c1 - c0);
-    });
-  };
-  using Clock = std::chrono::steady_clock;
-  product();  // warm-up: page faults of C, thread start-up
-  std::vector<double> times;
-  double elapsed = 0;
-  while (times.size() < 3 || (elapsed < min_seconds && times.size() < 1000)) {
-    const auto t0 = Clock::now();
-    product();
-    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-    times.push_back(dt);
-    elapsed += dt;
-  }
-  std::sort(times.begin(), times.end());
-  const size_t m = times.size() / 2;
-  return times.size() % 2 ? times[m] : 0.5 * (times[m - 1] + times[m]);
-}
-
 }  // namespace
 
 bool all_finite(const double* p, size_t n, int threads) { return all_finite_impl(p, n, threads); }
 bool all_finite(const float* p, size_t n, int threads) { return all_finite_impl(p, n, threads); }
-
-double gemm_ceiling(bool float64, int n, int threads, double min_seconds) {
-  if (n <= 0 || threads <= 0 || !(min_seconds >= 0)) throw Error(kInvalidArg, "gemm_ceiling: n and threads must be positive, min_seconds >= 0");
-  const double t = float64 ? gemm_seconds_median<double>(n, threads, min_seconds) : gemm_seconds_median<float>(n, threads, min_seconds);
-  return 2.0 * n * static_cast<double>(n) * n / t / 1e9;
-}
 
 }  // namespace ran

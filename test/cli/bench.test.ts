@@ -18,8 +18,12 @@ test('`ran bench --quick --only W1,W3` prints the spec’s JSON lines (workload,
   expect(r.stderr).toMatch(/\[bench\] total/);
 });
 
-test('`ran bench` refuses an unknown workload', () => {
+test('`ran bench` refuses an unknown workload, and an --out in a missing folder before running anything', () => {
   const bad = spawnSync('node', [cli, 'bench', '--only', 'W9'], { encoding: 'utf8' });
   expect(bad.status).not.toBe(0);
   expect(bad.stderr).toMatch(/unknown workload W9/);
+  const out = spawnSync('node', [cli, 'bench', '--quick', '--out', '/no/such/dir/b.jsonl'], { encoding: 'utf8' });
+  expect(out.status).not.toBe(0);
+  expect(out.stderr).toMatch(/--out \/no\/such\/dir\/b\.jsonl: the folder \/no\/such\/dir does not exist/);
+  expect(out.stdout).toBe('');
 });

@@ -62,7 +62,6 @@ describe('ran CLI', () => {
 
   test('`ran eval --data DIR` reads a task folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-eval-'));
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const lib = require('../../lib') as typeof import('../../lib');
     lib.writeTaskFolder(dir, lib.buildTask('continuous_postcasting', { seed: 4 }));
     const out = execFileSync('node', [cli, 'eval', '--data', dir, '--models', 'esn', '--trials', '2', '--budget', '1k', '--json'], { encoding: 'utf8' });

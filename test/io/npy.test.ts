@@ -133,7 +133,6 @@ describe('errors carry code ERR_RAN_NPY and name the file', () => {
 
 describe('typed arrays from another realm', () => {
   test('an array made in another vm context is stored with its own dtype', () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const vm = require('vm') as typeof import('vm');
     const foreign = vm.runInNewContext('new Float32Array([1.5, -2, 3])') as Float32Array;
     expect(foreign instanceof Float32Array).toBe(false);

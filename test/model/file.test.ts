@@ -331,7 +331,10 @@ describe('errors', () => {
   test('memory keys: wrong shape, wrong model, wrong dtype, not finite', () => {
     rejects(editHeader(keyed, (h) => (h.payload.tensors[1].shape = [5, 2, 4])), /memoryKeys.*shape \[5, 2, 4\]/);
     rejects(editHeader(keyed, (h) => (h.reservoir.options.keys = 'random')), /only valid for a ran-c reservoir with keys: "data"/);
-    rejects(editHeader(keyed, (h) => (h.payload.tensors[1].dtype = 'float64') && (h.payload.tensors[1].shape = [2, 5, 2])), /float32/);
+    rejects(editHeader(keyed, (h) => {
+      h.payload.tensors[1].dtype = 'float64';
+      h.payload.tensors[1].shape = [2, 5, 2];
+    }), /float32/);
     const h = header(keyed);
     const k = h.payload.tensors[1]!;
     const b = copy(keyed);
@@ -366,7 +369,7 @@ describe('fuzz', () => {
       m.reservoir.dispose();
       return 'ok';
     } catch (e) {
-      if (!(e instanceof RanError) || e.code !== FILE) throw new Error(`${label}: unexpected ${String(e)} (${(e as { code?: string }).code})`);
+      if (!(e instanceof RanError) || e.code !== FILE) throw new Error(`${label}: unexpected ${String(e)} (${(e as { code?: string }).code})`, { cause: e });
       return 'rejected';
     }
   }

@@ -146,7 +146,6 @@ describe('a forced variant loads that prebuilt file or fails', () => {
     process.env['RAN_CPU'] = 'avx9000';
     try {
       jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const fresh = require('../../lib/native') as typeof import('../../lib/native');
         const e = thrown(() => fresh.native());
         expect(e.code).toBe('ERR_RAN_INVALID_ARG');

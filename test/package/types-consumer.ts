@@ -26,5 +26,13 @@ let report: FitReport | undefined;
 let t: Tensor3 | undefined;
 void [esn, model, isRan, sameClass, report, t, datasets, tasks];
 
+// Plain data in, as a ReservoirPy user writes it: nested arrays, fit(X, Y, { washout }).
+const X: number[][] = [[0.1], [0.2], [0.3]];
+const Y: number[][] = [[0.2], [0.3], [0.4]];
+const fitted: Promise<FitReport> = model.fit(X, Y, { washout: 1, ridges: [1e-6] });
+const predicted: Promise<Tensor3> = model.predict({ data: new Float64Array(3), shape: [3, 1] });
+const pair: { x: Tensor3; y: Tensor3 } = datasets.mackeyGlass({ length: 10 });
+void [fitted, predicted, pair];
+
 // @ts-expect-error: the exports map hides deep imports
 import('recurrent-attention/dist/native');

@@ -36,13 +36,13 @@ export function svgs(page: string): string[] {
   return page.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
 }
 
-/** Drawn data marks of a Vega SVG: shapes inside `role-mark` groups (not axes, legends or titles). */
+/** Drawn data marks of a Vega SVG: shapes and images inside `role-mark` groups (not axes, legends or titles). */
 export function dataMarks(svg: string): number {
   let count = 0;
   for (const part of svg.split('class="mark-').slice(1)) {
-    if (!/^(rect|line|symbol|area|rule|text) role-mark/.test(part)) continue;
+    if (!/^(rect|line|symbol|area|rule|text|image) role-mark/.test(part)) continue;
     const group = part.slice(0, part.indexOf('</g>'));
-    count += (group.match(/<(path[^>]*\sd="M|line\s|text\s)/g) ?? []).length;
+    count += (group.match(/<(path[^>]*\sd="M|line\s|text\s|image\s)/g) ?? []).length;
   }
   return count;
 }

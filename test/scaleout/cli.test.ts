@@ -110,22 +110,36 @@ describe('ran fit / ran merge', () => {
 });
 
 describe('ran search', () => {
-  test('sharded search (3 shards, merged) prints the unsharded best trial', () => {
-    const args = ['search', '--data', data, '--model', 'esn', '--trials', '5', '--budget', '1k', '--workers', '1'];
+  test('sharded search (both rounds in 3 shards, merged) prints the unsharded best trial', () => {
+    const args = ['search', '--data', data, '--model', 'esn', '--trials', '6', '--budget', '1k', '--workers', '1'];
     const whole = ran(...args, '--out', path.join(dir, 'all.jsonl'));
+    expect(whole.stderr).toBe('');
     expect(whole.status).toBe(0);
     const best = JSON.parse(whole.stdout) as { id: number; valid: number };
-    const all = fs.readFileSync(path.join(dir, 'all.jsonl'), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { id: number; valid: number });
-    expect(all.map((l) => l.id)).toEqual([0, 1, 2, 3, 4]);
-    expect(Math.min(...all.map((l) => l.valid))).toBe(best.valid);
-    const parts = [0, 1, 2].map((i) => path.join(dir, `search-${i}.jsonl`));
-    parts.forEach((p, i) => expect(ran(...args, '--shard', `${i}/3`, '--out', p).status).toBe(0));
-    const merged = ran('search', '--merge', ...parts, '--save', path.join(dir, 'best.json'));
+    const rows = fs.readFileSync(path.join(dir, 'all.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id?: number; valid: number; round?: number });
+    expect(rows.filter((r) => r.round !== undefined).map((r) => r.round)).toEqual([1, 2]);
+    const trials = rows.filter((r) => r.round === undefined);
+    expect(trials.map((l) => l.id)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Math.min(...trials.map((l) => l.valid))).toBe(best.valid);
+    const r1 = [0, 1, 2].map((i) => path.join(dir, `r1-${i}.jsonl`));
+    const r2 = [0, 1, 2].map((i) => path.join(dir, `r2-${i}.jsonl`));
+    r1.forEach((p, i) => expect(ran(...args, '--shard', `${i}/3`, '--out', p).status).toBe(0));
+    const early = ran(...args, '--shard', '0/3', '--round', '2', '--out', r2[0]!, r1[0]!, r1[2]!);
+    expect(early.stderr).toMatch(/missing round-1 shard\(s\) 1\/3/);
+    r2.forEach((p, i) => expect(ran(...args, '--shard', `${i}/3`, '--round', '2', '--out', p, ...r1).status).toBe(0));
+    const merged = ran('search', '--merge', ...r2, ...r1, '--save', path.join(dir, 'best.json'));
     expect(merged.stderr).toBe('');
     expect(merged.stdout).toBe(whole.stdout);
     expect(fs.readFileSync(path.join(dir, 'best.json'), 'utf8')).toBe(whole.stdout);
-    const short = ran('search', '--merge', parts[0]!, parts[2]!);
-    expect(short.stderr).toMatch(/missing shard\(s\) 1\/3/);
+    // The unsharded file is itself a complete set of parts.
+    expect(ran('search', '--merge', path.join(dir, 'all.jsonl')).stdout).toBe(whole.stdout);
+    expect(ran('search', '--merge', ...r1).stderr).toMatch(/no round-2 parts/);
+    expect(ran('search', '--merge', r1[0]!, r1[2]!, ...r2).stderr).toMatch(/missing round-1 shard\(s\) 1\/3/);
+    const text = fs.readFileSync(r2[1]!, 'utf8');
+    const regime = (JSON.parse(text.split('\n')[0]!) as { regime: string }).regime;
+    const forged = path.join(dir, 'r2-forged.jsonl');
+    fs.writeFileSync(forged, text.replace(`"regime":"${regime}"`, `"regime":"${regime === 'wide' ? 'linear' : 'wide'}"`));
+    expect(ran('search', '--merge', ...r1, r2[0]!, forged, r2[2]!).stderr).toMatch(/r2-forged\.jsonl drew round 2 from/);
     // The best line is a config for ran fit.
     const fit = ran('fit', '--data', data, '--config', path.join(dir, 'best.json'), '--out', path.join(dir, 'best.ran'));
     expect(fit.status).toBe(0);

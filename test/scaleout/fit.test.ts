@@ -106,6 +106,17 @@ describe('sharded fit', () => {
     one.model.reservoir.dispose();
   });
 
+  test('more shards than sequences (empty shards) still give the one-process model, with batches of one sequence', async () => {
+    const task = makeTask(7, false, { train: 12, valid: 5, test: 3 });
+    const one = await fitInOneProcess(task, ESN, { ridges: RIDGES, batchSize: 1 });
+    const parts = await shardParts(task, ESN, 16, 1);
+    expect(parts.filter((p) => p.stats.train.rows === 0).length).toBe(4);
+    const { model } = await solveStatistics(ESN, sumParts(checkParts(parts).map((p) => p.stats)), RIDGES);
+    expect(sameBits(model.readout!.weights!, one.model.readout!.weights!)).toBe(true);
+    model.reservoir.dispose();
+    one.model.reservoir.dispose();
+  });
+
   test('shards off the batch boundaries: statistics within relative 1e-12 of the one-process fit', async () => {
     const task = makeTask(3, false, { train: 43, valid: 17, test: 5 });
     const job = fitJob(task, RANA, 1, { ridges: RIDGES, batchSize: 8 });
@@ -135,6 +146,10 @@ describe('sharded fit', () => {
     const b = fit.validation!.map((v) => v.score);
     // MSE from the Gram form against MSE of float32 outputs; error rates from float32 outputs on both sides.
     expect(maxError(a, b, 1e-9, classification ? 0 : 1e-5)).toBeLessThanOrEqual(1);
+    // The tie-break: validation MSE of the outputs (from rows or from the Gram form).
+    const ma = ours.report.validation!.map((v) => v.mse);
+    const mb = fit.validation!.map((v) => v.mse);
+    expect(maxError(ma, mb, 1e-9, 1e-5)).toBeLessThanOrEqual(1);
     const p = await ours.model.predict(task.test.x);
     const q = await lib.predict(task.test.x);
     expect(maxError(p.data, q.data, 1e-5, 1e-4)).toBeLessThanOrEqual(1);

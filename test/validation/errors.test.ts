@@ -1,7 +1,8 @@
 import { ESN } from '../../lib/reservoirs/esn';
 import { AttentionReservoir } from '../../lib/reservoirs/attention';
 import { Ridge } from '../../lib/readout/ridge';
-import { native } from '../../lib/native';
+import { buildInfo, memoryLimit, native, setMemoryLimit } from '../../lib/native';
+import { RanError } from '../../lib/errors';
 import { randomTensor, throwsCode } from '../helpers';
 
 
@@ -54,6 +55,45 @@ describe('bad input gets a clear error with a stable code', () => {
     esn.run(randomTensor(1, 3, 5, 2));
     throwsCode(() => esn.run(randomTensor(1, 2, 5, 2), { reset: false }), 'ERR_RAN_STATE');
     expect(() => esn.run(randomTensor(1, 2, 5, 2))).not.toThrow();
+  });
+
+  test('the addon throws RanErrors (one error family), synchronously and from async calls', async () => {
+    const b = native();
+    const caught = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const sync = caught(() => new b.RidgeStats(0, 1));
+    expect(sync).toBeInstanceOf(RanError);
+    expect(sync).toMatchObject({ name: 'RanError', code: 'ERR_RAN_INVALID_ARG' });
+    const wrongType = caught(() => b.spectralRadius({ n: 2, dense: new Float64Array(4) as never }));
+    expect(wrongType).toBeInstanceOf(RanError);
+    const esn = new ESN({ inputDim: 1, units: 300, connectivity: 1, seed: 3 });
+    const ctl = new AbortController();
+    const p = esn.runAsync(randomTensor(5, 16, 20000, 1), { signal: ctl.signal, threads: 1 });
+    setTimeout(() => ctl.abort(), 20);
+    const rejected = await p.catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(RanError);
+    expect(rejected).toMatchObject({ code: 'ERR_RAN_ABORTED' });
+  });
+
+  test('buildInfo() and the memory limit are typed functions of the package', () => {
+    const info = buildInfo();
+    expect(typeof info.variant).toBe('string');
+    expect(['avx512', 'avx2', 'sse2', 'neon', 'none']).toContain(info.simd);
+    expect(info.hardwareThreads).toBeGreaterThan(0);
+    const before = memoryLimit();
+    setMemoryLimit(1e6);
+    try {
+      throwsCode(() => new ESN({ inputDim: 1, units: 100, seed: 1 }).run(randomTensor(1, 50, 100, 1), { states: true }), 'ERR_RAN_TOO_LARGE');
+    } finally {
+      setMemoryLimit(before);
+    }
+    throwsCode(() => setMemoryLimit(-1), 'ERR_RAN_INVALID_ARG');
   });
 
   test('native boundary: exact typed-array kinds and lengths are checked', () => {

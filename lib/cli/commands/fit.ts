@@ -6,7 +6,7 @@ import { DEFAULT_RIDGES } from '../../model/model';
 import { libraryInfo } from '../../scaleout/library';
 import { encodeShard, fitInOneProcess, fitJob, runShard } from '../../scaleout/fit';
 import { saveStats } from '../../scaleout/file';
-import { bestLine, runSearchShard, searchSpec } from '../../scaleout/search';
+import { bestLine, runSearch, searchSpec } from '../../scaleout/search';
 import * as a from '../../scaleout/cli';
 import { checkInputFolder, checkOutputPath, parseCommand, positive, usage, type Command } from '../command';
 import { defaultThreads } from '../../threads';
@@ -79,7 +79,7 @@ function parseSet(list: unknown): Record<string, number | string | boolean> {
   return out;
 }
 
-/** The reservoir of a fit: defaults or the search's best, then --config, --set, --units, --seed. */
+/** The reservoir of a fit: the defaults or the search's best, then --config, --set and --units on top. */
 async function chooseConfig(values: Values, dir: string, task: ReturnType<typeof readTaskFolder>): Promise<ReservoirConfig> {
   const file = values.config !== undefined ? a.readConfigFile(String(values.config)) : undefined;
   const architecture = a.parseArchitecture(values.model ?? file?.kind);
@@ -91,7 +91,7 @@ async function chooseConfig(values: Values, dir: string, task: ReturnType<typeof
   if (values.trials !== undefined) {
     const trials = positiveOf(values.trials, 8, 'trials');
     const spec = searchSpec(task, { architecture, budget: parseBudget(budget), trials, seed, maxFeatures, shards: 1 });
-    const lines = await runSearchShard(dir, task, spec, { index: 0, count: 1 }, positiveOf(values.workers, defaultThreads(), 'workers'));
+    const lines = await runSearch(dir, task, spec, positiveOf(values.workers, defaultThreads(), 'workers'));
     base = bestLine(lines).config;
   }
   const options = { ...base.options, ...(file?.options ?? {}), ...parseSet(values.set) } as Record<string, unknown>;

@@ -102,6 +102,17 @@ describe('plain arrays at the public entry points', () => {
     esn.dispose();
   });
 
+  test('DecomposedReservoir.fitKeys takes nested arrays and samples the same keys', () => {
+    const make = (): DecomposedReservoir => new DecomposedReservoir({ inputDim: 2, attentionUnits: 4, memoryUnits: 2, width: 4, keys: 'data', seed: 3 });
+    const a = make();
+    const b = make();
+    a.fitKeys(x);
+    b.fitKeys(nestedOf(x));
+    expect(Array.from(b.describe().populations[1]!.keys!)).toEqual(Array.from(a.describe().populations[1]!.keys!));
+    a.dispose();
+    b.dispose();
+  });
+
   test('evaluate takes plain arrays; ragged targets name the argument', async () => {
     const model = new Model(new ESN({ inputDim: 2, units: 10, seed: 2 }));
     await model.fit({ x, y }, { ridges: [1e-3] });

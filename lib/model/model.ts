@@ -113,6 +113,25 @@ function stepsOf(d: SequenceData): IndexMatrix {
   return { data, shape: [b, n] };
 }
 
+/** Rows whose largest output (ties: lowest index) is not the target's, as tasks/score.ts counts them. */
+function misclassified(p: Float64Array, y: Float64Array, rows: number, outputs: number): number {
+  let wrong = 0;
+  for (let r = 0; r < rows; r++) if (argmax(p, r * outputs, outputs) !== argmax(y, r * outputs, outputs)) wrong++;
+  return wrong;
+}
+
+function argmax(a: Float64Array, off: number, n: number): number {
+  let best = 0;
+  for (let k = 1; k < n; k++) if (a[off + k]! > a[off + best]!) best = k;
+  return best;
+}
+
+function squaredError(p: Float64Array, y: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum += (p[i]! - y[i]!) ** 2;
+  return sum;
+}
+
 /**
  * Lower validation score first; a tie is broken by the MSE of the readout output (NaN counts
  * as worst), then by the earlier candidate.
@@ -195,34 +214,14 @@ export class Model {
     if (validation === undefined || ridges.length === 1) {
       await readout.solveAsync(ridges[0]);
     } else {
-      // One run scores every λ: the candidate weights are side by side in one wide readout;
-      // a λ too small for this XᵀX is skipped.
-      const solved = await readout.sweepAsync(ridges, { skipSingular: true });
-      const all = solved.map((w) => w ?? new Float64Array(readout.features * outputs));
-      if (solved.every((w) => w === undefined)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
-      const wide = new Ridge({ features: readout.features, outputs: outputs * ridges.length });
-      const w = new Float64Array(readout.features * outputs * ridges.length);
-      for (let f = 0; f < readout.features; f++) {
-        for (let l = 0; l < ridges.length; l++) {
-          for (let k = 0; k < outputs; k++) w[(f * ridges.length + l) * outputs + k] = all[l]![f * outputs + k]!;
-        }
-      }
-      wide.setWeights(w);
-      const out = await this.predictWith(validation.x, wide, batch, o, 'validate', stepsOf(validation));
-      const [vb, vt] = validation.x.shape;
-      const scores = ridges.map((ridge, l) => {
-        const yHat = new Float32Array(vb * vt * outputs);
-        for (let r = 0; r < vb * vt; r++) for (let k = 0; k < outputs; k++) yHat[r * outputs + k] = out.data[(r * ridges.length + l) * outputs + k]!;
-        const g = gather({ data: yHat, shape: [vb, vt, outputs] }, validation);
-        if (solved[l] === undefined) return { ridge, score: Infinity, mse: Infinity };
-        const mse = score(g.y, g.yHat, g.t, false);
-        return { ridge, score: classification ? score(g.y, g.yHat, g.t, true) : mse, mse };
-      });
+      const scores = await this.validationScores(readout, validation, ridges, classification, batch, o);
+      if (scores.every((v) => v.score === Infinity)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
       let best = 0;
-      scores.forEach((s, i) => {
-        if (betterScore(s, scores[best]!)) best = i;
+      scores.forEach((sc, i) => {
+        if (betterScore(sc, scores[best]!)) best = i;
       });
-      readout.setWeights(all[best]!);
+      // The decomposition behind the scores is kept by the readout: this is one product.
+      readout.setWeights((await readout.sweepAsync([ridges[best]!]))[0]!);
       readout.ridge = ridges[best]!;
       report.ridge = ridges[best]!;
       report.validation = scores;
@@ -263,6 +262,49 @@ export class Model {
     const out = await this.predictWith(d.x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict', stepsOf(d));
     const g = gather(out, d);
     return score(g.y, g.yHat, g.t, classification);
+  }
+
+  /**
+   * The validation score of every λ: the validation features are collected at the scored
+   * steps (batch by batch) and one native call gives the outputs of every λ from one
+   * eigendecomposition. A λ for which XᵀX + λI is singular scores Infinity.
+   */
+  private async validationScores(readout: Ridge, d: SequenceData, ridges: readonly number[], classification: boolean, batch: number, o: FitOptions): Promise<{ ridge: number; score: number; mse: number }[]> {
+    const outputs = readout.outputs;
+    const queries = new Ridge({ features: readout.features, outputs, rowsOnly: true });
+    const wrong = new Float64Array(ridges.length);
+    const squared = new Float64Array(ridges.length);
+    const singular = new Array<boolean>(ridges.length).fill(false);
+    let rows = 0;
+    const [b] = d.x.shape;
+    const sel = selectionOf(d, 'validation');
+    for (let s0 = 0; s0 < b; s0 += batch) {
+      const s1 = Math.min(b, s0 + batch);
+      const part: Selection = typeof sel === 'object' && 'steps' in sel ? { steps: { data: sel.steps.data.subarray(s0 * sel.steps.shape[1], s1 * sel.steps.shape[1]), shape: [s1 - s0, sel.steps.shape[1]] } } : sel;
+      queries.reset();
+      await this.reservoir.runAsync(sliceBatch(d.x, s0, s1), { train: { readout: queries, targets: sliceBatch(d.y, s0, s1), select: part }, signal: o.signal, threads: o.threads });
+      const n = queries.rows;
+      if (n > 0) {
+        const y = queries.keptRows().y;
+        const perRidge = await readout.predictSweepAsync(queries, ridges, { skipSingular: true });
+        perRidge.forEach((p, l) => {
+          if (p === undefined) singular[l] = true;
+          else {
+            squared[l] += squaredError(p, y);
+            if (classification) wrong[l] += misclassified(p, y, n, outputs);
+          }
+        });
+        rows += n;
+      }
+      o.onProgress?.({ phase: 'validate', done: s1, total: b });
+    }
+    if (rows === 0) throw new RanError(ErrorCodes.STATE, 'no validation rows were selected: check `t`, `washout` or `last`');
+    // STREAM's scores (tasks/score.ts): error rate over rows, or MSE over every entry.
+    return ridges.map((ridge, l) => {
+      if (singular[l]) return { ridge, score: Infinity, mse: Infinity };
+      const mse = squared[l]! / (rows * outputs);
+      return { ridge, score: classification ? wrong[l]! / rows : mse, mse };
+    });
   }
 
   private async predictWith(x: Tensor3, readout: Ridge, batch: number, o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>, phase: Progress['phase'], steps?: IndexMatrix): Promise<Tensor3> {

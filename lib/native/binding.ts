@@ -112,6 +112,11 @@ export interface NativeRidgeStats {
   import(saved: { xtx: Float64Array; xty: Float64Array; rows: number }): void;
   solve(ridge: number | Float64Array, options?: { skipSingular?: boolean }): Float64Array;
   solveAsync(ridge: number | Float64Array, options?: { skipSingular?: boolean }): Promise<Float64Array>;
+  /** The rows held (a row collector's, or while there are no more rows than features). */
+  keptRows(): { x: Float64Array; y: Float64Array };
+  /** Outputs [ridges][query rows][outputs] of a row collector's rows for every λ, from one factorisation family. */
+  predictSweep(queries: NativeRidgeStats, ridges: Float64Array, options?: { skipSingular?: boolean }): Float64Array;
+  predictSweepAsync(queries: NativeRidgeStats, ridges: Float64Array, options?: { skipSingular?: boolean }): Promise<Float64Array>;
 }
 
 /** Options of `gemmCeiling`. */
@@ -141,7 +146,7 @@ export interface NativeBuildInfo {
 /** Everything the addon exports. */
 export interface NativeBinding {
   Network: new (spec: NativeNetworkSpec) => NativeNetwork;
-  RidgeStats: new (features: number, outputs: number) => NativeRidgeStats;
+  RidgeStats: new (features: number, outputs: number, options?: { rowsOnly?: boolean }) => NativeRidgeStats;
   spectralRadius(matrix: NativeMatrix, options?: { tolerance?: number; denseLimit?: number }): number;
   setMemoryLimit(bytes: number): void;
   memoryLimit(): number;

@@ -16,6 +16,11 @@ export interface RidgeOptions {
   outputs: number;
   /** Regularisation λ ≥ 0 used by `solve()` (default 1e-6). */
   ridge?: number;
+  /**
+   * Keep the rows themselves instead of XᵀX (default false): a collector of query rows, e.g.
+   * validation features, for {@link Ridge.predictSweep}. It cannot be solved.
+   */
+  rowsOnly?: boolean;
 }
 
 /** Options of `Ridge.addRows`. */
@@ -44,15 +49,19 @@ export class Ridge {
   readonly outputs: number;
   /** λ used by `solve()` without argument. */
   ridge: number;
+  /** True for a collector of rows (see {@link RidgeOptions.rowsOnly}). */
+  readonly rowsOnly: boolean;
   private nativeStats: NativeRidgeStats | undefined;
   private w: Float64Array | undefined;
 
   constructor(options: RidgeOptions) {
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['features', 'outputs', 'ridge']);
+    v.knownKeys('options', o, ['features', 'outputs', 'ridge', 'rowsOnly']);
     this.features = v.integer('features', o.features, 1, 65536);
     this.outputs = v.integer('outputs', o.outputs, 1, 65536);
     this.ridge = v.number('ridge', o.ridge ?? 1e-6, 0, Number.MAX_VALUE);
+    this.rowsOnly = v.boolean('rowsOnly', o.rowsOnly ?? false);
+    if (this.rowsOnly) return;
     // Refuse now, not at the first row, when the statistics could never be allocated.
     const bytes = 8 * this.features * (this.features + this.outputs);
     if (bytes > memoryLimit()) {
@@ -65,7 +74,7 @@ export class Ridge {
    * predicts (loaded from a file, or a λ candidate) never pays for the features² matrix.
    */
   get stats(): NativeRidgeStats {
-    if (!this.nativeStats) this.nativeStats = new (native().RidgeStats)(this.features, this.outputs);
+    if (!this.nativeStats) this.nativeStats = new (native().RidgeStats)(this.features, this.outputs, { rowsOnly: this.rowsOnly });
     return this.nativeStats;
   }
 
@@ -130,7 +139,34 @@ export class Ridge {
   }
 
   /**
-   * Weights for each λ from one eigendecomposition of XᵀX (does not change `weights`).
+   * Outputs of the rows held by `queries` (a `rowsOnly` collector, e.g. validation features)
+   * for every λ: one [rows × outputs] array per λ, from one eigendecomposition — of XᵀX, or
+   * of the Gram matrix X Xᵀ of the training rows when there are fewer rows than features
+   * (the same solutions). The decomposition is kept until rows are added, so a following
+   * `sweep` or `solveAt` for one of these λ does not repeat it. A singular λ throws
+   * ERR_RAN_SINGULAR, or with `skipSingular` gives `undefined`.
+   */
+  async predictSweepAsync(queries: Ridge, ridges: readonly number[], options: { skipSingular?: boolean } = {}): Promise<(Float64Array | undefined)[]> {
+    const q = this.queriesOf(queries);
+    const all = await this.stats.predictSweepAsync(q.stats, this.lambdas(ridges), { skipSingular: options.skipSingular === true });
+    return this.splitBy(all, ridges.length, q.rows * this.outputs);
+  }
+
+  /** Synchronous {@link Ridge.predictSweepAsync}. */
+  predictSweep(queries: Ridge, ridges: readonly number[], options: { skipSingular?: boolean } = {}): (Float64Array | undefined)[] {
+    const q = this.queriesOf(queries);
+    return this.splitBy(this.stats.predictSweep(q.stats, this.lambdas(ridges), { skipSingular: options.skipSingular === true }), ridges.length, q.rows * this.outputs);
+  }
+
+  /** The rows a collector holds, in the order they were added: x [rows × features], y [rows × outputs]. */
+  keptRows(): { x: Float64Array; y: Float64Array } {
+    if (!this.nativeStats) return { x: new Float64Array(0), y: new Float64Array(0) };
+    return this.stats.keptRows();
+  }
+
+  /**
+   * Weights for each λ from one eigendecomposition of XᵀX (of X Xᵀ when there are fewer
+   * rows than features; the same solutions) (does not change `weights`).
    * A λ for which XᵀX + λI is singular throws ERR_RAN_SINGULAR, or with `skipSingular`
    * gives `undefined` in its place.
    */
@@ -171,7 +207,7 @@ export class Ridge {
   importStatistics(s: RidgeStatistics): void {
     if (s === null || typeof s !== 'object') invalidArg('statistics', '{ features, outputs, rows, xtx, xty }', s);
     if (s.features !== this.features || s.outputs !== this.outputs) {
-      throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${s.features}×${s.outputs}, this readout is ${this.features}×${this.outputs}`);
+      throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${String(s.features)}×${String(s.outputs)}, this readout is ${this.features}×${this.outputs}`);
     }
     this.stats.import({ xtx: s.xtx, xty: s.xty, rows: s.rows });
   }
@@ -182,8 +218,19 @@ export class Ridge {
     return Float64Array.from(ridges);
   }
 
+  private queriesOf(queries: Ridge): Ridge {
+    if (!(queries instanceof Ridge) || !queries.rowsOnly) invalidArg('queries', 'a Ridge made with { rowsOnly: true }', queries);
+    if (queries.features !== this.features || queries.outputs !== this.outputs) {
+      throw new RanError(ErrorCodes.SHAPE, `\`queries\` is ${queries.features}×${queries.outputs}, this readout is ${this.features}×${this.outputs}`);
+    }
+    return queries;
+  }
+
   private split(all: Float64Array, count: number): (Float64Array | undefined)[] {
-    const size = this.features * this.outputs;
+    return this.splitBy(all, count, this.features * this.outputs);
+  }
+
+  private splitBy(all: Float64Array, count: number, size: number): (Float64Array | undefined)[] {
     return Array.from({ length: count }, (_, i) => {
       const w = all.slice(i * size, (i + 1) * size);
       return Number.isNaN(w[0]) ? undefined : w;

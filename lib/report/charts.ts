@@ -266,7 +266,14 @@ function inputHeatmap(s: SampleTrace, width: number): object {
   const d = s.input[0]?.length ?? 0;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const row of s.input) for (const v of row) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const row of s.input) {
+    for (const v of row) {
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  }
   const image = heatmap(s.steps.length, d, (dim, i) => s.input[i]![dim]!, INK_RAMP, lo, hi);
   return {
     width,

@@ -6,7 +6,7 @@ import type { StreamCell } from '../stream/evaluate';
 import { PUBLISHED_SOURCE } from '../stream/published';
 import { publishedAt } from '../cli/format';
 import { attentionChartSpec, budgetName, formatScore, paramsChartSpec, scoreChartSpec, traceChartSpec } from './charts';
-import { modelLabel, pickCell, pickTask, runSample, type SampleTrace } from './sample';
+import { attentionUnitCount, modelLabel, pickCell, pickTask, runSample, type SampleTrace } from './sample';
 import { colourRamp } from './raster';
 import { replayModel, type ReplayTrace } from './replay';
 import { predictionChartSpec, ridgeChartSpec } from './replayCharts';
@@ -133,7 +133,7 @@ function figure(svg: string, caption: string): string {
 function attentionSection(cells: readonly StreamCell[]): string {
   const rows = cells.flatMap((c) =>
     c.perSeed
-      .filter((s) => c.model !== 'esn')
+      .filter((s) => attentionUnitCount(s.config) > 0)
       .map((s) => {
         const a = s.attention;
         const uses = a ? (a.entropy < 0.9 ? 'yes' : 'no') : 'no (k = 1 or no attention units)';

@@ -69,7 +69,7 @@ function populationsOf(config: ReservoirConfig): PopulationShape[] {
 }
 
 /** Units of the first attention population (the one a run captures weights of), 0 without one. */
-function attentionUnitCount(config: ReservoirConfig): number {
+export function attentionUnitCount(config: ReservoirConfig): number {
   return populationsOf(config).find((p) => p.kind === 'attention')?.units ?? 0;
 }
 

@@ -8,7 +8,8 @@ import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation } from './units';
 import { checkWeightBytes, csrBytes } from './limits';
-import { blockSparse, rescaleToRadius, toNativeMatrix, uniformMatrix } from './weights';
+import { drawRecurrent } from './recurrentCache';
+import { blockSparse, toNativeMatrix, uniformMatrix } from './weights';
 
 /** Options of RAN-A. Names follow architecture.md. */
 export interface AttentionReservoirOptions extends CommonOptions {
@@ -94,8 +95,8 @@ export class AttentionReservoir extends Reservoir<AttentionReservoirOptions> {
     }
     // Draw order: recurrent blocks, W_in, b, then the unit weights.
     const rng = new Random(o.seed);
-    const w = blockSparse(rng, o.units, o.width, () => o.connectivity, 'normal');
-    const r0 = rescaleToRadius(w, o.spectralRadius);
+    const key = `ran-a|${o.seed}|${o.units}|${o.width}|${o.connectivity}`;
+    const { w, r0 } = drawRecurrent(rng, key, () => blockSparse(rng, o.units, o.width, () => o.connectivity, 'normal'), o.spectralRadius);
     const n = o.units * o.width;
     const wIn = uniformMatrix(rng, n, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, n, 1, o.biasScaling);

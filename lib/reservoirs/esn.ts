@@ -6,7 +6,8 @@ import { Random } from '../random';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { checkWeightBytes, csrBytes } from './limits';
-import { rescaleToRadius, sparseSquare, toNativeMatrix, uniformMatrix, type Distribution } from './weights';
+import { drawRecurrent } from './recurrentCache';
+import { sparseSquare, toNativeMatrix, uniformMatrix, type Distribution } from './weights';
 
 /** Options of an ESN. Names follow architecture.md. */
 export interface ESNOptions extends CommonOptions {
@@ -56,8 +57,8 @@ export class ESN extends Reservoir<ESNOptions> {
     checkWeightBytes('ESN', csrBytes(n, o.connectivity * n * n) + 4 * n * (o.inputDim + 1));
     // Draw order (part of the reproducibility contract): W row by row, then W_in, then b.
     const rng = new Random(o.seed);
-    const w = sparseSquare(rng, o.units, o.connectivity, o.distribution);
-    const r0 = rescaleToRadius(w, o.spectralRadius);
+    const key = `esn|${o.seed}|${o.units}|${o.connectivity}|${o.distribution}`;
+    const { w, r0 } = drawRecurrent(rng, key, () => sparseSquare(rng, o.units, o.connectivity, o.distribution), o.spectralRadius);
     const wIn = uniformMatrix(rng, o.units, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, o.units, 1, o.biasScaling);
     super(o, {

@@ -6,6 +6,7 @@ import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { native, type NativeNetwork, type NativeNetworkSpec, type NativeRunOptions } from '../native';
 import { CallQueue } from '../queue';
 import { Ridge } from '../readout/ridge';
+import { attentionOptions, readoutOptions, trainOptions } from './run-options';
 import { toTensor3, type IndexMatrix, type Tensor3, type TensorLike } from '../tensor';
 import { defaultThreads } from '../threads';
 import * as v from '../validate';
@@ -274,76 +275,15 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       includeBias: true,
       threads: o.threads === undefined ? defaultThreads() : v.integer('options.threads', o.threads, 1, 1024),
     };
-    if (o.readout !== undefined) {
-      if (!(o.readout instanceof Ridge)) invalidArg('options.readout', 'a Ridge', o.readout);
-      if (o.readout.features !== this.featureDim) {
-        throw new RanError(ErrorCodes.SHAPE, `\`options.readout\` has ${o.readout.features} features, this reservoir has ${this.featureDim}`);
-      }
-      const w = o.readout.weights;
-      if (!w) throw new RanError(ErrorCodes.STATE, '`options.readout` has no weights yet: call solve() first');
-      n.readout = w;
-      n.readoutOutputs = o.readout.outputs;
-      if (o.outputSteps === 'last') {
-        n.outputSelect = 'last';
-      } else if (o.outputSteps !== undefined) {
-        const m = v.indexMatrix('options.outputSteps', o.outputSteps, b, t);
-        n.outputSelect = 'steps';
-        n.outputSteps = m.data;
-        n.outputStepsPerSequence = m.shape[1];
-      }
-    } else if (o.outputSteps !== undefined) {
-      invalidArg('options.outputSteps', 'undefined without options.readout', o.outputSteps);
-    }
-    if (o.train !== undefined) {
-      const tr = o.train;
-      if (tr === null || typeof tr !== 'object') invalidArg('options.train', '{ readout, targets, select }', tr);
-      if (!(tr.readout instanceof Ridge)) invalidArg('options.train.readout', 'a Ridge', tr.readout);
-      if (tr.readout.features !== this.featureDim) {
-        throw new RanError(ErrorCodes.SHAPE, `\`options.train.readout\` has ${tr.readout.features} features, this reservoir has ${this.featureDim}`);
-      }
-      const y = v.tensor3('options.train.targets', tr.targets, tr.readout.outputs);
-      if (y.shape[0] !== b || y.shape[1] !== t) {
-        throw new RanError(ErrorCodes.SHAPE, `\`options.train.targets\` has shape [${y.shape.join(', ')}], the input is [${b}, ${t}, …]`);
-      }
-      n.stats = tr.readout.stats;
-      n.targets = y.data;
-      const s = tr.select;
-      if (s === 'last') {
-        n.select = 'last';
-      } else if (s !== null && typeof s === 'object' && 'steps' in s) {
-        const m = v.indexMatrix('options.train.select.steps', s.steps, b, t);
-        n.select = 'steps';
-        n.steps = m.data;
-        n.stepsPerSequence = m.shape[1];
-      } else if (s !== null && typeof s === 'object' && 'washout' in s) {
-        n.select = 'washout';
-        n.washout = v.integer('options.train.select.washout', s.washout, 0);
-      } else {
-        invalidArg('options.train.select', "{ steps }, { washout } or 'last'", s);
-      }
-    }
-    let units = 0;
-    let attPop: import('../native').NativePopulation | undefined;
-    if (o.attentionUnits !== undefined) {
-      const idx = this.spec.populations.findIndex((p) => p.kind === 'attention');
-      if (idx < 0) invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', o.attentionUnits);
-      attPop = this.spec.populations[idx]!;
-      if (!Array.isArray(o.attentionUnits) || o.attentionUnits.length === 0) invalidArg('options.attentionUnits', 'a non-empty array of unit indices', o.attentionUnits);
-      o.attentionUnits.forEach((u, i) => v.integer(`options.attentionUnits[${i}]`, u, 0, attPop!.units - 1));
-      n.attentionPopulation = idx;
-      n.attentionUnits = Int32Array.from(o.attentionUnits);
-      units = o.attentionUnits.length;
-    }
-    if (o.attentionStats !== undefined && v.boolean('options.attentionStats', o.attentionStats)) {
-      if (!this.spec.populations.some((p) => p.kind === 'attention')) invalidArg('options.attentionStats', 'undefined or false: this reservoir has no attention units', o.attentionStats);
-      n.attentionStats = true;
-    }
+    if (o.readout !== undefined || o.outputSteps !== undefined) readoutOptions(o, n, this.featureDim, b, t);
+    if (o.train !== undefined) trainOptions(o.train, n, this.featureDim, b, t);
+    const capture = attentionOptions(o, n, this.spec);
     const finish = (r: import('../native').NativeRunResult): RunResult => {
       const out: RunResult = {};
       if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };
       if (r.outputs && o.readout) out.outputs = { data: r.outputs, shape: [b, t, o.readout.outputs] };
       if (r.attentionStats) out.attentionStats = r.attentionStats;
-      if (r.attention && attPop) out.attention = { data: r.attention, shape: [b, t, units, attPop.heads ?? 1, attPop.context ?? 1] };
+      if (r.attention && capture) out.attention = { data: r.attention, shape: [b, t, capture.units, capture.heads, capture.context] };
       return out;
     };
     return { args: [x.data, b, t, n], finish };

@@ -8,10 +8,10 @@ import type { TaskData } from '../tasks/types';
 import { parseShard, type Shard } from './shard';
 
 /** A non-negative integer option. */
-export function naturalInt(value: unknown, fallback: number, name: string): number {
+export function naturalInt(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer >= 0, got "${String(value)}"`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer >= 0, got "${value}"`);
   return n;
 }
 

@@ -7,6 +7,20 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { runTrial, type TrialRequest, type TrialResult } from './trial';
 
+/**
+ * The next request for worker k: one with the affinity it holds, else one no other worker
+ * holds, else the first. Only the order of work changes, never a result.
+ */
+function pick(pending: readonly TrialRequest[], held: readonly (string | undefined)[], k: number): number {
+  const mine = held[k];
+  if (mine !== undefined) {
+    const i = pending.findIndex((r) => r.affinity === mine);
+    if (i >= 0) return i;
+  }
+  const free = pending.findIndex((r) => r.affinity === undefined || !held.includes(r.affinity));
+  return free >= 0 ? free : 0;
+}
+
 /** Starts one search worker, a thread running ./worker (tests start it from the TypeScript source). */
 export type WorkerFactory = () => Worker;
 
@@ -26,19 +40,22 @@ export async function runTrials(requests: readonly TrialRequest[], workers: numb
     return results;
   }
   const index = new Map(requests.map((r, i) => [r.id, i]));
-  let next = 0;
+  const pending = [...requests];
   const pool = Array.from({ length: Math.min(workers, requests.length) }, createWorker ?? (() => new Worker(script)));
+  const held: (string | undefined)[] = pool.map(() => undefined);
   try {
     await Promise.all(
       pool.map(
-        (w) =>
+        (w, k) =>
           new Promise<void>((resolve, reject) => {
             const send = (): void => {
-              if (next >= requests.length) {
+              if (pending.length === 0) {
                 resolve();
                 return;
               }
-              w.postMessage(requests[next++]);
+              const req = pending.splice(pick(pending, held, k), 1)[0]!;
+              held[k] = req.affinity;
+              w.postMessage(req);
             };
             w.on('message', (r: TrialResult) => {
               results[index.get(r.id)!] = r;

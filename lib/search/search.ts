@@ -51,7 +51,11 @@ export function planTrials(plan: SearchPlan, shape: TaskShape, secondRound: Regi
   const configs: ReservoirConfig[] = [];
   for (let i = 0; i < plan.trials; i++) {
     const point = i === 0 ? {} : i < n1 ? sample(spaceFor(plan.architecture, firstRoundRegime(i)), first) : sample(spaceFor(plan.architecture, secondRound), second);
-    const base = { inputDim: shape.inputDim, seed: plan.seed * 1000 + i };
+    // Every trial of a search draws its weights from the same seed: trials differ in their
+    // hyperparameters only (as in the NumPy peer, which draws W once per search), and a
+    // worker draws and measures each (size, connectivity)'s recurrent matrix once
+    // (reservoirs/recurrentCache.ts).
+    const base = { inputDim: shape.inputDim, seed: plan.seed * 1000 };
     configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } } as ReservoirConfig);
   }
   return configs;
@@ -65,7 +69,13 @@ export function secondRoundRegime(firstRound: readonly TrialResult[]): Regime {
 
 /** Trial requests of a search (ids start at `firstId`). */
 export function trialRequests(task: TaskSource, configs: ReservoirConfig[], firstId: number, threads: number, ridges: readonly number[] = DEFAULT_RIDGES): TrialRequest[] {
-  return configs.map((config, i) => ({ id: firstId + i, task, config, ridges: [...ridges], threads }));
+  return configs.map((config, i) => ({ id: firstId + i, task, config, ridges: [...ridges], threads, affinity: affinityOf(config) }));
+}
+
+/** What decides a config's recurrent matrix besides its architecture's defaults. */
+function affinityOf(config: ReservoirConfig): string {
+  const o = config.options as { seed?: number; units?: number; attentionUnits?: number; connectivity?: number };
+  return `${config.kind}|${o.seed}|${o.units ?? o.attentionUnits}|${o.connectivity}`;
 }
 
 function key(x: number): number {

@@ -58,6 +58,7 @@ const REGIME_RAN: Readonly<Record<Exclude<Regime, 'wide'>, Partial<Record<Archit
 /** The search space of an architecture in a regime (`wide`: the architecture's own space). */
 export function spaceFor(name: Architecture, regime: Regime = 'wide'): Space {
   const space = architecture(name, 'architecture').space;
+  if (!REGIMES.includes(regime)) invalidArg('regime', `one of ${REGIMES.join(', ')}`, regime);
   if (regime === 'wide') return space;
   return { ...space, ...REGIME_COMMON[regime], ...(REGIME_RAN[regime][name] ?? {}) };
 }

@@ -16,6 +16,12 @@ export interface TrialRequest {
   config: ReservoirConfig;
   ridges: number[];
   threads: number;
+  /**
+   * Trials with the same affinity share their recurrent matrix (same seed, size and
+   * connectivity): the pool sends them to the same worker when it can, so each worker draws
+   * and measures fewer matrices (reservoirs/recurrentCache.ts). Never changes a result.
+   */
+  affinity?: string;
 }
 
 /** What a trial measured. */

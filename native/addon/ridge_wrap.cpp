@@ -21,17 +21,26 @@ Napi::Function RidgeStatsWrap::Define(Napi::Env env) {
                       InstanceMethod<&RidgeStatsWrap::Export>("export"),
                       InstanceMethod<&RidgeStatsWrap::Import>("import"),
                       InstanceMethod<&RidgeStatsWrap::Solve>("solve"),
-                      InstanceMethod<&RidgeStatsWrap::SolveAsync>("solveAsync")});
+                      InstanceMethod<&RidgeStatsWrap::SolveAsync>("solveAsync"),
+                      InstanceMethod<&RidgeStatsWrap::KeptRows>("keptRows"),
+                      InstanceMethod<&RidgeStatsWrap::PredictSweep>("predictSweep"),
+                      InstanceMethod<&RidgeStatsWrap::PredictSweepAsync>("predictSweepAsync")});
 }
 
 RidgeStatsWrap::RidgeStatsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RidgeStatsWrap>(info) {
   Guard(info.Env(), [&] {
-    if (info.Length() < 2) Fail(ran::kInvalidArg, "RidgeStats(features, outputs) needs two integers");
+    if (info.Length() < 2) Fail(ran::kInvalidArg, "RidgeStats(features, outputs, {rowsOnly}) needs two integers");
     const int f = IntArg(info[0], "features", 1, 1 << 16);
     const int o = IntArg(info[1], "outputs", 1, 1 << 16);
-    const double bytes = ran::RidgeStats::bytes(f, o);
+    bool rows_only = false;
+    if (info.Length() > 2 && !info[2].IsUndefined()) {
+      if (!info[2].IsObject()) Fail(ran::kInvalidArg, "`options` must be an object, got " + Describe(info[2]));
+      rows_only = BoolField(info[2].As<Napi::Object>(), "rowsOnly", false);
+    }
+    // A row collector grows with its rows; only accumulated statistics have a fixed size.
+    const double bytes = rows_only ? 0.0 : ran::RidgeStats::bytes(f, o);
     if (bytes > MaxBytes(info.Env())) Fail(ran::kTooLarge, "RidgeStats of " + std::to_string(f) + " features would need " + std::to_string(bytes / 1e9) + " GB, above the memory limit");
-    stats_ = std::make_unique<ran::RidgeStats>(f, o);
+    stats_ = std::make_unique<ran::RidgeStats>(f, o, rows_only);
     external_ = static_cast<int64_t>(bytes);
     Napi::MemoryManagement::AdjustExternalMemory(info.Env(), external_);
   });
@@ -312,6 +321,114 @@ Napi::Value RidgeStatsWrap::SolveAsync(const Napi::CallbackInfo& info) {
           return out;
         },
         [this] { Release(); });
+  });
+}
+
+// keptRows(): copies of the rows a collector (or small statistics) holds, {x, y} row-major.
+Napi::Value RidgeStatsWrap::KeptRows(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Env env = info.Env();
+    if (!stats_->rows_kept()) Fail(ran::kState, "these statistics no longer hold their rows (more rows than features)");
+    Acquire();
+    const auto& x = stats_->kept_x();
+    const auto& y = stats_->kept_y();
+    auto a = Napi::Float64Array::New(env, x.size());
+    std::copy(x.begin(), x.end(), a.Data());
+    auto b = Napi::Float64Array::New(env, y.size());
+    std::copy(y.begin(), y.end(), b.Data());
+    Release();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("x", a);
+    o.Set("y", b);
+    return o;
+  });
+}
+
+RidgeStatsWrap* RidgeStatsWrap::QueriesArg(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
+    Fail(ran::kInvalidArg, "`queries` must be a RidgeStats row collector, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+  }
+  RidgeStatsWrap* q = Unwrap(info[0].As<Napi::Object>());
+  if (q == this) Fail(ran::kInvalidArg, "`queries` must be other statistics than these");
+  if (info.Length() < 2) Fail(ran::kInvalidArg, "`ridges` is required");
+  return q;
+}
+
+namespace {
+
+bool SkipSingularAt(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsObject()) return false;
+  return BoolField(info[i].As<Napi::Object>(), "skipSingular", false);
+}
+
+std::vector<double> PredictAll(const ran::RidgeStats& s, const ran::RidgeStats& q, const std::vector<double>& lambdas, bool skip) {
+  if (s.rows() == 0) Fail(ran::kState, "no rows have been accumulated; nothing to solve");
+  return s.predict_sweep(q, lambdas, skip);
+}
+
+}  // namespace
+
+// predictSweep(queries, ridges, {skipSingular}): outputs [n_ridges][query rows][outputs] of the
+// rows held by the collector `queries` for every λ, from one eigendecomposition.
+Napi::Value RidgeStatsWrap::PredictSweep(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    RidgeStatsWrap* q = QueriesArg(info);
+    const std::vector<double> lambdas = ReadLambdas(info[1]);
+    Acquire();
+    std::vector<double> p;
+    try {
+      q->Acquire();
+    } catch (...) {
+      Release();
+      throw;
+    }
+    try {
+      p = PredictAll(*stats_, *q->stats_, lambdas, SkipSingularAt(info, 2));
+    } catch (...) {
+      q->Release();
+      Release();
+      throw;
+    }
+    q->Release();
+    Release();
+    auto out = Napi::Float64Array::New(info.Env(), p.size());
+    std::copy(p.begin(), p.end(), out.Data());
+    return static_cast<Napi::Value>(out);
+  });
+}
+
+Napi::Value RidgeStatsWrap::PredictSweepAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    RidgeStatsWrap* q = QueriesArg(info);
+    auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(info[1]));
+    auto result = std::make_shared<std::vector<double>>();
+    const bool skip = SkipSingularAt(info, 2);
+    Acquire();
+    try {
+      q->Acquire();
+    } catch (...) {
+      Release();
+      throw;
+    }
+    auto pin = std::make_shared<Napi::ObjectReference>(Napi::Persistent(info[0].As<Napi::Object>()));
+    ran::RidgeStats* s = stats_.get();
+    ran::RidgeStats* qs = q->stats_.get();
+    return AsyncJob::Start(
+        env, Value(), [s, qs, lambdas, result, skip] { *result = PredictAll(*s, *qs, *lambdas, skip); },
+        [this, q, pin, result](Napi::Env e) -> Napi::Value {
+          q->Release();
+          Release();
+          pin->Reset();
+          auto out = Napi::Float64Array::New(e, result->size());
+          std::copy(result->begin(), result->end(), out.Data());
+          return out;
+        },
+        [this, q, pin] {
+          q->Release();
+          Release();
+          pin->Reset();
+        });
   });
 }
 

@@ -31,6 +31,10 @@ class RidgeStatsWrap : public Napi::ObjectWrap<RidgeStatsWrap> {
   Napi::Value Import(const Napi::CallbackInfo& info);
   Napi::Value Solve(const Napi::CallbackInfo& info);
   Napi::Value SolveAsync(const Napi::CallbackInfo& info);
+  Napi::Value KeptRows(const Napi::CallbackInfo& info);
+  Napi::Value PredictSweep(const Napi::CallbackInfo& info);
+  Napi::Value PredictSweepAsync(const Napi::CallbackInfo& info);
+  RidgeStatsWrap* QueriesArg(const Napi::CallbackInfo& info);
 
   std::unique_ptr<ran::RidgeStats> stats_;
   std::atomic<bool> busy_{false};

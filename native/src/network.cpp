@@ -114,7 +114,7 @@ class FeatureSink {
     feat_.resize(static_cast<size_t>(f_));
     out_acc_.resize(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
     if (rq.stats != nullptr) {
-      partial_ = std::make_unique<RidgeStats>(f_, d_out_);
+      partial_ = std::make_unique<RidgeStats>(rq.stats->empty_like());  // a row collector's partials collect rows too
       rows_x_.resize(static_cast<size_t>(kSinkRows) * f_);
       rows_y_.resize(static_cast<size_t>(kSinkRows) * d_out_);
     }
@@ -392,7 +392,7 @@ void Network::run(const RunRequest& rq, RunState& state) const {
   }
   // The run's own sum: the caller's statistics change only if the whole run succeeds.
   std::unique_ptr<RidgeStats> total;
-  if (rq.stats != nullptr) total = std::make_unique<RidgeStats>(feature_dim(rq.include_input, rq.include_bias), rq.stats->outputs());
+  if (rq.stats != nullptr) total = std::make_unique<RidgeStats>(rq.stats->empty_like());
   const int n_tiles = static_cast<int>(state.tiles.size());
   std::vector<int> tile_start(n_tiles + 1, 0);
   for (int i = 0; i < n_tiles; ++i) tile_start[i + 1] = tile_start[i] + state.tile_lanes[i];

@@ -178,13 +178,44 @@ class Barrier {
 
 int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
 
+void require_sums(bool rows_only) {
+  if (rows_only) throw Error(kState, "a row collector holds rows, not XᵀX: it cannot be exported or solved");
+}
+
 }  // namespace
 
-RidgeStats::RidgeStats(int features, int outputs) : f_(features), o_(outputs) {
+RidgeStats::RidgeStats(int features, int outputs, bool rows_only) : f_(features), o_(outputs), rows_only_(rows_only) {
   if (features <= 0 || outputs <= 0) throw Error(kInvalidArg, "features and outputs must be positive integers");
   fp_ = padded(f_, kLanes);
   w_ = fp_ + padded(o_, kLanes);
-  g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+}
+
+void RidgeStats::materialize() const {
+  if (sums_valid_) return;
+  require_sums(rows_only_);
+  if (g_.empty()) {
+    g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+  } else {
+    std::fill(g_.begin(), g_.end(), 0.0);
+  }
+  if (rows_ > 0) accumulate(rx_.data(), ry_.data(), rows_, 1, false);
+  sums_valid_ = true;
+}
+
+void RidgeStats::keep(const double* x, const double* y, int64_t r) {
+  rx_.insert(rx_.end(), x, x + static_cast<size_t>(r) * f_);
+  ry_.insert(ry_.end(), y, y + static_cast<size_t>(r) * o_);
+}
+
+void RidgeStats::keep(const float* x, const double* y, int64_t r) {
+  rx_.insert(rx_.end(), x, x + static_cast<size_t>(r) * f_);  // exact: every float is a double
+  ry_.insert(ry_.end(), y, y + static_cast<size_t>(r) * o_);
+}
+
+void RidgeStats::drop_rows() {
+  keep_rows_ = false;
+  std::vector<double>().swap(rx_);
+  std::vector<double>().swap(ry_);
 }
 
 double RidgeStats::bytes(int features, int outputs) {
@@ -226,6 +257,25 @@ void throw_first_non_finite(const T* x, const double* y, int64_t r, int f, int o
 template <typename T>
 void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threads, bool check_finite) {
   if (r <= 0) return;
+  spectrum_.reset();
+  // Up to as many rows as features, the rows are kept and summed only if XᵀX is needed.
+  if (rows_only_ || (keep_rows_ && rows_ + r <= f_)) {
+    if (check_finite && (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1))) {
+      throw_first_non_finite(x, y, r, f_, o_);
+    }
+    keep(x, y, r);
+    sums_valid_ = false;
+    rows_ += r;
+    return;
+  }
+  materialize();
+  accumulate(x, y, r, threads, check_finite);
+  drop_rows();
+  rows_ += r;
+}
+
+template <typename T>
+void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads, bool check_finite) const {
   // When the rows outweigh the statistics, values are checked as they are packed and a bad
   // one restores a copy of the statistics; otherwise one pass checks them first.
   const bool fused_check = check_finite && static_cast<double>(r) * f_ >= static_cast<double>(fp_) * w_;
@@ -356,7 +406,6 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
     g_ = std::move(backup);
     throw_first_non_finite(x, y, r, f_, o_);
   }
-  rows_ += r;
 }
 
 void RidgeStats::merge(const RidgeStats& other) {
@@ -364,16 +413,32 @@ void RidgeStats::merge(const RidgeStats& other) {
     throw Error(kShape, "cannot merge statistics of " + std::to_string(other.f_) + "×" + std::to_string(other.o_) +
                             " into " + std::to_string(f_) + "×" + std::to_string(o_));
   }
-  for (size_t i = 0; i < g_.size(); ++i) g_[i] += other.g_[i];
+  if (other.rows_only_ != rows_only_) throw Error(kInvalidArg, "cannot merge a row collector with accumulated statistics");
+  spectrum_.reset();
+  if (keep_rows_ && other.keep_rows_ && (rows_only_ || rows_ + other.rows_ <= f_)) {
+    rx_.insert(rx_.end(), other.rx_.begin(), other.rx_.end());
+    ry_.insert(ry_.end(), other.ry_.begin(), other.ry_.end());
+    sums_valid_ = false;
+  } else {
+    materialize();
+    other.materialize();
+    for (size_t i = 0; i < g_.size(); ++i) g_[i] += other.g_[i];
+    drop_rows();
+  }
   rows_ += other.rows_;
 }
 
 void RidgeStats::reset() {
-  std::fill(g_.begin(), g_.end(), 0.0);
+  sums_valid_ = false;
+  spectrum_.reset();
   rows_ = 0;
+  rx_.clear();
+  ry_.clear();
+  keep_rows_ = true;
 }
 
 std::vector<double> RidgeStats::xtx() const {
+  materialize();
   const size_t f = f_, ld = fp_;
   std::vector<double> full(f * f);
   for (size_t j = 0; j < f; ++j)
@@ -386,6 +451,7 @@ std::vector<double> RidgeStats::xtx() const {
 }
 
 std::vector<double> RidgeStats::xty() const {
+  materialize();
   const size_t f = f_, o = o_, ld = fp_;
   std::vector<double> out(f * o);
   for (size_t k = 0; k < o; ++k)
@@ -394,8 +460,12 @@ std::vector<double> RidgeStats::xty() const {
 }
 
 void RidgeStats::set(const double* xtx, const double* xty, int64_t rows) {
+  require_sums(rows_only_);
+  spectrum_.reset();
+  drop_rows();
   const size_t f = f_, o = o_, ld = fp_;
-  std::fill(g_.begin(), g_.end(), 0.0);
+  g_.assign(static_cast<size_t>(fp_) * w_, 0.0);
+  sums_valid_ = true;
   for (size_t j = 0; j < f; ++j)
     for (size_t i = 0; i < f; ++i) g_[j * ld + i] = xtx[j * f + i];
   for (size_t k = 0; k < o; ++k)
@@ -421,6 +491,7 @@ void check_lambda(double lambda) {
 
 std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   check_lambda(lambda);
+  materialize();
   // The upper triangle straight from the statistics: LLT<Upper> reads nothing else, so no
   // mirrored f×f copy is made.
   Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
@@ -438,30 +509,138 @@ std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   return to_row_major(W);
 }
 
-std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, bool skip_singular) const {
-  for (double l : lambdas) check_lambda(l);
-  Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
-  Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
-  if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
-  const MatD& V = es.eigenvectors();
-  const Eigen::VectorXd& ev = es.eigenvalues();
-  const MatD Q = V.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
-  const double scale = std::max(std::abs(ev.maxCoeff()), 1e-300);
-  std::vector<double> out;
-  out.reserve(lambdas.size() * f_ * o_);
-  for (double lambda : lambdas) {
-    const Eigen::VectorXd shifted = ev.array() + lambda;
-    if (shifted.minCoeff() <= 1e-13 * scale) {
-      if (skip_singular) {
-        out.insert(out.end(), static_cast<size_t>(f_) * o_, std::numeric_limits<double>::quiet_NaN());
-        continue;
-      }
-      throw Error(kSingular, "XᵀX + λI is singular for λ = " + std::to_string(lambda) + "; increase ridge");
-    }
-    const MatD W = V * (shifted.cwiseInverse().asDiagonal() * Q);
-    const auto w = to_row_major(W);
-    out.insert(out.end(), w.begin(), w.end());
+// The factorisations behind every λ. Primal (XᵀX space): one eigendecomposition XᵀX =
+// U diag(s) Uᵀ, W(λ) = U diag(1/(s + λ)) UᵀXᵀY. Dual (Gram space, fewer kept rows r than
+// features): K = X Xᵀ once, then per λ one r×r Cholesky, α(λ) = (K + λI)⁻¹Y and
+// W(λ) = Xᵀα(λ) — the same solutions by the push-through identity
+// Xᵀ(X Xᵀ + λI)⁻¹ = (XᵀX + λI)⁻¹Xᵀ, for r³/3 flops per λ instead of an f×f eigenproblem.
+struct RidgeStats::Spectrum {
+  bool dual = false;
+  MatD b;             // primal: U, f × f
+  Eigen::VectorXd s;  // primal: eigenvalues
+  MatD c;             // primal: UᵀXᵀY, f × o
+  MatD k;             // dual: X Xᵀ, r × r (lower triangle)
+  double scale = 0;   // the largest eigenvalue of XᵀX (and of X Xᵀ)
+  // XᵀX + λI is singular to working precision. In the dual space XᵀX has f − r zero
+  // eigenvalues, so the test is λ itself; a failed Cholesky is singular too.
+  bool singular(double lambda) const {
+    const double tiny = 1e-13 * scale;
+    return dual ? lambda <= tiny : s.minCoeff() + lambda <= tiny;
   }
+  // Coefficients in the basis (primal: U, dual: the rows Xᵀ); empty if singular.
+  MatD coefficients(double lambda, const double* y, int64_t rows, int outputs) const {
+    if (!dual) return (s.array() + lambda).matrix().cwiseInverse().asDiagonal() * c;
+    MatD a = k;
+    a.diagonal().array() += lambda;
+    Eigen::LLT<MatD, Eigen::Lower> llt(a);
+    if (llt.info() != Eigen::Success) return MatD();
+    MatD alpha = llt.solve(Eigen::Map<const RowMatD>(y, rows, outputs).cast<double>().eval());
+    if (!alpha.allFinite()) return MatD();
+    return alpha;
+  }
+};
+
+namespace {
+
+// The largest eigenvalue of a symmetric positive semi-definite matrix (lower triangle) by
+// power iteration: only the scale of the singularity threshold, so 1e-6 is plenty.
+double largest_eigenvalue(const MatD& k) {
+  const Eigen::Index n = k.rows();
+  Eigen::VectorXd v = Eigen::VectorXd::Ones(n) / std::sqrt(static_cast<double>(n));
+  double estimate = 0;
+  for (int it = 0; it < 200; ++it) {
+    Eigen::VectorXd w = k.selfadjointView<Eigen::Lower>() * v;
+    const double next = v.dot(w);
+    const double norm = w.norm();
+    if (norm == 0) return 0;
+    v = w / norm;
+    if (std::abs(next - estimate) <= 1e-6 * std::abs(next)) return next;
+    estimate = next;
+  }
+  return estimate;
+}
+
+}  // namespace
+
+std::shared_ptr<const RidgeStats::Spectrum> RidgeStats::decompose() const {
+  if (spectrum_) return spectrum_;
+  auto made = std::make_shared<Spectrum>();
+  Spectrum& sp = *made;
+  if (keep_rows_ && rows_ > 0 && rows_ < f_) {
+    sp.dual = true;
+    const Eigen::Map<const RowMatD> X(rx_.data(), rows_, f_);
+    sp.k = MatD::Zero(rows_, rows_);
+    sp.k.selfadjointView<Eigen::Lower>().rankUpdate(X);  // X Xᵀ, one triangle
+    sp.scale = std::max(largest_eigenvalue(sp.k), 1e-300);
+  } else {
+    materialize();
+    Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
+    Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
+    if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
+    sp.b = es.eigenvectors();
+    sp.c = sp.b.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+    sp.s = es.eigenvalues();
+    sp.scale = std::max(std::abs(sp.s.maxCoeff()), 1e-300);
+  }
+  spectrum_ = made;
+  return made;
+}
+
+namespace {
+
+[[noreturn]] void throw_singular(double lambda) {
+  throw Error(kSingular, "XᵀX + λI is singular for λ = " + std::to_string(lambda) + "; increase ridge");
+}
+
+}  // namespace
+
+// Calls emit(i, coefficients) for each non-singular λ, with coefficients in the spectrum's
+// basis; a singular λ throws, or with skip_singular calls skipped(i).
+template <typename Emit, typename Skip>
+void RidgeStats::for_each_lambda(const std::vector<double>& lambdas, bool skip_singular, Emit emit, Skip skipped) const {
+  for (double l : lambdas) check_lambda(l);
+  const Spectrum& sp = *decompose();
+  for (size_t i = 0; i < lambdas.size(); ++i) {
+    MatD coef;
+    if (!sp.singular(lambdas[i])) coef = sp.coefficients(lambdas[i], ry_.data(), rows_, o_);
+    if (coef.size() == 0) {
+      if (!skip_singular) throw_singular(lambdas[i]);
+      skipped(i);
+      continue;
+    }
+    emit(i, sp, coef);
+  }
+}
+
+std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, bool skip_singular) const {
+  std::vector<double> out(lambdas.size() * f_ * o_, std::numeric_limits<double>::quiet_NaN());
+  const size_t block = static_cast<size_t>(f_) * o_;
+  for_each_lambda(
+      lambdas, skip_singular,
+      [&](size_t i, const Spectrum& sp, const MatD& coef) {
+        const MatD W = sp.dual ? MatD(Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose() * coef) : MatD(sp.b * coef);
+        Eigen::Map<RowMatD>(out.data() + i * block, f_, o_) = W;
+      },
+      [](size_t) {});
+  return out;
+}
+
+std::vector<double> RidgeStats::predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas, bool skip_singular) const {
+  if (queries.f_ != f_) throw Error(kShape, "the query rows have " + std::to_string(queries.f_) + " features, these statistics " + std::to_string(f_));
+  if (!queries.keep_rows_) throw Error(kState, "the query statistics no longer hold their rows: use a row collector");
+  const int64_t rq = queries.rows_;
+  const Eigen::Map<const RowMatD> Xq(queries.rx_.data(), rq, f_);
+  const size_t block = static_cast<size_t>(rq) * o_;
+  std::vector<double> out(lambdas.size() * block, std::numeric_limits<double>::quiet_NaN());
+  // The queries in the basis once (primal: Xq U; dual: Xq Xᵀ); then each λ costs rq·k·o.
+  MatD z;
+  for_each_lambda(
+      lambdas, skip_singular,
+      [&](size_t i, const Spectrum& sp, const MatD& coef) {
+        if (z.size() == 0 && rq > 0) z = sp.dual ? MatD(Xq * Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose()) : MatD(Xq * sp.b);
+        if (rq > 0) Eigen::Map<RowMatD>(out.data() + i * block, rq, o_) = z * coef;
+      },
+      [](size_t) {});
   return out;
 }
 

@@ -43,7 +43,7 @@ Options:
   --json                  print what was done as one JSON line`;
 
 /** A positive integer option given as a string (or absent). */
-const positiveOf = (v: unknown, fallback: number, flag: string): number => positive(v === undefined ? undefined : String(v), fallback, flag);
+const positiveOf = (v: string | undefined, fallback: number, flag: string): number => positive(v, fallback, flag);
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -66,7 +66,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-type Values = Record<string, unknown>;
+/** Option values: strings (`--set` gives a list). */
+type Values = Record<string, string | undefined> & { set?: string[] | string };
 
 function parseSet(list: unknown): Record<string, number | string | boolean> {
   const out: Record<string, number | string | boolean> = {};
@@ -81,12 +82,12 @@ function parseSet(list: unknown): Record<string, number | string | boolean> {
 
 /** The reservoir of a fit: the defaults or the search's best, then --config, --set and --units on top. */
 async function chooseConfig(values: Values, dir: string, task: ReturnType<typeof readTaskFolder>): Promise<ReservoirConfig> {
-  const file = values.config !== undefined ? a.readConfigFile(String(values.config)) : undefined;
+  const file = values.config !== undefined ? a.readConfigFile(values.config) : undefined;
   const architecture = a.parseArchitecture(values.model ?? file?.kind);
   if (file && file.kind !== architecture) usage(`--model ${architecture} but --config holds a ${file.kind}`);
   const seed = a.naturalInt(values.seed, 0, 'seed');
   const maxFeatures = positiveOf(values['max-features'], 1000, 'max-features');
-  const budget = String(values.budget ?? '10k');
+  const budget = values.budget ?? '10k';
   let base = a.defaultConfig(architecture, budget, seed, maxFeatures, task);
   if (values.trials !== undefined) {
     const trials = positiveOf(values.trials, 8, 'trials');
@@ -117,7 +118,7 @@ async function run(argv: string[]): Promise<number> {
   const batchSize = positiveOf(values['batch-size'], 256, 'batch-size');
   const threads = values.threads !== undefined ? positiveOf(values.threads, 1, 'threads') : undefined;
   const task = readTaskFolder(dir);
-  const config = await chooseConfig(values, dir, task);
+  const config = await chooseConfig(values as Values, dir, task);
   const started = Date.now();
   if (shard) {
     const job = fitJob(task, config, shard.count, { ridges, batchSize });

@@ -35,6 +35,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'binding', roots: under(BINDING) },
     { ...shared, displayName: 'unit', roots: ['<rootDir>/test'], testPathIgnorePatterns: ['/node_modules/', ...under([...BINDING, ...INTEGRATION])] },
-    { ...shared, displayName: 'integration', roots: ['<rootDir>/test'], testMatch: under(INTEGRATION).map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)) },
+    { ...shared, displayName: 'integration', globalSetup: '<rootDir>/test/integration-setup.js', roots: ['<rootDir>/test'], testMatch: under(INTEGRATION).map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)) },
   ],
 };

@@ -10,7 +10,6 @@ import * as v from './validate';
 /** Default bound of waiting calls per object: enough for a burst of a few hundred requests. */
 export const DEFAULT_MAX_QUEUED = 1024;
 
-
 /** Runs asynchronous calls with bounded concurrency and a bounded waiting line. */
 export class CallQueue {
   private runningCalls = 0;

@@ -1,4 +1,5 @@
 /** Shared helpers of the benchmark runners (the shipped one here and those of bench/ in a clone). */
+import { execFileSync } from 'child_process';
 import * as os from 'os';
 import { buildInfo } from '../native';
 
@@ -37,7 +38,7 @@ export function baseFields(): Record<string, unknown> {
 /** lscpu's model name (falls back to os.cpus()). */
 export function cpuModel(): string {
   try {
-    const out = require('child_process').execFileSync('lscpu', { encoding: 'utf8' }) as string;
+    const out = execFileSync('lscpu', { encoding: 'utf8' });
     const m = /^Model name:\s*(.+)$/m.exec(out);
     if (m) return m[1]!.trim();
   } catch {

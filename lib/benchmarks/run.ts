@@ -107,7 +107,7 @@ async function sampleRuns(name: string, fn: () => void, quick: boolean): Promise
   await bench.warmup();
   await bench.run();
   const r = bench.tasks[0]?.result;
-  if (!r || r.error) throw r?.error ?? new Error(`${name}: no result`);
+  if (!r || r.error) throw r?.error instanceof Error ? r.error : new Error(`${name}: ${r ? 'the task failed' : 'no result'}`, { cause: r?.error });
   return { sample: r.samples.map((ms) => ms / 1000), rme: r.rme };
 }
 

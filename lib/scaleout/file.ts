@@ -12,7 +12,6 @@ import { ErrorCodes, RanError } from '../errors';
 import type { ReservoirConfig } from '../model/config';
 import { crc32 } from '../model/file';
 import type { ExactSum } from './exact';
-import type { Shard } from './shard';
 import type { ShardStatistics, ValidationStatistics } from './statistics';
 
 /** The 8 magic bytes: ASCII "RANSTATS". */

@@ -141,7 +141,7 @@ function roundLines(spec: SearchSpec, round: 1 | 2, parts: readonly SearchPart[]
   const missing = Array.from({ length: spec.shards }, (_, i) => i).filter((i) => !byShard.has(i));
   if (missing.length > 0) throw statsError(`missing round-${round} shard(s) ${missing.map((i) => `${i}/${spec.shards}`).join(', ')}`);
   const [start, end] = roundRange(spec, round);
-  const lines: TrialLine[] = new Array(end - start);
+  const lines = new Array<TrialLine>(end - start);
   for (const p of parts) {
     for (const l of p.lines) {
       if (l.id < start || l.id >= end || l.id % spec.shards !== p.header.shard) throw statsError(`${p.name}: trial ${l.id} does not belong to round ${round}, shard ${p.header.shard}/${spec.shards}`);

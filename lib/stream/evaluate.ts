@@ -113,7 +113,7 @@ function checkStreamOptions(o: StreamOptions): void {
   if (o === null || typeof o !== 'object') invalidArg('options', 'a StreamOptions object', o);
   if (o.dataDir === undefined) {
     if (!Array.isArray(o.tasks) || o.tasks.length === 0) invalidArg('options.tasks', 'a non-empty array of task names', o.tasks);
-    o.tasks.forEach((t, i) => { if (!isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t); });
+    (o.tasks as unknown[]).forEach((t, i) => { if (typeof t !== 'string' || !isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t); });
   } else if (typeof o.dataDir !== 'string' || o.dataDir === '') invalidArg('options.dataDir', 'a folder path', o.dataDir);
   if (!Array.isArray(o.models) || o.models.length === 0) invalidArg('options.models', 'a non-empty array of architectures', o.models);
   o.models.forEach((m, i) => v.oneOf(`options.models[${i}]`, m, ARCHITECTURES));

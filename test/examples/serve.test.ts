@@ -10,9 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fs from 'fs';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const ran = require('recurrent-attention') as typeof import('../../lib/index');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createServer } = require('../../examples/serve/server.js') as { createServer: (m: unknown, o?: { maxBodyBytes?: number }) => http.Server & { stats: Record<string, number> } };
 
 let server: http.Server & { stats: Record<string, number> };
@@ -61,7 +59,7 @@ test('100 concurrent requests all succeed with the same answer', async () => {
 });
 
 test('hostile bodies get 400 (or 413 past the size bound) with a message, never 500', async () => {
-  const values = fc.oneof(fc.double(), fc.constantFrom(null, 'x', true, [], {}, 1e309), fc.integer());
+  const values = fc.oneof(fc.double(), fc.constantFrom(null, 'x', true, [], {}, Infinity), fc.integer());
   const steps = fc.array(fc.oneof({ weight: 4, arbitrary: fc.array(values, { minLength: 2, maxLength: 2 }) }, { weight: 1, arbitrary: fc.array(values, { maxLength: 3 }) }), { maxLength: 4 });
   const bodies = fc.oneof(
     fc.string(),

@@ -1,5 +1,6 @@
 import { attentionUse } from '../../lib/stream/attention';
 import { evaluateStream } from '../../lib/stream/evaluate';
+import { AttentionReservoir } from '../../lib/reservoirs/attention';
 import { randomTensor } from '../helpers';
 
 describe('attention use of a configuration', () => {
@@ -24,6 +25,18 @@ describe('attention use of a configuration', () => {
     }
     expect(hot.entropy).toBeGreaterThan(0.99);
     expect(cold.entropy).toBeLessThan(hot.entropy - 0.2);
+  });
+
+  test('agrees with the native attentionStats of the same run (unit means)', () => {
+    const config = { kind: 'ran-a' as const, options: { inputDim: 2, units: 3, width: 4, context: 5, heads: 2, temperature: 0.3, seed: 4 } };
+    const mine = attentionUse(config, x, x)!;
+    const res = new AttentionReservoir(config.options);
+    const stats = res.run(x, { attentionStats: true, threads: 1 }).attentionStats!;
+    res.dispose();
+    const mean = (a: Float64Array): number => a.reduce((u, v) => u + v, 0) / a.length;
+    expect(mine.entropy).toBeCloseTo(mean(stats.relativeEntropy), 4);
+    expect(mine.newest).toBeCloseTo(mean(stats.newestWeight), 4);
+    expect(mine.lag).toBeCloseTo(mean(stats.meanLag), 3);
   });
 
   test('RAN-C with data keys is replayed with its keys fitted', () => {

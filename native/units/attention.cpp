@@ -91,15 +91,16 @@ void attention_weights(const Population& p, const float* q, const float* ku, int
     }
   float sum[TB] = {};
   if (entropy != nullptr) {
-    double dot[TB] = {};
+    float dot[TB] = {};  // float, so that the loop stays vectorised like the one below
     for (int s = 0; s < filled; ++s)
       for (int l = 0; l < TB; ++l) {
-        const float e = fast_exp(score[s * TB + l] - mx[l]);
-        dot[l] += static_cast<double>(e) * (static_cast<double>(score[s * TB + l]) - mx[l]);
+        const float x = score[s * TB + l] - mx[l];
+        const float e = fast_exp(x);
+        dot[l] += e * x;
         score[s * TB + l] = e;
         sum[l] += e;
       }
-    for (int l = 0; l < TB; ++l) entropy[l] = std::log(static_cast<double>(sum[l])) - dot[l] / sum[l];
+    for (int l = 0; l < TB; ++l) entropy[l] = std::log(static_cast<double>(sum[l])) - static_cast<double>(dot[l]) / sum[l];
   } else {
     for (int s = 0; s < filled; ++s)
       for (int l = 0; l < TB; ++l) {
@@ -123,13 +124,16 @@ void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int
   if (filled < 2) return;
   const int k = p.context;
   const double log_filled = std::log(static_cast<double>(filled));
+  float lag[TB] = {};  // slots outer, lanes inner: contiguous and vectorised
+  for (int s = 0; s < filled; ++s) {
+    const float age = static_cast<float>((slot - s + k) % k);
+    for (int l = 0; l < TB; ++l) lag[l] += score[s * TB + l] * age;
+  }
   for (int l = 0; l < cap.valid_lanes; ++l) {
     double* out = cap.stats + (static_cast<size_t>(l) * p.units + m) * kStatCount;
-    double lag = 0.0;
-    for (int s = 0; s < filled; ++s) lag += static_cast<double>(score[s * TB + l]) * ((slot - s + k) % k);
     out[0] += entropy[l] / log_filled;
     out[1] += score[slot * TB + l];
-    out[2] += lag;
+    out[2] += lag[l];
     out[3] += 1.0;
   }
 }

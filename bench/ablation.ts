@@ -15,8 +15,18 @@ interface Variant {
   config: (inputDim: number, seed: number) => ReservoirConfig;
 }
 
-const A = (o: Record<string, unknown>) => (inputDim: number, seed: number): ReservoirConfig => ({ kind: 'ran-a', options: { inputDim, seed, units: 60, ...o } });
-const C = (o: Record<string, unknown>) => (inputDim: number, seed: number): ReservoirConfig => ({ kind: 'ran-c', options: { inputDim, seed, attentionUnits: 30, memoryUnits: 30, ...o } });
+const A =
+  (o: Record<string, unknown>) =>
+  (inputDim: number, seed: number): ReservoirConfig => ({
+    kind: 'ran-a',
+    options: { inputDim, seed, units: 60, ...o },
+  });
+const C =
+  (o: Record<string, unknown>) =>
+  (inputDim: number, seed: number): ReservoirConfig => ({
+    kind: 'ran-c',
+    options: { inputDim, seed, attentionUnits: 30, memoryUnits: 30, ...o },
+  });
 
 /** The variants: each differs from its architecture's defaults by one option. */
 export const VARIANTS: Variant[] = [
@@ -52,7 +62,11 @@ export interface AblationRecord {
 export const FIRST_REPORT_SEED = 1000;
 
 /** Runs every variant on every task and seed; test scores only on report seeds. */
-export async function runAblation(tasks: readonly string[], seeds: readonly number[], onRecord?: (r: AblationRecord) => void): Promise<AblationRecord[]> {
+export async function runAblation(
+  tasks: readonly string[],
+  seeds: readonly number[],
+  onRecord?: (r: AblationRecord) => void,
+): Promise<AblationRecord[]> {
   const records: AblationRecord[] = [];
   for (const task of tasks) {
     for (const v of VARIANTS) {
@@ -61,7 +75,10 @@ export async function runAblation(tasks: readonly string[], seeds: readonly numb
         const model = new Model(v.config(data.train.x.shape[2], seed));
         const fit = await model.fit(data);
         const split = seed >= FIRST_REPORT_SEED ? 'test' : 'valid';
-        const score = split === 'test' ? await model.evaluate(data.test, data.classification) : fit.validation!.find((x) => x.ridge === fit.ridge)!.score;
+        const score =
+          split === 'test'
+            ? await model.evaluate(data.test, data.classification)
+            : fit.validation!.find((x) => x.ridge === fit.ridge)!.score;
         model.reservoir.dispose();
         const r: AblationRecord = { task, variant: v.name, seed, split, score };
         records.push(r);
@@ -84,7 +101,9 @@ export function ablationTable(records: readonly AblationRecord[]): string {
   const tasks = [...new Set(records.map((r) => r.task))];
   const rows: string[] = [`| variant | ${tasks.join(' | ')} |`, `|---|${tasks.map(() => '---').join('|')}|`];
   for (const v of VARIANTS) {
-    const cells = tasks.map((t) => meanStdCell(records.filter((r) => r.task === t && r.variant === v.name).map((r) => r.score)));
+    const cells = tasks.map((t) =>
+      meanStdCell(records.filter((r) => r.task === t && r.variant === v.name).map((r) => r.score)),
+    );
     rows.push(`| ${v.name} | ${cells.join(' | ')} |`);
   }
   return rows.join('\n');
@@ -96,7 +115,10 @@ async function main(): Promise<void> {
     const i = args.indexOf(k);
     return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : d;
   };
-  const tasks = get('--tasks', 'sequential_mnist,bracket_matching,simple_copy,selective_copy,sorting_problem,discrete_postcasting').split(',');
+  const tasks = get(
+    '--tasks',
+    'sequential_mnist,bracket_matching,simple_copy,selective_copy,sorting_problem,discrete_postcasting',
+  ).split(',');
   const first = Number(get('--first-seed', '0'));
   const seeds = Array.from({ length: Number(get('--seeds', '3')) }, (_, i) => first + i);
   const out = get('--out', '');

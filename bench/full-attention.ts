@@ -58,7 +58,8 @@ export class FullAttention {
     this.width = o.width;
     this.inputDim = o.inputDim;
     this.maxSteps = o.maxSteps;
-    const d = o.width, n = o.heads * d;
+    const d = o.width,
+      n = o.heads * d;
     this.size = n;
     const rng = new Random(o.seed);
     this.wIn = Float32Array.from({ length: n * o.inputDim }, () => rng.uniformIn(-1, 1));
@@ -89,7 +90,13 @@ export class FullAttention {
 
   /** Copies of the weights (row-major; per head d×d blocks), for an independent check. */
   weights(): { wIn: Float32Array; bias: Float32Array; wQ: Float32Array; wK: Float32Array; wV: Float32Array } {
-    return { wIn: this.wIn.slice(), bias: this.bias.slice(), wQ: this.wQ.slice(), wK: this.wK.slice(), wV: this.wV.slice() };
+    return {
+      wIn: this.wIn.slice(),
+      bias: this.bias.slice(),
+      wQ: this.wQ.slice(),
+      wK: this.wK.slice(),
+      wV: this.wV.slice(),
+    };
   }
 
   /** Steps run so far. */
@@ -108,11 +115,16 @@ export class FullAttention {
       x[i] = acc;
     }
     for (let head = 0; head < H; head++) {
-      const xo = head * d, wo = head * d * d, co = (head * S + t) * d;
+      const xo = head * d,
+        wo = head * d * d,
+        co = (head * S + t) * d;
       for (let r = 0; r < d; r++) {
-        let aq = 0, ak = 0, av = 0;
+        let aq = 0,
+          ak = 0,
+          av = 0;
         for (let c = 0; c < d; c++) {
-          const xc = x[xo + c]!, w = wo + r * d + c;
+          const xc = x[xo + c]!,
+            w = wo + r * d + c;
           aq += this.wQ[w]! * xc;
           ak += this.wK[w]! * xc;
           av += this.wV[w]! * xc;

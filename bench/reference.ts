@@ -15,8 +15,18 @@ import { sliceBatch, type Tensor3 } from '../lib/tensor';
 /** Reduced sizes: the reference needs ~1 ms per dense 1000×1000 step and sequence. */
 export function referenceSizes(quick: boolean): Record<'W1' | 'W2' | 'W3' | 'W3F', { batch: number; steps: number }> {
   return quick
-    ? { W1: { batch: 1, steps: 50 }, W2: { batch: 1, steps: 28 }, W3: { batch: 1, steps: 28 }, W3F: { batch: 1, steps: 28 } }
-    : { W1: { batch: 1, steps: 500 }, W2: { batch: 4, steps: 28 }, W3: { batch: 4, steps: 28 }, W3F: { batch: 4, steps: 28 } };
+    ? {
+        W1: { batch: 1, steps: 50 },
+        W2: { batch: 1, steps: 28 },
+        W3: { batch: 1, steps: 28 },
+        W3F: { batch: 1, steps: 28 },
+      }
+    : {
+        W1: { batch: 1, steps: 500 },
+        W2: { batch: 4, steps: 28 },
+        W3: { batch: 4, steps: 28 },
+        W3F: { batch: 4, steps: 28 },
+      };
 }
 
 function firstSteps(x: Tensor3, batch: number, steps: number): Tensor3 {
@@ -69,14 +79,32 @@ export function measureReference(quick: boolean, only: readonly WorkloadId[] = [
     const size = { batch: r.batch, steps: r.steps };
     const refRate = units / median(refTimes);
     const natRate = units / median(natTimes);
-    log(`[reference] ${w} ${JSON.stringify(size)}: ts-reference ${refRate.toFixed(1)}, native ${natRate.toFixed(1)} ${METRIC[w]} (×${(natRate / refRate).toFixed(0)})`);
+    log(
+      `[reference] ${w} ${JSON.stringify(size)}: ts-reference ${refRate.toFixed(1)}, native ${natRate.toFixed(1)} ${METRIC[w]} (×${(natRate / refRate).toFixed(0)})`,
+    );
     lines.push({
-      workload: w, impl: 'ts-reference', metric: METRIC[w], value: refRate, threads: 1,
-      ...baseFields(), size, reduced: true, median_s: median(refTimes), runs: refTimes.length,
+      workload: w,
+      impl: 'ts-reference',
+      metric: METRIC[w],
+      value: refRate,
+      threads: 1,
+      ...baseFields(),
+      size,
+      reduced: true,
+      median_s: median(refTimes),
+      runs: refTimes.length,
     });
     lines.push({
-      workload: w, impl: 'native', metric: METRIC[w], value: natRate, threads: 1,
-      ...baseFields(), size, reduced: true, median_s: median(natTimes), runs: natTimes.length,
+      workload: w,
+      impl: 'native',
+      metric: METRIC[w],
+      value: natRate,
+      threads: 1,
+      ...baseFields(),
+      size,
+      reduced: true,
+      median_s: median(natTimes),
+      runs: natTimes.length,
       speedup_vs_ts_reference: natRate / refRate,
     });
   }

@@ -24,7 +24,8 @@ type Row = Record<string, string | number>;
 function decades(rows: readonly Row[], field: string): number[] {
   const vs = rows.map((r) => r[field] as number).filter((v) => v > 0);
   if (vs.length === 0) return [];
-  const lo = Math.floor(Math.log10(Math.min(...vs))), hi = Math.ceil(Math.log10(Math.max(...vs)));
+  const lo = Math.floor(Math.log10(Math.min(...vs))),
+    hi = Math.ceil(Math.log10(Math.max(...vs)));
   return Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
 }
 
@@ -49,14 +50,39 @@ export function scalingChartSpec(lines: readonly ScalingLine[]): TopLevelSpec {
     }
   }
   const ts = [...new Set(lines.map((l) => l.T))].sort((a, b) => a - b);
-  const x = { field: 'T', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'sequence length T (steps)', format: '~s', values: ts, grid: true } } as const;
+  const x = {
+    field: 'T',
+    type: 'quantitative',
+    scale: { type: 'log' },
+    axis: { title: 'sequence length T (steps)', format: '~s', values: ts, grid: true },
+  } as const;
   const top = Math.max(1, ...measured.map((r) => r['mb'] as number), ...computed.map((r) => r['mb'] as number));
   const mbTicks = [0, 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9].filter((v) => v <= top * 10);
   // MB values from 1 to 10⁸: printed as MB, GB, TB so that the tick labels stay short.
-  const mbLabel = "datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + ' TB' : datum.value >= 1e3 ? format(datum.value / 1e3, '~g') + ' GB' : format(datum.value, '~g') + ' MB'";
-  const color = { field: 'series', type: 'nominal', scale: { domain: DOMAIN, range: RANGE }, legend: { title: null, orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 320 } } as const;
+  const mbLabel =
+    "datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + ' TB' : datum.value >= 1e3 ? format(datum.value / 1e3, '~g') + ' GB' : format(datum.value, '~g') + ' MB'";
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: DOMAIN, range: RANGE },
+    legend: { title: null, orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 320 },
+  } as const;
   // Same field as the colour, so Vega-Lite merges the two into one legend that shows the dashes.
-  const dash = { field: 'series', type: 'nominal', scale: { domain: DOMAIN, range: [[1, 0], [1, 0], [1, 0], [5, 3], [2, 2]] }, legend: { title: null, orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 320 } } as const;
+  const dash = {
+    field: 'series',
+    type: 'nominal',
+    scale: {
+      domain: DOMAIN,
+      range: [
+        [1, 0],
+        [1, 0],
+        [1, 0],
+        [5, 3],
+        [2, 2],
+      ],
+    },
+    legend: { title: null, orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 320 },
+  } as const;
   const panel = (title: string, y: Record<string, unknown>, data: Row[]): Record<string, unknown> => ({
     title,
     width: 250,
@@ -64,14 +90,45 @@ export function scalingChartSpec(lines: readonly ScalingLine[]): TopLevelSpec {
     data: { values: data },
     layer: [
       { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash } },
-      { transform: [{ filter: "datum.kind === 'measured'" }], mark: { type: 'point', filled: true, size: 36 }, encoding: { x, y, color } },
+      {
+        transform: [{ filter: "datum.kind === 'measured'" }],
+        mark: { type: 'point', filled: true, size: 36 },
+        encoding: { x, y, color },
+      },
     ],
   });
   return {
     hconcat: [
-      panel('Time per step (log–log)', { field: 'us_per_step', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'µs per step', format: '~s', values: decades(measured, 'us_per_step') } }, measured),
-      panel('Total time (log–log)', { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'seconds for the sequence', format: '~g', values: decades(measured, 'seconds') } }, measured),
-      panel('Peak memory growth', { field: 'mb', type: 'quantitative', scale: { type: 'symlog' }, axis: { title: 'above the start (symlog scale)', values: mbTicks, labelExpr: mbLabel } }, [...measured, ...computed]),
+      panel(
+        'Time per step (log–log)',
+        {
+          field: 'us_per_step',
+          type: 'quantitative',
+          scale: { type: 'log' },
+          axis: { title: 'µs per step', format: '~s', values: decades(measured, 'us_per_step') },
+        },
+        measured,
+      ),
+      panel(
+        'Total time (log–log)',
+        {
+          field: 'seconds',
+          type: 'quantitative',
+          scale: { type: 'log' },
+          axis: { title: 'seconds for the sequence', format: '~g', values: decades(measured, 'seconds') },
+        },
+        measured,
+      ),
+      panel(
+        'Peak memory growth',
+        {
+          field: 'mb',
+          type: 'quantitative',
+          scale: { type: 'symlog' },
+          axis: { title: 'above the start (symlog scale)', values: mbTicks, labelExpr: mbLabel },
+        },
+        [...measured, ...computed],
+      ),
     ],
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
     // No per-point ARIA descriptions: they would double the committed SVG (docs/img/scaling.svg).
@@ -80,7 +137,10 @@ export function scalingChartSpec(lines: readonly ScalingLine[]): TopLevelSpec {
 }
 
 /** The plot as SVG; `standalone` adds the namespace a separate .svg file needs (the page's inline copy has none). */
-export async function scalingSvg(lines: readonly ScalingLine[], options: { standalone?: boolean } = {}): Promise<string> {
+export async function scalingSvg(
+  lines: readonly ScalingLine[],
+  options: { standalone?: boolean } = {},
+): Promise<string> {
   const svg = await renderSvg(scalingChartSpec(lines), 'scaling');
   return options.standalone ? svg.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" ') + '\n' : svg;
 }
@@ -94,17 +154,26 @@ function fmt(x: unknown, digits = 3): string {
 }
 
 /** A self-contained HTML page: run facts, the plot, the table, fitted exponents (labelled fitted). */
-export async function renderScalingReport(lines: readonly ScalingLine[], meta: Record<string, string | number | string[]>): Promise<string> {
+export async function renderScalingReport(
+  lines: readonly ScalingLine[],
+  meta: Record<string, string | number | string[]>,
+): Promise<string> {
   const svg = await scalingSvg(lines);
   const rows = lines
-    .map((l) => `<tr><td>${escape(LABEL[l.impl])}</td><td class="num">${l.T}</td><td class="num">${fmt(l.seconds)}</td><td class="num">${fmt(l.s_per_step * 1e6)}</td>` +
-      `<td class="num">${fmt(l.peak_mb, 2)}</td><td class="num">${fmt(l['rss_sampled_growth_mb'], 2)}</td><td class="num">${fmt(l['kv_cache_mb'], 3)}</td><td class="num">${fmt(l['scores_materialised_mb'], 3)}</td><td class="num">${fmt(l['load1'], 2)}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${escape(LABEL[l.impl])}</td><td class="num">${l.T}</td><td class="num">${fmt(l.seconds)}</td><td class="num">${fmt(l.s_per_step * 1e6)}</td>` +
+        `<td class="num">${fmt(l.peak_mb, 2)}</td><td class="num">${fmt(l['rss_sampled_growth_mb'], 2)}</td><td class="num">${fmt(l['kv_cache_mb'], 3)}</td><td class="num">${fmt(l['scores_materialised_mb'], 3)}</td><td class="num">${fmt(l['load1'], 2)}</td></tr>`,
+    )
     .join('\n');
   const exps = (Object.keys(LABEL) as ScalingImpl[])
     .map((impl) => {
       const ls = lines.filter((l) => l.impl === impl);
       if (ls.length < 2) return '';
-      const p = fittedExponent(ls.map((l) => l.T), ls.map((l) => l.seconds as number));
+      const p = fittedExponent(
+        ls.map((l) => l.T),
+        ls.map((l) => l.seconds as number),
+      );
       return `<li>${escape(LABEL[impl])}: total time ∝ T<sup>${p.toFixed(2)}</sup> (fitted over ${ls.length} measured T, ${ls[0]!.T}–${ls[ls.length - 1]!.T})</li>`;
     })
     .join('');

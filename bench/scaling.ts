@@ -49,7 +49,16 @@ export interface ScalingSizes {
   esnUnits: number;
 }
 
-export const DEFAULT_SIZES: ScalingSizes = { inputDim: 1, chunk: 10_000, washout: 100, threads: 1, seed: 20240601, units: 32, width: 16, esnUnits: 500 };
+export const DEFAULT_SIZES: ScalingSizes = {
+  inputDim: 1,
+  chunk: 10_000,
+  washout: 100,
+  threads: 1,
+  seed: 20240601,
+  units: 32,
+  width: 16,
+  esnUnits: 500,
+};
 
 // Rows buffered before each addRows of the baseline (the native run buffers 64 the same way).
 const BASELINE_ROWS = 256;
@@ -90,7 +99,14 @@ export interface StreamResult {
 }
 
 /** Fills `x` (steps × D) with uniform [−1, 1) inputs and `y` (steps) with the previous step's first input. */
-function fillChunk(rng: Random, x: Float32Array, y: Float32Array, steps: number, dim: number, prev: { u: number }): void {
+function fillChunk(
+  rng: Random,
+  x: Float32Array,
+  y: Float32Array,
+  steps: number,
+  dim: number,
+  prev: { u: number },
+): void {
   for (let s = 0; s < steps; s++) {
     for (let j = 0; j < dim; j++) x[s * dim + j] = rng.uniformIn(-1, 1);
     y[s] = prev.u;
@@ -115,7 +131,12 @@ export interface StreamHooks {
  * steps per call with the state carried over (`reset: false`): neither the states nor the
  * whole input ever exist.
  */
-export function streamNative(impl: 'native-ran-a' | 'native-esn', T: number, s: ScalingSizes, hooks: StreamHooks = {}): StreamResult {
+export function streamNative(
+  impl: 'native-ran-a' | 'native-esn',
+  T: number,
+  s: ScalingSizes,
+  hooks: StreamHooks = {},
+): StreamResult {
   const res = makeReservoir(impl, s);
   try {
     const readout = res.createReadout(1);
@@ -125,7 +146,10 @@ export function streamNative(impl: 'native-ran-a' | 'native-esn', T: number, s: 
     // Warm-up (code paths, kernel scratch) on its own input; the stream below starts from reset.
     const warm = new Random(s.seed + 7);
     fillChunk(warm, x, y, c, s.inputDim, { u: 0 });
-    res.run({ data: x.subarray(0, Math.min(c, 1000) * s.inputDim), shape: [1, Math.min(c, 1000), s.inputDim] }, { threads: s.threads });
+    res.run(
+      { data: x.subarray(0, Math.min(c, 1000) * s.inputDim), shape: [1, Math.min(c, 1000), s.inputDim] },
+      { threads: s.threads },
+    );
     void readout.stats; // XᵀX allocated before the clock starts: it is the same size for every T
     const rng = new Random(s.seed + 1);
     const prev = { u: 0 };
@@ -136,7 +160,11 @@ export function streamNative(impl: 'native-ran-a' | 'native-esn', T: number, s: 
       fillChunk(rng, x, y, n, s.inputDim, prev);
       res.run(
         { data: x.subarray(0, n * s.inputDim), shape: [1, n, s.inputDim] },
-        { reset: done === 0, threads: s.threads, train: { readout, targets: { data: y.subarray(0, n), shape: [1, n, 1] }, select: { washout: s.washout } } },
+        {
+          reset: done === 0,
+          threads: s.threads,
+          train: { readout, targets: { data: y.subarray(0, n), shape: [1, n, 1] }, select: { washout: s.washout } },
+        },
       );
       hooks.sample?.();
     }
@@ -146,10 +174,20 @@ export function streamNative(impl: 'native-ran-a' | 'native-esn', T: number, s: 
     const solveSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
     const statsBytes = 8 * readout.features * (readout.features + readout.outputs);
     const o = res.options as unknown as Record<string, unknown>;
-    const model = impl === 'native-ran-a'
-      ? `RAN-A defaults: ${String(o['units'])} units × width ${String(o['width'])}, context ${String(o['context'])}, ffHidden ${String(o['ffHidden'])}, connectivity ${String(o['connectivity'])}`
-      : `ESN defaults: ${String(o['units'])} units, connectivity ${String(o['connectivity'])}`;
-    return { seconds, solveSeconds, rows: readout.rows, features: readout.features, statsBytes, heldBytes: x.byteLength + y.byteLength + statsBytes, readout, model };
+    const model =
+      impl === 'native-ran-a'
+        ? `RAN-A defaults: ${String(o['units'])} units × width ${String(o['width'])}, context ${String(o['context'])}, ffHidden ${String(o['ffHidden'])}, connectivity ${String(o['connectivity'])}`
+        : `ESN defaults: ${String(o['units'])} units, connectivity ${String(o['connectivity'])}`;
+    return {
+      seconds,
+      solveSeconds,
+      rows: readout.rows,
+      features: readout.features,
+      statsBytes,
+      heldBytes: x.byteLength + y.byteLength + statsBytes,
+      readout,
+      model,
+    };
   } finally {
     res.dispose();
   }
@@ -170,7 +208,13 @@ export function streamFullAttention(T: number, s: ScalingSizes, hooks: StreamHoo
   const targets = new Float64Array(BASELINE_ROWS);
   // Warm-up (JIT) on a throwaway instance; the cache below is allocated inside the timed run.
   {
-    const warm = new FullAttention({ heads: s.units, width: s.width, inputDim: s.inputDim, maxSteps: 200, seed: s.seed });
+    const warm = new FullAttention({
+      heads: s.units,
+      width: s.width,
+      inputDim: s.inputDim,
+      maxSteps: 200,
+      seed: s.seed,
+    });
     const out = new Float64Array(warm.size);
     const u = new Float32Array(s.inputDim).fill(0.5);
     for (let t = 0; t < 200; t++) warm.step(u, out);
@@ -213,7 +257,14 @@ export function streamFullAttention(T: number, s: ScalingSizes, hooks: StreamHoo
     rows: readout.rows,
     features,
     statsBytes,
-    heldBytes: x.byteLength + y.byteLength + rows.byteLength + targets.byteLength + statsBytes + att.cacheBytes + att.scoreRowBytes,
+    heldBytes:
+      x.byteLength +
+      y.byteLength +
+      rows.byteLength +
+      targets.byteLength +
+      statsBytes +
+      att.cacheBytes +
+      att.scoreRowBytes,
     cacheBytes: att.cacheBytes,
     readout,
     model: `full causal softmax attention: ${s.units} heads × width ${s.width}, key/value cache, one score row at a time`,
@@ -237,7 +288,11 @@ export function measure(impl: ScalingImpl, T: number, s: ScalingSizes): ScalingL
   };
   const sample = (): void => {
     const m = process.memoryUsage();
-    sampled = { rss: Math.max(sampled.rss, m.rss), external: Math.max(sampled.external, m.external), arrayBuffers: Math.max(sampled.arrayBuffers, m.arrayBuffers) };
+    sampled = {
+      rss: Math.max(sampled.rss, m.rss),
+      external: Math.max(sampled.external, m.external),
+      arrayBuffers: Math.max(sampled.arrayBuffers, m.arrayBuffers),
+    };
   };
   const hooks = { start: begin, sample };
   const r = impl === 'ts-full-attention' ? streamFullAttention(T, s, hooks) : streamNative(impl, T, s, hooks);
@@ -286,9 +341,12 @@ export function measure(impl: ScalingImpl, T: number, s: ScalingSizes): ScalingL
 export function fittedExponent(xs: readonly number[], ys: readonly number[]): number {
   const n = xs.length;
   if (n < 2) return NaN;
-  const lx = xs.map(Math.log), ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / n, my = ly.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
+  const lx = xs.map(Math.log),
+    ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / n,
+    my = ly.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (lx[i]! - mx) * (ly[i]! - my);
     sxx += (lx[i]! - mx) ** 2;
@@ -325,7 +383,8 @@ function parseArgs(argv: string[]): Args {
     return x;
   };
   const impl = (v: string): ScalingImpl => {
-    if (!(IMPLS as readonly string[]).includes(v)) throw new Error(`unknown impl "${v}" (expected ${IMPLS.join(', ')})`);
+    if (!(IMPLS as readonly string[]).includes(v))
+      throw new Error(`unknown impl "${v}" (expected ${IMPLS.join(', ')})`);
     return v as ScalingImpl;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -336,8 +395,14 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (k === '--quick') a.quick = true;
-    else if (k === '--T') a.T = next().split(',').map((v) => int('--T', v, 1));
-    else if (k === '--impls') a.impls = next().split(',').map((v) => impl(v.trim()));
+    else if (k === '--T')
+      a.T = next()
+        .split(',')
+        .map((v) => int('--T', v, 1));
+    else if (k === '--impls')
+      a.impls = next()
+        .split(',')
+        .map((v) => impl(v.trim()));
     else if (k === '--cap') a.cap = num('--cap', next(), 0);
     else if (k === '--chunk') a.sizes.chunk = int('--chunk', next(), 1);
     else if (k === '--threads') a.sizes.threads = int('--threads', next(), 1);
@@ -349,9 +414,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--from') a.from = next();
     else if (k === '--child') a.child = { impl: impl(next()), T: int('--child T', next(), 1) };
     else if (k === '--help' || k === '-h') {
-      log('usage: node dist-bench/bench/scaling.js [--quick] [--T 1000,10000] [--impls native-ran-a,native-esn,ts-full-attention]\n' +
+      log(
+        'usage: node dist-bench/bench/scaling.js [--quick] [--T 1000,10000] [--impls native-ran-a,native-esn,ts-full-attention]\n' +
           '         [--cap SECONDS] [--chunk STEPS] [--threads N] [--input-dim D] [--out f.jsonl] [--report f.html] [--svg f.svg]\n' +
-          '       node dist-bench/bench/scaling.js --from f.jsonl [--report f.html] [--svg f.svg]');
+          '       node dist-bench/bench/scaling.js --from f.jsonl [--report f.html] [--svg f.svg]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -360,7 +427,19 @@ function parseArgs(argv: string[]): Args {
 
 /** The child's argument list for the options that change a measurement. */
 function childArgs(a: Args, impl: ScalingImpl, T: number): string[] {
-  return ['--expose-gc', __filename, '--child', impl, String(T), '--chunk', String(a.sizes.chunk), '--threads', String(a.sizes.threads), '--input-dim', String(a.sizes.inputDim)];
+  return [
+    '--expose-gc',
+    __filename,
+    '--child',
+    impl,
+    String(T),
+    '--chunk',
+    String(a.sizes.chunk),
+    '--threads',
+    String(a.sizes.threads),
+    '--input-dim',
+    String(a.sizes.inputDim),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -371,7 +450,11 @@ async function main(): Promise<void> {
     return;
   }
   if (a.from) {
-    const saved = fs.readFileSync(a.from, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as ScalingLine);
+    const saved = fs
+      .readFileSync(a.from, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as ScalingLine);
     await writePlots(a, saved, { source: a.from, skipped: [] });
     return;
   }
@@ -379,8 +462,13 @@ async function main(): Promise<void> {
   const cap = a.quick ? Math.min(a.cap, 5) : a.cap;
   const base = baseFields();
   const started = new Date();
-  log(`[scaling] ${a.quick ? 'QUICK ' : ''}T=${Ts.join(',')} impls=${a.impls.join(',')} cap=${cap}s chunk=${a.sizes.chunk} cpu="${cpuModel()}" ` +
-      `variant=${String(base.variant)} simd=${String(base.simd)} node=${process.version} load=${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `[scaling] ${a.quick ? 'QUICK ' : ''}T=${Ts.join(',')} impls=${a.impls.join(',')} cap=${cap}s chunk=${a.sizes.chunk} cpu="${cpuModel()}" ` +
+      `variant=${String(base.variant)} simd=${String(base.simd)} node=${process.version} load=${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
   const lines: ScalingLine[] = [];
   const skipped: string[] = [];
   for (const impl of a.impls) {
@@ -390,10 +478,16 @@ async function main(): Promise<void> {
         skipped.push(`${impl} T=${T} (not run: T=${capped} already took more than ${cap} s)`);
         continue;
       }
-      const r = spawnSync(process.execPath, childArgs(a, impl, T), { encoding: 'utf8', timeout: a.timeout * 1000, maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, childArgs(a, impl, T), {
+        encoding: 'utf8',
+        timeout: a.timeout * 1000,
+        maxBuffer: 1 << 20,
+      });
       const json = r.stdout.split('\n').find((l) => l.startsWith('{'));
       if (r.status !== 0 || !json) {
-        log(`[scaling] ${impl} T=${T} FAILED (status ${String(r.status)}${r.signal ? `, ${r.signal}` : ''}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        log(
+          `[scaling] ${impl} T=${T} FAILED (status ${String(r.status)}${r.signal ? `, ${r.signal}` : ''}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        );
         process.exitCode = 1;
         if (impl === 'ts-full-attention') capped = T;
         continue;
@@ -401,24 +495,45 @@ async function main(): Promise<void> {
       const line = JSON.parse(json) as ScalingLine;
       if (a.quick) line['quick'] = true;
       lines.push(line);
-      log(`[scaling] ${impl.padEnd(17)} T=${String(T).padStart(8)}  ${(line.seconds as number).toFixed(3).padStart(9)} s  ${(line.s_per_step * 1e6).toFixed(2).padStart(9)} µs/step  ` +
-          `peak +${line.peak_mb.toFixed(1)} MB  load ${(line['load1'] as number).toFixed(2)}`);
+      log(
+        `[scaling] ${impl.padEnd(17)} T=${String(T).padStart(8)}  ${(line.seconds as number).toFixed(3).padStart(9)} s  ${(line.s_per_step * 1e6).toFixed(2).padStart(9)} µs/step  ` +
+          `peak +${line.peak_mb.toFixed(1)} MB  load ${(line['load1'] as number).toFixed(2)}`,
+      );
       if (impl === 'ts-full-attention' && (line.seconds as number) > cap) capped = T;
     }
   }
   for (const s of skipped) log(`[scaling] skipped ${s}`);
   for (const impl of a.impls) {
     const ls = lines.filter((l) => l.impl === impl);
-    if (ls.length >= 2) log(`[scaling] ${impl}: fitted exponent of total seconds vs T over the ${ls.length} measured points: ${fittedExponent(ls.map((l) => l.T), ls.map((l) => l.seconds as number)).toFixed(2)}`);
+    if (ls.length >= 2)
+      log(
+        `[scaling] ${impl}: fitted exponent of total seconds vs T over the ${ls.length} measured points: ${fittedExponent(
+          ls.map((l) => l.T),
+          ls.map((l) => l.seconds as number),
+        ).toFixed(2)}`,
+      );
   }
   const out = lines.map((l) => JSON.stringify(l));
   if (a.out) fs.writeFileSync(a.out, out.join('\n') + '\n');
   for (const o of out) process.stdout.write(o + '\n');
-  const meta = { date: started.toISOString(), cpu: cpuModel(), cores: os.cpus().length, node: process.version, variant: String(base.variant), simd: String(base.simd), cap_s: cap, load_at_start: os.loadavg()[0]!.toFixed(2) };
+  const meta = {
+    date: started.toISOString(),
+    cpu: cpuModel(),
+    cores: os.cpus().length,
+    node: process.version,
+    variant: String(base.variant),
+    simd: String(base.simd),
+    cap_s: cap,
+    load_at_start: os.loadavg()[0]!.toFixed(2),
+  };
   await writePlots(a, lines, { ...meta, skipped });
 }
 
-async function writePlots(a: Args, lines: ScalingLine[], meta: Record<string, string | number | string[]>): Promise<void> {
+async function writePlots(
+  a: Args,
+  lines: ScalingLine[],
+  meta: Record<string, string | number | string[]>,
+): Promise<void> {
   // Loaded only here: the children never pay for Vega in their start-up memory.
   const { renderScalingReport, scalingSvg } = await import('./scaling-report');
   if (a.report) {
@@ -435,7 +550,7 @@ async function writePlots(a: Args, lines: ScalingLine[], meta: Record<string, st
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    log(e instanceof Error ? e.stack ?? e.message : String(e));
+    log(e instanceof Error ? (e.stack ?? e.message) : String(e));
     process.exit(1);
   });
 }

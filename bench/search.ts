@@ -94,7 +94,9 @@ function parseArgs(argv: string[]): Args {
       if (!label || !p) throw new Error('--cli label=path/to/cli/main.js');
       a.clis.push({ label, path: path.resolve(p) });
     } else if (k === '--help' || k === '-h') {
-      log('usage: node dist-bench/bench/search.js [--quick] [--reps N] [--tasks a,b] [--models esn,ran-a] [--trials N] [--workers N] [--budget N] [--max-features N] [--no-peer] [--python P] [--data DIR] [--cli label=main.js ...] [--out f]');
+      log(
+        'usage: node dist-bench/bench/search.js [--quick] [--reps N] [--tasks a,b] [--models esn,ran-a] [--trials N] [--workers N] [--budget N] [--max-features N] [--no-peer] [--python P] [--data DIR] [--cli label=main.js ...] [--out f]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -105,7 +107,8 @@ function parseArgs(argv: string[]): Args {
 /** Writes DATA/<task>/seed0 with writeTaskFolder (STREAM `small`, seed 0) unless present. */
 function ensureFolder(data: string, task: string): string {
   const dir = path.join(data, task, 'seed0');
-  if (!fs.existsSync(path.join(dir, 'meta.json'))) writeTaskFolder(dir, buildTask(task, { difficulty: 'small', seed: 0 }));
+  if (!fs.existsSync(path.join(dir, 'meta.json')))
+    writeTaskFolder(dir, buildTask(task, { difficulty: 'small', seed: 0 }));
   return dir;
 }
 
@@ -120,7 +123,10 @@ function timeProcess(cmd: string, args: string[]): { wall: number; cpu?: number 
   const withTime = fs.existsSync(TIME);
   const t0 = process.hrtime.bigint();
   const r = withTime
-    ? spawnSync(TIME, ['-f', 'RAN_W6_TIME %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    ? spawnSync(TIME, ['-f', 'RAN_W6_TIME %U %S', cmd, ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      })
     : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
@@ -141,7 +147,9 @@ export function runSearchBench(argv: string[]): Line[] {
     if (t.cpu !== undefined) (cpus.get(key) ?? cpus.set(key, []).get(key)!).push(t.cpu);
     return t.wall;
   };
-  log(`[W6] ${a.reps} round(s), tasks ${a.tasks.join(',')}, ${a.trials} trials, ${a.workers} workers, budget ${a.budget}, load ${os.loadavg()[0]!.toFixed(2)}`);
+  log(
+    `[W6] ${a.reps} round(s), tasks ${a.tasks.join(',')}, ${a.trials} trials, ${a.workers} workers, budget ${a.budget}, load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
   for (let rep = 0; rep < a.reps; rep++) {
     for (const task of a.tasks) {
       const dir = ensureFolder(a.data, task);
@@ -150,15 +158,57 @@ export function runSearchBench(argv: string[]): Line[] {
       for (const model of a.models) {
         for (const cli of a.clis) {
           const key = `${task}|${model}|${cli.label}`;
-          const s = add(key, timeProcess(process.execPath, [cli.path, 'eval', '--data', dir, '--models', model, '--trials', String(a.trials), '--workers', String(a.workers), '--budget', String(a.budget), '--max-features', String(a.maxFeatures), '--json']));
+          const s = add(
+            key,
+            timeProcess(process.execPath, [
+              cli.path,
+              'eval',
+              '--data',
+              dir,
+              '--models',
+              model,
+              '--trials',
+              String(a.trials),
+              '--workers',
+              String(a.workers),
+              '--budget',
+              String(a.budget),
+              '--max-features',
+              String(a.maxFeatures),
+              '--json',
+            ]),
+          );
           const size = sizeForBudget(model as 'esn', a.budget, shape.inputDim, shape.outputs, 16, a.maxFeatures);
           meta.set(key, { task, model, impl: cli.label, features: size.features });
-          log(`[W6] ${task} ${model} ${cli.label}: ${s.toFixed(2)} s (cpu ${cpus.get(key)?.at(-1)?.toFixed(2) ?? '?'} s)`);
+          log(
+            `[W6] ${task} ${model} ${cli.label}: ${s.toFixed(2)} s (cpu ${cpus.get(key)?.at(-1)?.toFixed(2) ?? '?'} s)`,
+          );
         }
         if (model === 'esn' && a.peer) {
           const key = `${task}|esn|numpy`;
           const out = path.join(os.tmpdir(), `ran-w6-peer-${process.pid}.json`);
-          const s = add(key, timeProcess(a.python, [peerScript, '--data', a.data, '--tasks', task, '--seeds', '0', '--budgets', String(a.budget), '--n-cap', String(esnUnits), '--trials', String(a.trials), '--workers', String(a.workers), '--out', out]));
+          const s = add(
+            key,
+            timeProcess(a.python, [
+              peerScript,
+              '--data',
+              a.data,
+              '--tasks',
+              task,
+              '--seeds',
+              '0',
+              '--budgets',
+              String(a.budget),
+              '--n-cap',
+              String(esnUnits),
+              '--trials',
+              String(a.trials),
+              '--workers',
+              String(a.workers),
+              '--out',
+              out,
+            ]),
+          );
           meta.set(key, { task, model: 'esn', impl: 'numpy', features: esnUnits + shape.inputDim + 1 });
           log(`[W6] ${task} esn numpy: ${s.toFixed(2)} s (cpu ${cpus.get(key)?.at(-1)?.toFixed(2) ?? '?'} s)`);
         }
@@ -169,15 +219,27 @@ export function runSearchBench(argv: string[]): Line[] {
   for (const [key, ts] of times) {
     const m = meta.get(key)!;
     const best = Math.min(...ts);
-    const line: Line = { workload: 'W6', impl: String(m.impl), metric: 'trials_per_s', value: a.trials / best, threads: a.workers, ...m, trials: a.trials, best_s: best, median_s: median(ts), samples: ts, load: os.loadavg()[0] };
+    const line: Line = {
+      workload: 'W6',
+      impl: String(m.impl),
+      metric: 'trials_per_s',
+      value: a.trials / best,
+      threads: a.workers,
+      ...m,
+      trials: a.trials,
+      best_s: best,
+      median_s: median(ts),
+      samples: ts,
+      load: os.loadavg()[0],
+    };
     const cpu = cpus.get(key);
     if (cpu) Object.assign(line, { cpu_best_s: Math.min(...cpu), cpu_samples: cpu });
-    const peer = `${m.task}|esn|numpy`;
+    const peer = `${String(m.task)}|esn|numpy`;
     if (times.has(peer) && m.impl !== 'numpy') {
       line.vs_numpy = Math.min(...times.get(peer)!) / best;
       if (cpu && cpus.has(peer)) line.cpu_vs_numpy = Math.min(...cpus.get(peer)!) / Math.min(...cpu);
     }
-    const esn = `${m.task}|esn|${m.impl}`;
+    const esn = `${String(m.task)}|esn|${String(m.impl)}`;
     if (times.has(esn) && m.model !== 'esn') {
       line.time_vs_esn = best / Math.min(...times.get(esn)!);
       if (cpu && cpus.has(esn)) line.cpu_vs_esn = Math.min(...cpu) / Math.min(...cpus.get(esn)!);
@@ -195,7 +257,11 @@ function readShape(dir: string): { inputDim: number; outputs: number } {
     const head = fs.readFileSync(path.join(dir, f)).subarray(0, 256).toString('latin1');
     const m = /'shape':\s*\(([^)]*)\)/.exec(head);
     if (!m) throw new Error(`no shape in ${f}`);
-    return m[1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    return m[1]!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
   };
   return { inputDim: shapeOf('X_train.npy')[2]!, outputs: shapeOf('Y_train.npy')[2]! };
 }

@@ -42,7 +42,10 @@ export const MAX_STEPS = 2 ** 28;
 /** Throws ERR_RAN_INVALID_ARG when a call would take more than {@link MAX_STEPS} steps (`what` names the product). */
 export function checkSteps(what: string, steps: number): void {
   if (!(steps <= MAX_STEPS)) {
-    throw new RanError(ErrorCodes.INVALID_ARG, `${what} must be at most 2^28 = ${MAX_STEPS} steps per call, got ${steps}`);
+    throw new RanError(
+      ErrorCodes.INVALID_ARG,
+      `${what} must be at most 2^28 = ${MAX_STEPS} steps per call, got ${steps}`,
+    );
   }
 }
 

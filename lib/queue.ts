@@ -18,7 +18,10 @@ export class CallQueue {
   private bound = DEFAULT_MAX_QUEUED;
 
   /** @param concurrency calls run at once (at least 1) */
-  constructor(concurrency: number, private readonly owner: string) {
+  constructor(
+    concurrency: number,
+    private readonly owner: string,
+  ) {
     this.maxConcurrent = v.integer('concurrency', concurrency, 1, 1 << 16);
   }
 

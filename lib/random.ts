@@ -90,7 +90,8 @@ export class Random {
 
   /** Uniform float64 in [a, b). */
   uniformIn(a: number, b: number): number {
-    if (typeof a !== 'number' || typeof b !== 'number') invalidArg(typeof a !== 'number' ? 'a' : 'b', 'a number', typeof a !== 'number' ? a : b);
+    if (typeof a !== 'number' || typeof b !== 'number')
+      invalidArg(typeof a !== 'number' ? 'a' : 'b', 'a number', typeof a !== 'number' ? a : b);
     return a + (b - a) * this.uniform();
   }
 

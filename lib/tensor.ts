@@ -32,7 +32,10 @@ export function tensor3(data: Float32Array, shape: readonly [number, number, num
   count('shape[1]', t, 0);
   count('shape[2]', d, 0);
   if (data.length !== b * t * d) {
-    throw new RanError(ErrorCodes.SHAPE, `tensor data has ${data.length} values, shape [${b}, ${t}, ${d}] needs ${b * t * d}`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `tensor data has ${data.length} values, shape [${b}, ${t}, ${d}] needs ${b * t * d}`,
+    );
   }
   return { data, shape: [b, t, d] };
 }
@@ -62,8 +65,10 @@ export type TensorLike =
   | ArrayLike<ArrayLike<number>>
   | ArrayLike<number>;
 
-const tagOf = (v: unknown): string => (ArrayBuffer.isView(v) ? (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : '');
-const isRow = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+const tagOf = (v: unknown): string =>
+  ArrayBuffer.isView(v) ? (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : '';
+const isRow = (v: unknown): v is ArrayLike<unknown> =>
+  Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
 function shapeError(message: string): never {
   throw new RanError(ErrorCodes.SHAPE, message);
@@ -76,7 +81,11 @@ function notNumber(at: string, got: unknown): never {
 /** Copies `{ data, shape }` with a non-float32 (or untyped) data array into a Tensor3. */
 function fromShaped(name: string, value: { data: unknown; shape: unknown }): Tensor3 {
   const { data, shape } = value;
-  if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 3) || !shape.every((n) => Number.isInteger(n) && n >= 0)) {
+  if (
+    !Array.isArray(shape) ||
+    (shape.length !== 2 && shape.length !== 3) ||
+    !shape.every((n) => Number.isInteger(n) && n >= 0)
+  ) {
     invalidArg(`${name}.shape`, 'an array of non-negative integers [B, T, D], or [T, D] for one sequence', shape);
   }
   const dims = (shape.length === 2 ? [1, ...(shape as number[])] : shape) as [number, number, number];
@@ -84,11 +93,14 @@ function fromShaped(name: string, value: { data: unknown; shape: unknown }): Ten
     invalidArg(`${name}.data`, 'a Float32Array, Float64Array or array of numbers', data);
   }
   const n = dims[0] * dims[1] * dims[2];
-  if (data.length !== n) shapeError(`\`${name}.data\` has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`);
+  if (data.length !== n)
+    shapeError(`\`${name}.data\` has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`);
   if (tagOf(data) === 'Float32Array') return { data: data as Float32Array, shape: dims };
   const out = new Float32Array(n);
   if (ArrayBuffer.isView(data)) out.set(data as unknown as ArrayLike<number>);
-  else for (let i = 0; i < n; i++) out[i] = typeof data[i] === 'number' ? (data[i] as number) : notNumber(`${name}.data[${i}]`, data[i]);
+  else
+    for (let i = 0; i < n; i++)
+      out[i] = typeof data[i] === 'number' ? (data[i] as number) : notNumber(`${name}.data[${i}]`, data[i]);
   return { data: out, shape: dims };
 }
 
@@ -104,7 +116,10 @@ function fromNested(name: string, value: ArrayLike<unknown>, depth: 1 | 2 | 3): 
   for (let s = 0; s < b; s++) {
     const seq = seqs[s];
     if (!isRow(seq)) invalidArg(prefix(s), 'an array of steps', seq);
-    if (seq.length !== t) shapeError(`\`${prefix(s)}\` has ${seq.length} steps, \`${prefix(0)}\` has ${t}: sequences must have the same length (ragged input)`);
+    if (seq.length !== t)
+      shapeError(
+        `\`${prefix(s)}\` has ${seq.length} steps, \`${prefix(0)}\` has ${t}: sequences must have the same length (ragged input)`,
+      );
     for (let k = 0; k < t; k++) {
       const base = (s * t + k) * d;
       if (depth === 1) {
@@ -114,7 +129,10 @@ function fromNested(name: string, value: ArrayLike<unknown>, depth: 1 | 2 | 3): 
       }
       const row = seq[k];
       if (!isRow(row)) notNumberRow(`${prefix(s)}[${k}]`, row);
-      if (row.length !== d) shapeError(`\`${prefix(s)}[${k}]\` has ${row.length} features, \`${prefix(0)}[0]\` has ${d}: every step must have the same length (ragged input)`);
+      if (row.length !== d)
+        shapeError(
+          `\`${prefix(s)}[${k}]\` has ${row.length} features, \`${prefix(0)}[0]\` has ${d}: every step must have the same length (ragged input)`,
+        );
       if (ArrayBuffer.isView(row)) {
         out.set(row as unknown as ArrayLike<number>, base);
         continue;
@@ -129,7 +147,10 @@ function fromNested(name: string, value: ArrayLike<unknown>, depth: 1 | 2 | 3): 
 }
 
 function notNumberRow(at: string, got: unknown): never {
-  throw new RanError(ErrorCodes.INVALID_ARG, `\`${at}\` must be an array of numbers (one step's features), got ${describe(got)}`);
+  throw new RanError(
+    ErrorCodes.INVALID_ARG,
+    `\`${at}\` must be an array of numbers (one step's features), got ${describe(got)}`,
+  );
 }
 
 /** The nesting depth of an array by its first elements: 1 ([T]), 2 ([T][D]) or 3 ([B][T][D]). */
@@ -156,7 +177,11 @@ export function toTensor3(name: string, value: unknown): Tensor3 {
     return fromShaped(name, t);
   }
   if (!isRow(value) || tagOf(value) === 'BigInt64Array' || tagOf(value) === 'BigUint64Array') {
-    invalidArg(name, 'a tensor { data, shape: [B, T, D] }, nested arrays [B][T][D] or [T][D], or a series of numbers', value);
+    invalidArg(
+      name,
+      'a tensor { data, shape: [B, T, D] }, nested arrays [B][T][D] or [T][D], or a series of numbers',
+      value,
+    );
   }
   return fromNested(name, value, depthOf(name, value));
 }

@@ -10,7 +10,13 @@ import type { IndexMatrix, Tensor3 } from './tensor';
 export function isTypedArray<K extends 'Float32Array' | 'Float64Array' | 'Int32Array' | 'Uint8Array'>(
   v: unknown,
   kind: K,
-): v is K extends 'Float32Array' ? Float32Array : K extends 'Float64Array' ? Float64Array : K extends 'Int32Array' ? Int32Array : Uint8Array {
+): v is K extends 'Float32Array'
+  ? Float32Array
+  : K extends 'Float64Array'
+    ? Float64Array
+    : K extends 'Int32Array'
+      ? Int32Array
+      : Uint8Array {
   return ArrayBuffer.isView(v) && (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] === kind;
 }
 
@@ -36,7 +42,13 @@ export function integer(name: string, v: unknown, min: number, max = Number.MAX_
 }
 
 /** A finite number in a range; `open` excludes the bounds. */
-export function number(name: string, v: unknown, min: number, max: number, open: { min?: boolean; max?: boolean } = {}): number {
+export function number(
+  name: string,
+  v: unknown,
+  min: number,
+  max: number,
+  open: { min?: boolean; max?: boolean } = {},
+): number {
   const lowOk = (x: number): boolean => (open.min ? x > min : x >= min);
   const highOk = (x: number): boolean => (open.max ? x < max : x <= max);
   if (typeof v !== 'number' || !Number.isFinite(v) || !lowOk(v) || !highOk(v)) {
@@ -65,7 +77,10 @@ export function boolean(name: string, v: unknown): boolean {
 export function knownKeys(name: string, options: object, allowed: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
-      throw new RanError(ErrorCodes.INVALID_ARG, `\`${name}\` has an unknown option "${key}"${didYouMean(key, allowed)}; known options: ${allowed.join(', ')}`);
+      throw new RanError(
+        ErrorCodes.INVALID_ARG,
+        `\`${name}\` has an unknown option "${key}"${didYouMean(key, allowed)}; known options: ${allowed.join(', ')}`,
+      );
     }
   }
 }
@@ -82,7 +97,8 @@ export function tensor3(name: string, x: unknown, d?: number): Tensor3 {
   if (x === null || typeof x !== 'object') invalidArg(name, 'a tensor { data: Float32Array, shape: [B, T, D] }', x);
   const t = x as Partial<Tensor3>;
   if (!isTypedArray(t.data, 'Float32Array')) invalidArg(`${name}.data`, 'a Float32Array', t.data);
-  if (isDetached(t.data)) invalidArg(`${name}.data`, 'a Float32Array whose buffer is not detached (transferred)', t.data);
+  if (isDetached(t.data))
+    invalidArg(`${name}.data`, 'a Float32Array whose buffer is not detached (transferred)', t.data);
   const shape = t.shape;
   if (!Array.isArray(shape) || shape.length !== 3) invalidArg(`${name}.shape`, 'an array [B, T, D]', shape);
   const [b, steps, dim] = shape as number[];
@@ -90,10 +106,16 @@ export function tensor3(name: string, x: unknown, d?: number): Tensor3 {
   integer(`${name}.shape[1] (T)`, steps, 1);
   integer(`${name}.shape[2] (D)`, dim, 0);
   if (t.data.length !== (b as number) * (steps as number) * (dim as number)) {
-    throw new RanError(ErrorCodes.SHAPE, `\`${name}.data\` has ${t.data.length} values, shape [${String(shape)}] needs ${(b as number) * (steps as number) * (dim as number)}`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`${name}.data\` has ${t.data.length} values, shape [${String(shape)}] needs ${(b as number) * (steps as number) * (dim as number)}`,
+    );
   }
   if (d !== undefined && dim !== d) {
-    throw new RanError(ErrorCodes.SHAPE, `\`${name}\` must have ${d} features per step (shape [B, T, ${d}]), got ${String(dim)}`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`${name}\` must have ${d} features per step (shape [B, T, ${d}]), got ${String(dim)}`,
+    );
   }
   return t as Tensor3;
 }
@@ -103,16 +125,25 @@ export function indexMatrix(name: string, t: unknown, batch: number, steps: numb
   if (t === null || typeof t !== 'object') invalidArg(name, 'an index matrix { data: Int32Array, shape: [B, n] }', t);
   const m = t as Partial<IndexMatrix>;
   if (!isTypedArray(m.data, 'Int32Array')) invalidArg(`${name}.data`, 'an Int32Array', m.data);
-  if (isDetached(m.data)) invalidArg(`${name}.data`, 'an Int32Array whose buffer is not detached (transferred)', m.data);
+  if (isDetached(m.data))
+    invalidArg(`${name}.data`, 'an Int32Array whose buffer is not detached (transferred)', m.data);
   if (!Array.isArray(m.shape) || m.shape.length !== 2) invalidArg(`${name}.shape`, 'an array [B, n]', m.shape);
   const [b, n] = m.shape as number[];
-  if (b !== batch) throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${String(b)} rows, the input has ${batch} sequences`);
+  if (b !== batch)
+    throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${String(b)} rows, the input has ${batch} sequences`);
   integer(`${name}.shape[1]`, n, 1);
-  if (m.data.length !== batch * (n as number)) throw new RanError(ErrorCodes.SHAPE, `\`${name}.data\` must hold ${batch * (n as number)} values, got ${m.data.length}`);
+  if (m.data.length !== batch * (n as number))
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`${name}.data\` must hold ${batch * (n as number)} values, got ${m.data.length}`,
+    );
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i] as number;
     if (v < 0 || v >= steps) {
-      throw new RanError(ErrorCodes.INVALID_ARG, `\`${name}[${Math.floor(i / (n as number))}, ${i % (n as number)}]\` must be a step in [0, ${steps}), got ${v}`);
+      throw new RanError(
+        ErrorCodes.INVALID_ARG,
+        `\`${name}[${Math.floor(i / (n as number))}, ${i % (n as number)}]\` must be a step in [0, ${steps}), got ${v}`,
+      );
     }
   }
   return m as IndexMatrix;

@@ -45,7 +45,10 @@ export interface StoredArrays<O extends CommonOptions, R extends Reservoir<O>> {
  * One architecture. Methods use method syntax so that a definition for specific options
  * (`ArchitectureDefinition<ESNOptions, ESN>`) fits the registry's general type.
  */
-export interface ArchitectureDefinition<O extends CommonOptions = CommonOptions, R extends Reservoir<O> = Reservoir<O>> {
+export interface ArchitectureDefinition<
+  O extends CommonOptions = CommonOptions,
+  R extends Reservoir<O> = Reservoir<O>,
+> {
   /** Name in configs, model files and the CLI ("esn"). */
   readonly name: string;
   /** Display name in tables and reports ("ESN"). */

@@ -2,7 +2,11 @@
  * RAN-C ("ran-c"): attention units then key–value memory units. With `keys: "data"` the memory
  * keys are drawn from the training inputs before training, and model files store them.
  */
-import { DecomposedReservoir, decomposedReservoirOptions, type DecomposedReservoirOptions } from '../reservoirs/decomposed';
+import {
+  DecomposedReservoir,
+  decomposedReservoirOptions,
+  type DecomposedReservoirOptions,
+} from '../reservoirs/decomposed';
 import { COMMON_SPACE } from '../search/common-space';
 import type { ArchitectureDefinition } from './architecture';
 
@@ -46,8 +50,14 @@ export const ranC: ArchitectureDefinition<DecomposedReservoirOptions, Decomposed
   },
   stored: {
     names: [KEYS],
-    refuse: (name, options) => (name === KEYS && options.keys !== 'data' ? `"${KEYS}" is only valid for a ran-c reservoir with keys: "data"` : undefined),
-    save: (reservoir) => (reservoir.options.keys === 'data' && reservoir.hasDataKeys ? [{ name: KEYS, data: reservoir.describe().populations[1]!.keys!, shape: keyShape(reservoir) }] : []),
+    refuse: (name, options) =>
+      name === KEYS && options.keys !== 'data'
+        ? `"${KEYS}" is only valid for a ran-c reservoir with keys: "data"`
+        : undefined,
+    save: (reservoir) =>
+      reservoir.options.keys === 'data' && reservoir.hasDataKeys
+        ? [{ name: KEYS, data: reservoir.describe().populations[1]!.keys!, shape: keyShape(reservoir) }]
+        : [],
     restore: (reservoir, array, fail) => {
       const shape = keyShape(reservoir);
       if (array.shape.length !== 3 || array.shape.some((d, i) => d !== shape[i])) {

@@ -25,7 +25,19 @@ import { Bench } from 'tinybench';
 import { ErrorCodes, RanError } from '../errors';
 import { native, type NativeNetworkSpec } from '../native';
 import { baseFields, cpuModel, log, median, type Line } from './common';
-import { attentionWorkload, esnWorkload, METRIC, mnistData, mnistEndToEnd, ridgeData, ridgeFit, SEED, sizes, WORKLOADS, type WorkloadId } from './workloads';
+import {
+  attentionWorkload,
+  esnWorkload,
+  METRIC,
+  mnistData,
+  mnistEndToEnd,
+  ridgeData,
+  ridgeFit,
+  SEED,
+  sizes,
+  WORKLOADS,
+  type WorkloadId,
+} from './workloads';
 
 /** What a clone adds to the shipped runner. */
 export interface RunnerExtras {
@@ -57,15 +69,25 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--no-reference') a.reference = false;
     else if (k === '--no-ceiling') a.ceiling = false;
     else if (k === '--only') {
-      const ws = next().split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-      for (const w of ws) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload ${w} (expected ${WORKLOADS.join(',')})`);
+      const ws = next()
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean);
+      for (const w of ws)
+        if (!(WORKLOADS as readonly string[]).includes(w))
+          throw new Error(`--only: unknown workload ${w} (expected ${WORKLOADS.join(',')})`);
       a.only = ws as WorkloadId[];
-    } else if (k === '--threads') a.threads = next().split(',').map((s) => Number(s));
+    } else if (k === '--threads')
+      a.threads = next()
+        .split(',')
+        .map((s) => Number(s));
     else if (k === '--out') a.out = next();
     else if (k === '--peers') a.peers = next();
     else if (k === '--ceilings') a.ceilings = next();
     else if (k === '--help' || k === '-h') {
-      log('usage: ran bench [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling] [--out f] [--peers f] [--ceilings f]');
+      log(
+        'usage: ran bench [--quick] [--only W1,W3] [--threads 1,2] [--no-reference] [--no-ceiling] [--out f] [--peers f] [--ceilings f]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -73,7 +95,8 @@ function parseArgs(argv: string[]): Args {
   // The results are written at the end: a wrong folder must fail now, not after the run.
   if (a.out !== undefined) {
     const dir = path.dirname(path.resolve(a.out));
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--out ${a.out}: the folder ${dir} does not exist`);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+      throw new Error(`--out ${a.out}: the folder ${dir} does not exist`);
     fs.accessSync(dir, fs.constants.W_OK);
   }
   return a;
@@ -81,11 +104,18 @@ function parseArgs(argv: string[]): Args {
 
 /** FLOPs of one sequence-step of a network (multiply-add = 2), counting the kernels' work. */
 function flopsPerStep(spec: NativeNetworkSpec): number {
-  const nnz = 'dense' in spec.w ? spec.w.dense.length : 'blockValues' in spec.w ? spec.w.blockValues.length : spec.w.values.length;
+  const nnz =
+    'dense' in spec.w
+      ? spec.w.dense.length
+      : 'blockValues' in spec.w
+        ? spec.w.blockValues.length
+        : spec.w.values.length;
   let f = 2 * nnz + 2 * spec.n * spec.inputDim;
   for (const p of spec.populations) {
     if (p.kind !== 'attention') continue;
-    const d = p.width, k = p.context ?? 1, ff = p.ffHidden ?? 0;
+    const d = p.width,
+      k = p.context ?? 1,
+      ff = p.ffHidden ?? 0;
     f += p.units * (3 * 2 * d * d + 2 * 2 * d * k + 2 * 2 * d * ff);
   }
   return f;
@@ -102,12 +132,21 @@ function readJsonl(file: string): Line[] {
 
 /** Runs fn under tinybench (one warm-up call first) and returns its per-call samples (seconds). */
 async function sampleRuns(name: string, fn: () => void, quick: boolean): Promise<{ sample: number[]; rme: number }> {
-  const bench = new Bench({ time: quick ? 500 : 4000, iterations: quick ? 3 : 10, warmupTime: 0, warmupIterations: 1, throws: true });
+  const bench = new Bench({
+    time: quick ? 500 : 4000,
+    iterations: quick ? 3 : 10,
+    warmupTime: 0,
+    warmupIterations: 1,
+    throws: true,
+  });
   bench.add(name, fn);
   await bench.warmup();
   await bench.run();
   const r = bench.tasks[0]?.result;
-  if (!r || r.error) throw r?.error instanceof Error ? r.error : new Error(`${name}: ${r ? 'the task failed' : 'no result'}`, { cause: r?.error });
+  if (!r || r.error)
+    throw r?.error instanceof Error
+      ? r.error
+      : new Error(`${name}: ${r ? 'the task failed' : 'no result'}`, { cause: r?.error });
   return { sample: r.samples.map((ms) => ms / 1000), rme: r.rme };
 }
 
@@ -128,8 +167,10 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
   const S = sizes(args.quick);
   const base = baseFields();
   const start = Date.now();
-  log(`[bench] ${args.quick ? 'QUICK ' : ''}run: ${args.only.join(',')} threads=${args.threads.join(',')} cpu="${cpuModel()}" ` +
-      `variant=${String(base.variant)} simd=${String(base.simd)} node=${process.version} load=${os.loadavg()[0]!.toFixed(2)}`);
+  log(
+    `[bench] ${args.quick ? 'QUICK ' : ''}run: ${args.only.join(',')} threads=${args.threads.join(',')} cpu="${cpuModel()}" ` +
+      `variant=${String(base.variant)} simd=${String(base.simd)} node=${process.version} load=${os.loadavg()[0]!.toFixed(2)}`,
+  );
   const lines: Line[] = [];
   const failed: string[] = [];
   const emit = (l: Line): void => {
@@ -139,14 +180,24 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
 
   // The same-build ceiling first, for the element types the chosen workloads use.
   const ceilingKinds = (['PEAK_GEMM_F32', 'PEAK_GEMM_F64'] as const).filter((k) =>
-    args.only.some((w) => (k === 'PEAK_GEMM_F64' ? w === 'W4' : w !== 'W4' && w !== 'W5')));
+    args.only.some((w) => (k === 'PEAK_GEMM_F64' ? w === 'W4' : w !== 'W4' && w !== 'W5')),
+  );
   if (args.ceiling) {
     for (const kind of ceilingKinds) {
       for (const threads of args.threads) {
         const dtype = kind === 'PEAK_GEMM_F64' ? 'float64' : 'float32';
         const n = args.quick ? 1024 : 2048;
         const value = native().gemmCeiling({ dtype, n, threads, minSeconds: args.quick ? 0.3 : 2 });
-        emit({ workload: kind, impl: 'native', metric: 'gflop_per_s', value, threads, ...base, n, source: 'Eigen GEMM of this build (gemmCeiling)' });
+        emit({
+          workload: kind,
+          impl: 'native',
+          metric: 'gflop_per_s',
+          value,
+          threads,
+          ...base,
+          n,
+          source: 'Eigen GEMM of this build (gemmCeiling)',
+        });
       }
     }
   }
@@ -171,9 +222,20 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
       for (const threads of args.threads) {
         const r = await sampleRuns(`${w}/${threads}`, () => void wl.esn.run(wl.x, { threads }), args.quick);
         const med = median(r.sample);
-        emit({ workload: w, impl: 'native', metric: METRIC[w], value: wl.units / med, threads, ...base,
-          median_s: med, samples: r.sample.length, rme_pct: r.rme, units_per_run: wl.units, gflop_per_s: (flops * wl.units) / med / 1e9,
-          weights: 'dense' in wl.esn.describe().w ? 'dense' : 'csr' });
+        emit({
+          workload: w,
+          impl: 'native',
+          metric: METRIC[w],
+          value: wl.units / med,
+          threads,
+          ...base,
+          median_s: med,
+          samples: r.sample.length,
+          rme_pct: r.rme,
+          units_per_run: wl.units,
+          gflop_per_s: (flops * wl.units) / med / 1e9,
+          weights: 'dense' in wl.esn.describe().w ? 'dense' : 'csr',
+        });
       }
       wl.esn.dispose();
     } else if (w === 'W3' || w === 'W3F') {
@@ -182,8 +244,19 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
       for (const threads of args.threads) {
         const r = await sampleRuns(`${w}/${threads}`, () => void wl.reservoir.run(wl.x, { threads }), args.quick);
         const med = median(r.sample);
-        emit({ workload: w, impl: 'native', metric: METRIC[w], value: wl.units / med, threads, ...base,
-          median_s: med, samples: r.sample.length, rme_pct: r.rme, units_per_run: wl.units, gflop_per_s: (flops * wl.units) / med / 1e9 });
+        emit({
+          workload: w,
+          impl: 'native',
+          metric: METRIC[w],
+          value: wl.units / med,
+          threads,
+          ...base,
+          median_s: med,
+          samples: r.sample.length,
+          rme_pct: r.rme,
+          units_per_run: wl.units,
+          gflop_per_s: (flops * wl.units) / med / 1e9,
+        });
       }
       wl.reservoir.dispose();
     } else if (w === 'W4') {
@@ -195,20 +268,49 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
       for (const threads of args.threads) {
         const times = await timeDirect(() => ridgeFit(s, d, threads), args.quick ? 2 : 3);
         const med = median(times);
-        emit({ workload: 'W4', impl: 'native', metric: METRIC.W4, value: 1 / med, threads, ...base,
-          s_per_fit: med, times_s: times, gflop_per_s: flops / med / 1e9, chunk_rows: s.chunk,
-          method: `one Ridge, addRows(x, y, { threads: ${threads} }) in chunks, solve` });
+        emit({
+          workload: 'W4',
+          impl: 'native',
+          metric: METRIC.W4,
+          value: 1 / med,
+          threads,
+          ...base,
+          s_per_fit: med,
+          times_s: times,
+          gflop_per_s: flops / med / 1e9,
+          chunk_rows: s.chunk,
+          method: `one Ridge, addRows(x, y, { threads: ${threads} }) in chunks, solve`,
+        });
       }
     } else if (w === 'W5') {
       const s = S.W5;
       const d = mnistData(s); // loading the digits is not timed
       for (const threads of args.threads) {
         let last = { error: NaN, ridge: NaN, fitMs: 0, testMs: 0, architecture: '' };
-        const times = await timeDirect(async () => { last = await mnistEndToEnd(s, d, threads); }, args.quick ? 1 : 3);
+        const times = await timeDirect(
+          async () => {
+            last = await mnistEndToEnd(s, d, threads);
+          },
+          args.quick ? 1 : 3,
+        );
         const med = median(times);
-        emit({ workload: 'W5', impl: 'native', metric: METRIC.W5, value: med, threads, ...base,
-          test_error: last.error, fit_s: last.fitMs / 1000, test_s: last.testMs / 1000, times_s: times,
-          train: s.train, test: s.test, valid: s.valid, ridge_chosen: last.ridge, architecture: last.architecture });
+        emit({
+          workload: 'W5',
+          impl: 'native',
+          metric: METRIC.W5,
+          value: med,
+          threads,
+          ...base,
+          test_error: last.error,
+          fit_s: last.fitMs / 1000,
+          test_s: last.testMs / 1000,
+          times_s: times,
+          train: s.train,
+          test: s.test,
+          valid: s.valid,
+          ridge_chosen: last.ridge,
+          architecture: last.architecture,
+        });
       }
     }
   }
@@ -242,11 +344,20 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
 
   log(`\n${'workload'.padEnd(8)} ${'impl'.padEnd(12)} thr ${'value'.padStart(14)} metric            extra`);
   for (const l of lines) {
-    const extra = ['peak_fraction', 'blas_peak_fraction', 'vs_numpy', 'vs_torch', 'speedup_vs_ts_reference', 'test_error']
+    const extra = [
+      'peak_fraction',
+      'blas_peak_fraction',
+      'vs_numpy',
+      'vs_torch',
+      'speedup_vs_ts_reference',
+      'test_error',
+    ]
       .filter((k) => typeof l[k] === 'number')
       .map((k) => `${k}=${(l[k] as number).toFixed(3)}`)
       .join(' ');
-    log(`${l.workload.padEnd(8)} ${(l.impl + (l.reduced ? '*' : '')).padEnd(12)} ${String(l.threads).padStart(3)} ${l.value.toPrecision(6).padStart(14)} ${l.metric.padEnd(17)} ${extra}`);
+    log(
+      `${l.workload.padEnd(8)} ${(l.impl + (l.reduced ? '*' : '')).padEnd(12)} ${String(l.threads).padStart(3)} ${l.value.toPrecision(6).padStart(14)} ${l.metric.padEnd(17)} ${extra}`,
+    );
   }
   log(`[bench] total ${((Date.now() - start) / 1000).toFixed(0)} s (* = reduced size)`);
 

@@ -142,7 +142,10 @@ export function esnWorkload(s: EsnSizes, inputSeed: number): EsnWorkload {
     seed: SEED,
   });
   // W1 input in [-1, 1] (a driving signal), W2 in [0, 1] (pixel-like columns), as the peers.
-  const x = s.inputDim === 1 ? uniformInput(s.batch, s.steps, 1, inputSeed, -1, 1) : uniformInput(s.batch, s.steps, s.inputDim, inputSeed);
+  const x =
+    s.inputDim === 1
+      ? uniformInput(s.batch, s.steps, 1, inputSeed, -1, 1)
+      : uniformInput(s.batch, s.steps, s.inputDim, inputSeed);
   return { esn, x, units: s.batch * s.steps };
 }
 
@@ -201,7 +204,8 @@ export function ridgeData(s: RidgeSizes, seed: number): RidgeData {
  */
 export function ridgeFit(s: RidgeSizes, d: RidgeData, threads = 1): Float64Array {
   const ridge = new Ridge({ features: s.features, outputs: s.outputs });
-  const f = s.features, o = s.outputs;
+  const f = s.features,
+    o = s.outputs;
   for (let r0 = 0; r0 < s.rows; r0 += s.chunk) {
     const r1 = Math.min(s.rows, r0 + s.chunk);
     ridge.addRows(d.x.subarray(r0 * f, r1 * f), d.y.subarray(r0 * o, r1 * o), { threads });
@@ -215,7 +219,8 @@ export function ridgeFit(s: RidgeSizes, d: RidgeData, threads = 1): Float64Array
  * the way to use several cores before `addRows` took `threads` (no longer timed by run.ts).
  */
 export async function ridgeFitParallel(s: RidgeSizes, d: RidgeData, parts: number): Promise<Float64Array> {
-  const f = s.features, o = s.outputs;
+  const f = s.features,
+    o = s.outputs;
   const readouts = Array.from({ length: parts }, () => new Ridge({ features: f, outputs: o }));
   const per = Math.ceil(s.rows / parts);
   await Promise.all(
@@ -249,7 +254,11 @@ export function mnistData(s: MnistSizes): MnistData {
 }
 
 /** One W5 run: RAN-A at its default size, fit on the train digits, error rate on the test digits. */
-export async function mnistEndToEnd(s: MnistSizes, d: MnistData, threads: number): Promise<{ error: number; ridge: number; fitMs: number; testMs: number; architecture: string }> {
+export async function mnistEndToEnd(
+  s: MnistSizes,
+  d: MnistData,
+  threads: number,
+): Promise<{ error: number; ridge: number; fitMs: number; testMs: number; architecture: string }> {
   const t0 = process.hrtime.bigint();
   const model = new Model({ kind: 'ran-a', options: { inputDim: 28, seed: 0 } });
   const report = await model.fit(
@@ -261,5 +270,11 @@ export async function mnistEndToEnd(s: MnistSizes, d: MnistData, threads: number
   const t2 = process.hrtime.bigint();
   model.reservoir.dispose();
   const o = model.reservoir.options as unknown as { units: number; width: number; context: number; ffHidden: number };
-  return { error, ridge: report.ridge, fitMs: Number(t1 - t0) / 1e6, testMs: Number(t2 - t1) / 1e6, architecture: `ran-a default (units ${o.units}, width ${o.width}, context ${o.context}, ffHidden ${o.ffHidden})` };
+  return {
+    error,
+    ridge: report.ridge,
+    fitMs: Number(t1 - t0) / 1e6,
+    testMs: Number(t2 - t1) / 1e6,
+    architecture: `ran-a default (units ${o.units}, width ${o.width}, context ${o.context}, ffHidden ${o.ffHidden})`,
+  };
 }

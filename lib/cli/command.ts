@@ -37,13 +37,22 @@ export function usage(message: string): never {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The values and positionals of `argv` for a command's options (`--help`/`-h` are added). */
-export function parseCommand<O extends Options>(argv: string[], options: O, positionals = 0): {
+export function parseCommand<O extends Options>(
+  argv: string[],
+  options: O,
+  positionals = 0,
+): {
   values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean };
   positionals: string[];
 } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals > 0, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: positionals > 0,
+      strict: true,
+    });
   } catch (e) {
     usage(e instanceof Error ? e.message : String(e));
   }
@@ -52,7 +61,12 @@ export function parseCommand<O extends Options>(argv: string[], options: O, posi
 }
 
 /** The items of a comma-separated list (or all of them for undefined / "all"), each checked. */
-export function parseList<T extends string>(value: string | undefined, all: readonly T[], name: string, canon: (s: string) => T = (s) => s as T): T[] {
+export function parseList<T extends string>(
+  value: string | undefined,
+  all: readonly T[],
+  name: string,
+  canon: (s: string) => T = (s) => s as T,
+): T[] {
   if (value === undefined || value === 'all') return [...all];
   const unknown = (s: string): never => usage(`unknown ${name} "${s}"; known: ${all.join(', ')}`);
   const out = value
@@ -94,7 +108,8 @@ export function checkOutputPath(flag: string, file: string): void {
     return usage(`--${flag} ${file}: the folder ${dir} does not exist`);
   }
   if (!stat.isDirectory()) usage(`--${flag} ${file}: ${dir} is not a folder`);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) usage(`--${flag} ${file}: is a folder, expected a file name`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    usage(`--${flag} ${file}: is a folder, expected a file name`);
   try {
     fs.accessSync(fs.existsSync(file) ? file : dir, fs.constants.W_OK);
   } catch {

@@ -64,11 +64,15 @@ interface Plan {
 function firstSeed(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) usage(`--first-seed must be an integer >= 0, got "${value}"`);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0)
+    usage(`--first-seed must be an integer >= 0, got "${value}"`);
   return n;
 }
 
-function plan(values: ReturnType<typeof parseCommand<typeof EVALUATION_OPTIONS>>['values'], dataDir: string | undefined): Plan {
+function plan(
+  values: ReturnType<typeof parseCommand<typeof EVALUATION_OPTIONS>>['values'],
+  dataDir: string | undefined,
+): Plan {
   const budgetName = values.budget ?? '10k';
   let budget: number;
   try {
@@ -101,9 +105,41 @@ function jsonLines(cells: StreamCell[], p: Plan): string[] {
   const lines: string[] = [];
   for (const c of cells) {
     for (const s of c.perSeed) {
-      lines.push(JSON.stringify({ task: c.task, model: c.model, budget: p.budgetName, difficulty: p.difficulty, seed: s.seed, score: s.score, metric: c.metric, validScore: s.valid, validMse: s.validMse, trial: s.trial, regime: s.regime, attention: s.attention, trainableParams: s.trainable, fixedParams: s.fixed, seconds: s.seconds, trials: p.trials, config: s.config.options }));
+      lines.push(
+        JSON.stringify({
+          task: c.task,
+          model: c.model,
+          budget: p.budgetName,
+          difficulty: p.difficulty,
+          seed: s.seed,
+          score: s.score,
+          metric: c.metric,
+          validScore: s.valid,
+          validMse: s.validMse,
+          trial: s.trial,
+          regime: s.regime,
+          attention: s.attention,
+          trainableParams: s.trainable,
+          fixedParams: s.fixed,
+          seconds: s.seconds,
+          trials: p.trials,
+          config: s.config.options,
+        }),
+      );
     }
-    for (const f of c.failedTrials) lines.push(JSON.stringify({ task: c.task, model: c.model, budget: p.budgetName, difficulty: p.difficulty, seed: f.seed, trial: f.trial, failed: true, error: f.error }));
+    for (const f of c.failedTrials)
+      lines.push(
+        JSON.stringify({
+          task: c.task,
+          model: c.model,
+          budget: p.budgetName,
+          difficulty: p.difficulty,
+          seed: f.seed,
+          trial: f.trial,
+          failed: true,
+          error: f.error,
+        }),
+      );
   }
   return lines;
 }
@@ -111,7 +147,8 @@ function jsonLines(cells: StreamCell[], p: Plan): string[] {
 /** Runs `ran stream` (no dataDir) or `ran eval` on parsed arguments; resolves to the exit code. */
 export async function runEvaluation(argv: string[], command: 'stream' | 'eval'): Promise<number> {
   const { values } = parseCommand(argv, EVALUATION_OPTIONS);
-  if (command === 'stream' && values.data !== undefined) usage('--data belongs to `ran eval` (ran stream generates its tasks)');
+  if (command === 'stream' && values.data !== undefined)
+    usage('--data belongs to `ran eval` (ran stream generates its tasks)');
   if (command === 'eval' && values.data === undefined) usage('eval needs --data DIR');
   if (command === 'eval' && !fs.existsSync(values.data!)) usage(`--data: no folder "${values.data}"`);
   const p = plan(values, command === 'eval' ? values.data : undefined);
@@ -131,14 +168,39 @@ export async function runEvaluation(argv: string[], command: 'stream' | 'eval'):
     for (const line of jsonLines(cells, p)) process.stdout.write(`${line}\n`);
     if (process.stderr.isTTY) process.stderr.write(`${textTable(rows)}\n`);
   } else {
-    process.stdout.write(`STREAM ${p.difficulty}, budget ${p.budgetName} trainable parameters, ${p.seeds} seed(s), ${p.trials} trials per model; test scores (lower is better)\n\n`);
-    process.stdout.write(`${textTable(rows)}\n\n${cells.length} searches, ${cells.reduce((a, c) => a + c.scores.length * p.trials, 0)} trials in ${seconds.toFixed(1)} s with ${p.workers} worker(s)\n`);
+    process.stdout.write(
+      `STREAM ${p.difficulty}, budget ${p.budgetName} trainable parameters, ${p.seeds} seed(s), ${p.trials} trials per model; test scores (lower is better)\n\n`,
+    );
+    process.stdout.write(
+      `${textTable(rows)}\n\n${cells.length} searches, ${cells.reduce((a, c) => a + c.scores.length * p.trials, 0)} trials in ${seconds.toFixed(1)} s with ${p.workers} worker(s)\n`,
+    );
   }
   if (failed.length > 0) process.stderr.write(`ran: ${failed.length} trial(s) failed, e.g. ${failed[0]}\n`);
   if (report && p.report !== undefined) {
-    const meta = { difficulty: p.difficulty, budget: p.budgetName, seeds: p.seeds, trials: p.trials, workers: p.workers, seconds: seconds.toFixed(1), date: new Date().toISOString() };
-    const commandLine = ['ran', command, ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
-    fs.writeFileSync(p.report, await report.renderReport({ rows, cells, meta, budget: p.budgetName, dataDir: p.dataDir, difficulty: p.difficulty, command: commandLine }));
+    const meta = {
+      difficulty: p.difficulty,
+      budget: p.budgetName,
+      seeds: p.seeds,
+      trials: p.trials,
+      workers: p.workers,
+      seconds: seconds.toFixed(1),
+      date: new Date().toISOString(),
+    };
+    const commandLine = ['ran', command, ...argv]
+      .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`))
+      .join(' ');
+    fs.writeFileSync(
+      p.report,
+      await report.renderReport({
+        rows,
+        cells,
+        meta,
+        budget: p.budgetName,
+        dataDir: p.dataDir,
+        difficulty: p.difficulty,
+        command: commandLine,
+      }),
+    );
     if (!p.json) process.stdout.write(`report written to ${p.report}\n`);
   }
   return failed.length > 0 ? 1 : 0;

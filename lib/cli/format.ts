@@ -25,7 +25,12 @@ function fmt(x: number): string {
 /** Rows of the result table: task, each model's mean ± std, the published best at the budget and overall. */
 export function tableRows(cells: StreamCell[], models: readonly Architecture[], budget: string): string[][] {
   const tasks = [...new Set(cells.map((c) => c.task))];
-  const header = ['task', ...models.map((m) => architecture(m).label), `published best (${budget})`, 'published best (any budget)'];
+  const header = [
+    'task',
+    ...models.map((m) => architecture(m).label),
+    `published best (${budget})`,
+    'published best (any budget)',
+  ];
   const rows = [header];
   for (const task of tasks) {
     const row = [task];

@@ -12,7 +12,11 @@ export interface ProgressLine {
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
 }
 
 /** A progress line on `stream` if it is a terminal, else undefined. */
@@ -26,7 +30,9 @@ export function progressLine(label: string, stream: NodeJS.WriteStream = process
       const filled = total > 0 ? Math.round((width * done) / total) : 0;
       const elapsed = (Date.now() - started) / 1000;
       const left = done > 0 ? (elapsed * (total - done)) / done : NaN;
-      stream.write(`\r${label} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} | ${duration(left)} left `);
+      stream.write(
+        `\r${label} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} | ${duration(left)} left `,
+      );
       drawn = true;
     },
     stop() {

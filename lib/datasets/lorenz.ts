@@ -54,13 +54,28 @@ function lorenzTrajectory(options: LorenzOptions): Tensor3 {
   count('options.length + horizon', length, 0);
   count('options.sampleEvery', every, 1);
   count('options.washout', washout, 0);
-  for (const [k, v] of [['dt', dt], ['sigma', sigma], ['rho', rho], ['beta', beta]] as const) finite(`options.${k}`, v, k === 'dt');
+  for (const [k, v] of [
+    ['dt', dt],
+    ['sigma', sigma],
+    ['rho', rho],
+    ['beta', beta],
+  ] as const)
+    finite(`options.${k}`, v, k === 'dt');
   const initial = options.initial ?? [1, 1, 1];
-  if (!Array.isArray(initial) || initial.length !== 3 || !initial.every((c) => typeof c === 'number' && Number.isFinite(c))) invalidArg('options.initial', 'three finite numbers [x, y, z]', initial);
+  if (
+    !Array.isArray(initial) ||
+    initial.length !== 3 ||
+    !initial.every((c) => typeof c === 'number' && Number.isFinite(c))
+  )
+    invalidArg('options.initial', 'three finite numbers [x, y, z]', initial);
   checkSteps('(washout + length + horizon) · sampleEvery', (washout + length) * every);
   checkBytes(`a Lorenz trajectory of ${length} samples`, 12 * length);
   let [x, y, z] = initial;
-  const f = (a: number, b: number, c: number): [number, number, number] => [sigma * (b - a), rho * a - b - a * c, a * b - beta * c];
+  const f = (a: number, b: number, c: number): [number, number, number] => [
+    sigma * (b - a),
+    rho * a - b - a * c,
+    a * b - beta * c,
+  ];
   const out = new Float32Array(length * 3);
   for (let s = 0; s < washout + length; s++) {
     if (s >= washout) {

@@ -69,7 +69,13 @@ function mackeyGlassSeries(options: MackeyGlassOptions): Float32Array {
   const washout = options.washout ?? 0;
   count('options.length + horizon', length, 0);
   count('options.washout', washout, 0);
-  for (const [k, v] of [['beta', beta], ['gamma', gamma], ['n', n], ['x0', x0]] as const) finite(`options.${k}`, v);
+  for (const [k, v] of [
+    ['beta', beta],
+    ['gamma', gamma],
+    ['n', n],
+    ['x0', x0],
+  ] as const)
+    finite(`options.${k}`, v);
   finite('options.dt', dt, true);
   const lag = stepsOf('tau', finite('options.tau', tau, true), dt);
   const every = stepsOf('sampleStep', finite('options.sampleStep', sampleStep, true), dt);

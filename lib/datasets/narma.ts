@@ -50,7 +50,8 @@ export function narma10(options: NarmaOptions): Dataset {
     const uLag = t - (order - 1) >= 0 ? (u[t - (order - 1)] as number) : 0;
     const yt = y[t] as number;
     const next = 0.3 * yt + 0.05 * yt * sum + 1.5 * uLag * (u[t] as number) + 0.1;
-    if (!Number.isFinite(next) || Math.abs(next) > 1e6) throw new RanError(ErrorCodes.NOT_FINITE, `NARMA-${order} diverged at step ${t} (seed ${options.seed ?? 0})`);
+    if (!Number.isFinite(next) || Math.abs(next) > 1e6)
+      throw new RanError(ErrorCodes.NOT_FINITE, `NARMA-${order} diverged at step ${t} (seed ${options.seed ?? 0})`);
     y[t + 1] = next;
   }
   return {

@@ -24,7 +24,8 @@ export function checkForecast(length: unknown, horizon: unknown): { length: numb
     throw new RanError(ErrorCodes.INVALID_ARG, `\`options.length\` must be an integer >= 0, got ${String(length)}`);
   }
   const h = horizon ?? 1;
-  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1) throw new RanError(ErrorCodes.INVALID_ARG, `\`options.horizon\` must be an integer >= 1, got ${describe(h)}`);
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1)
+    throw new RanError(ErrorCodes.INVALID_ARG, `\`options.horizon\` must be an integer >= 1, got ${describe(h)}`);
   return { length, horizon: h };
 }
 

@@ -61,11 +61,19 @@ function tagOf(data: unknown): string {
 /** The dtype of a typed array. */
 export function dtypeOf(data: NpyData): NpyDtype {
   switch (tagOf(data)) {
-    case 'Float32Array': return 'float32';
-    case 'Float64Array': return 'float64';
-    case 'Int32Array': return 'int32';
-    case 'BigInt64Array': return 'int64';
-    default: throw new NpyError('<array>', `cannot store ${tagOf(data) || typeof data} in .npy: expected Float32Array, Float64Array, Int32Array or BigInt64Array`);
+    case 'Float32Array':
+      return 'float32';
+    case 'Float64Array':
+      return 'float64';
+    case 'Int32Array':
+      return 'int32';
+    case 'BigInt64Array':
+      return 'int64';
+    default:
+      throw new NpyError(
+        '<array>',
+        `cannot store ${tagOf(data) || typeof data} in .npy: expected Float32Array, Float64Array, Int32Array or BigInt64Array`,
+      );
   }
 }
 
@@ -74,18 +82,26 @@ function product(shape: readonly number[]): number {
 }
 
 function parseHeader(header: string, file: string): { dtype: NpyDtype; shape: number[] } {
-  const bad = (what: string): NpyError => new NpyError(file, `malformed .npy header (${what}): ${JSON.stringify(header.trim())}`);
+  const bad = (what: string): NpyError =>
+    new NpyError(file, `malformed .npy header (${what}): ${JSON.stringify(header.trim())}`);
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
   const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!header.trim().startsWith('{') || !descr || !fortran || !shape) throw bad("expected {'descr': ..., 'fortran_order': ..., 'shape': (...)}");
+  if (!header.trim().startsWith('{') || !descr || !fortran || !shape)
+    throw bad("expected {'descr': ..., 'fortran_order': ..., 'shape': (...)}");
   const d = descr[1] as string;
   const dtype = dtypeOfDescr(d);
   if (!dtype) {
-    throw new NpyError(file, `unsupported dtype '${d}'; expected one of '<f4', '<f8', '<i4', '<i8' (little-endian float32, float64, int32, int64)`);
+    throw new NpyError(
+      file,
+      `unsupported dtype '${d}'; expected one of '<f4', '<f8', '<i4', '<i8' (little-endian float32, float64, int32, int64)`,
+    );
   }
   if (fortran[1] === 'True') throw new NpyError(file, 'fortran_order is True; expected C order (fortran_order False)');
-  const dims = (shape[1] as string).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const dims = (shape[1] as string)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const out: number[] = [];
   for (const s of dims) {
     if (!/^\d+L?$/.test(s)) throw bad(`shape entry "${s}" is not a non-negative integer`);
@@ -120,9 +136,14 @@ export function decodeNpy(bytes: Uint8Array, file = '<buffer>'): NpyArray {
     throw new NpyError(file, `unsupported .npy format version ${major}.${minor}; expected 1.0 or 2.0`);
   }
   if (bytes.length < start + headerLen) {
-    throw new NpyError(file, `truncated .npy header: ${headerLen} header bytes announced, ${bytes.length - start} present`);
+    throw new NpyError(
+      file,
+      `truncated .npy header: ${headerLen} header bytes announced, ${bytes.length - start} present`,
+    );
   }
-  const header = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerLen).toString(major === 3 ? 'utf8' : 'latin1');
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerLen).toString(
+    major === 3 ? 'utf8' : 'latin1',
+  );
   const { dtype, shape } = parseHeader(header, file);
   const n = product(shape);
   const size = SIZE[dtype];
@@ -140,10 +161,18 @@ export function decodeNpy(bytes: Uint8Array, file = '<buffer>'): NpyArray {
   new Uint8Array(buf).set(bytes.subarray(dataStart, dataStart + n * size));
   let data: NpyData;
   switch (dtype) {
-    case 'float32': data = new Float32Array(buf); break;
-    case 'float64': data = new Float64Array(buf); break;
-    case 'int32': data = new Int32Array(buf); break;
-    case 'int64': data = new BigInt64Array(buf); break;
+    case 'float32':
+      data = new Float32Array(buf);
+      break;
+    case 'float64':
+      data = new Float64Array(buf);
+      break;
+    case 'int32':
+      data = new Int32Array(buf);
+      break;
+    case 'int64':
+      data = new BigInt64Array(buf);
+      break;
   }
   if (!LITTLE) {
     const dv = new DataView(buf);
@@ -169,16 +198,23 @@ function shapeTuple(shape: readonly number[]): string {
  * 65 535 bytes), header padded with spaces so that the data starts at a multiple of 64.
  * @throws NpyError when the shape does not match the data length
  */
-export function encodeNpy(array: { readonly data: NpyData; readonly shape: readonly number[] }, file = '<buffer>'): Uint8Array {
+export function encodeNpy(
+  array: { readonly data: NpyData; readonly shape: readonly number[] },
+  file = '<buffer>',
+): Uint8Array {
   if (array === null || typeof array !== 'object') invalidArg('array', '{ data, shape }', array);
   if (!Array.isArray(array.shape)) invalidArg('array.shape', 'an array of non-negative integers', array.shape);
   const dtype = dtypeOf(array.data);
   const { shape, data } = array;
   for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new NpyError(file, `invalid shape (${shape.join(', ')}): expected non-negative integers`);
+    if (!Number.isInteger(s) || s < 0)
+      throw new NpyError(file, `invalid shape (${shape.join(', ')}): expected non-negative integers`);
   }
   if (product(shape) !== data.length) {
-    throw new NpyError(file, `shape (${shape.join(', ')}) needs ${product(shape)} elements, the data has ${data.length}`);
+    throw new NpyError(
+      file,
+      `shape (${shape.join(', ')}) needs ${product(shape)} elements, the data has ${data.length}`,
+    );
   }
   const dict = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeTuple(shape)}, }`;
   let version = 1;

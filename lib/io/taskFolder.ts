@@ -52,7 +52,9 @@ export interface WriteTaskFolderOptions {
 
 function toTensor3(a: NpyArray, file: string): Tensor3 {
   if (a.shape.length !== 3) {
-    throw new TaskFolderError(`${file}: expected a 3-D array [batch, time, features], got shape (${a.shape.join(', ')})`);
+    throw new TaskFolderError(
+      `${file}: expected a 3-D array [batch, time, features], got shape (${a.shape.join(', ')})`,
+    );
   }
   const [b, t, d] = a.shape as [number, number, number];
   return { data: toFloat32(a.data), shape: [b, t, d] };
@@ -83,9 +85,12 @@ function readSplit(dir: string, split: string): Split {
   const y = toTensor3(readNpy(f('Y')), f('Y'));
   const t = toIndexMatrix(readNpy(f('T')), f('T'));
   if (y.shape[0] !== x.shape[0] || y.shape[1] !== x.shape[1]) {
-    throw new TaskFolderError(`${f('Y')}: shape [${y.shape.join(', ')}] does not match X's batch and time [${x.shape.join(', ')}]`);
+    throw new TaskFolderError(
+      `${f('Y')}: shape [${y.shape.join(', ')}] does not match X's batch and time [${x.shape.join(', ')}]`,
+    );
   }
-  if (t.shape[0] !== x.shape[0]) throw new TaskFolderError(`${f('T')}: ${t.shape[0]} rows, X has ${x.shape[0]} samples`);
+  if (t.shape[0] !== x.shape[0])
+    throw new TaskFolderError(`${f('T')}: ${t.shape[0]} rows, X has ${x.shape[0]} samples`);
   const N = x.shape[1];
   for (let i = 0; i < t.data.length; i++) {
     const s = t.data[i] as number;
@@ -102,9 +107,11 @@ function readMeta(dir: string): { meta: Record<string, unknown>; category: Score
   } catch (e) {
     throw new TaskFolderError(`${file}: cannot read a JSON object (${(e as Error).message})`);
   }
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new TaskFolderError(`${file}: expected a JSON object`);
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    throw new TaskFolderError(`${file}: expected a JSON object`);
   const m = meta as Record<string, unknown>;
-  if (typeof m.classification === 'boolean') return { meta: m, category: m.classification ? 'classification' : 'regression' };
+  if (typeof m.classification === 'boolean')
+    return { meta: m, category: m.classification ? 'classification' : 'regression' };
   if (m.category === 'classification' || m.category === 'regression' || m.category === 'multi_classification') {
     return { meta: m, category: m.category };
   }
@@ -148,13 +155,19 @@ export function writeTaskFolder(dir: string, task: TaskData, options: WriteTaskF
   const f64 = options.dtype === 'float64';
   for (const split of SPLIT_NAMES) {
     const s = task[split];
-    for (const [key, tensor] of [['X', s.x], ['Y', s.y]] as const) {
+    for (const [key, tensor] of [
+      ['X', s.x],
+      ['Y', s.y],
+    ] as const) {
       writeNpy(path.join(dir, `${key}_${split}.npy`), {
         data: f64 ? Float64Array.from(tensor.data) : tensor.data,
         shape: tensor.shape,
       });
     }
-    writeNpy(path.join(dir, `T_${split}.npy`), { data: BigInt64Array.from(s.t.data, (v) => BigInt(v)), shape: s.t.shape });
+    writeNpy(path.join(dir, `T_${split}.npy`), {
+      data: BigInt64Array.from(s.t.data, (v) => BigInt(v)),
+      shape: s.t.shape,
+    });
   }
   const meta = { ...(options.meta ?? {}), classification: task.classification };
   fs.writeFileSync(path.join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);

@@ -16,7 +16,15 @@ export interface ArrayFitOptions extends FitOptions {
 }
 
 /** The options of `fit(data, options)`. */
-export const FIT_OPTION_KEYS = ['validation', 'ridges', 'classification', 'batchSize', 'threads', 'signal', 'onProgress'] as const;
+export const FIT_OPTION_KEYS = [
+  'validation',
+  'ridges',
+  'classification',
+  'batchSize',
+  'threads',
+  'signal',
+  'onProgress',
+] as const;
 
 /** True for what can only be data, never an options object: arrays, typed arrays, `{ data, shape }`. */
 export function isDataLike(value: unknown): boolean {
@@ -27,7 +35,8 @@ export function isDataLike(value: unknown): boolean {
 /** The (data, options) of either form of `fit`. */
 export function fitArguments(a: unknown, b: unknown, c: unknown): [TaskLike | SequenceData, FitOptions] {
   if (!isDataLike(a)) {
-    if (c !== undefined) invalidArg('fit(data, options)', 'two arguments (or fit(X, Y, options) with X and Y arrays)', c);
+    if (c !== undefined)
+      invalidArg('fit(data, options)', 'two arguments (or fit(X, Y, options) with X and Y arrays)', c);
     return [a as TaskLike | SequenceData, (b ?? {}) as FitOptions];
   }
   if (!isDataLike(b)) invalidArg('Y', 'the targets of fit(X, Y, options?): an array or tensor like X', b);

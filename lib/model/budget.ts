@@ -32,7 +32,14 @@ export interface BudgetSize {
  * features capped at `maxFeatures` (default 1000) so that every STREAM task trains in about
  * a second; the cap binds at 100k and 1M for tasks with few outputs.
  */
-export function sizeForBudget(kind: Architecture, budget: number, inputDim: number, outputs: number, width = 16, maxFeatures = 1000): BudgetSize {
+export function sizeForBudget(
+  kind: Architecture,
+  budget: number,
+  inputDim: number,
+  outputs: number,
+  width = 16,
+  maxFeatures = 1000,
+): BudgetSize {
   const arch = architecture(kind);
   v.integer('budget', budget, 1);
   v.integer('inputDim', inputDim, 0);
@@ -43,7 +50,11 @@ export function sizeForBudget(kind: Architecture, budget: number, inputDim: numb
   const size = arch.sizeFor(features - inputDim - 1, width);
   if (size === undefined) {
     const smallest = arch.smallestState(width);
-    invalidArg('budget', `at least ${(inputDim + 1 + smallest) * outputs} for ${outputs} outputs${smallest > 1 ? ` at width ${width}` : ''}`, budget);
+    invalidArg(
+      'budget',
+      `at least ${(inputDim + 1 + smallest) * outputs} for ${outputs} outputs${smallest > 1 ? ` at width ${width}` : ''}`,
+      budget,
+    );
   }
   return { features: size.states + inputDim + 1, options: size.options as Record<string, number> };
 }

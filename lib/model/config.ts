@@ -16,6 +16,10 @@ export function createReservoir(config: ReservoirConfig): Reservoir {
 
 /** The config of an existing reservoir (its options with every default filled in). */
 export function configOf(reservoir: Reservoir): ReservoirConfig {
-  if (!(reservoir instanceof Reservoir)) invalidArg('reservoir', 'a Reservoir (ESN, AttentionReservoir or DecomposedReservoir)', reservoir);
-  return { kind: architecture(reservoir.kind, 'reservoir.kind').name, options: { ...reservoir.options } } as ReservoirConfig;
+  if (!(reservoir instanceof Reservoir))
+    invalidArg('reservoir', 'a Reservoir (ESN, AttentionReservoir or DecomposedReservoir)', reservoir);
+  return {
+    kind: architecture(reservoir.kind, 'reservoir.kind').name,
+    options: { ...reservoir.options },
+  } as ReservoirConfig;
 }

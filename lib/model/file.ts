@@ -13,7 +13,13 @@ import { promises as fs } from 'fs';
 import * as zlib from 'zlib';
 import { ErrorCodes, RanError, invalidArg } from '../errors';
 import { Ridge } from '../readout/ridge';
-import { ARCHITECTURES, architecture, isArchitecture, stateSizeOf, type ArchitectureDefinition } from '../architectures/index';
+import {
+  ARCHITECTURES,
+  architecture,
+  isArchitecture,
+  stateSizeOf,
+  type ArchitectureDefinition,
+} from '../architectures/index';
 import type { CommonOptions, Reservoir } from '../reservoirs/reservoir';
 import { configOf, type ReservoirConfig } from './config';
 import { Model } from './model';
@@ -100,7 +106,10 @@ function libraryInfo(): { name: string; version: string } {
   try {
     // lib/model (ts-jest) and dist/model (compiled) are both two levels below the package root.
     const pkg = require('../../package.json') as { name?: unknown; version?: unknown };
-    return { name: typeof pkg.name === 'string' ? pkg.name : 'recurrent-attention', version: typeof pkg.version === 'string' ? pkg.version : 'unknown' };
+    return {
+      name: typeof pkg.name === 'string' ? pkg.name : 'recurrent-attention',
+      version: typeof pkg.version === 'string' ? pkg.version : 'unknown',
+    };
   } catch {
     return { name: 'recurrent-attention', version: 'unknown' };
   }
@@ -118,17 +127,25 @@ export function encodeModel(model: Model, options: EncodeOptions = {}): Uint8Arr
   if (!(model instanceof Model)) invalidArg('model', 'a Model', model);
   const readout = model.readout;
   const weights = readout?.weights;
-  if (!readout || !weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() before saving it');
+  if (!readout || !weights)
+    throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() before saving it');
   const config = configOf(model.reservoir);
   const arch = architecture(config.kind, 'model.reservoir.kind');
   const created = options.created ?? new Date();
-  if (!(created instanceof Date) || Number.isNaN(created.getTime())) invalidArg('options.created', 'a valid Date', created);
+  if (!(created instanceof Date) || Number.isNaN(created.getTime()))
+    invalidArg('options.created', 'a valid Date', created);
 
   const tensors: ModelFileTensor[] = [];
   const arrays: (Float64Array | Float32Array)[] = [];
   let offset = 0;
   const add = (name: string, data: Float64Array | Float32Array, shape: number[]): void => {
-    const t: ModelFileTensor = { name, dtype: data.BYTES_PER_ELEMENT === 8 ? 'float64' : 'float32', shape, offset, length: data.byteLength };
+    const t: ModelFileTensor = {
+      name,
+      dtype: data.BYTES_PER_ELEMENT === 8 ? 'float64' : 'float32',
+      shape,
+      offset,
+      length: data.byteLength,
+    };
     tensors.push(t);
     arrays.push(data);
     offset = align8(offset + data.byteLength);
@@ -148,7 +165,10 @@ export function encodeModel(model: Model, options: EncodeOptions = {}): Uint8Arr
   const headerLength = align8(PREAMBLE + json.length) - PREAMBLE;
   const total = PREAMBLE + headerLength + offset;
   const bytes = new Uint8Array(total);
-  bytes.set(MODEL_FILE_MAGIC.split('').map((c) => c.charCodeAt(0)), 0);
+  bytes.set(
+    MODEL_FILE_MAGIC.split('').map((c) => c.charCodeAt(0)),
+    0,
+  );
   bytes.set(json, PREAMBLE);
   bytes.fill(0x20, PREAMBLE + json.length, PREAMBLE + headerLength);
   const view = new DataView(bytes.buffer);
@@ -207,7 +227,8 @@ const isCount = (x: unknown, min = 0): x is number => typeof x === 'number' && N
 /** Checks the header's fields and types (not yet their consistency with the payload). */
 function checkHeader(h: unknown, fail: Fail): ModelFileHeader {
   if (!isObject(h)) fail('the header is not a JSON object');
-  if (h.format !== MODEL_FILE_FORMAT) fail(`the header's "format" is ${JSON.stringify(h.format) ?? 'missing'}, expected "${MODEL_FILE_FORMAT}"`);
+  if (h.format !== MODEL_FILE_FORMAT)
+    fail(`the header's "format" is ${JSON.stringify(h.format) ?? 'missing'}, expected "${MODEL_FILE_FORMAT}"`);
   const lib = h.library;
   if (!isObject(lib) || typeof lib.version !== 'string') fail('the header misses "library.version"');
   if (typeof h.created !== 'string') fail('the header misses "created"');
@@ -222,7 +243,8 @@ function checkHeader(h: unknown, fail: Fail): ModelFileHeader {
   if (!isObject(ro)) fail('the header misses "readout"');
   if (!isCount(ro.features, 1)) fail('"readout.features" must be a positive integer');
   if (!isCount(ro.outputs, 1)) fail('"readout.outputs" must be a positive integer');
-  if (typeof ro.ridge !== 'number' || !Number.isFinite(ro.ridge) || ro.ridge < 0) fail('"readout.ridge" must be a finite number >= 0');
+  if (typeof ro.ridge !== 'number' || !Number.isFinite(ro.ridge) || ro.ridge < 0)
+    fail('"readout.ridge" must be a finite number >= 0');
   const p = h.payload;
   if (!isObject(p)) fail('the header misses "payload"');
   if (!isCount(p.length)) fail('"payload.length" must be an integer >= 0');
@@ -231,7 +253,8 @@ function checkHeader(h: unknown, fail: Fail): ModelFileHeader {
     const at = `"payload.tensors[${i}]"`;
     if (!isObject(t)) fail(`${at} is not an object`);
     if (typeof t.name !== 'string') fail(`${at} misses "name"`);
-    if (t.dtype !== 'float64' && t.dtype !== 'float32') fail(`${at} has dtype ${JSON.stringify(t.dtype) ?? 'missing'}, expected "float64" or "float32"`);
+    if (t.dtype !== 'float64' && t.dtype !== 'float32')
+      fail(`${at} has dtype ${JSON.stringify(t.dtype) ?? 'missing'}, expected "float64" or "float32"`);
     if (!Array.isArray(t.shape) || !t.shape.every((d: unknown) => isCount(d))) fail(`${at} has no valid "shape"`);
     if (!isCount(t.offset) || t.offset % 8 !== 0) fail(`${at} "offset" must be a multiple of 8`);
     if (!isCount(t.length)) fail(`${at} has no valid "length"`);
@@ -240,7 +263,10 @@ function checkHeader(h: unknown, fail: Fail): ModelFileHeader {
 }
 
 /** The architecture, its checked options and the readout features they give, or a failure. */
-function reservoirOf(config: ReservoirConfig, fail: Fail): { arch: ArchitectureDefinition; options: Required<CommonOptions>; features: number } {
+function reservoirOf(
+  config: ReservoirConfig,
+  fail: Fail,
+): { arch: ArchitectureDefinition; options: Required<CommonOptions>; features: number } {
   const arch = architecture(config.kind);
   try {
     const options = arch.normalize(config.options);
@@ -267,31 +293,40 @@ function readTensor(bytes: Uint8Array, start: number, t: ModelFileTensor): Float
 function checkPreamble(bytes: Uint8Array, fail: Fail): { headerLength: number; total: number } {
   const magic = MODEL_FILE_MAGIC.split('').map((c) => c.charCodeAt(0));
   for (let i = 0; i < Math.min(bytes.length, magic.length); i++) {
-    if (bytes[i] !== magic[i]) fail(`not a recurrent-attention model file (it does not start with the magic bytes "${MODEL_FILE_MAGIC}")`);
+    if (bytes[i] !== magic[i])
+      fail(`not a recurrent-attention model file (it does not start with the magic bytes "${MODEL_FILE_MAGIC}")`);
   }
   if (bytes.length < PREAMBLE) fail(`truncated: ${bytes.length} bytes, shorter than the ${PREAMBLE}-byte preamble`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version === 0) fail('invalid format version 0');
   if (version > MODEL_FILE_VERSION) {
-    fail(`format version ${version} is newer than this library reads (up to ${MODEL_FILE_VERSION}): upgrade recurrent-attention (this is ${libraryInfo().version})`);
+    fail(
+      `format version ${version} is newer than this library reads (up to ${MODEL_FILE_VERSION}): upgrade recurrent-attention (this is ${libraryInfo().version})`,
+    );
   }
   const headerLength = view.getUint32(12, true);
   const total = view.getUint32(16, true) + view.getUint32(20, true) * 0x100000000;
   if (view.getUint32(28, true) !== 0) fail('corrupted: the reserved preamble bytes 28..31 are not zero');
   if (bytes.length < total) fail(`truncated: ${bytes.length} bytes, the preamble declares ${total}`);
-  if (bytes.length > total) fail(`corrupted: ${bytes.length - total} bytes beyond the ${total} bytes the preamble declares`);
+  if (bytes.length > total)
+    fail(`corrupted: ${bytes.length - total} bytes beyond the ${total} bytes the preamble declares`);
   if (headerLength % 8 !== 0 || headerLength > MAX_HEADER || PREAMBLE + headerLength > total) {
     fail(`corrupted: header length ${headerLength} is not a multiple of 8 within the file's ${total} bytes`);
   }
   const stored = view.getUint32(24, true);
   const actual = crc32(bytes.subarray(PREAMBLE));
-  if (stored !== actual) fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupted`);
+  if (stored !== actual)
+    fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupted`);
   return { headerLength, total };
 }
 
 /** The payload's tensors by name: known names, once each, inside the payload, not overlapping, sizes matching shapes. */
-function checkTensors(tensors: readonly ModelFileTensor[], payloadLength: number, fail: Fail): Map<string, ModelFileTensor> {
+function checkTensors(
+  tensors: readonly ModelFileTensor[],
+  payloadLength: number,
+  fail: Fail,
+): Map<string, ModelFileTensor> {
   const byName = new Map<string, ModelFileTensor>();
   const spans: [number, number][] = [];
   for (const t of tensors) {
@@ -299,9 +334,16 @@ function checkTensors(tensors: readonly ModelFileTensor[], payloadLength: number
     if (byName.has(t.name)) fail(`payload tensor "${t.name}" appears twice`);
     const size = t.dtype === 'float64' ? 8 : 4;
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count * size !== t.length) fail(`payload tensor "${t.name}" holds ${t.length} bytes, its shape [${t.shape.join(', ')}] of ${t.dtype} needs ${count * size}`);
-    if (t.offset + t.length > payloadLength) fail(`payload tensor "${t.name}" (bytes ${t.offset}..${t.offset + t.length}) runs past the ${payloadLength}-byte payload`);
-    for (const [a, b] of spans) if (t.offset < b && a < t.offset + t.length) fail(`payload tensor "${t.name}" overlaps another`);
+    if (count * size !== t.length)
+      fail(
+        `payload tensor "${t.name}" holds ${t.length} bytes, its shape [${t.shape.join(', ')}] of ${t.dtype} needs ${count * size}`,
+      );
+    if (t.offset + t.length > payloadLength)
+      fail(
+        `payload tensor "${t.name}" (bytes ${t.offset}..${t.offset + t.length}) runs past the ${payloadLength}-byte payload`,
+      );
+    for (const [a, b] of spans)
+      if (t.offset < b && a < t.offset + t.length) fail(`payload tensor "${t.name}" overlaps another`);
     spans.push([t.offset, t.offset + t.length]);
     byName.set(t.name, t);
   }
@@ -309,19 +351,29 @@ function checkTensors(tensors: readonly ModelFileTensor[], payloadLength: number
 }
 
 /** Builds the reservoir, puts its stored arrays back and sets the readout weights. */
-function rebuildModel(h: ModelFileHeader, bytes: Uint8Array, start: number, byName: Map<string, ModelFileTensor>, fail: Fail): Model {
+function rebuildModel(
+  h: ModelFileHeader,
+  bytes: Uint8Array,
+  start: number,
+  byName: Map<string, ModelFileTensor>,
+  fail: Fail,
+): Model {
   const { features, outputs, ridge } = h.readout;
   const w = byName.get(WEIGHTS);
   if (!w) return fail(`the payload has no "${WEIGHTS}"`);
   if (w.dtype !== 'float64' || w.shape.length !== 2 || w.shape[0] !== features || w.shape[1] !== outputs) {
-    fail(`"${WEIGHTS}" is ${w.dtype} [${w.shape.join(', ')}], the readout needs float64 [${features}, ${outputs}] (features × outputs)`);
+    fail(
+      `"${WEIGHTS}" is ${w.dtype} [${w.shape.join(', ')}], the readout needs float64 [${features}, ${outputs}] (features × outputs)`,
+    );
   }
   // The reservoir's size must match the readout before anything large is allocated.
   const { arch, options, features: expected } = reservoirOf(h.reservoir, fail);
   if (expected !== features) fail(`the reservoir gives ${expected} readout features, the readout has ${features}`);
   const stored = [...byName.values()].filter((t) => t.name !== WEIGHTS);
   for (const t of stored) {
-    const refused = arch.stored?.names.includes(t.name) ? arch.stored.refuse(t.name, options) : `"${t.name}" is not valid for a ${arch.name} reservoir`;
+    const refused = arch.stored?.names.includes(t.name)
+      ? arch.stored.refuse(t.name, options)
+      : `"${t.name}" is not valid for a ${arch.name} reservoir`;
     if (refused !== undefined) fail(refused);
     if (t.dtype !== 'float32') fail(`"${t.name}" must be float32, got ${t.dtype}`);
   }
@@ -332,8 +384,14 @@ function rebuildModel(h: ModelFileHeader, bytes: Uint8Array, start: number, byNa
   let reservoir: Reservoir | undefined;
   try {
     reservoir = arch.create(options);
-    for (const t of stored) arch.stored!.restore(reservoir, { name: t.name, data: readTensor(bytes, start, t) as Float32Array, shape: t.shape }, fail);
-    if (reservoir.featureDim !== features) fail(`the reservoir gives ${reservoir.featureDim} readout features, the readout has ${features}`);
+    for (const t of stored)
+      arch.stored!.restore(
+        reservoir,
+        { name: t.name, data: readTensor(bytes, start, t) as Float32Array, shape: t.shape },
+        fail,
+      );
+    if (reservoir.featureDim !== features)
+      fail(`the reservoir gives ${reservoir.featureDim} readout features, the readout has ${features}`);
     const readout = new Ridge({ features, outputs, ridge });
     readout.setWeights(weights);
     const model = new Model(reservoir);
@@ -343,12 +401,18 @@ function rebuildModel(h: ModelFileHeader, bytes: Uint8Array, start: number, byNa
     reservoir?.dispose();
     if (e instanceof RanError && e.code === ErrorCodes.MODEL_FILE) throw e;
     const code = (e as { code?: unknown } | null)?.code;
-    return fail(`cannot rebuild the model (${typeof code === 'string' ? code + ': ' : ''}${e instanceof Error ? e.message : String(e)})`, e);
+    return fail(
+      `cannot rebuild the model (${typeof code === 'string' ? code + ': ' : ''}${e instanceof Error ? e.message : String(e)})`,
+      e,
+    );
   }
 }
 
 /** The preamble and header of a model file, checked (checksum included); the payload is not read. */
-function decodeHeader(bytes: Uint8Array, fail: Fail): { header: ModelFileHeader; version: number; start: number; total: number } {
+function decodeHeader(
+  bytes: Uint8Array,
+  fail: Fail,
+): { header: ModelFileHeader; version: number; start: number; total: number } {
   if (!(bytes instanceof Uint8Array)) invalidArg('bytes', 'a Uint8Array', bytes);
   const { headerLength, total } = checkPreamble(bytes, fail);
   const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
@@ -375,7 +439,10 @@ export async function readModelHeader(path: string): Promise<{ version: number; 
   } catch (e) {
     return failer(`"${path}"`)(`cannot be read: ${(e as Error).message}`, e);
   }
-  const { header, version } = decodeHeader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), failer(`"${path}"`));
+  const { header, version } = decodeHeader(
+    new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    failer(`"${path}"`),
+  );
   return { version, header };
 }
 
@@ -385,11 +452,13 @@ export async function readModelHeader(path: string): Promise<{ version: number; 
  * `source` (a file name) is used in its messages.
  */
 export function decodeModel(bytes: Uint8Array, source?: string): Model {
-  if (source !== undefined && typeof source !== 'string') invalidArg('source', 'a file name (string) or undefined', source);
+  if (source !== undefined && typeof source !== 'string')
+    invalidArg('source', 'a file name (string) or undefined', source);
   const fail: Fail = failer(source === undefined ? 'bytes' : `"${source}"`);
   const { header: h, start, total } = decodeHeader(bytes, fail);
   const payloadLength = total - start;
-  if (h.payload.length !== payloadLength) fail(`the header declares a ${h.payload.length}-byte payload, the file holds ${payloadLength}`);
+  if (h.payload.length !== payloadLength)
+    fail(`the header declares a ${h.payload.length}-byte payload, the file holds ${payloadLength}`);
   return rebuildModel(h, bytes, start, checkTensors(h.payload.tensors, payloadLength, fail), fail);
 }
 

@@ -88,11 +88,18 @@ function selectionOf(d: SequenceData, name: string): Selection {
 
 function checkData(d: unknown, name: string): SequenceData {
   if (d === null || typeof d !== 'object') invalidArg(name, '{ x, y, t? }', d);
-  const s = { ...(d as SequenceData), x: toTensor3(`${name}.x`, (d as SequenceData).x), y: toTensor3(`${name}.y`, (d as SequenceData).y) };
+  const s = {
+    ...(d as SequenceData),
+    x: toTensor3(`${name}.x`, (d as SequenceData).x),
+    y: toTensor3(`${name}.y`, (d as SequenceData).y),
+  };
   v.tensor3(`${name}.x`, s.x);
   v.tensor3(`${name}.y`, s.y);
   if (s.y.shape[0] !== s.x.shape[0] || s.y.shape[1] !== s.x.shape[1]) {
-    throw new RanError(ErrorCodes.SHAPE, `\`${name}.y\` has shape [${s.y.shape.join(', ')}], \`${name}.x\` is [${s.x.shape.join(', ')}]`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`${name}.y\` has shape [${s.y.shape.join(', ')}], \`${name}.x\` is [${s.x.shape.join(', ')}]`,
+    );
   }
   if (s.t !== undefined) v.indexMatrix(`${name}.t`, s.t, s.x.shape[0], s.x.shape[1]);
   return s;
@@ -153,7 +160,8 @@ export class Model {
   readout: Ridge | undefined;
 
   constructor(reservoir: Reservoir | ReservoirConfig) {
-    if (reservoir === null || typeof reservoir !== 'object') invalidArg('reservoir', 'a Reservoir or a config { kind, options }', reservoir);
+    if (reservoir === null || typeof reservoir !== 'object')
+      invalidArg('reservoir', 'a Reservoir or a config { kind, options }', reservoir);
     this.reservoir = 'run' in reservoir ? reservoir : createReservoir(reservoir);
   }
 
@@ -179,28 +187,47 @@ export class Model {
   async fit(data: TaskLike | SequenceData, options?: FitOptions): Promise<FitReport>;
   /** ReservoirPy's form: `fit(X, Y, { washout })` with X and Y in any form of {@link TensorLike}. */
   async fit(x: TensorLike, y: TensorLike, options?: ArrayFitOptions): Promise<FitReport>;
-  async fit(first: TaskLike | SequenceData | TensorLike, second?: FitOptions | TensorLike, third?: ArrayFitOptions): Promise<FitReport> {
+  async fit(
+    first: TaskLike | SequenceData | TensorLike,
+    second?: FitOptions | TensorLike,
+    third?: ArrayFitOptions,
+  ): Promise<FitReport> {
     const started = Date.now();
     const [data, options] = fitArguments(first, second, third);
     const o = v.options('options', options);
     v.knownKeys('options', o, FIT_OPTION_KEYS);
     const train = checkData(isTask(data) ? data.train : data, 'train');
-    const validation = o.validation !== undefined ? checkData(o.validation, 'options.validation') : isTask(data) ? checkData(data.valid, 'valid') : undefined;
+    const validation =
+      o.validation !== undefined
+        ? checkData(o.validation, 'options.validation')
+        : isTask(data)
+          ? checkData(data.valid, 'valid')
+          : undefined;
     const classification = o.classification ?? (isTask(data) ? data.classification : false);
     const ridgeList: unknown = o.ridges ?? DEFAULT_RIDGES;
-    if (!Array.isArray(ridgeList) || ridgeList.length === 0) invalidArg('options.ridges', 'a non-empty array of numbers >= 0', ridgeList);
+    if (!Array.isArray(ridgeList) || ridgeList.length === 0)
+      invalidArg('options.ridges', 'a non-empty array of numbers >= 0', ridgeList);
     const ridges = (ridgeList as unknown[]).map((r, i) => v.number(`options.ridges[${i}]`, r, 0, Number.MAX_VALUE));
     const batch = v.integer('options.batchSize', o.batchSize ?? 256, 1);
     const outputs = train.y.shape[2];
     if (outputs < 1) invalidArg('train.y', 'at least one output per step', train.y.shape);
     // Data-dependent set-up of the architecture (RAN-C's data keys); a custom Reservoir subclass has none.
-    if (isArchitecture(this.reservoir.kind)) architecture(this.reservoir.kind).prepare?.(this.reservoir, train.x, { threads: o.threads });
+    if (isArchitecture(this.reservoir.kind))
+      architecture(this.reservoir.kind).prepare?.(this.reservoir, train.x, { threads: o.threads });
     const readout = this.reservoir.createReadout(outputs, ridges[0]);
     const [b] = train.x.shape;
     for (let s0 = 0; s0 < b; s0 += batch) {
       const s1 = Math.min(b, s0 + batch);
       const sel = selectionOf(train, 'train');
-      const part: Selection = typeof sel === 'object' && 'steps' in sel ? { steps: { data: sel.steps.data.subarray(s0 * sel.steps.shape[1], s1 * sel.steps.shape[1]), shape: [s1 - s0, sel.steps.shape[1]] } } : sel;
+      const part: Selection =
+        typeof sel === 'object' && 'steps' in sel
+          ? {
+              steps: {
+                data: sel.steps.data.subarray(s0 * sel.steps.shape[1], s1 * sel.steps.shape[1]),
+                shape: [s1 - s0, sel.steps.shape[1]],
+              },
+            }
+          : sel;
       await this.reservoir.runAsync(sliceBatch(train.x, s0, s1), {
         train: { readout, targets: sliceBatch(train.y, s0, s1), select: part },
         signal: o.signal,
@@ -208,14 +235,19 @@ export class Model {
       });
       o.onProgress?.({ phase: 'train', done: s1, total: b });
     }
-    if (readout.rows === 0) throw new RanError(ErrorCodes.STATE, 'no training rows were selected: check `t`, `washout` or `last`');
+    if (readout.rows === 0)
+      throw new RanError(ErrorCodes.STATE, 'no training rows were selected: check `t`, `washout` or `last`');
     o.onProgress?.({ phase: 'solve', done: 0, total: 1 });
     const report: FitReport = { ridge: ridges[0]!, rows: readout.rows, milliseconds: 0 };
     if (validation === undefined || ridges.length === 1) {
       await readout.solveAsync(ridges[0]);
     } else {
       const scores = await this.validationScores(readout, validation, ridges, classification, batch, o);
-      if (scores.every((v) => v.score === Infinity)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
+      if (scores.every((v) => v.score === Infinity))
+        throw new RanError(
+          ErrorCodes.SINGULAR,
+          `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`,
+        );
       let best = 0;
       scores.forEach((sc, i) => {
         if (betterScore(sc, scores[best]!)) best = i;
@@ -247,19 +279,39 @@ export class Model {
   }
 
   /** Outputs [B, T, outputs] at every step. Concurrent calls are allowed (see `maxQueued`). */
-  async predict(input: TensorLike, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {}): Promise<Tensor3> {
+  async predict(
+    input: TensorLike,
+    options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal' | 'onProgress'> = {},
+  ): Promise<Tensor3> {
     if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
     const x = v.tensor3('x', toTensor3('x', input), this.reservoir.inputDim);
-    return this.predictWith(x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict');
+    return this.predictWith(
+      x,
+      this.readout,
+      v.integer('options.batchSize', options.batchSize ?? 256, 1),
+      options,
+      'predict',
+    );
   }
 
   /** The STREAM score (error rate or MSE) on data at its prediction steps. */
-  async evaluate(data: SequenceData, classification: boolean, options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal'> = {}): Promise<number> {
+  async evaluate(
+    data: SequenceData,
+    classification: boolean,
+    options: Pick<FitOptions, 'batchSize' | 'threads' | 'signal'> = {},
+  ): Promise<number> {
     const d = checkData(data, 'data');
     if (!this.readout?.weights) throw new RanError(ErrorCodes.STATE, 'the model is not fitted: call fit() first');
     v.tensor3('data.x', d.x, this.reservoir.inputDim);
     // Outputs only at the scored steps: the readout product is skipped everywhere else.
-    const out = await this.predictWith(d.x, this.readout, v.integer('options.batchSize', options.batchSize ?? 256, 1), options, 'predict', stepsOf(d));
+    const out = await this.predictWith(
+      d.x,
+      this.readout,
+      v.integer('options.batchSize', options.batchSize ?? 256, 1),
+      options,
+      'predict',
+      stepsOf(d),
+    );
     const g = gather(out, d);
     return score(g.y, g.yHat, g.t, classification);
   }
@@ -269,7 +321,14 @@ export class Model {
    * steps (batch by batch) and one native call gives the outputs of every λ from one
    * eigendecomposition. A λ for which XᵀX + λI is singular scores Infinity.
    */
-  private async validationScores(readout: Ridge, d: SequenceData, ridges: readonly number[], classification: boolean, batch: number, o: FitOptions): Promise<{ ridge: number; score: number; mse: number }[]> {
+  private async validationScores(
+    readout: Ridge,
+    d: SequenceData,
+    ridges: readonly number[],
+    classification: boolean,
+    batch: number,
+    o: FitOptions,
+  ): Promise<{ ridge: number; score: number; mse: number }[]> {
     const outputs = readout.outputs;
     const queries = new Ridge({ features: readout.features, outputs, rowsOnly: true });
     const wrong = new Float64Array(ridges.length);
@@ -280,9 +339,21 @@ export class Model {
     const sel = selectionOf(d, 'validation');
     for (let s0 = 0; s0 < b; s0 += batch) {
       const s1 = Math.min(b, s0 + batch);
-      const part: Selection = typeof sel === 'object' && 'steps' in sel ? { steps: { data: sel.steps.data.subarray(s0 * sel.steps.shape[1], s1 * sel.steps.shape[1]), shape: [s1 - s0, sel.steps.shape[1]] } } : sel;
+      const part: Selection =
+        typeof sel === 'object' && 'steps' in sel
+          ? {
+              steps: {
+                data: sel.steps.data.subarray(s0 * sel.steps.shape[1], s1 * sel.steps.shape[1]),
+                shape: [s1 - s0, sel.steps.shape[1]],
+              },
+            }
+          : sel;
       queries.reset();
-      await this.reservoir.runAsync(sliceBatch(d.x, s0, s1), { train: { readout: queries, targets: sliceBatch(d.y, s0, s1), select: part }, signal: o.signal, threads: o.threads });
+      await this.reservoir.runAsync(sliceBatch(d.x, s0, s1), {
+        train: { readout: queries, targets: sliceBatch(d.y, s0, s1), select: part },
+        signal: o.signal,
+        threads: o.threads,
+      });
       const n = queries.rows;
       if (n > 0) {
         const y = queries.keptRows().y;
@@ -298,7 +369,8 @@ export class Model {
       }
       o.onProgress?.({ phase: 'validate', done: s1, total: b });
     }
-    if (rows === 0) throw new RanError(ErrorCodes.STATE, 'no validation rows were selected: check `t`, `washout` or `last`');
+    if (rows === 0)
+      throw new RanError(ErrorCodes.STATE, 'no validation rows were selected: check `t`, `washout` or `last`');
     // STREAM's scores (tasks/score.ts): error rate over rows, or MSE over every entry.
     return ridges.map((ridge, l) => {
       if (singular[l]) return { ridge, score: Infinity, mse: Infinity };
@@ -307,14 +379,28 @@ export class Model {
     });
   }
 
-  private async predictWith(x: Tensor3, readout: Ridge, batch: number, o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>, phase: Progress['phase'], steps?: IndexMatrix): Promise<Tensor3> {
+  private async predictWith(
+    x: Tensor3,
+    readout: Ridge,
+    batch: number,
+    o: Pick<FitOptions, 'threads' | 'signal' | 'onProgress'>,
+    phase: Progress['phase'],
+    steps?: IndexMatrix,
+  ): Promise<Tensor3> {
     const [b, t] = x.shape;
     const out = new Float32Array(b * t * readout.outputs);
     for (let s0 = 0; s0 < b; s0 += batch) {
       const s1 = Math.min(b, s0 + batch);
       const n = steps?.shape[1] ?? 0;
-      const outputSteps: IndexMatrix | undefined = steps ? { data: steps.data.subarray(s0 * n, s1 * n), shape: [s1 - s0, n] } : undefined;
-      const r = await this.reservoir.runAsync(sliceBatch(x, s0, s1), { readout, outputSteps, signal: o.signal, threads: o.threads });
+      const outputSteps: IndexMatrix | undefined = steps
+        ? { data: steps.data.subarray(s0 * n, s1 * n), shape: [s1 - s0, n] }
+        : undefined;
+      const r = await this.reservoir.runAsync(sliceBatch(x, s0, s1), {
+        readout,
+        outputSteps,
+        signal: o.signal,
+        threads: o.threads,
+      });
       out.set(r.outputs!.data, s0 * t * readout.outputs);
       o.onProgress?.({ phase, done: s1, total: b });
     }

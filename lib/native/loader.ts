@@ -90,7 +90,7 @@ export function native(): NativeBinding {
   const tried: string[] = [];
   const attempt = (file: string): NativeBinding | undefined => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+       
       const binding = require(file) as NativeBinding;
       // The addon's errors are RanErrors (it keeps the class per environment, as
       // better-sqlite3 keeps SqliteError); a binary without the hook is not this version's.
@@ -113,7 +113,7 @@ export function native(): NativeBinding {
 
   let ngb: NodeGypBuild | undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     ngb = require('node-gyp-build') as NodeGypBuild;
   } catch (e) {
     tried.push(`node-gyp-build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);

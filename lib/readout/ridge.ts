@@ -65,7 +65,10 @@ export class Ridge {
     // Refuse now, not at the first row, when the statistics could never be allocated.
     const bytes = 8 * this.features * (this.features + this.outputs);
     if (bytes > memoryLimit()) {
-      throw new RanError(ErrorCodes.TOO_LARGE, `a ridge readout of ${this.features} features needs ${(bytes / 1e9).toFixed(3)} GB of statistics, above the memory limit of ${(memoryLimit() / 1e9).toFixed(3)} GB`);
+      throw new RanError(
+        ErrorCodes.TOO_LARGE,
+        `a ridge readout of ${this.features} features needs ${(bytes / 1e9).toFixed(3)} GB of statistics, above the memory limit of ${(memoryLimit() / 1e9).toFixed(3)} GB`,
+      );
     }
   }
 
@@ -74,7 +77,8 @@ export class Ridge {
    * predicts (loaded from a file, or a λ candidate) never pays for the features² matrix.
    */
   get stats(): NativeRidgeStats {
-    if (!this.nativeStats) this.nativeStats = new (native().RidgeStats)(this.features, this.outputs, { rowsOnly: this.rowsOnly });
+    if (!this.nativeStats)
+      this.nativeStats = new (native().RidgeStats)(this.features, this.outputs, { rowsOnly: this.rowsOnly });
     return this.nativeStats;
   }
 
@@ -97,7 +101,10 @@ export class Ridge {
   setWeights(w: Float64Array): void {
     if (!v.isTypedArray(w, 'Float64Array')) invalidArg('weights', 'a Float64Array', w);
     if (w.length !== this.features * this.outputs) {
-      throw new RanError(ErrorCodes.SHAPE, `\`weights\` must hold ${this.features * this.outputs} values, got ${w.length}`);
+      throw new RanError(
+        ErrorCodes.SHAPE,
+        `\`weights\` must hold ${this.features * this.outputs} values, got ${w.length}`,
+      );
     }
     this.w = w;
   }
@@ -146,16 +153,30 @@ export class Ridge {
    * `sweep` or `solveAt` for one of these λ does not repeat it. A singular λ throws
    * ERR_RAN_SINGULAR, or with `skipSingular` gives `undefined`.
    */
-  async predictSweepAsync(queries: Ridge, ridges: readonly number[], options: { skipSingular?: boolean } = {}): Promise<(Float64Array | undefined)[]> {
+  async predictSweepAsync(
+    queries: Ridge,
+    ridges: readonly number[],
+    options: { skipSingular?: boolean } = {},
+  ): Promise<(Float64Array | undefined)[]> {
     const q = this.queriesOf(queries);
-    const all = await this.stats.predictSweepAsync(q.stats, this.lambdas(ridges), { skipSingular: options.skipSingular === true });
+    const all = await this.stats.predictSweepAsync(q.stats, this.lambdas(ridges), {
+      skipSingular: options.skipSingular === true,
+    });
     return this.splitBy(all, ridges.length, q.rows * this.outputs);
   }
 
   /** Synchronous {@link Ridge.predictSweepAsync}. */
-  predictSweep(queries: Ridge, ridges: readonly number[], options: { skipSingular?: boolean } = {}): (Float64Array | undefined)[] {
+  predictSweep(
+    queries: Ridge,
+    ridges: readonly number[],
+    options: { skipSingular?: boolean } = {},
+  ): (Float64Array | undefined)[] {
     const q = this.queriesOf(queries);
-    return this.splitBy(this.stats.predictSweep(q.stats, this.lambdas(ridges), { skipSingular: options.skipSingular === true }), ridges.length, q.rows * this.outputs);
+    return this.splitBy(
+      this.stats.predictSweep(q.stats, this.lambdas(ridges), { skipSingular: options.skipSingular === true }),
+      ridges.length,
+      q.rows * this.outputs,
+    );
   }
 
   /** The rows a collector holds, in the order they were added: x [rows × features], y [rows × outputs]. */
@@ -171,26 +192,39 @@ export class Ridge {
    * gives `undefined` in its place.
    */
   sweep(ridges: readonly number[], options: { skipSingular?: boolean } = {}): (Float64Array | undefined)[] {
-    return this.split(this.stats.solve(this.lambdas(ridges), { skipSingular: options.skipSingular === true }), ridges.length);
+    return this.split(
+      this.stats.solve(this.lambdas(ridges), { skipSingular: options.skipSingular === true }),
+      ridges.length,
+    );
   }
 
   /** Asynchronous `sweep`. */
-  async sweepAsync(ridges: readonly number[], options: { skipSingular?: boolean } = {}): Promise<(Float64Array | undefined)[]> {
-    return this.split(await this.stats.solveAsync(this.lambdas(ridges), { skipSingular: options.skipSingular === true }), ridges.length);
+  async sweepAsync(
+    ridges: readonly number[],
+    options: { skipSingular?: boolean } = {},
+  ): Promise<(Float64Array | undefined)[]> {
+    return this.split(
+      await this.stats.solveAsync(this.lambdas(ridges), { skipSingular: options.skipSingular === true }),
+      ridges.length,
+    );
   }
 
   /** Outputs of rows x [r × features] with the solved weights: [r × outputs]. */
   predict(x: Float64Array | Float32Array, weights: Float64Array | undefined = this.w): Float64Array {
     if (!weights) throw new RanError(ErrorCodes.STATE, 'the readout has no weights yet: call solve() first');
-    if (!v.isTypedArray(x, 'Float64Array') && !v.isTypedArray(x, 'Float32Array')) invalidArg('x', 'a Float64Array or Float32Array of rows', x);
-    if (!v.isTypedArray(weights, 'Float64Array') || weights.length !== this.features * this.outputs) invalidArg('weights', `a Float64Array of ${this.features * this.outputs} values`, weights);
-    if (x.length % this.features !== 0) throw new RanError(ErrorCodes.SHAPE, `\`x\` length ${x.length} is not a multiple of ${this.features} features`);
+    if (!v.isTypedArray(x, 'Float64Array') && !v.isTypedArray(x, 'Float32Array'))
+      invalidArg('x', 'a Float64Array or Float32Array of rows', x);
+    if (!v.isTypedArray(weights, 'Float64Array') || weights.length !== this.features * this.outputs)
+      invalidArg('weights', `a Float64Array of ${this.features * this.outputs} values`, weights);
+    if (x.length % this.features !== 0)
+      throw new RanError(ErrorCodes.SHAPE, `\`x\` length ${x.length} is not a multiple of ${this.features} features`);
     const r = x.length / this.features;
     const out = new Float64Array(r * this.outputs);
     for (let i = 0; i < r; i++) {
       for (let o = 0; o < this.outputs; o++) {
         let acc = 0;
-        for (let f = 0; f < this.features; f++) acc += (x[i * this.features + f] as number) * (weights[f * this.outputs + o] as number);
+        for (let f = 0; f < this.features; f++)
+          acc += (x[i * this.features + f] as number) * (weights[f * this.outputs + o] as number);
         out[i * this.outputs + o] = acc;
       }
     }
@@ -207,21 +241,29 @@ export class Ridge {
   importStatistics(s: RidgeStatistics): void {
     if (s === null || typeof s !== 'object') invalidArg('statistics', '{ features, outputs, rows, xtx, xty }', s);
     if (s.features !== this.features || s.outputs !== this.outputs) {
-      throw new RanError(ErrorCodes.SHAPE, `saved statistics are ${String(s.features)}×${String(s.outputs)}, this readout is ${this.features}×${this.outputs}`);
+      throw new RanError(
+        ErrorCodes.SHAPE,
+        `saved statistics are ${String(s.features)}×${String(s.outputs)}, this readout is ${this.features}×${this.outputs}`,
+      );
     }
     this.stats.import({ xtx: s.xtx, xty: s.xty, rows: s.rows });
   }
 
   private lambdas(ridges: readonly number[]): Float64Array {
-    if (!Array.isArray(ridges) || ridges.length === 0) invalidArg('ridges', 'a non-empty array of numbers >= 0', ridges);
+    if (!Array.isArray(ridges) || ridges.length === 0)
+      invalidArg('ridges', 'a non-empty array of numbers >= 0', ridges);
     ridges.forEach((r, i) => v.number(`ridges[${i}]`, r, 0, Number.MAX_VALUE));
     return Float64Array.from(ridges);
   }
 
   private queriesOf(queries: Ridge): Ridge {
-    if (!(queries instanceof Ridge) || !queries.rowsOnly) invalidArg('queries', 'a Ridge made with { rowsOnly: true }', queries);
+    if (!(queries instanceof Ridge) || !queries.rowsOnly)
+      invalidArg('queries', 'a Ridge made with { rowsOnly: true }', queries);
     if (queries.features !== this.features || queries.outputs !== this.outputs) {
-      throw new RanError(ErrorCodes.SHAPE, `\`queries\` is ${queries.features}×${queries.outputs}, this readout is ${this.features}×${this.outputs}`);
+      throw new RanError(
+        ErrorCodes.SHAPE,
+        `\`queries\` is ${queries.features}×${queries.outputs}, this readout is ${this.features}×${this.outputs}`,
+      );
     }
     return queries;
   }

@@ -91,15 +91,35 @@ export function scoreChartSpec(cells: readonly StreamCell[], budget: string): To
         first,
       });
       first = false;
-      if (several) for (const s of c.perSeed) if (Number.isFinite(s.score)) values.push({ kind: 'seed', header, model: modelLabel(c.model), score: s.score });
+      if (several)
+        for (const s of c.perSeed)
+          if (Number.isFinite(s.score))
+            values.push({ kind: 'seed', header, model: modelLabel(c.model), score: s.score });
     }
   }
   const headers = [...new Set(values.map((v) => v['header'] as string))];
-  const x = { field: 'model', type: 'nominal', scale: { domain: MODEL_DOMAIN.filter((m) => values.some((v) => v['model'] === m)), paddingInner: 0.25 }, axis: { title: null, labelAngle: 0, labelFontWeight: 600 } } as const;
+  const x = {
+    field: 'model',
+    type: 'nominal',
+    scale: { domain: MODEL_DOMAIN.filter((m) => values.some((v) => v['model'] === m)), paddingInner: 0.25 },
+    axis: { title: null, labelAngle: 0, labelFontWeight: 600 },
+  } as const;
   return {
     data: { values },
     columns: columnsFor(headers.length),
-    facet: { field: 'header', type: 'nominal', sort: headers, header: { title: null, labelExpr: "split(datum.value, '\\n')", labelLineHeight: 14, labelAnchor: 'start', labelFontWeight: 600, labelLimit: panelWidth(headers.length) + 40 } },
+    facet: {
+      field: 'header',
+      type: 'nominal',
+      sort: headers,
+      header: {
+        title: null,
+        labelExpr: "split(datum.value, '\\n')",
+        labelLineHeight: 14,
+        labelAnchor: 'start',
+        labelFontWeight: 600,
+        labelLimit: panelWidth(headers.length) + 40,
+      },
+    },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: panelWidth(headers.length),
@@ -108,7 +128,16 @@ export function scoreChartSpec(cells: readonly StreamCell[], budget: string): To
         {
           transform: [{ filter: "datum.kind === 'cell'" }],
           mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 },
-          encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'test score', axis: { format: '~g', tickCount: 5 } }, color: { field: 'model', type: 'nominal', scale: { domain: MODEL_DOMAIN, range: MODEL_RANGE }, legend: null } },
+          encoding: {
+            x,
+            y: { field: 'mean', type: 'quantitative', title: 'test score', axis: { format: '~g', tickCount: 5 } },
+            color: {
+              field: 'model',
+              type: 'nominal',
+              scale: { domain: MODEL_DOMAIN, range: MODEL_RANGE },
+              legend: null,
+            },
+          },
         },
         {
           transform: [{ filter: "datum.kind === 'cell'" }],
@@ -152,7 +181,8 @@ export function paramsChartSpec(cells: readonly StreamCell[], budget: string): T
     const header = `${task} (${metric})`;
     for (const c of cells.filter((x) => x.task === task)) {
       for (const s of c.perSeed) {
-        if (Number.isFinite(s.score) && s.trainable > 0) values.push({ kind: 'ours', header, series: modelLabel(c.model), params: s.trainable, score: s.score });
+        if (Number.isFinite(s.score) && s.trainable > 0)
+          values.push({ kind: 'ours', header, series: modelLabel(c.model), params: s.trainable, score: s.score });
       }
     }
     for (const b of Object.keys(BUDGETS) as BudgetName[]) {
@@ -161,7 +191,8 @@ export function paramsChartSpec(cells: readonly StreamCell[], budget: string): T
         const r = publishedResult(task as TaskName, b, m);
         if (r && (best === undefined || r.mean < best.mean)) best = { mean: r.mean, model: m };
       }
-      if (best) values.push({ kind: 'published', header, series: 'published best', params: BUDGETS[b], score: best.mean });
+      if (best)
+        values.push({ kind: 'published', header, series: 'published best', params: BUDGETS[b], score: best.mean });
     }
   }
   const headers = [...new Set(values.map((v) => v['header'] as string))];
@@ -169,25 +200,58 @@ export function paramsChartSpec(cells: readonly StreamCell[], budget: string): T
   const smallest = Math.min(1_000, ...values.map((v) => v['params'] as number));
   const ticks = [];
   for (let p = 10 ** Math.floor(Math.log10(smallest)); p <= 1_000_000; p *= 10) ticks.push(p);
-  const x = { field: 'params', type: 'quantitative', scale: { type: 'log', nice: false, padding: 8 }, axis: { title: 'trainable parameters', format: '~s', grid: true, values: ticks } } as const;
-  const y = { field: 'score', type: 'quantitative', title: 'test score', axis: { format: '~g', tickCount: 5 } } as const;
+  const x = {
+    field: 'params',
+    type: 'quantitative',
+    scale: { type: 'log', nice: false, padding: 8 },
+    axis: { title: 'trainable parameters', format: '~s', grid: true, values: ticks },
+  } as const;
+  const y = {
+    field: 'score',
+    type: 'quantitative',
+    title: 'test score',
+    axis: { format: '~g', tickCount: 5 },
+  } as const;
   const present = MODEL_DOMAIN.filter((m) => values.some((v) => v['series'] === m));
   const series = values.some((v) => v['kind'] === 'published') ? [...present, 'published best'] : present;
   const range = series.map((m) => (m === 'published best' ? COLORS.published : COLORS[m as keyof typeof COLORS]));
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: series, range }, legend: { orient: 'top', direction: 'horizontal', symbolStrokeWidth: 0 } } as const;
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: series, range },
+    legend: { orient: 'top', direction: 'horizontal', symbolStrokeWidth: 0 },
+  } as const;
   const layers: object[] = [];
   if (limit !== undefined) {
     values.push(...headers.map((header) => ({ kind: 'budget', header, series: 'budget', params: limit, score: 0 })));
-    layers.push({ transform: [{ filter: "datum.kind === 'budget'" }], mark: { type: 'rule', color: '#cbd2d9', strokeDash: [4, 3] }, encoding: { x: { field: 'params', type: 'quantitative' } } });
+    layers.push({
+      transform: [{ filter: "datum.kind === 'budget'" }],
+      mark: { type: 'rule', color: '#cbd2d9', strokeDash: [4, 3] },
+      encoding: { x: { field: 'params', type: 'quantitative' } },
+    });
   }
   layers.push(
-    { transform: [{ filter: "datum.kind === 'published'" }], mark: { type: 'line', strokeWidth: 1.2, strokeDash: [6, 3], point: { filled: true, size: 36, shape: 'diamond' } }, encoding: { x, y, color } },
-    { transform: [{ filter: "datum.kind === 'ours'" }], mark: { type: 'point', filled: true, size: 70, opacity: 0.9, stroke: '#ffffff', strokeWidth: 0.8 }, encoding: { x, y, color } },
+    {
+      transform: [{ filter: "datum.kind === 'published'" }],
+      mark: { type: 'line', strokeWidth: 1.2, strokeDash: [6, 3], point: { filled: true, size: 36, shape: 'diamond' } },
+      encoding: { x, y, color },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'ours'" }],
+      mark: { type: 'point', filled: true, size: 70, opacity: 0.9, stroke: '#ffffff', strokeWidth: 0.8 },
+      encoding: { x, y, color },
+    },
   );
   return {
     data: { values },
     columns: columnsFor(headers.length),
-    facet: { field: 'header', type: 'nominal', sort: headers, header: { title: null, labelAnchor: 'start', labelLimit: panelWidth(headers.length) + 40 } },
+    facet: {
+      field: 'header',
+      type: 'nominal',
+      sort: headers,
+      header: { title: null, labelAnchor: 'start', labelLimit: panelWidth(headers.length) + 40 },
+    },
     resolve: { scale: { y: 'independent' } },
     spec: { width: panelWidth(headers.length), height: 150, layer: layers },
   } as TopLevelSpec;
@@ -198,11 +262,20 @@ export function traceChartSpec(s: SampleTrace): TopLevelSpec {
   const width = 760;
   const d = s.input[0]?.length ?? 0;
   const inputValues: Record<string, number | string>[] = [];
-  s.steps.forEach((t, i) => s.input[i]!.forEach((v, k) => inputValues.push({ t, t1: t + 1, dim: k, name: `u${k}`, v })));
+  s.steps.forEach((t, i) =>
+    s.input[i]!.forEach((v, k) => inputValues.push({ t, t1: t + 1, dim: k, name: `u${k}`, v })),
+  );
   const stateValues: Record<string, number | string>[] = [];
-  s.steps.forEach((t, i) => s.dimensions.forEach((dim, j) => stateValues.push({ t, dim: dim.label, order: j, v: s.states[i]![j]! })));
+  s.steps.forEach((t, i) =>
+    s.dimensions.forEach((dim, j) => stateValues.push({ t, dim: dim.label, order: j, v: s.states[i]![j]! })),
+  );
   const domain = [s.steps[0] ?? 0, (s.steps[s.steps.length - 1] ?? 0) + 1];
-  const xTime = { field: 't', type: 'quantitative', scale: { domain, nice: false, zero: false }, axis: { title: 'time step', tickMinStep: 1, format: 'd' } } as const;
+  const xTime = {
+    field: 't',
+    type: 'quantitative',
+    scale: { domain, nice: false, zero: false },
+    axis: { title: 'time step', tickMinStep: 1, format: 'd' },
+  } as const;
   const predictions = s.predictionSteps.length <= 30 ? s.predictionSteps.map((t) => ({ t: t + 0.5 })) : [];
   // same x definition as the layer it is drawn under (Vega-Lite cannot merge differing axes)
   const predictionLayer = (x: object): object => ({
@@ -222,7 +295,16 @@ export function traceChartSpec(s: SampleTrace): TopLevelSpec {
             {
               data: { values: inputValues },
               mark: { type: 'line', strokeWidth: 1.4, interpolate: 'linear' },
-              encoding: { x: { ...xTime, axis: null }, y: { field: 'v', type: 'quantitative', axis: { title: null, tickCount: 3 } }, color: { field: 'name', type: 'nominal', scale: { range: ['#323f4b', '#7b8794', '#cbd2d9'] }, legend: null } },
+              encoding: {
+                x: { ...xTime, axis: null },
+                y: { field: 'v', type: 'quantitative', axis: { title: null, tickCount: 3 } },
+                color: {
+                  field: 'name',
+                  type: 'nominal',
+                  scale: { range: ['#323f4b', '#7b8794', '#cbd2d9'] },
+                  legend: null,
+                },
+              },
             },
           ],
         };
@@ -238,7 +320,14 @@ export function traceChartSpec(s: SampleTrace): TopLevelSpec {
         encoding: {
           x: xTime,
           y: { field: 'v', type: 'quantitative', axis: { title: null, tickCount: 6 } },
-          color: { field: 'dim', type: 'nominal', sort: s.dimensions.map((x) => x.label), title: null, scale: { scheme: 'tableau10' }, legend: { orient: 'right', labelLimit: 220 } },
+          color: {
+            field: 'dim',
+            type: 'nominal',
+            sort: s.dimensions.map((x) => x.label),
+            title: null,
+            scale: { scheme: 'tableau10' },
+            legend: { orient: 'right', labelLimit: 220 },
+          },
         },
       },
     ],
@@ -251,13 +340,23 @@ function imageEncoding(xAxis: object | null, rows: number, yAxis: object | null)
   return {
     x: { field: 't0', type: 'quantitative', scale: { nice: false, zero: false }, axis: xAxis },
     x2: { field: 't1' },
-    y: { field: 'r0', type: 'quantitative', scale: { domain: [-0.5, rows - 0.5], reverse: true, nice: false, zero: false }, axis: yAxis },
+    y: {
+      field: 'r0',
+      type: 'quantitative',
+      scale: { domain: [-0.5, rows - 0.5], reverse: true, nice: false, zero: false },
+      axis: yAxis,
+    },
     y2: { field: 'r1' },
   };
 }
 
 /** One heatmap image (a PNG data URL, one pixel per step and row) placed over the steps of a sample. */
-function imageDatum(s: SampleTrace, rows: number, url: string, extra: Record<string, string> = {}): Record<string, string | number> {
+function imageDatum(
+  s: SampleTrace,
+  rows: number,
+  url: string,
+  extra: Record<string, string> = {},
+): Record<string, string | number> {
   return { ...extra, t0: s.steps[0] ?? 0, t1: (s.steps[s.steps.length - 1] ?? 0) + 1, r0: -0.5, r1: rows - 0.5, url };
 }
 
@@ -281,7 +380,10 @@ function inputHeatmap(s: SampleTrace, width: number): object {
     title: { text: 'input u(t)', fontSize: 11, fontWeight: 500 },
     data: { values: [imageDatum(s, d, pngDataUrl(image))] },
     mark: { type: 'image', aspect: false, aria: false },
-    encoding: { ...imageEncoding(null, d, { title: 'input dim', labels: false, ticks: false, grid: false }), url: { field: 'url', type: 'nominal' } },
+    encoding: {
+      ...imageEncoding(null, d, { title: 'input dim', labels: false, ticks: false, grid: false }),
+      url: { field: 'url', type: 'nominal' },
+    },
   };
 }
 
@@ -298,20 +400,51 @@ const INK_RAMP = colourRamp((t) => {
 export function attentionChartSpec(s: SampleTrace, viridis: Uint8Array): TopLevelSpec | undefined {
   const a = s.attention;
   if (!a || a.units.length === 0) return undefined;
-  const values = a.units.map((u) => imageDatum(s, a.context, pngDataUrl(heatmap(s.steps.length, a.context, (age, i) => u.weights[i]?.[age] ?? NaN, viridis, 0, 1)), { unit: `unit ${u.unit}` }));
-  const encoding = imageEncoding({ title: 'time step', format: 'd', tickMinStep: 1, grid: false }, a.context, { title: 'age', format: 'd', tickMinStep: 1, labelFontSize: 9, grid: false });
+  const values = a.units.map((u) =>
+    imageDatum(
+      s,
+      a.context,
+      pngDataUrl(heatmap(s.steps.length, a.context, (age, i) => u.weights[i]?.[age] ?? NaN, viridis, 0, 1)),
+      { unit: `unit ${u.unit}` },
+    ),
+  );
+  const encoding = imageEncoding({ title: 'time step', format: 'd', tickMinStep: 1, grid: false }, a.context, {
+    title: 'age',
+    format: 'd',
+    tickMinStep: 1,
+    labelFontSize: 9,
+    grid: false,
+  });
   return {
     data: { values },
-    facet: { row: { field: 'unit', type: 'nominal', header: { title: null, labelAngle: 0, labelAlign: 'left', labelOrient: 'left', labelPadding: 40 } } },
+    facet: {
+      row: {
+        field: 'unit',
+        type: 'nominal',
+        header: { title: null, labelAngle: 0, labelAlign: 'left', labelOrient: 'left', labelPadding: 40 },
+      },
+    },
     spec: {
       width: 720,
       height: Math.max(48, Math.min(120, a.context * 11)),
       layer: [
-        { mark: { type: 'image', aspect: false, aria: false }, encoding: { ...encoding, url: { field: 'url', type: 'nominal' } } },
+        {
+          mark: { type: 'image', aspect: false, aria: false },
+          encoding: { ...encoding, url: { field: 'url', type: 'nominal' } },
+        },
         // An invisible rectangle over the image only to carry the colour legend of the weights.
         {
           mark: { type: 'rect', opacity: 0, aria: false },
-          encoding: { ...encoding, color: { field: 'r0', type: 'quantitative', title: 'weight', scale: { scheme: 'viridis', domain: [0, 1] }, legend: { orient: 'right', gradientLength: 140, format: '.1f' } } },
+          encoding: {
+            ...encoding,
+            color: {
+              field: 'r0',
+              type: 'quantitative',
+              title: 'weight',
+              scale: { scheme: 'viridis', domain: [0, 1] },
+              legend: { orient: 'right', gradientLength: 140, format: '.1f' },
+            },
+          },
         },
       ],
     },

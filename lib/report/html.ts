@@ -80,7 +80,10 @@ footer{color:var(--muted);font-size:12px;margin-top:24px;max-width:900px}
 `;
 
 function legendKeys(models: string[]): string {
-  const keys = models.map((m) => `<span class="key"><span class="sw" style="background:${COLORS[m as keyof typeof COLORS] ?? '#999'}"></span>${escape(m)}</span>`);
+  const keys = models.map(
+    (m) =>
+      `<span class="key"><span class="sw" style="background:${COLORS[m as keyof typeof COLORS] ?? '#999'}"></span>${escape(m)}</span>`,
+  );
   return keys.join('');
 }
 
@@ -116,12 +119,14 @@ function detailsTable(cells: readonly StreamCell[]): string {
         `<tr><td>${escape(c.task)}</td><td>${modelLabel(c.model)}</td><td class="num">${s.seed}</td><td class="num">${formatScore(s.score)}</td><td class="num">${formatScore(s.valid)}</td><td class="num">${s.trainable}</td><td class="num">${s.fixed}</td><td class="num">${s.seconds.toFixed(2)}</td><td><code>${escape(JSON.stringify(s.config.options))}</code></td></tr>`,
     ),
   );
-  const failures = cells.flatMap((c) => c.failures.map((f) => `<li>${escape(c.task)} / ${modelLabel(c.model)}: ${escape(f)}</li>`));
+  const failures = cells.flatMap((c) =>
+    c.failures.map((f) => `<li>${escape(c.task)} / ${modelLabel(c.model)}: ${escape(f)}</li>`),
+  );
   return `<table>\n<thead><tr><th>task</th><th>model</th><th>seed</th><th>test</th><th>valid</th><th>trainable</th><th>fixed</th><th>search s</th><th>best configuration</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>${failures.length > 0 ? `<p>Failed trials:</p><ul>${failures.join('')}</ul>` : ''}`;
 }
 
 function libraryVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   return (require('../../package.json') as { version: string }).version;
 }
 
@@ -137,7 +142,9 @@ function attentionSection(cells: readonly StreamCell[]): string {
       .map((s) => {
         const a = s.attention;
         const uses = a ? (a.entropy < 0.9 ? 'yes' : 'no') : 'no (k = 1 or no attention units)';
-        const figures = a ? `${a.context}</td><td>${a.entropy.toFixed(3)}</td><td>${a.newest.toFixed(3)}</td><td>${a.lag.toFixed(1)}` : '1</td><td></td><td></td><td>';
+        const figures = a
+          ? `${a.context}</td><td>${a.entropy.toFixed(3)}</td><td>${a.newest.toFixed(3)}</td><td>${a.lag.toFixed(1)}`
+          : '1</td><td></td><td></td><td>';
         return `<tr><td>${escape(c.task)}</td><td>${escape(modelLabel(c.model))}</td><td>${s.seed}</td><td>${figures}</td><td>${uses}</td></tr>`;
       }),
   );
@@ -161,7 +168,10 @@ async function samples(input: ReportInput): Promise<Samples> {
   if (task === undefined) return { error: 'no evaluated task' };
   const cell = pickCell(input.cells, task);
   if (!cell) return { error: `every model failed on ${task}` };
-  const where = { dataDir: input.dataDir, difficulty: input.difficulty ?? DIFFICULTIES.find((d) => d === input.meta.difficulty) };
+  const where = {
+    dataDir: input.dataDir,
+    difficulty: input.difficulty ?? DIFFICULTIES.find((d) => d === input.meta.difficulty),
+  };
   let result: Samples;
   try {
     const trace = runSample(cell, where);
@@ -186,7 +196,10 @@ async function replaySection(sample: Samples): Promise<string> {
   const what = r.classes
     ? `Readout output of each class at the last step of test sequence ${r.sequence} (the step it is scored on); the dashed lines mark 0 and 1, the target's one-hot values.`
     : `Targets (dashed) and predictions of ${r.outputs.length === 1 ? 'the output' : `the first ${r.outputs.length} outputs`} at the prediction steps of test sequence ${r.sequence}${r.steps.length > 0 && r.steps[0]! > 0 ? ' that fall in the plotted range' : ''}.`;
-  const [pred, ridge] = await Promise.all([renderSvg(predictionChartSpec(r), 'prediction'), renderSvg(ridgeChartSpec(r), 'ridge')]);
+  const [pred, ridge] = await Promise.all([
+    renderSvg(predictionChartSpec(r), 'prediction'),
+    renderSvg(ridgeChartSpec(r), 'ridge'),
+  ]);
   return `<h3 style="font-size:14px;margin:22px 0 0">Predictions and the choice of λ</h3>
 <p class="lead">${escape(r.model)} refitted from its configuration and seed ${r.seed} (the fit of its trial: λ chosen on the validation split); test score ${formatScore(r.testScore)}.</p>
 <div class="pair">${figure(pred, what)}${figure(ridge, `Validation ${r.classification ? 'error rate' : 'MSE'} of each candidate λ; the dashed line is the λ kept (${r.ridge.toExponential(0)}).`)}</div>`;
@@ -203,13 +216,24 @@ async function sampleSection(sample: Samples): Promise<string> {
   let sampleHtml: string;
   if (sample.trace) {
     const traceSvg = await renderSvg(traceChartSpec(sample.trace), 'trace');
-    const marks = sample.trace.predictionSteps.length > 0 && sample.trace.predictionSteps.length <= 30 ? ' Yellow lines mark the steps the readout is scored on.' : '';
-    sampleHtml = figure(traceSvg, `${sampleTitle(sample.trace)}. Top: the input; below: ${sample.trace.dimensions.length} state dimensions spread over the reservoir.${marks}`);
+    const marks =
+      sample.trace.predictionSteps.length > 0 && sample.trace.predictionSteps.length <= 30
+        ? ' Yellow lines mark the steps the readout is scored on.'
+        : '';
+    sampleHtml = figure(
+      traceSvg,
+      `${sampleTitle(sample.trace)}. Top: the input; below: ${sample.trace.dimensions.length} state dimensions spread over the reservoir.${marks}`,
+    );
     const att = sample.attention;
     const { vega } = await loadVega();
-    const attSpec = att ? attentionChartSpec(att, colourRamp(vega.scheme('viridis') as (t: number) => string)) : undefined;
+    const attSpec = att
+      ? attentionChartSpec(att, colourRamp(vega.scheme('viridis') as (t: number) => string))
+      : undefined;
     if (att && att.attention && attSpec) {
-      const other = att !== sample.trace ? ` The best model has no attention units; these are the weights of ${escape(att.model)}, the best model that has (seed ${att.seed}, test score ${formatScore(att.score)}), on the same sequence.` : '';
+      const other =
+        att !== sample.trace
+          ? ` The best model has no attention units; these are the weights of ${escape(att.model)}, the best model that has (seed ${att.seed}, test score ${formatScore(att.score)}), on the same sequence.`
+          : '';
       sampleHtml += `<h3 style="font-size:14px;margin:22px 0 0">Attention weights</h3>${figure(
         await renderSvg(attSpec, 'attention'),
         `Softmax weights of head 0 (of ${att.attention.heads}) of attention units ${att.attention.units.map((u) => u.unit).join(', ')} over their context of ${att.attention.context} items: row <i>age</i> 0 is the current step's item, age k the item of k steps earlier.${other}`,
@@ -244,7 +268,10 @@ export async function renderReport(input: ReportInput): Promise<string> {
   }
   const failed = cells.reduce((a, c) => a + c.failures.length, 0);
 
-  const [scoreSvg, paramsSvg] = await Promise.all([renderSvg(scoreChartSpec(cells, budget), 'scores'), renderSvg(paramsChartSpec(cells, budget), 'params')]);
+  const [scoreSvg, paramsSvg] = await Promise.all([
+    renderSvg(scoreChartSpec(cells, budget), 'scores'),
+    renderSvg(paramsChartSpec(cells, budget), 'params'),
+  ]);
   const sample = await samples(input);
   let sampleHtml: string;
   try {
@@ -254,14 +281,25 @@ export async function renderReport(input: ReportInput): Promise<string> {
   }
 
   const build = native().buildInfo();
-  const facts = { version: libraryVersion(), 'cpu variant': `${build.variant} (${build.simd})`, 'native threads': defaultThreads(), ...meta };
+  const facts = {
+    version: libraryVersion(),
+    'cpu variant': `${build.variant} (${build.simd})`,
+    'native threads': defaultThreads(),
+    ...meta,
+  };
   const chips = Object.entries(facts)
     .map(([k, v]) => `<li>${escape(k)} <b>${escape(String(v))}</b></li>`)
     .join('');
-  const stat = (n: string, l: string): string => `<div class="stat"><div class="n">${n}</div><div class="l">${l}</div></div>`;
+  const stat = (n: string, l: string): string =>
+    `<div class="stat"><div class="n">${n}</div><div class="l">${l}</div></div>`;
   const summary = [
-    stat(String(tasks.length), `task${tasks.length === 1 ? '' : 's'} × ${models.length} model${models.length === 1 ? '' : 's'}`),
-    compared > 0 ? stat(`${beats} / ${compared}`, `tasks where a model beats the published best at ${escape(name ?? budget)}`) : '',
+    stat(
+      String(tasks.length),
+      `task${tasks.length === 1 ? '' : 's'} × ${models.length} model${models.length === 1 ? '' : 's'}`,
+    ),
+    compared > 0
+      ? stat(`${beats} / ${compared}`, `tasks where a model beats the published best at ${escape(name ?? budget)}`)
+      : '',
     stat(String(failed), `failed trial${failed === 1 ? '' : 's'}`),
   ].join('');
 

@@ -25,7 +25,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 /** The PNG file of an image (8-bit truecolour, no interlace, filter 0 on every row). */
 export function encodePng(image: RgbImage): Buffer {
   const { width, height, rgb } = image;
-  if (rgb.length !== width * height * 3) throw new RangeError(`image of ${width}×${height} needs ${width * height * 3} bytes, got ${rgb.length}`);
+  if (rgb.length !== width * height * 3)
+    throw new RangeError(`image of ${width}×${height} needs ${width * height * 3} bytes, got ${rgb.length}`);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -33,7 +34,12 @@ export function encodePng(image: RgbImage): Buffer {
   const rows = Buffer.alloc(height * (1 + width * 3));
   for (let y = 0; y < height; y++) rows.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** A data URL of a PNG. */
@@ -47,7 +53,9 @@ export function colourRamp(colour: (t: number) => string): Uint8Array {
   for (let i = 0; i < 256; i++) {
     const c = colour(i / 255);
     const m = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(c);
-    const parts = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16));
+    const parts = m
+      ? [Number(m[1]), Number(m[2]), Number(m[3])]
+      : [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16));
     lut.set(parts, i * 3);
   }
   return lut;
@@ -57,7 +65,14 @@ export function colourRamp(colour: (t: number) => string): Uint8Array {
  * A heatmap: `value(row, column)` mapped through `ramp` after scaling [lo, hi] to [0, 1]
  * (clamped); NaN cells are white.
  */
-export function heatmap(width: number, height: number, value: (row: number, column: number) => number, ramp: Uint8Array, lo: number, hi: number): RgbImage {
+export function heatmap(
+  width: number,
+  height: number,
+  value: (row: number, column: number) => number,
+  ramp: Uint8Array,
+  lo: number,
+  hi: number,
+): RgbImage {
   const rgb = new Uint8Array(width * height * 3).fill(255);
   const span = hi > lo ? hi - lo : 1;
   for (let r = 0; r < height; r++) {

@@ -55,7 +55,10 @@ function taskOf(cell: StreamCell, seed: number, options: { dataDir?: string; dif
 }
 
 /** Refits the best seed's configuration of `cell` and predicts test sequence `sequence`. */
-export async function replayModel(cell: StreamCell, options: { dataDir?: string; difficulty?: Difficulty; sequence?: number } = {}): Promise<ReplayTrace> {
+export async function replayModel(
+  cell: StreamCell,
+  options: { dataDir?: string; difficulty?: Difficulty; sequence?: number } = {},
+): Promise<ReplayTrace> {
   const best = bestSeed(cell);
   if (!best) throw new Error(`every seed of ${cell.task}/${cell.model} failed`);
   const task = taskOf(cell, best.seed, options);
@@ -65,7 +68,10 @@ export async function replayModel(cell: StreamCell, options: { dataDir?: string;
     const testScore = await model.evaluate(task.test, task.classification, { threads: 1 });
     const [b, t, d] = task.test.x.shape;
     const sequence = Math.min(options.sequence ?? 0, b - 1);
-    const out = await model.predict({ data: task.test.x.data.subarray(sequence * t * d, (sequence + 1) * t * d), shape: [1, t, d] }, { threads: 1 });
+    const out = await model.predict(
+      { data: task.test.x.data.subarray(sequence * t * d, (sequence + 1) * t * d), shape: [1, t, d] },
+      { threads: 1 },
+    );
     const o = out.shape[2];
     const nT = task.test.t.shape[1];
     const start = Math.max(0, t - MAX_SAMPLE_STEPS);

@@ -129,11 +129,15 @@ function traceDimensions(config: ReservoirConfig, stateSize: number): { index: n
  * generates its task at the evaluation's `difficulty` with that seed (or reads it) and runs
  * test sequence `sequence`, returning the plotted parts. The reservoir is disposed afterwards.
  */
-export function runSample(cell: StreamCell, options: { dataDir?: string; sequence?: number; difficulty?: Difficulty } = {}): SampleTrace {
+export function runSample(
+  cell: StreamCell,
+  options: { dataDir?: string; sequence?: number; difficulty?: Difficulty } = {},
+): SampleTrace {
   const best = bestSeed(cell);
   if (!best) throw new Error(`every seed of ${cell.task}/${cell.model} failed`);
   let data: TaskData;
-  if (isTaskName(cell.task)) data = buildTask(cell.task, { difficulty: options.difficulty ?? 'small', seed: best.seed });
+  if (isTaskName(cell.task))
+    data = buildTask(cell.task, { difficulty: options.difficulty ?? 'small', seed: best.seed });
   else if (options.dataDir !== undefined) data = readTaskFolder(options.dataDir);
   else throw new Error(`no generator for task "${cell.task}"`);
   const [b, t, d] = data.test.x.shape;
@@ -142,7 +146,8 @@ export function runSample(cell: StreamCell, options: { dataDir?: string; sequenc
   const reservoir = createReservoir(best.config);
   try {
     // The scored model stored drive vectors of its training inputs as keys (Model.fit does the same).
-    if (reservoir instanceof DecomposedReservoir && reservoir.options.keys === 'data') reservoir.fitKeys(data.train.x, { threads: 1 });
+    if (reservoir instanceof DecomposedReservoir && reservoir.options.keys === 'data')
+      reservoir.fitKeys(data.train.x, { threads: 1 });
     const unitCount = attentionUnitCount(best.config);
     const attentionUnits = unitCount > 0 ? Array.from({ length: Math.min(4, unitCount) }, (_, i) => i) : undefined;
     const run = reservoir.run({ data: x, shape: [1, t, d] }, { states: true, attentionUnits, threads: 1 });
@@ -156,7 +161,20 @@ export function runSample(cell: StreamCell, options: { dataDir?: string; sequenc
     const nT = data.test.t.shape[1];
     const allPredictionSteps = Array.from(data.test.t.data.subarray(sequence * nT, (sequence + 1) * nT));
     const predictionSteps = allPredictionSteps.filter((s) => s >= start);
-    const trace: SampleTrace = { task: cell.task, model: modelLabel(cell.model), seed: best.seed, score: best.score, sequence, length: t, start, steps, input, dimensions, states, predictionSteps };
+    const trace: SampleTrace = {
+      task: cell.task,
+      model: modelLabel(cell.model),
+      seed: best.seed,
+      score: best.score,
+      sequence,
+      length: t,
+      start,
+      steps,
+      input,
+      dimensions,
+      states,
+      predictionSteps,
+    };
     if (data.classification && allPredictionSteps.length > 0) {
       const last = allPredictionSteps[allPredictionSteps.length - 1]!;
       const outs = data.test.y.shape[2];
@@ -174,7 +192,9 @@ export function runSample(cell: StreamCell, options: { dataDir?: string; sequenc
         context,
         units: attentionUnits.slice(0, units).map((unit, u) => ({
           unit,
-          weights: steps.map((s) => Array.from(a.subarray(((s * units + u) * heads) * context, ((s * units + u) * heads + 1) * context))),
+          weights: steps.map((s) =>
+            Array.from(a.subarray((s * units + u) * heads * context, ((s * units + u) * heads + 1) * context)),
+          ),
         })),
       };
     }

@@ -86,7 +86,14 @@ const CONFIG = {
   },
   header: { labelFontSize: 11, labelColor: '#1f2933', labelFontWeight: 600, titleFontSize: 0 },
   legend: { labelColor: '#323f4b', titleColor: '#323f4b', labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500 },
-  title: { fontSize: 13, fontWeight: 600, color: '#1f2933', anchor: 'start', subtitleColor: '#616e7c', subtitleFontSize: 11 },
+  title: {
+    fontSize: 13,
+    fontWeight: 600,
+    color: '#1f2933',
+    anchor: 'start',
+    subtitleColor: '#616e7c',
+    subtitleFontSize: 11,
+  },
   concat: { spacing: 12 },
   facet: { spacing: 18 },
 } as const;

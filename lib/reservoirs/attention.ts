@@ -49,7 +49,28 @@ export interface AttentionReservoirOptions extends CommonOptions {
   ffScale?: number;
 }
 
-const KEYS = ['inputDim', 'seed', 'includeInput', 'units', 'width', 'context', 'heads', 'temperature', 'ffHidden', 'activation', 'connectivity', 'spectralRadius', 'leakRate', 'inputScaling', 'biasScaling', 'shared', 'queryScale', 'keyScale', 'valueScale', 'ffScale'];
+const KEYS = [
+  'inputDim',
+  'seed',
+  'includeInput',
+  'units',
+  'width',
+  'context',
+  'heads',
+  'temperature',
+  'ffHidden',
+  'activation',
+  'connectivity',
+  'spectralRadius',
+  'leakRate',
+  'inputScaling',
+  'biasScaling',
+  'shared',
+  'queryScale',
+  'keyScale',
+  'valueScale',
+  'ffScale',
+];
 
 /** Fills defaults and checks every option. */
 export function attentionReservoirOptions(options: AttentionReservoirOptions): Required<AttentionReservoirOptions> {
@@ -89,14 +110,29 @@ export class AttentionReservoir extends Reservoir<AttentionReservoirOptions> {
   constructor(options: AttentionReservoirOptions) {
     const o = attentionReservoirOptions(options);
     {
-      const m = o.units, d = o.width, n = m * d, copies = o.shared ? 1 : m;
+      const m = o.units,
+        d = o.width,
+        n = m * d,
+        copies = o.shared ? 1 : m;
       const nnz = o.connectivity * m * m * d * d;
-      checkWeightBytes('AttentionReservoir', 8 * m * m + 8 * nnz + csrBytes(n, nnz) + 4 * n * (o.inputDim + 1) + 4 * copies * (3 * d * d + 2 * o.ffHidden * d));
+      checkWeightBytes(
+        'AttentionReservoir',
+        8 * m * m +
+          8 * nnz +
+          csrBytes(n, nnz) +
+          4 * n * (o.inputDim + 1) +
+          4 * copies * (3 * d * d + 2 * o.ffHidden * d),
+      );
     }
     // Draw order: recurrent blocks, W_in, b, then the unit weights.
     const rng = new Random(o.seed);
     const key = `ran-a|${o.seed}|${o.units}|${o.width}|${o.connectivity}`;
-    const { w, r0 } = drawRecurrent(rng, key, () => blockSparse(rng, o.units, o.width, () => o.connectivity, 'normal'), o.spectralRadius);
+    const { w, r0 } = drawRecurrent(
+      rng,
+      key,
+      () => blockSparse(rng, o.units, o.width, () => o.connectivity, 'normal'),
+      o.spectralRadius,
+    );
     const n = o.units * o.width;
     const wIn = uniformMatrix(rng, n, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, n, 1, o.biasScaling);

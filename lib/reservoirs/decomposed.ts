@@ -65,7 +65,30 @@ export interface DecomposedReservoirOptions extends CommonOptions {
   memoryValueScale?: number;
 }
 
-const KEYS = ['inputDim', 'seed', 'includeInput', 'attentionUnits', 'memoryUnits', 'width', 'context', 'heads', 'temperature', 'slots', 'retrieval', 'memoryTemperature', 'keys', 'values', 'connectivity', 'spectralRadius', 'leakRate', 'inputScaling', 'biasScaling', 'memoryInputFraction', 'shared', 'memoryValueScale'];
+const KEYS = [
+  'inputDim',
+  'seed',
+  'includeInput',
+  'attentionUnits',
+  'memoryUnits',
+  'width',
+  'context',
+  'heads',
+  'temperature',
+  'slots',
+  'retrieval',
+  'memoryTemperature',
+  'keys',
+  'values',
+  'connectivity',
+  'spectralRadius',
+  'leakRate',
+  'inputScaling',
+  'biasScaling',
+  'memoryInputFraction',
+  'shared',
+  'memoryValueScale',
+];
 
 /** Fills defaults and checks every option. */
 export function decomposedReservoirOptions(options: DecomposedReservoirOptions): Required<DecomposedReservoirOptions> {
@@ -79,7 +102,8 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
   if (typeof c === 'number') {
     connectivity = v.number('connectivity', c, 0, 1);
   } else {
-    if (c === null || typeof c !== 'object') invalidArg('connectivity', 'a number or an object per pair of populations', c);
+    if (c === null || typeof c !== 'object')
+      invalidArg('connectivity', 'a number or an object per pair of populations', c);
     connectivity = {
       attentionToAttention: v.number('connectivity.attentionToAttention', c.attentionToAttention, 0, 1),
       attentionToMemory: v.number('connectivity.attentionToMemory', c.attentionToMemory, 0, 1),
@@ -93,7 +117,10 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
     leakRate = v.number('leakRate', l, 0, 1, { min: true });
   } else {
     if (l === null || typeof l !== 'object') invalidArg('leakRate', 'a number or { attention, memory }', l);
-    leakRate = { attention: v.number('leakRate.attention', l.attention, 0, 1, { min: true }), memory: v.number('leakRate.memory', l.memory, 0, 1, { min: true }) };
+    leakRate = {
+      attention: v.number('leakRate.attention', l.attention, 0, 1, { min: true }),
+      memory: v.number('leakRate.memory', l.memory, 0, 1, { min: true }),
+    };
   }
   return {
     inputDim: v.integer('inputDim', o.inputDim, 0, 1 << 20),
@@ -122,7 +149,8 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
 }
 
 function checkValuesOption(o: Required<DecomposedReservoirOptions>): void {
-  if (o.values === 'data' && o.keys !== 'data') invalidArg('values', '"random" unless keys is "data" (data values are the stored keys)', o.values);
+  if (o.values === 'data' && o.keys !== 'data')
+    invalidArg('values', '"random" unless keys is "data" (data values are the stored keys)', o.values);
 }
 
 /** RAN-C: attention units and key–value memory units in one reservoir. */
@@ -134,12 +162,26 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     const o = decomposedReservoirOptions(options);
     checkValuesOption(o);
     {
-      const m = o.attentionUnits + o.memoryUnits, d = o.width, n = m * d;
+      const m = o.attentionUnits + o.memoryUnits,
+        d = o.width,
+        n = m * d;
       const c = o.connectivity;
-      const cs = typeof c === 'number' ? [c] : [c.attentionToAttention, c.attentionToMemory, c.memoryToAttention, c.memoryToMemory];
+      const cs =
+        typeof c === 'number'
+          ? [c]
+          : [c.attentionToAttention, c.attentionToMemory, c.memoryToAttention, c.memoryToMemory];
       const nnz = Math.max(...cs) * m * m * d * d;
-      const ca = o.shared ? 1 : o.attentionUnits, cm = o.shared ? 1 : o.memoryUnits;
-      checkWeightBytes('DecomposedReservoir', 8 * m * m + 8 * nnz + csrBytes(n, nnz) + 4 * n * (o.inputDim + 1) + 4 * ca * 3 * d * d + 4 * cm * 2 * o.slots * d);
+      const ca = o.shared ? 1 : o.attentionUnits,
+        cm = o.shared ? 1 : o.memoryUnits;
+      checkWeightBytes(
+        'DecomposedReservoir',
+        8 * m * m +
+          8 * nnz +
+          csrBytes(n, nnz) +
+          4 * n * (o.inputDim + 1) +
+          4 * ca * 3 * d * d +
+          4 * cm * 2 * o.slots * d,
+      );
     }
     // Draw order: recurrent blocks, W_in, b, memory units receiving input, attention unit weights, memory unit weights.
     const rng = new Random(o.seed);
@@ -148,15 +190,26 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     const d = o.width;
     const c: PopulationConnectivity =
       typeof o.connectivity === 'number'
-        ? { attentionToAttention: o.connectivity, attentionToMemory: o.connectivity, memoryToAttention: o.connectivity, memoryToMemory: o.connectivity }
+        ? {
+            attentionToAttention: o.connectivity,
+            attentionToMemory: o.connectivity,
+            memoryToAttention: o.connectivity,
+            memoryToMemory: o.connectivity,
+          }
         : o.connectivity;
     // Unit m receives from unit j: "attention→memory" is a memory unit m receiving from an attention unit j.
-    const w = blockSparse(rng, ma + mf, d, (m, j) => {
-      const toMemory = m >= ma;
-      const fromMemory = j >= ma;
-      if (!toMemory) return fromMemory ? c.memoryToAttention : c.attentionToAttention;
-      return fromMemory ? c.memoryToMemory : c.attentionToMemory;
-    }, 'normal');
+    const w = blockSparse(
+      rng,
+      ma + mf,
+      d,
+      (m, j) => {
+        const toMemory = m >= ma;
+        const fromMemory = j >= ma;
+        if (!toMemory) return fromMemory ? c.memoryToAttention : c.attentionToAttention;
+        return fromMemory ? c.memoryToMemory : c.attentionToMemory;
+      },
+      'normal',
+    );
     const r0 = rescaleToRadius(w, o.spectralRadius);
     const n = (ma + mf) * d;
     const wIn = uniformMatrix(rng, n, o.inputDim, o.inputScaling);
@@ -168,8 +221,39 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     }
     const leakA = typeof o.leakRate === 'number' ? o.leakRate : o.leakRate.attention;
     const leakM = typeof o.leakRate === 'number' ? o.leakRate : o.leakRate.memory;
-    const att = attentionPopulation(rng, { units: ma, width: d, context: o.context, heads: o.heads, temperature: o.temperature, ffHidden: 0, activation: 'relu', shared: o.shared, leakRate: leakA, queryScale: 1, keyScale: 1, valueScale: 1, ffScale: 1 }, 0);
-    const mem = memoryPopulation(rng, { units: mf, width: d, slots: o.slots, retrieval: o.retrieval, temperature: o.memoryTemperature, shared: o.shared, leakRate: leakM, valueScale: o.memoryValueScale }, ma * d);
+    const att = attentionPopulation(
+      rng,
+      {
+        units: ma,
+        width: d,
+        context: o.context,
+        heads: o.heads,
+        temperature: o.temperature,
+        ffHidden: 0,
+        activation: 'relu',
+        shared: o.shared,
+        leakRate: leakA,
+        queryScale: 1,
+        keyScale: 1,
+        valueScale: 1,
+        ffScale: 1,
+      },
+      0,
+    );
+    const mem = memoryPopulation(
+      rng,
+      {
+        units: mf,
+        width: d,
+        slots: o.slots,
+        retrieval: o.retrieval,
+        temperature: o.memoryTemperature,
+        shared: o.shared,
+        leakRate: leakM,
+        valueScale: o.memoryValueScale,
+      },
+      ma * d,
+    );
     super(o, { inputDim: o.inputDim, n, populations: [att, mem], w: toNativeMatrix(w), wIn, bias });
     this.radiusBeforeScaling = r0;
   }
@@ -193,7 +277,10 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     const mem = spec.populations[1]!;
     const d = mem.width;
     const slots = mem.slots!;
-    const { drives } = this.network.run(v.tensor3('x', x, spec.inputDim).data, x.shape[0], x.shape[1], { drives: true, threads: options.threads ?? 1 });
+    const { drives } = this.network.run(v.tensor3('x', x, spec.inputDim).data, x.shape[0], x.shape[1], {
+      drives: true,
+      threads: options.threads ?? 1,
+    });
     this.network.reset();
     const [b, t] = x.shape;
     const rng = new Random(this.options.seed + 0x5eed);
@@ -209,7 +296,10 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
         for (let j = 0; j < d; j++) keys[(u * slots + p) * d + j] = (drives![base + j] as number) * s;
       }
     }
-    this.rebuild({ ...spec, populations: spec.populations.map((p, i) => (i === 1 ? { ...p, keys, ...this.dataValues(keys) } : p)) });
+    this.rebuild({
+      ...spec,
+      populations: spec.populations.map((p, i) => (i === 1 ? { ...p, keys, ...this.dataValues(keys) } : p)),
+    });
     this.keysFitted = true;
   }
 
@@ -217,7 +307,9 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
   private dataValues(keys: Float32Array): { values?: Float32Array } {
     if (this.options.values !== 'data') return {};
     const d = this.options.width;
-    const s = this.options.memoryValueScale * (this.options.retrieval === 'relu' ? Math.sqrt(d / this.options.slots) : Math.sqrt(d));
+    const s =
+      this.options.memoryValueScale *
+      (this.options.retrieval === 'relu' ? Math.sqrt(d / this.options.slots) : Math.sqrt(d));
     return { values: keys.map((k) => k * s) };
   }
 
@@ -235,12 +327,18 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
     const mem = spec.populations[1]!;
     const expected = mem.keys!.length;
     if (keys.length !== expected) {
-      throw new RanError(ErrorCodes.SHAPE, `\`keys\` must hold ${expected} values (${mem.shared ? 1 : mem.units} × ${mem.slots} × ${mem.width}), got ${keys.length}`);
+      throw new RanError(
+        ErrorCodes.SHAPE,
+        `\`keys\` must hold ${expected} values (${mem.shared ? 1 : mem.units} × ${mem.slots} × ${mem.width}), got ${keys.length}`,
+      );
     }
     for (let i = 0; i < keys.length; i++) {
-      if (!Number.isFinite(keys[i]!)) throw new RanError(ErrorCodes.NOT_FINITE, `\`keys\` holds ${keys[i]} at index ${i}`);
+      if (!Number.isFinite(keys[i]!))
+        throw new RanError(ErrorCodes.NOT_FINITE, `\`keys\` holds ${keys[i]} at index ${i}`);
     }
-    const populations = spec.populations.map((p, i) => (i === 1 ? { ...p, keys: keys.slice(), ...this.dataValues(keys) } : p));
+    const populations = spec.populations.map((p, i) =>
+      i === 1 ? { ...p, keys: keys.slice(), ...this.dataValues(keys) } : p,
+    );
     this.rebuild({ ...spec, populations });
     this.keysFitted = true;
   }

@@ -27,7 +27,18 @@ export interface ESNOptions extends CommonOptions {
   distribution?: Distribution;
 }
 
-const KEYS = ['inputDim', 'seed', 'includeInput', 'units', 'spectralRadius', 'leakRate', 'inputScaling', 'biasScaling', 'connectivity', 'distribution'];
+const KEYS = [
+  'inputDim',
+  'seed',
+  'includeInput',
+  'units',
+  'spectralRadius',
+  'leakRate',
+  'inputScaling',
+  'biasScaling',
+  'connectivity',
+  'distribution',
+];
 
 /** Fills defaults and checks every option. */
 export function esnOptions(options: ESNOptions): Required<ESNOptions> {
@@ -58,7 +69,12 @@ export class ESN extends Reservoir<ESNOptions> {
     // Draw order (part of the reproducibility contract): W row by row, then W_in, then b.
     const rng = new Random(o.seed);
     const key = `esn|${o.seed}|${o.units}|${o.connectivity}|${o.distribution}`;
-    const { w, r0 } = drawRecurrent(rng, key, () => sparseSquare(rng, o.units, o.connectivity, o.distribution), o.spectralRadius);
+    const { w, r0 } = drawRecurrent(
+      rng,
+      key,
+      () => sparseSquare(rng, o.units, o.connectivity, o.distribution),
+      o.spectralRadius,
+    );
     const wIn = uniformMatrix(rng, o.units, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, o.units, 1, o.biasScaling);
     super(o, {

@@ -164,7 +164,10 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
   /** Number of fixed random weights (recurrent non-zeros, input, bias, unit weights). */
   get fixedParameters(): number {
     const s = this.spec;
-    let count = ('dense' in s.w ? s.w.dense.length : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length) + s.wIn.length + s.bias.length;
+    let count =
+      ('dense' in s.w ? s.w.dense.length : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length) +
+      s.wIn.length +
+      s.bias.length;
     for (const p of s.populations) {
       for (const a of [p.wQ, p.wK, p.wV, p.w1, p.w2, p.keys, p.values]) count += a ? a.length : 0;
     }
@@ -207,7 +210,11 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
 
   /** Frees the native memory; the reservoir can no longer run. ERR_RAN_BUSY while any run is in progress or queued. */
   dispose(): void {
-    if (!this.calls.idle) throw new RanError(ErrorCodes.BUSY, `cannot dispose the reservoir: ${this.calls.running} run(s) in progress and ${this.calls.queued} queued`);
+    if (!this.calls.idle)
+      throw new RanError(
+        ErrorCodes.BUSY,
+        `cannot dispose the reservoir: ${this.calls.running} run(s) in progress and ${this.calls.queued} queued`,
+      );
     this.network.dispose();
   }
 
@@ -234,7 +241,10 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     const signal = options?.signal;
     if (signal?.aborted) throw new RanError(ErrorCodes.ABORTED, 'the run was aborted before it started');
     if (args[3].reset === false && !this.calls.idle) {
-      throw new RanError(ErrorCodes.BUSY, `a run with \`reset: false\` continues the carried state: it cannot overlap the ${this.calls.running + this.calls.queued} run(s) in progress or queued on this reservoir`);
+      throw new RanError(
+        ErrorCodes.BUSY,
+        `a run with \`reset: false\` continues the carried state: it cannot overlap the ${this.calls.running + this.calls.queued} run(s) in progress or queued on this reservoir`,
+      );
     }
     return this.calls.run(async () => {
       // Calls run concurrently: an abort cancels this call only.
@@ -261,10 +271,24 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     input: TensorLike,
     options: RunOptions | undefined,
     async: boolean,
-  ): { args: [Float32Array, number, number, NativeRunOptions]; finish: (r: import('../native').NativeRunResult) => RunResult } {
+  ): {
+    args: [Float32Array, number, number, NativeRunOptions];
+    finish: (r: import('../native').NativeRunResult) => RunResult;
+  } {
     const o = v.options('options', options);
-    v.knownKeys('options', o, ['reset', 'states', 'readout', 'outputSteps', 'train', 'attentionUnits', 'attentionStats', 'threads', 'signal']);
-    if (!async && o.signal !== undefined) invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
+    v.knownKeys('options', o, [
+      'reset',
+      'states',
+      'readout',
+      'outputSteps',
+      'train',
+      'attentionUnits',
+      'attentionStats',
+      'threads',
+      'signal',
+    ]);
+    if (!async && o.signal !== undefined)
+      invalidArg('options.signal', 'undefined in a synchronous run (use runAsync)', o.signal);
     const x = v.tensor3('x', toTensor3('x', input), this.spec.inputDim);
     const [b, t] = x.shape;
     const reset = o.reset === undefined ? true : v.boolean('options.reset', o.reset);
@@ -283,7 +307,8 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       if (r.states) out.states = { data: r.states, shape: [b, t, this.spec.n] };
       if (r.outputs && o.readout) out.outputs = { data: r.outputs, shape: [b, t, o.readout.outputs] };
       if (r.attentionStats) out.attentionStats = r.attentionStats;
-      if (r.attention && capture) out.attention = { data: r.attention, shape: [b, t, capture.units, capture.heads, capture.context] };
+      if (r.attention && capture)
+        out.attention = { data: r.attention, shape: [b, t, capture.units, capture.heads, capture.context] };
       return out;
     };
     return { args: [x.data, b, t, n], finish };

@@ -11,7 +11,8 @@ import type { RunOptions, TrainTarget } from './reservoir';
 
 function checkReadout(name: string, r: unknown, featureDim: number): Ridge {
   if (!(r instanceof Ridge)) invalidArg(name, 'a Ridge', r);
-  if (r.features !== featureDim) throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${r.features} features, this reservoir has ${featureDim}`);
+  if (r.features !== featureDim)
+    throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${r.features} features, this reservoir has ${featureDim}`);
   return r;
 }
 
@@ -39,7 +40,10 @@ export function trainOptions(tr: TrainTarget, n: NativeRunOptions, featureDim: n
   const readout = checkReadout('options.train.readout', tr.readout, featureDim);
   const y = v.tensor3('options.train.targets', tr.targets, readout.outputs);
   if (y.shape[0] !== b || y.shape[1] !== t) {
-    throw new RanError(ErrorCodes.SHAPE, `\`options.train.targets\` has shape [${y.shape.join(', ')}], the input is [${b}, ${t}, …]`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`options.train.targets\` has shape [${y.shape.join(', ')}], the input is [${b}, ${t}, …]`,
+    );
   }
   n.stats = readout.stats;
   n.targets = y.data;
@@ -60,16 +64,27 @@ export function trainOptions(tr: TrainTarget, n: NativeRunOptions, featureDim: n
 }
 
 /** `attentionUnits` and `attentionStats`; returns the shape of the captured weights per step, if any. */
-export function attentionOptions(o: RunOptions, n: NativeRunOptions, spec: NativeNetworkSpec): { units: number; heads: number; context: number } | undefined {
+export function attentionOptions(
+  o: RunOptions,
+  n: NativeRunOptions,
+  spec: NativeNetworkSpec,
+): { units: number; heads: number; context: number } | undefined {
   const idx = spec.populations.findIndex((p) => p.kind === 'attention');
   if (o.attentionStats !== undefined && v.boolean('options.attentionStats', o.attentionStats)) {
-    if (idx < 0) invalidArg('options.attentionStats', 'undefined or false: this reservoir has no attention units', o.attentionStats);
+    if (idx < 0)
+      invalidArg(
+        'options.attentionStats',
+        'undefined or false: this reservoir has no attention units',
+        o.attentionStats,
+      );
     n.attentionStats = true;
   }
   if (o.attentionUnits === undefined) return undefined;
-  if (idx < 0) invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', o.attentionUnits);
+  if (idx < 0)
+    invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', o.attentionUnits);
   const pop = spec.populations[idx]!;
-  if (!Array.isArray(o.attentionUnits) || o.attentionUnits.length === 0) invalidArg('options.attentionUnits', 'a non-empty array of unit indices', o.attentionUnits);
+  if (!Array.isArray(o.attentionUnits) || o.attentionUnits.length === 0)
+    invalidArg('options.attentionUnits', 'a non-empty array of unit indices', o.attentionUnits);
   o.attentionUnits.forEach((u, i) => v.integer(`options.attentionUnits[${i}]`, u, 0, pop.units - 1));
   n.attentionPopulation = idx;
   n.attentionUnits = Int32Array.from(o.attentionUnits);

@@ -67,7 +67,13 @@ export function memoryPopulation(rng: Random, o: MemoryUnitOptions, offset: numb
   const copies = o.shared ? 1 : o.units;
   const d = o.width;
   const keys = fanInMatrices(rng, copies, o.slots, d, 1);
-  const values = fanInMatrices(rng, copies, o.slots, d, o.retrieval === 'relu' ? o.valueScale * Math.sqrt(d / o.slots) : o.valueScale * Math.sqrt(d));
+  const values = fanInMatrices(
+    rng,
+    copies,
+    o.slots,
+    d,
+    o.retrieval === 'relu' ? o.valueScale * Math.sqrt(d / o.slots) : o.valueScale * Math.sqrt(d),
+  );
   return {
     kind: 'memory',
     units: o.units,

@@ -45,7 +45,13 @@ export function sparseSquare(rng: Random, n: number, c: number, dist: Distributi
  * probability c (unit m receives from unit j), entries drawn from `dist`.
  * `allowed(m, j)` gives the connectivity of each pair of units (RAN-C populations).
  */
-export function blockSparse(rng: Random, units: number, d: number, connectivity: (m: number, j: number) => number, dist: Distribution): Csr {
+export function blockSparse(
+  rng: Random,
+  units: number,
+  d: number,
+  connectivity: (m: number, j: number) => number,
+  dist: Distribution,
+): Csr {
   const present: boolean[][] = [];
   for (let m = 0; m < units; m++) {
     const row: boolean[] = [];
@@ -108,7 +114,8 @@ export function toNativeMatrix(m: Csr): NativeMatrix {
   if (m.values.length * 3 >= m.n * m.n) {
     const dense = new Float32Array(m.n * m.n);
     for (let i = 0; i < m.n; i++) {
-      for (let p = m.rowPtr[i] as number; p < (m.rowPtr[i + 1] as number); p++) dense[i * m.n + (m.colIdx[p] as number)] = m.values[p] as number;
+      for (let p = m.rowPtr[i] as number; p < (m.rowPtr[i + 1] as number); p++)
+        dense[i * m.n + (m.colIdx[p] as number)] = m.values[p] as number;
     }
     return { n: m.n, dense };
   }
@@ -137,7 +144,13 @@ function toBlocks(m: Csr, bs: number): NativeMatrix {
     }
     blockRowPtr[br + 1] = cols.length;
   }
-  return { n: m.n, blockSize: bs, blockRowPtr, blockCol: Int32Array.from(cols), blockValues: Float32Array.from(values) };
+  return {
+    n: m.n,
+    blockSize: bs,
+    blockRowPtr,
+    blockCol: Int32Array.from(cols),
+    blockValues: Float32Array.from(values),
+  };
 }
 
 /** rows×cols matrix, uniform in [-scale, scale). */

@@ -26,14 +26,20 @@ export function shardOption(value: unknown): Shard {
 
 /** λ candidates from "1e-8,1e-6" (each ≥ 0). */
 export function parseRidges(value: unknown, name: string): number[] {
-  const list = String(value).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (list.length === 0 || list.some((x) => !Number.isFinite(x) || x < 0)) throw new UsageError(`--${name} must be numbers >= 0 separated by commas, got "${String(value)}"`);
+  const list = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (list.length === 0 || list.some((x) => !Number.isFinite(x) || x < 0))
+    throw new UsageError(`--${name} must be numbers >= 0 separated by commas, got "${String(value)}"`);
   return list;
 }
 
 /** An architecture name. */
 export function parseArchitecture(value: unknown): Architecture {
-  if (!(ARCHITECTURES as readonly unknown[]).includes(value)) throw new UsageError(`--model must be one of ${ARCHITECTURES.join(', ')}, got "${String(value)}"`);
+  if (!(ARCHITECTURES as readonly unknown[]).includes(value))
+    throw new UsageError(`--model must be one of ${ARCHITECTURES.join(', ')}, got "${String(value)}"`);
   return value as Architecture;
 }
 
@@ -43,7 +49,13 @@ export function shapeOf(task: TaskData): { inputDim: number; outputs: number } {
 }
 
 /** The defaults of an architecture sized for a budget (a search's trial 0). */
-export function defaultConfig(architecture: Architecture, budget: string, seed: number, maxFeatures: number, task: TaskData): ReservoirConfig {
+export function defaultConfig(
+  architecture: Architecture,
+  budget: string,
+  seed: number,
+  maxFeatures: number,
+  task: TaskData,
+): ReservoirConfig {
   let b: number;
   try {
     b = parseBudget(budget);
@@ -61,8 +73,16 @@ export function readConfigFile(file: string): ReservoirConfig {
   } catch (e) {
     throw new UsageError(`--config: cannot read JSON from "${file}" (${(e as Error).message})`);
   }
-  const c = (json !== null && typeof json === 'object' && 'config' in json ? (json as { config: unknown }).config : json) as ReservoirConfig;
-  if (c === null || typeof c !== 'object' || !(ARCHITECTURES as readonly string[]).includes(c.kind) || c.options === null || typeof c.options !== 'object') {
+  const c = (
+    json !== null && typeof json === 'object' && 'config' in json ? (json as { config: unknown }).config : json
+  ) as ReservoirConfig;
+  if (
+    c === null ||
+    typeof c !== 'object' ||
+    !(ARCHITECTURES as readonly string[]).includes(c.kind) ||
+    c.options === null ||
+    typeof c.options !== 'object'
+  ) {
     throw new UsageError(`--config: "${file}" must hold {"kind": "${ARCHITECTURES.join('|')}", "options": {...}}`);
   }
   return c;

@@ -24,7 +24,7 @@ export function addValues(acc: ExactSum, x: ArrayLike<number>): void {
     const b = x[i]!;
     const s = a + b;
     const bb = s - a;
-    lo[i] = lo[i]! + ((a - (s - bb)) + (b - bb));
+    lo[i] = lo[i]! + (a - (s - bb) + (b - bb));
     hi[i] = s;
   }
 }

@@ -89,13 +89,21 @@ function arraysOf(stats: ShardStatistics): [string, Float64Array][] {
   ];
   const out = [...exact('train.xtx', stats.train.xtx, true), ...exact('train.xty', stats.train.xty, false)];
   const v = stats.valid;
-  if (v.kind === 'gram') out.push(...exact('valid.xtx', v.xtx, true), ...exact('valid.xty', v.xty, false), ...exact('valid.yy', v.yy, false));
+  if (v.kind === 'gram')
+    out.push(
+      ...exact('valid.xtx', v.xtx, true),
+      ...exact('valid.xty', v.xty, false),
+      ...exact('valid.yy', v.yy, false),
+    );
   else out.push(['valid.x', v.x], ['valid.y', v.y]);
   return out;
 }
 
 /** The bytes of a `.ranstats` file. */
-export function encodeStats(header: Omit<StatsFileHeader, 'format' | 'payload' | 'rows' | 'valid'>, stats: ShardStatistics): Uint8Array {
+export function encodeStats(
+  header: Omit<StatsFileHeader, 'format' | 'payload' | 'rows' | 'valid'>,
+  stats: ShardStatistics,
+): Uint8Array {
   const arrays = arraysOf(stats);
   let offset = 0;
   const tensors = arrays.map(([name, a]) => {
@@ -103,7 +111,13 @@ export function encodeStats(header: Omit<StatsFileHeader, 'format' | 'payload' |
     offset += 8 * a.length;
     return t;
   });
-  const full: StatsFileHeader = { format: STATS_FILE_FORMAT, ...header, rows: { train: stats.train.rows, valid: stats.valid.rows }, valid: stats.valid.kind, payload: { length: offset, tensors } };
+  const full: StatsFileHeader = {
+    format: STATS_FILE_FORMAT,
+    ...header,
+    rows: { train: stats.train.rows, valid: stats.valid.rows },
+    valid: stats.valid.kind,
+    payload: { length: offset, tensors },
+  };
   const json = Buffer.from(JSON.stringify(full), 'utf8');
   const headerLength = Math.ceil((PREAMBLE + json.length) / 8) * 8 - PREAMBLE;
   const total = PREAMBLE + headerLength + offset;
@@ -127,15 +141,20 @@ export function encodeStats(header: Omit<StatsFileHeader, 'format' | 'payload' |
 }
 
 function readPreamble(bytes: Uint8Array, name: string): { headerLength: number } {
-  if (bytes.length < PREAMBLE || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== STATS_FILE_MAGIC) throw statsError(`${name}: not a .ranstats file (no "RANSTATS" magic)`);
+  if (bytes.length < PREAMBLE || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== STATS_FILE_MAGIC)
+    throw statsError(`${name}: not a .ranstats file (no "RANSTATS" magic)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== STATS_FILE_VERSION) throw statsError(`${name}: format version ${version}, this library reads version ${STATS_FILE_VERSION}`);
+  if (version !== STATS_FILE_VERSION)
+    throw statsError(`${name}: format version ${version}, this library reads version ${STATS_FILE_VERSION}`);
   const total = view.getUint32(16, true) + view.getUint32(20, true) * 0x100000000;
-  if (total !== bytes.length) throw statsError(`${name}: truncated or padded (${bytes.length} bytes, the preamble says ${total})`);
-  if (crc32(bytes.subarray(PREAMBLE)) !== view.getUint32(24, true)) throw statsError(`${name}: checksum mismatch (the file is corrupted)`);
+  if (total !== bytes.length)
+    throw statsError(`${name}: truncated or padded (${bytes.length} bytes, the preamble says ${total})`);
+  if (crc32(bytes.subarray(PREAMBLE)) !== view.getUint32(24, true))
+    throw statsError(`${name}: checksum mismatch (the file is corrupted)`);
   const headerLength = view.getUint32(12, true);
-  if (headerLength > MAX_HEADER || PREAMBLE + headerLength > bytes.length || headerLength % 8 !== 0) throw statsError(`${name}: header length ${headerLength} is invalid`);
+  if (headerLength > MAX_HEADER || PREAMBLE + headerLength > bytes.length || headerLength % 8 !== 0)
+    throw statsError(`${name}: header length ${headerLength} is invalid`);
   return { headerLength };
 }
 
@@ -144,17 +163,31 @@ export function decodeStats(bytes: Uint8Array, name = 'statistics'): StatsPart {
   const { headerLength } = readPreamble(bytes, name);
   let header: StatsFileHeader;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(PREAMBLE, PREAMBLE + headerLength)).toString('utf8')) as StatsFileHeader;
+    header = JSON.parse(
+      Buffer.from(bytes.subarray(PREAMBLE, PREAMBLE + headerLength)).toString('utf8'),
+    ) as StatsFileHeader;
   } catch (e) {
     throw statsError(`${name}: the header is not JSON (${(e as Error).message})`);
   }
-  if (header.format !== STATS_FILE_FORMAT) throw statsError(`${name}: format "${String(header.format)}", expected "${STATS_FILE_FORMAT}"`);
+  if (header.format !== STATS_FILE_FORMAT)
+    throw statsError(`${name}: format "${String(header.format)}", expected "${STATS_FILE_FORMAT}"`);
   const payload = PREAMBLE + headerLength;
-  if (payload + header.payload.length !== bytes.length) throw statsError(`${name}: the payload is ${bytes.length - payload} bytes, the header says ${header.payload.length}`);
+  if (payload + header.payload.length !== bytes.length)
+    throw statsError(
+      `${name}: the payload is ${bytes.length - payload} bytes, the header says ${header.payload.length}`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const get = (tensor: string): Float64Array => {
     const t = header.payload.tensors.find((x) => x.name === tensor);
-    if (!t || !Number.isSafeInteger(t.offset) || !Number.isSafeInteger(t.length) || t.offset < 0 || t.length < 0 || t.offset + 8 * t.length > header.payload.length) throw statsError(`${name}: no valid "${tensor}" array in the payload`);
+    if (
+      !t ||
+      !Number.isSafeInteger(t.offset) ||
+      !Number.isSafeInteger(t.length) ||
+      t.offset < 0 ||
+      t.length < 0 ||
+      t.offset + 8 * t.length > header.payload.length
+    )
+      throw statsError(`${name}: no valid "${tensor}" array in the payload`);
     const at = bytes.byteOffset + payload + t.offset;
     if (LITTLE) return new Float64Array(bytes.buffer.slice(at, at + 8 * t.length));
     const out = new Float64Array(t.length);
@@ -162,13 +195,28 @@ export function decodeStats(bytes: Uint8Array, name = 'statistics'): StatsPart {
     return out;
   };
   const { features: f, outputs: o } = header.job.readout;
-  const exact = (n: string, sym: boolean): ExactSum => (sym ? { hi: unpackUpper(get(`${n}.hi`), f), lo: unpackUpper(get(`${n}.lo`), f) } : { hi: get(`${n}.hi`), lo: get(`${n}.lo`) });
+  const exact = (n: string, sym: boolean): ExactSum =>
+    sym
+      ? { hi: unpackUpper(get(`${n}.hi`), f), lo: unpackUpper(get(`${n}.lo`), f) }
+      : { hi: get(`${n}.hi`), lo: get(`${n}.lo`) };
   const valid: ValidationStatistics =
     header.valid === 'gram'
-      ? { kind: 'gram', rows: header.rows.valid, xtx: exact('valid.xtx', true), xty: exact('valid.xty', false), yy: exact('valid.yy', false) }
+      ? {
+          kind: 'gram',
+          rows: header.rows.valid,
+          xtx: exact('valid.xtx', true),
+          xty: exact('valid.xty', false),
+          yy: exact('valid.yy', false),
+        }
       : { kind: 'rows', rows: header.rows.valid, x: get('valid.x'), y: get('valid.y') };
-  const stats: ShardStatistics = { features: f, outputs: o, train: { rows: header.rows.train, xtx: exact('train.xtx', true), xty: exact('train.xty', false) }, valid };
-  if (stats.train.xtx.hi.length !== f * f || stats.train.xty.hi.length !== f * o) throw statsError(`${name}: array sizes do not match ${f} features and ${o} outputs`);
+  const stats: ShardStatistics = {
+    features: f,
+    outputs: o,
+    train: { rows: header.rows.train, xtx: exact('train.xtx', true), xty: exact('train.xty', false) },
+    valid,
+  };
+  if (stats.train.xtx.hi.length !== f * f || stats.train.xty.hi.length !== f * o)
+    throw statsError(`${name}: array sizes do not match ${f} features and ${o} outputs`);
   return { header, stats };
 }
 
@@ -192,17 +240,21 @@ export async function loadStatsHeader(path: string): Promise<StatsFileHeader> {
     const size = (await handle.stat()).size;
     const pre = Buffer.alloc(PREAMBLE);
     await handle.read(pre, 0, PREAMBLE, 0);
-    if (size < PREAMBLE || pre.subarray(0, 8).toString('latin1') !== STATS_FILE_MAGIC) throw statsError(`${path}: not a .ranstats file (no "RANSTATS" magic)`);
+    if (size < PREAMBLE || pre.subarray(0, 8).toString('latin1') !== STATS_FILE_MAGIC)
+      throw statsError(`${path}: not a .ranstats file (no "RANSTATS" magic)`);
     const version = pre.readUInt32LE(8);
-    if (version !== STATS_FILE_VERSION) throw statsError(`${path}: format version ${version}, this library reads version ${STATS_FILE_VERSION}`);
+    if (version !== STATS_FILE_VERSION)
+      throw statsError(`${path}: format version ${version}, this library reads version ${STATS_FILE_VERSION}`);
     const total = pre.readUInt32LE(16) + pre.readUInt32LE(20) * 0x100000000;
     if (total !== size) throw statsError(`${path}: truncated or padded (${size} bytes, the preamble says ${total})`);
     const length = pre.readUInt32LE(12);
-    if (length > MAX_HEADER || PREAMBLE + length > size) throw statsError(`${path}: header length ${length} is invalid`);
+    if (length > MAX_HEADER || PREAMBLE + length > size)
+      throw statsError(`${path}: header length ${length} is invalid`);
     const json = Buffer.alloc(length);
     await handle.read(json, 0, length, PREAMBLE);
     const header = JSON.parse(json.toString('utf8')) as StatsFileHeader;
-    if (header?.format !== STATS_FILE_FORMAT) throw statsError(`${path}: format "${String(header?.format)}", expected "${STATS_FILE_FORMAT}"`);
+    if (header?.format !== STATS_FILE_FORMAT)
+      throw statsError(`${path}: format "${String(header?.format)}", expected "${STATS_FILE_FORMAT}"`);
     return header;
   } catch (e) {
     if (e instanceof RanError) throw e;

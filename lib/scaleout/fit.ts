@@ -27,7 +27,9 @@ const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.b
 
 /** CRC-32s of the training and validation X, Y and T: parts of different data never merge. */
 export function dataFingerprint(task: TaskData): string {
-  const s = [task.train, task.valid].flatMap((p) => [p.x.data, p.y.data, p.t.data]).map((a) => crc32(bytesOf(a)).toString(16).padStart(8, '0'));
+  const s = [task.train, task.valid]
+    .flatMap((p) => [p.x.data, p.y.data, p.t.data])
+    .map((a) => crc32(bytesOf(a)).toString(16).padStart(8, '0'));
   return `${s.join('')}${task.classification ? 'c' : 'r'}`;
 }
 
@@ -36,7 +38,10 @@ export function fitJob(task: TaskData, config: ReservoirConfig, shards: number, 
   const res = createReservoir(config);
   try {
     if (res instanceof DecomposedReservoir && res.options.keys === 'data') {
-      throw new RanError(ErrorCodes.INVALID_ARG, 'a RAN-C with keys "data" fits its keys on the whole training set: use keys "random" for a sharded fit');
+      throw new RanError(
+        ErrorCodes.INVALID_ARG,
+        'a RAN-C with keys "data" fits its keys on the whole training set: use keys "random" for a sharded fit',
+      );
     }
     return {
       reservoir: config,
@@ -53,7 +58,12 @@ export function fitJob(task: TaskData, config: ReservoirConfig, shards: number, 
 }
 
 /** Runs shard i of n of a fit: its statistics. */
-export async function runShard(task: TaskData, job: StatsJob, index: number, threads?: number): Promise<ShardStatistics> {
+export async function runShard(
+  task: TaskData,
+  job: StatsJob,
+  index: number,
+  threads?: number,
+): Promise<ShardStatistics> {
   const shard: Shard = { index, count: job.shards };
   const model = new Model(job.reservoir);
   try {
@@ -70,13 +80,29 @@ export async function runShard(task: TaskData, job: StatsJob, index: number, thr
 }
 
 /** The bytes of shard i's `.ranstats` file. */
-export function encodeShard(job: StatsJob, index: number, stats: ShardStatistics, library: { name: string; version: string }): Uint8Array {
+export function encodeShard(
+  job: StatsJob,
+  index: number,
+  stats: ShardStatistics,
+  library: { name: string; version: string },
+): Uint8Array {
   const shard: Shard = { index, count: job.shards };
-  return encodeStats({ library, job, shard: { index, train: shardRange(job.data.train, shard), valid: shardRange(job.data.valid, shard) } }, stats);
+  return encodeStats(
+    {
+      library,
+      job,
+      shard: { index, train: shardRange(job.data.train, shard), valid: shardRange(job.data.valid, shard) },
+    },
+    stats,
+  );
 }
 
 /** A one-process fit: the job with one shard, solved. */
-export async function fitInOneProcess(task: TaskData, config: ReservoirConfig, options: ShardFitOptions): Promise<{ model: Model; report: SolveReport }> {
+export async function fitInOneProcess(
+  task: TaskData,
+  config: ReservoirConfig,
+  options: ShardFitOptions,
+): Promise<{ model: Model; report: SolveReport }> {
   const job = fitJob(task, config, 1, options);
   const stats = await runShard(task, job, 0, options.threads);
   return solveStatistics(config, stats, job.ridges);

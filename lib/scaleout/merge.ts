@@ -28,18 +28,23 @@ export function checkParts<T extends PartHeader>(parts: readonly T[]): T[] {
   const job = first.header.job;
   for (const p of parts.slice(1)) {
     const d = difference(job, p.header.job);
-    if (d !== undefined) throw statsError(`${p.name} is foreign: its "${d}" differs from ${first.name}'s (a part of another fit)`);
+    if (d !== undefined)
+      throw statsError(`${p.name} is foreign: its "${d}" differs from ${first.name}'s (a part of another fit)`);
   }
   const byShard = new Map<number, T>();
   for (const p of parts) {
     const i = p.header.shard.index;
-    if (!Number.isInteger(i) || i < 0 || i >= job.shards) throw statsError(`${p.name}: shard ${i} outside 0..${job.shards - 1}`);
+    if (!Number.isInteger(i) || i < 0 || i >= job.shards)
+      throw statsError(`${p.name}: shard ${i} outside 0..${job.shards - 1}`);
     const other = byShard.get(i);
     if (other) throw statsError(`shard ${i}/${job.shards} is given twice: ${other.name} and ${p.name}`);
     byShard.set(i, p);
   }
   const missing = Array.from({ length: job.shards }, (_, i) => i).filter((i) => !byShard.has(i));
-  if (missing.length > 0) throw statsError(`missing shard(s) ${missing.map((i) => `${i}/${job.shards}`).join(', ')} (have ${parts.map((p) => p.name).join(', ')})`);
+  if (missing.length > 0)
+    throw statsError(
+      `missing shard(s) ${missing.map((i) => `${i}/${job.shards}`).join(', ')} (have ${parts.map((p) => p.name).join(', ')})`,
+    );
   return Array.from({ length: job.shards }, (_, i) => byShard.get(i)!);
 }
 
@@ -50,11 +55,20 @@ export class StatsSum {
   private readonly rows: { x: Float64Array[]; y: Float64Array[]; count: number } = { x: [], y: [], count: 0 };
   private kind: ValidationStatistics['kind'] | undefined;
 
-  constructor(private readonly features: number, private readonly outputs: number) {
+  constructor(
+    private readonly features: number,
+    private readonly outputs: number,
+  ) {
     const f = features;
     const o = outputs;
     this.train = { rows: 0, xtx: exactZeros(f * f), xty: exactZeros(f * o) };
-    this.gram = { kind: 'gram', rows: 0, xtx: { hi: new Float64Array(0), lo: new Float64Array(0) }, xty: exactZeros(f * o), yy: exactZeros(o) };
+    this.gram = {
+      kind: 'gram',
+      rows: 0,
+      xtx: { hi: new Float64Array(0), lo: new Float64Array(0) },
+      xty: exactZeros(f * o),
+      yy: exactZeros(o),
+    };
   }
 
   /** Adds a part's statistics. */
@@ -80,7 +94,10 @@ export class StatsSum {
 
   /** The sum of the parts added. */
   result(): ShardStatistics {
-    const valid: ValidationStatistics = this.kind === 'gram' ? this.gram : { kind: 'rows', rows: this.rows.count, x: concat(this.rows.x), y: concat(this.rows.y) };
+    const valid: ValidationStatistics =
+      this.kind === 'gram'
+        ? this.gram
+        : { kind: 'rows', rows: this.rows.count, x: concat(this.rows.x), y: concat(this.rows.y) };
     return { features: this.features, outputs: this.outputs, train: this.train, valid };
   }
 }

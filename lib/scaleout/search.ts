@@ -61,12 +61,32 @@ export function roundRange(spec: SearchSpec, round: 1 | 2): [number, number] {
 }
 
 /** Runs the trials of one round that belong to shard i of n; lines in trial order. */
-export async function runRound(dir: string, task: TaskData, spec: SearchSpec, shard: Shard, round: 1 | 2, regime: Regime, workers: number): Promise<TrialLine[]> {
+export async function runRound(
+  dir: string,
+  task: TaskData,
+  spec: SearchSpec,
+  shard: Shard,
+  round: 1 | 2,
+  regime: Regime,
+  workers: number,
+): Promise<TrialLine[]> {
   const shape = { inputDim: task.train.x.shape[2], outputs: task.train.y.shape[2] };
-  const configs = planTrials({ architecture: spec.architecture, budget: spec.budget, trials: spec.trials, seed: spec.seed, maxFeatures: spec.maxFeatures }, shape, regime);
+  const configs = planTrials(
+    {
+      architecture: spec.architecture,
+      budget: spec.budget,
+      trials: spec.trials,
+      seed: spec.seed,
+      maxFeatures: spec.maxFeatures,
+    },
+    shape,
+    regime,
+  );
   const threads = Math.max(1, Math.floor(defaultThreads() / Math.max(1, workers)));
   const [start, end] = roundRange(spec, round);
-  const requests = trialRequests({ dir }, configs, 0, threads).filter((r) => r.id >= start && r.id < end && r.id % shard.count === shard.index);
+  const requests = trialRequests({ dir }, configs, 0, threads).filter(
+    (r) => r.id >= start && r.id < end && r.id % shard.count === shard.index,
+  );
   const results = await runTrials(requests, workers);
   return results.map((r) => ({ ...r, config: configs[r.id]! }));
 }
@@ -111,13 +131,16 @@ export function parseSearchPart(text: string, name: string): SearchPart[] {
     }
     if (v !== null && typeof v === 'object' && 'search' in v) {
       const h = v as SearchHeader;
-      if (typeof h.search !== 'object' || !Number.isInteger(h.shard) || (h.round !== 1 && h.round !== 2)) throw statsError(`${name}:${i + 1}: a header line needs "search", "shard" and "round"`);
+      if (typeof h.search !== 'object' || !Number.isInteger(h.shard) || (h.round !== 1 && h.round !== 2))
+        throw statsError(`${name}:${i + 1}: a header line needs "search", "shard" and "round"`);
       sections.push({ name, header: h, lines: [] });
       return;
     }
     const l = v as TrialLine;
-    if (sections.length === 0) throw statsError(`${name}:1: not a \`ran search\` part (no {"search", "shard", "round"} header)`);
-    if (l === null || typeof l !== 'object' || !Number.isInteger(l.id) || l.config === undefined) throw statsError(`${name}:${i + 1}: not a trial line`);
+    if (sections.length === 0)
+      throw statsError(`${name}:1: not a \`ran search\` part (no {"search", "shard", "round"} header)`);
+    if (l === null || typeof l !== 'object' || !Number.isInteger(l.id) || l.config === undefined)
+      throw statsError(`${name}:${i + 1}: not a trial line`);
     // JSON has no Infinity or NaN: they come back as null (the best-trial rule ranks both last).
     l.valid = l.valid ?? Infinity;
     l.validMse = l.validMse ?? NaN;
@@ -135,22 +158,30 @@ function roundLines(spec: SearchSpec, round: 1 | 2, parts: readonly SearchPart[]
   for (const p of parts) {
     const i = p.header.shard;
     if (i < 0 || i >= spec.shards) throw statsError(`${p.name}: shard ${i} outside 0..${spec.shards - 1}`);
-    if (byShard.has(i)) throw statsError(`round ${round} shard ${i}/${spec.shards} is given twice: ${byShard.get(i)} and ${p.name}`);
+    if (byShard.has(i))
+      throw statsError(`round ${round} shard ${i}/${spec.shards} is given twice: ${byShard.get(i)} and ${p.name}`);
     byShard.set(i, p.name);
   }
   const missing = Array.from({ length: spec.shards }, (_, i) => i).filter((i) => !byShard.has(i));
-  if (missing.length > 0) throw statsError(`missing round-${round} shard(s) ${missing.map((i) => `${i}/${spec.shards}`).join(', ')}`);
+  if (missing.length > 0)
+    throw statsError(`missing round-${round} shard(s) ${missing.map((i) => `${i}/${spec.shards}`).join(', ')}`);
   const [start, end] = roundRange(spec, round);
   const lines = new Array<TrialLine>(end - start);
   for (const p of parts) {
     for (const l of p.lines) {
-      if (l.id < start || l.id >= end || l.id % spec.shards !== p.header.shard) throw statsError(`${p.name}: trial ${l.id} does not belong to round ${round}, shard ${p.header.shard}/${spec.shards}`);
+      if (l.id < start || l.id >= end || l.id % spec.shards !== p.header.shard)
+        throw statsError(
+          `${p.name}: trial ${l.id} does not belong to round ${round}, shard ${p.header.shard}/${spec.shards}`,
+        );
       if (lines[l.id - start]) throw statsError(`${p.name}: trial ${l.id} appears twice`);
       lines[l.id - start] = l;
     }
   }
   const absent = Array.from(lines.keys()).filter((k) => !lines[k]);
-  if (absent.length > 0) throw statsError(`${absent.length} round-${round} trial(s) missing, e.g. trial ${start + absent[0]!} (an unfinished part?)`);
+  if (absent.length > 0)
+    throw statsError(
+      `${absent.length} round-${round} trial(s) missing, e.g. trial ${start + absent[0]!} (an unfinished part?)`,
+    );
   return lines;
 }
 
@@ -159,8 +190,13 @@ function commonSpec(parts: readonly SearchPart[]): SearchSpec {
   if (parts.length === 0) throw statsError('no parts to merge');
   const spec = parts[0]!.header.search;
   for (const p of parts) {
-    const differs = (Object.keys(spec) as (keyof SearchSpec)[]).find((k) => !isDeepStrictEqual(spec[k], p.header.search[k]));
-    if (differs) throw statsError(`${p.name} is foreign: its "${differs}" differs from ${parts[0]!.name}'s (a part of another search)`);
+    const differs = (Object.keys(spec) as (keyof SearchSpec)[]).find(
+      (k) => !isDeepStrictEqual(spec[k], p.header.search[k]),
+    );
+    if (differs)
+      throw statsError(
+        `${p.name} is foreign: its "${differs}" differs from ${parts[0]!.name}'s (a part of another search)`,
+      );
   }
   return spec;
 }
@@ -184,8 +220,12 @@ export function mergeSearchParts(parts: readonly SearchPart[]): { spec: SearchSp
     if (second.length > 0) throw statsError(`${second[0]!.name}: a search of ${spec.trials} trial(s) has no round 2`);
     return { spec, lines: first.lines };
   }
-  if (second.length === 0) throw statsError(`no round-2 parts (trials ${start}..${end - 1}): run the round-2 shards (--round1 …)`);
+  if (second.length === 0)
+    throw statsError(`no round-2 parts (trials ${start}..${end - 1}): run the round-2 shards (--round1 …)`);
   const wrong = second.find((p) => p.header.regime !== first.regime);
-  if (wrong) throw statsError(`${wrong.name} drew round 2 from "${String(wrong.header.regime)}", round 1's best trial gives "${first.regime}"`);
+  if (wrong)
+    throw statsError(
+      `${wrong.name} drew round 2 from "${String(wrong.header.regime)}", round 1's best trial gives "${first.regime}"`,
+    );
   return { spec, lines: [...first.lines, ...roundLines(spec, 2, second)] };
 }

@@ -30,7 +30,7 @@ export function shardRange(total: number, shard: Shard): [number, number] {
  */
 export function batchesOf(start: number, end: number, batch: number): [number, number][] {
   const out: [number, number][] = [];
-  for (let s0 = start; s0 < end; ) {
+  for (let s0 = start; s0 < end;) {
     const s1 = Math.min(end, (Math.floor(s0 / batch) + 1) * batch);
     out.push([s0, s1]);
     s0 = s1;

@@ -20,7 +20,11 @@ export interface SolveReport {
 }
 
 /** MSE over every scored entry of W [F × O], from validation Gram statistics (rounded once). */
-function gramMse(v: Extract<ValidationStatistics, { kind: 'gram' }>, f: number, o: number): (w: Float64Array) => number {
+function gramMse(
+  v: Extract<ValidationStatistics, { kind: 'gram' }>,
+  f: number,
+  o: number,
+): (w: Float64Array) => number {
   const xtx = roundExact(v.xtx);
   const xty = roundExact(v.xty);
   const yy = roundExact(v.yy);
@@ -43,7 +47,12 @@ function gramMse(v: Extract<ValidationStatistics, { kind: 'gram' }>, f: number, 
 }
 
 /** Error rate and MSE of W on the validation rows, outputs rounded to float32 as a run returns them. */
-function rowsScore(v: Extract<ValidationStatistics, { kind: 'rows' }>, w: Float64Array, f: number, o: number): { score: number; mse: number } {
+function rowsScore(
+  v: Extract<ValidationStatistics, { kind: 'rows' }>,
+  w: Float64Array,
+  f: number,
+  o: number,
+): { score: number; mse: number } {
   const yHat = new Float32Array(v.rows * o);
   for (let r = 0; r < v.rows; r++) {
     for (let j = 0; j < o; j++) {
@@ -59,7 +68,11 @@ function rowsScore(v: Extract<ValidationStatistics, { kind: 'rows' }>, w: Float6
 }
 
 /** The validation score and MSE of weights W [F × O]: MSE twice (regression), or error rate and MSE (classification). */
-export function validationScorer(v: ValidationStatistics, f: number, o: number): (w: Float64Array) => { score: number; mse: number } {
+export function validationScorer(
+  v: ValidationStatistics,
+  f: number,
+  o: number,
+): (w: Float64Array) => { score: number; mse: number } {
   if (v.kind === 'rows') return (w) => rowsScore(v, w, f, o);
   const mse = gramMse(v, f, o);
   return (w) => {
@@ -69,20 +82,38 @@ export function validationScorer(v: ValidationStatistics, f: number, o: number):
 }
 
 /** Builds the model of `config` with the readout solved from `stats`, λ among `ridges`. */
-export async function solveStatistics(config: ReservoirConfig, stats: ShardStatistics, ridges: readonly number[]): Promise<{ model: Model; report: SolveReport }> {
+export async function solveStatistics(
+  config: ReservoirConfig,
+  stats: ShardStatistics,
+  ridges: readonly number[],
+): Promise<{ model: Model; report: SolveReport }> {
   const model = new Model(config);
   const { features: f, outputs: o } = stats;
-  if (stats.train.rows === 0) throw new RanError(ErrorCodes.STATE, 'no training rows were accumulated: every shard was empty');
+  if (stats.train.rows === 0)
+    throw new RanError(ErrorCodes.STATE, 'no training rows were accumulated: every shard was empty');
   const readout = model.reservoir.createReadout(o, ridges[0]);
-  readout.importStatistics({ features: f, outputs: o, rows: stats.train.rows, xtx: roundExact(stats.train.xtx), xty: roundExact(stats.train.xty) });
+  readout.importStatistics({
+    features: f,
+    outputs: o,
+    rows: stats.train.rows,
+    xtx: roundExact(stats.train.xtx),
+    xty: roundExact(stats.train.xty),
+  });
   const report: SolveReport = { ridge: ridges[0]!, rows: stats.train.rows };
   if (ridges.length === 1 || stats.valid.rows === 0) {
     await readout.solveAsync(ridges[0]);
   } else {
     const solved = await readout.sweepAsync(ridges, { skipSingular: true });
-    if (solved.every((w) => w === undefined)) throw new RanError(ErrorCodes.SINGULAR, `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`);
+    if (solved.every((w) => w === undefined))
+      throw new RanError(
+        ErrorCodes.SINGULAR,
+        `XᵀX + λI is singular for every candidate λ (${ridges.join(', ')}); add larger ridges`,
+      );
     const scoreOf = validationScorer(stats.valid, f, o);
-    const scores = ridges.map((ridge, l) => ({ ridge, ...(solved[l] === undefined ? { score: Infinity, mse: Infinity } : scoreOf(solved[l]!)) }));
+    const scores = ridges.map((ridge, l) => ({
+      ridge,
+      ...(solved[l] === undefined ? { score: Infinity, mse: Infinity } : scoreOf(solved[l]!)),
+    }));
     let best = 0;
     scores.forEach((s, i) => {
       if (betterScore(s, scores[best]!)) best = i;

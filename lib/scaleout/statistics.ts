@@ -24,7 +24,12 @@ export interface GramStatistics {
 /** What choosing λ needs of the validation split. */
 export type ValidationStatistics =
   | (GramStatistics & { kind: 'gram'; /** Σ y² per output. */ yy: ExactSum })
-  | { kind: 'rows'; rows: number; /** Feature rows [rows × F]. */ x: Float64Array; /** Targets [rows × O]. */ y: Float64Array };
+  | {
+      kind: 'rows';
+      rows: number;
+      /** Feature rows [rows × F]. */ x: Float64Array;
+      /** Targets [rows × O]. */ y: Float64Array;
+    };
 
 /** The statistics of one shard (or of the whole data set: shard 0 of 1). */
 export interface ShardStatistics {
@@ -49,14 +54,27 @@ function stepsOf(t: IndexMatrix, s0: number, s1: number): IndexMatrix {
 }
 
 /** Adds the Gram statistics of sequences [start, end) of a split, batch by batch. */
-async function accumulateGram(model: Model, split: Split, range: [number, number], run: ShardRun, onBatch?: (readout: Ridge, s0: number, s1: number) => void): Promise<GramStatistics> {
+async function accumulateGram(
+  model: Model,
+  split: Split,
+  range: [number, number],
+  run: ShardRun,
+  onBatch?: (readout: Ridge, s0: number, s1: number) => void,
+): Promise<GramStatistics> {
   const res = model.reservoir;
   const outputs = split.y.shape[2];
   const readout = res.createReadout(outputs);
-  const out: GramStatistics = { rows: 0, xtx: exactZeros(res.featureDim * res.featureDim), xty: exactZeros(res.featureDim * outputs) };
+  const out: GramStatistics = {
+    rows: 0,
+    xtx: exactZeros(res.featureDim * res.featureDim),
+    xty: exactZeros(res.featureDim * outputs),
+  };
   for (const [s0, s1] of batchesOf(range[0], range[1], run.batchSize)) {
     readout.reset();
-    await res.runAsync(sliceBatch(split.x, s0, s1), { train: { readout, targets: sliceBatch(split.y, s0, s1), select: { steps: stepsOf(split.t, s0, s1) } }, threads: run.threads });
+    await res.runAsync(sliceBatch(split.x, s0, s1), {
+      train: { readout, targets: sliceBatch(split.y, s0, s1), select: { steps: stepsOf(split.t, s0, s1) } },
+      threads: run.threads,
+    });
     const e = readout.exportStatistics();
     addValues(out.xtx, e.xtx);
     addValues(out.xty, e.xty);
@@ -81,7 +99,12 @@ function sumSquares(split: Split, s0: number, s1: number): Float64Array {
 }
 
 /** Feature rows [state, input?, 1] and targets at the scored steps of sequences [start, end). */
-async function gatherRows(res: Reservoir, split: Split, range: [number, number], run: ShardRun): Promise<ValidationStatistics> {
+async function gatherRows(
+  res: Reservoir,
+  split: Split,
+  range: [number, number],
+  run: ShardRun,
+): Promise<ValidationStatistics> {
   const [, t, d] = split.x.shape;
   const o = split.y.shape[2];
   const n = split.t.shape[1];
@@ -111,7 +134,12 @@ async function gatherRows(res: Reservoir, split: Split, range: [number, number],
 }
 
 /** Runs the model's reservoir over a shard of the training and validation splits. */
-export async function shardStatistics(model: Model, train: Split, valid: Split, run: ShardRun): Promise<ShardStatistics> {
+export async function shardStatistics(
+  model: Model,
+  train: Split,
+  valid: Split,
+  run: ShardRun,
+): Promise<ShardStatistics> {
   const res = model.reservoir;
   const outputs = train.y.shape[2];
   const trainStats = await accumulateGram(model, train, run.train, run);
@@ -120,7 +148,9 @@ export async function shardStatistics(model: Model, train: Split, valid: Split, 
     validStats = await gatherRows(res, valid, run.valid, run);
   } else {
     const yy = exactZeros(outputs);
-    const g = await accumulateGram(model, valid, run.valid, run, (_r, s0, s1) => addValues(yy, sumSquares(valid, s0, s1)));
+    const g = await accumulateGram(model, valid, run.valid, run, (_r, s0, s1) =>
+      addValues(yy, sumSquares(valid, s0, s1)),
+    );
     validStats = { kind: 'gram', ...g, yy };
   }
   return { features: res.featureDim, outputs, train: trainStats, valid: validStats };

@@ -28,7 +28,12 @@ export type WorkerFactory = () => Worker;
  * Runs every request; `workers` 0 runs them in this thread, as does running from the
  * TypeScript sources (ts-jest) without `createWorker`, since no compiled worker.js exists there.
  */
-export async function runTrials(requests: readonly TrialRequest[], workers: number, onResult?: (r: TrialResult, done: number) => void, createWorker?: WorkerFactory): Promise<TrialResult[]> {
+export async function runTrials(
+  requests: readonly TrialRequest[],
+  workers: number,
+  onResult?: (r: TrialResult, done: number) => void,
+  createWorker?: WorkerFactory,
+): Promise<TrialResult[]> {
   const results = new Array<TrialResult>(requests.length);
   const script = path.join(__dirname, 'worker.js');
   let done = 0;

@@ -50,7 +50,12 @@ export function planTrials(plan: SearchPlan, shape: TaskShape, secondRound: Regi
   const size = sizeForBudget(plan.architecture, plan.budget, shape.inputDim, shape.outputs, 16, plan.maxFeatures);
   const configs: ReservoirConfig[] = [];
   for (let i = 0; i < plan.trials; i++) {
-    const point = i === 0 ? {} : i < n1 ? sample(spaceFor(plan.architecture, firstRoundRegime(i)), first) : sample(spaceFor(plan.architecture, secondRound), second);
+    const point =
+      i === 0
+        ? {}
+        : i < n1
+          ? sample(spaceFor(plan.architecture, firstRoundRegime(i)), first)
+          : sample(spaceFor(plan.architecture, secondRound), second);
     // Every trial of a search draws its weights from the same seed: trials differ in their
     // hyperparameters only (as in the NumPy peer, which draws W once per search), and a
     // worker draws and measures each (size, connectivity)'s recurrent matrix once
@@ -68,8 +73,21 @@ export function secondRoundRegime(firstRound: readonly TrialResult[]): Regime {
 }
 
 /** Trial requests of a search (ids start at `firstId`). */
-export function trialRequests(task: TaskSource, configs: ReservoirConfig[], firstId: number, threads: number, ridges: readonly number[] = DEFAULT_RIDGES): TrialRequest[] {
-  return configs.map((config, i) => ({ id: firstId + i, task, config, ridges: [...ridges], threads, affinity: affinityOf(config) }));
+export function trialRequests(
+  task: TaskSource,
+  configs: ReservoirConfig[],
+  firstId: number,
+  threads: number,
+  ridges: readonly number[] = DEFAULT_RIDGES,
+): TrialRequest[] {
+  return configs.map((config, i) => ({
+    id: firstId + i,
+    task,
+    config,
+    ridges: [...ridges],
+    threads,
+    affinity: affinityOf(config),
+  }));
 }
 
 /** What decides a config's recurrent matrix besides its architecture's defaults. */
@@ -86,7 +104,8 @@ function key(x: number): number {
 export function bestTrial(results: readonly TrialResult[]): TrialResult {
   let best = results[0]!;
   for (const r of results) {
-    if (key(r.valid) < key(best.valid) || (key(r.valid) === key(best.valid) && key(r.validMse) < key(best.validMse))) best = r;
+    if (key(r.valid) < key(best.valid) || (key(r.valid) === key(best.valid) && key(r.validMse) < key(best.validMse)))
+      best = r;
   }
   return best;
 }

@@ -10,7 +10,9 @@ import type { Dimension, Space } from './common-space';
 export type { Dimension, Space } from './common-space';
 
 /** Search spaces per architecture (each architecture's module in lib/architectures/ holds its own). */
-export const SPACES: Readonly<Record<Architecture, Space>> = Object.fromEntries(ARCHITECTURES.map((a) => [a, architecture(a).space])) as Record<Architecture, Space>;
+export const SPACES: Readonly<Record<Architecture, Space>> = Object.fromEntries(
+  ARCHITECTURES.map((a) => [a, architecture(a).space]),
+) as Record<Architecture, Space>;
 
 /**
  * Regimes: narrower ranges of the dimensions every architecture shares (leak rate, spectral
@@ -69,8 +71,10 @@ function checkDimension(name: string, d: Dimension): void {
     if (!Array.isArray(d.values) || d.values.length === 0) invalidArg(`${name}.values`, 'a non-empty array', d.values);
   } else if (d.kind === 'uniform' || d.kind === 'log') {
     const low = d.kind === 'log' ? Number.MIN_VALUE : -Number.MAX_VALUE;
-    if (typeof d.min !== 'number' || !(d.min >= low) || !Number.isFinite(d.min)) invalidArg(`${name}.min`, d.kind === 'log' ? 'a finite number > 0' : 'a finite number', d.min);
-    if (typeof d.max !== 'number' || !(d.max >= d.min) || !Number.isFinite(d.max)) invalidArg(`${name}.max`, `a finite number >= min`, d.max);
+    if (typeof d.min !== 'number' || !(d.min >= low) || !Number.isFinite(d.min))
+      invalidArg(`${name}.min`, d.kind === 'log' ? 'a finite number > 0' : 'a finite number', d.min);
+    if (typeof d.max !== 'number' || !(d.max >= d.min) || !Number.isFinite(d.max))
+      invalidArg(`${name}.max`, `a finite number >= min`, d.max);
   } else {
     invalidArg(`${name}.kind`, "'uniform', 'log' or 'choice'", (d as { kind: unknown }).kind);
   }
@@ -85,7 +89,8 @@ export function sample(space: Space, rng: Random): Record<string, number | strin
     const d = space[name]!;
     checkDimension(`space.${name}`, d);
     if (d.kind === 'uniform') out[name] = d.min + (d.max - d.min) * rng.uniform();
-    else if (d.kind === 'log') out[name] = Math.exp(Math.log(d.min) + (Math.log(d.max) - Math.log(d.min)) * rng.uniform());
+    else if (d.kind === 'log')
+      out[name] = Math.exp(Math.log(d.min) + (Math.log(d.max) - Math.log(d.min)) * rng.uniform());
     else out[name] = d.values[rng.integer(d.values.length)]!;
   }
   return out;

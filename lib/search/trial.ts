@@ -45,7 +45,10 @@ export function loadTask(source: TaskSource): TaskData | StreamTask {
   const key = JSON.stringify(source);
   let task = cache.get(key);
   if (!task) {
-    task = 'dir' in source ? readTaskFolder(source.dir) : buildTask(source.name, { difficulty: source.difficulty, seed: source.seed });
+    task =
+      'dir' in source
+        ? readTaskFolder(source.dir)
+        : buildTask(source.name, { difficulty: source.difficulty, seed: source.seed });
     if (cache.size > 8) cache.clear();
     cache.set(key, task);
   }
@@ -62,9 +65,28 @@ export async function runTrial(req: TrialRequest): Promise<TrialResult> {
     const fit = await model.fit(task, { ridges: req.ridges, threads: req.threads });
     const chosen = fit.validation?.find((v) => v.ridge === fit.ridge);
     const test = await model.evaluate(task.test, task.classification, { threads: req.threads });
-    return { id: req.id, valid: chosen?.score ?? NaN, validMse: chosen?.mse ?? NaN, test, ridge: fit.ridge, milliseconds: Date.now() - started, trainable: model.trainableParameters, fixed: model.fixedParameters };
+    return {
+      id: req.id,
+      valid: chosen?.score ?? NaN,
+      validMse: chosen?.mse ?? NaN,
+      test,
+      ridge: fit.ridge,
+      milliseconds: Date.now() - started,
+      trainable: model.trainableParameters,
+      fixed: model.fixedParameters,
+    };
   } catch (e) {
-    return { id: req.id, valid: Infinity, validMse: Infinity, test: Infinity, ridge: NaN, milliseconds: Date.now() - started, trainable: 0, fixed: 0, error: e instanceof Error ? e.message : String(e) };
+    return {
+      id: req.id,
+      valid: Infinity,
+      validMse: Infinity,
+      test: Infinity,
+      ridge: NaN,
+      milliseconds: Date.now() - started,
+      trainable: 0,
+      fixed: 0,
+      error: e instanceof Error ? e.message : String(e),
+    };
   } finally {
     model?.reservoir.dispose();
   }

@@ -28,7 +28,12 @@ const MAX_WEIGHTS = 8_000_000;
  * `trainX` when the config asks for them); undefined when the config has no attention
  * units or k = 1 (one slot: attention is the identity).
  */
-export function attentionUse(config: ReservoirConfig, x: Tensor3, trainX: Tensor3, maxSequences = 20): AttentionUse | undefined {
+export function attentionUse(
+  config: ReservoirConfig,
+  x: Tensor3,
+  trainX: Tensor3,
+  maxSequences = 20,
+): AttentionUse | undefined {
   const arch = architecture(config.kind, 'config.kind');
   if (!arch.populations(arch.normalize(config.options)).some((p) => p.kind === 'attention')) return undefined;
   const reservoir = arch.create(config.options);
@@ -41,8 +46,14 @@ export function attentionUse(config: ReservoirConfig, x: Tensor3, trainX: Tensor
     const k = pop.context ?? 1;
     if (units < 1 || k < 2) return undefined;
     const [b, t] = x.shape;
-    const sequences = Math.max(1, Math.min(b, maxSequences, Math.floor(MAX_WEIGHTS / Math.max(1, t * units * heads * k))));
-    const run = reservoir.run(sliceBatch(x, 0, sequences), { attentionUnits: Array.from({ length: units }, (_, i) => i), threads: 1 });
+    const sequences = Math.max(
+      1,
+      Math.min(b, maxSequences, Math.floor(MAX_WEIGHTS / Math.max(1, t * units * heads * k))),
+    );
+    const run = reservoir.run(sliceBatch(x, 0, sequences), {
+      attentionUnits: Array.from({ length: units }, (_, i) => i),
+      threads: 1,
+    });
     const a = run.attention!.data;
     let entropy = 0;
     let newest = 0;

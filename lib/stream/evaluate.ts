@@ -112,10 +112,15 @@ interface Search {
 function checkStreamOptions(o: StreamOptions): void {
   if (o === null || typeof o !== 'object') invalidArg('options', 'a StreamOptions object', o);
   if (o.dataDir === undefined) {
-    if (!Array.isArray(o.tasks) || o.tasks.length === 0) invalidArg('options.tasks', 'a non-empty array of task names', o.tasks);
-    (o.tasks as unknown[]).forEach((t, i) => { if (typeof t !== 'string' || !isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t); });
-  } else if (typeof o.dataDir !== 'string' || o.dataDir === '') invalidArg('options.dataDir', 'a folder path', o.dataDir);
-  if (!Array.isArray(o.models) || o.models.length === 0) invalidArg('options.models', 'a non-empty array of architectures', o.models);
+    if (!Array.isArray(o.tasks) || o.tasks.length === 0)
+      invalidArg('options.tasks', 'a non-empty array of task names', o.tasks);
+    (o.tasks as unknown[]).forEach((t, i) => {
+      if (typeof t !== 'string' || !isTaskName(t)) invalidArg(`options.tasks[${i}]`, 'a canonical task name', t);
+    });
+  } else if (typeof o.dataDir !== 'string' || o.dataDir === '')
+    invalidArg('options.dataDir', 'a folder path', o.dataDir);
+  if (!Array.isArray(o.models) || o.models.length === 0)
+    invalidArg('options.models', 'a non-empty array of architectures', o.models);
   o.models.forEach((m, i) => v.oneOf(`options.models[${i}]`, m, ARCHITECTURES));
   v.oneOf('options.difficulty', o.difficulty, DIFFICULTIES);
   v.integer('options.budget', o.budget, 1);
@@ -124,7 +129,8 @@ function checkStreamOptions(o: StreamOptions): void {
   v.integer('options.trials', o.trials, 1, 1_000_000);
   if (o.workers !== undefined) v.integer('options.workers', o.workers, 0, 1024);
   if (o.maxFeatures !== undefined) v.integer('options.maxFeatures', o.maxFeatures, 2);
-  if (o.onTrial !== undefined && typeof o.onTrial !== 'function') invalidArg('options.onTrial', 'a function', o.onTrial);
+  if (o.onTrial !== undefined && typeof o.onTrial !== 'function')
+    invalidArg('options.onTrial', 'a function', o.onTrial);
 }
 
 /** Runs the evaluation (two rounds per search); the result does not depend on the number of workers. */
@@ -140,12 +146,16 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   const n1 = firstRoundSize(o.trials);
   for (const task of tasks) {
     for (let seed = firstSeed; seed < firstSeed + o.seeds; seed++) {
-      const source: TaskSource = o.dataDir !== undefined ? { dir: o.dataDir } : { name: task, difficulty: o.difficulty, seed };
+      const source: TaskSource =
+        o.dataDir !== undefined ? { dir: o.dataDir } : { name: task, difficulty: o.difficulty, seed };
       const data = loadTask(source);
       metrics.set(task, data.classification ? 'error' : 'mse');
       const shape = { inputDim: data.train.x.shape[2], outputs: data.train.y.shape[2] };
       for (const model of o.models) {
-        const configs = planTrials({ architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures }, shape).slice(0, n1);
+        const configs = planTrials(
+          { architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures },
+          shape,
+        ).slice(0, n1);
         const reqs = trialRequests(source, configs, requests.length, threads);
         searches.push({ task, model, seed, source, shape, ids: reqs.map((r) => r.id), regime: 'wide' });
         requests.push(...reqs);
@@ -159,14 +169,20 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   const second: TrialRequest[] = [];
   for (const s of searches) {
     s.regime = secondRoundRegime(s.ids.map((id) => results[id]!));
-    const configs = planTrials({ architecture: s.model, budget: o.budget, trials: o.trials, seed: s.seed, maxFeatures: o.maxFeatures }, s.shape, s.regime).slice(n1);
+    const configs = planTrials(
+      { architecture: s.model, budget: o.budget, trials: o.trials, seed: s.seed, maxFeatures: o.maxFeatures },
+      s.shape,
+      s.regime,
+    ).slice(n1);
     const reqs = trialRequests(s.source, configs, requests.length + second.length, threads);
     s.ids.push(...reqs.map((r) => r.id));
     second.push(...reqs);
   }
   requests.push(...second);
   results.push(...(await runTrials(second, workers, (r) => o.onTrial?.(++done, total, r))));
-  return tasks.flatMap((task) => o.models.map((model) => cellOf(task, model, metrics.get(task)!, searches, requests, results)));
+  return tasks.flatMap((task) =>
+    o.models.map((model) => cellOf(task, model, metrics.get(task)!, searches, requests, results)),
+  );
 }
 
 function attentionOf(config: TrialRequest['config'], source: TaskSource): AttentionUse | undefined {
@@ -178,7 +194,14 @@ function attentionOf(config: TrialRequest['config'], source: TaskSource): Attent
   }
 }
 
-function cellOf(task: string, model: Architecture, metric: 'error' | 'mse', searches: readonly Search[], requests: readonly TrialRequest[], results: readonly TrialResult[]): StreamCell {
+function cellOf(
+  task: string,
+  model: Architecture,
+  metric: 'error' | 'mse',
+  searches: readonly Search[],
+  requests: readonly TrialRequest[],
+  results: readonly TrialResult[],
+): StreamCell {
   const mine = searches.filter((g) => g.task === task && g.model === model).sort((a, b) => a.seed - b.seed);
   const bests = mine.map((g) => bestTrial(g.ids.map((id) => results[id]!)));
   const all = mine.flatMap((g) => g.ids.map((id) => results[id]!));
@@ -212,6 +235,8 @@ function cellOf(task: string, model: Architecture, metric: 'error' | 'mse', sear
     trialSeconds: all.reduce((a, r) => a + r.milliseconds, 0) / all.length / 1000,
     best: requests[bests[0]!.id]!.config,
     failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
-    failedTrials: mine.flatMap((g) => g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error! }] : []))),
+    failedTrials: mine.flatMap((g) =>
+      g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error! }] : [])),
+    ),
   };
 }

@@ -11,7 +11,11 @@ export interface AddingProblemParams extends SampleCounts {
 
 /** Reference generator defaults of `adding_problem`. */
 export const ADDING_PROBLEM_DEFAULTS: AddingProblemParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 100, max_number: 9,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 100,
+  max_number: 9,
 };
 
 /**
@@ -29,7 +33,10 @@ export function addingProblem(p: AddingProblemParams, seed: number): TaskData {
   const D = M + 2;
   const Dout = 2 * M - 1;
   const spec: SampleSpec = {
-    steps: N, dIn: D, dOut: Dout, nT: 1,
+    steps: N,
+    dIn: D,
+    dOut: Dout,
+    nT: 1,
     write(rng, x, y, t) {
       const a = new Int32Array(L);
       for (let i = 0; i < L; i++) {

@@ -14,7 +14,11 @@ export interface BracketMatchingParams extends SampleCounts {
 
 /** Reference generator defaults of `bracket_matching`. */
 export const BRACKET_MATCHING_DEFAULTS: BracketMatchingParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 100, max_depth: 5,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 100,
+  max_depth: 5,
 };
 
 /**
@@ -70,10 +74,14 @@ export function bracketMatching(p: BracketMatchingParams, seed: number): TaskDat
   const L = p.sequence_length;
   checkInt('sequence_length', L, 2);
   checkInt('max_depth', p.max_depth, 1);
-  if (L % 2 !== 0) throw new RanError(ErrorCodes.INVALID_ARG, `bracket_matching needs an even sequence_length, got ${L}`);
+  if (L % 2 !== 0)
+    throw new RanError(ErrorCodes.INVALID_ARG, `bracket_matching needs an even sequence_length, got ${L}`);
   const N = L + 2;
   const spec: SampleSpec = {
-    steps: N, dIn: 3, dOut: 2, nT: 1,
+    steps: N,
+    dIn: 3,
+    dOut: 2,
+    nT: 1,
     write(rng, x, y, t) {
       const s = drawBracketString(rng, L, p.max_depth);
       for (let i = 0; i < L; i++) x[i * 3 + (s[i] === 1 ? 0 : 1)] = 1;

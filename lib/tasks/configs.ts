@@ -59,7 +59,11 @@ function deepFreeze<T extends object>(o: T): T {
 
 const RATIOS = { training_ratio: 0.45, validation_ratio: 0.1, testing_ratio: 0.45 } as const;
 
-function counts(n_train: number, n_valid: number, n_test: number): { n_train: number; n_valid: number; n_test: number } {
+function counts(
+  n_train: number,
+  n_valid: number,
+  n_test: number,
+): { n_train: number; n_valid: number; n_test: number } {
   return { n_train, n_valid, n_test };
 }
 
@@ -89,7 +93,13 @@ const MEDIUM: LevelConfig = {
   chaotic_forecasting: { sequence_length: 2000, forecast_length: 15, ...RATIOS },
   discrete_postcasting: { ...MEDIUM_COUNTS, sequence_length: 100, delay: 15, n_symbols: 8 },
   continuous_postcasting: { ...MEDIUM_COUNTS, sequence_length: 100, delay: 15 },
-  discrete_pattern_completion: { ...MEDIUM_COUNTS, sequence_length: 150, n_symbols: 8, base_length: 10, mask_ratio: 0.2 },
+  discrete_pattern_completion: {
+    ...MEDIUM_COUNTS,
+    sequence_length: 150,
+    n_symbols: 8,
+    base_length: 10,
+    mask_ratio: 0.2,
+  },
   continuous_pattern_completion: { ...MEDIUM_COUNTS, sequence_length: 150, base_length: 10, mask_ratio: 0.2 },
   bracket_matching: { ...MEDIUM_COUNTS, sequence_length: 100, max_depth: 10 },
   simple_copy: { ...MEDIUM_COUNTS, sequence_length: 50, delay: 10, n_symbols: 8 },
@@ -125,7 +135,13 @@ const LARGE: LevelConfig = {
   chaotic_forecasting: { sequence_length: 20000, forecast_length: 50, ...RATIOS },
   discrete_postcasting: { ...LARGE_COUNTS, sequence_length: 300, delay: 50, n_symbols: 8 },
   continuous_postcasting: { ...LARGE_COUNTS, sequence_length: 300, delay: 50 },
-  discrete_pattern_completion: { ...LARGE_COUNTS, sequence_length: 500, n_symbols: 20, base_length: 25, mask_ratio: 0.2 },
+  discrete_pattern_completion: {
+    ...LARGE_COUNTS,
+    sequence_length: 500,
+    n_symbols: 20,
+    base_length: 25,
+    mask_ratio: 0.2,
+  },
   // base_length 20 (sic, not 25) as in the reference.
   continuous_pattern_completion: { ...LARGE_COUNTS, sequence_length: 500, base_length: 20, mask_ratio: 0.2 },
   bracket_matching: { ...LARGE_COUNTS, sequence_length: 300, max_depth: 30 },
@@ -156,7 +172,10 @@ export function isDifficulty(d: string): d is Difficulty {
 export function getConfig<K extends TaskName>(task: K, difficulty: Difficulty | string): TaskParamsMap[K] {
   if (!isTaskName(task)) invalidArg('task', `one of ${TASK_NAMES.join(', ')}`, task);
   if (!isDifficulty(difficulty)) {
-    throw new RanError(ErrorCodes.INVALID_ARG, `unknown difficulty ${describe(difficulty)}; known: ${DIFFICULTIES.join(', ')}`);
+    throw new RanError(
+      ErrorCodes.INVALID_ARG,
+      `unknown difficulty ${describe(difficulty)}; known: ${DIFFICULTIES.join(', ')}`,
+    );
   }
   return { ...CONFIGS[difficulty][task] } as TaskParamsMap[K];
 }

@@ -22,12 +22,23 @@ export interface SelectiveCopyParams extends SimpleCopyParams {
 
 /** Reference generator defaults of `simple_copy`. */
 export const SIMPLE_COPY_DEFAULTS: SimpleCopyParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 100, delay: 10, n_symbols: 8,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 100,
+  delay: 10,
+  n_symbols: 8,
 };
 
 /** Reference generator defaults of `selective_copy`. */
 export const SELECTIVE_COPY_DEFAULTS: SelectiveCopyParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 100, delay: 2, n_markers: 2, n_symbols: 8,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 100,
+  delay: 2,
+  n_markers: 2,
+  n_symbols: 8,
 };
 
 /**
@@ -46,7 +57,10 @@ export function simpleCopy(p: SimpleCopyParams, seed: number): TaskData {
   const N = 2 * L + d + 1;
   const D = S + 1;
   const spec: SampleSpec = {
-    steps: N, dIn: D, dOut: S, nT: L,
+    steps: N,
+    dIn: D,
+    dOut: S,
+    nT: L,
     write(rng, x, y, t) {
       for (let k = 0; k < L; k++) {
         const c = rng.integer(S);
@@ -77,11 +91,15 @@ export function selectiveCopy(p: SelectiveCopyParams, seed: number): TaskData {
   checkInt('delay', d, 0);
   checkInt('n_symbols', S, 1);
   checkInt('n_markers', K, 0);
-  if (K >= L) throw new RanError(ErrorCodes.INVALID_ARG, `n_markers (${K}) must be smaller than sequence_length (${L})`);
+  if (K >= L)
+    throw new RanError(ErrorCodes.INVALID_ARG, `n_markers (${K}) must be smaller than sequence_length (${L})`);
   const N = L + d + 1 + K;
   const D = S + 2;
   const spec: SampleSpec = {
-    steps: N, dIn: D, dOut: S, nT: K,
+    steps: N,
+    dIn: D,
+    dOut: S,
+    nT: K,
     write(rng, x, y, t) {
       const c = new Int32Array(L);
       for (let i = 0; i < L; i++) {

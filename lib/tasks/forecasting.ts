@@ -46,7 +46,11 @@ export function splitSeries(x: Float32Array, y: Float32Array, dim: number, p: Fo
   const h = p.forecast_length;
   if (!isTypedArray(x, 'Float32Array')) invalidArg('x', 'a Float32Array', x);
   if (!isTypedArray(y, 'Float32Array')) invalidArg('y', 'a Float32Array', y);
-  if (x.length < L * dim || y.length < L * dim) throw new RanError(ErrorCodes.SHAPE, `\`x\` and \`y\` need sequence_length · dim = ${L * dim} values, got ${x.length} and ${y.length}`);
+  if (x.length < L * dim || y.length < L * dim)
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`x\` and \`y\` need sequence_length · dim = ${L * dim} values, got ${x.length} and ${y.length}`,
+    );
   for (const k of ['training_ratio', 'validation_ratio', 'testing_ratio'] as const) {
     if (typeof p[k] !== 'number' || !(p[k] >= 0 && p[k] <= 1)) invalidArg(k, 'a number in [0, 1]', p[k]);
   }
@@ -79,7 +83,10 @@ function checkForecasting(p: ForecastingParams): void {
   checkInt('sequence_length', p.sequence_length, 1);
   checkInt('forecast_length', p.forecast_length, 0);
   // The series of L + h points in float64, then x and y in float32 and their three prefixes.
-  checkBytes(`a series of ${p.sequence_length + p.forecast_length} points`, 8 * 3 * (p.sequence_length + p.forecast_length) + 4 * 3 * 8 * p.sequence_length);
+  checkBytes(
+    `a series of ${p.sequence_length + p.forecast_length} points`,
+    8 * 3 * (p.sequence_length + p.forecast_length) + 4 * 3 * 8 * p.sequence_length,
+  );
 }
 
 /**

@@ -66,13 +66,20 @@ export interface BuildTaskOptions {
   readonly overrides?: Readonly<Record<string, number>>;
 }
 
-function withOverrides<K extends TaskName>(name: K, base: TaskParamsMap[K], overrides?: Readonly<Record<string, number>>): TaskParamsMap[K] {
+function withOverrides<K extends TaskName>(
+  name: K,
+  base: TaskParamsMap[K],
+  overrides?: Readonly<Record<string, number>>,
+): TaskParamsMap[K] {
   if (overrides === undefined) return base;
   record('options.overrides', overrides, 'an object of task parameters');
   const out: Record<string, number> = { ...(base as unknown as Record<string, number>) };
   for (const [key, value] of Object.entries(overrides)) {
     if (!Object.prototype.hasOwnProperty.call(out, key)) {
-      throw new RanError(ErrorCodes.INVALID_ARG, `"${key}" is not a parameter of ${name}; parameters: ${Object.keys(out).join(', ')}`);
+      throw new RanError(
+        ErrorCodes.INVALID_ARG,
+        `"${key}" is not a parameter of ${name}; parameters: ${Object.keys(out).join(', ')}`,
+      );
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       invalidArg(`options.overrides.${key}`, 'a finite number', value);
@@ -82,7 +89,12 @@ function withOverrides<K extends TaskName>(name: K, base: TaskParamsMap[K], over
   return out as unknown as TaskParamsMap[K];
 }
 
-function generate(name: TaskName, params: Record<string, number>, seed: number, mnist: MnistPool | undefined): TaskData {
+function generate(
+  name: TaskName,
+  params: Record<string, number>,
+  seed: number,
+  mnist: MnistPool | undefined,
+): TaskData {
   // Each case reads the parameters the config table guarantees for that task.
   switch (name) {
     case 'sinus_forecasting':
@@ -127,7 +139,10 @@ export function buildTask(name: string, options: BuildTaskOptions = {}): StreamT
   knownKeys('options', options, ['difficulty', 'seed', 'mnist', 'overrides']);
   const difficulty = options.difficulty ?? 'small';
   const seed = integer('options.seed', options.seed ?? 0, 0);
-  const params = withOverrides(canonical, getConfig(canonical, difficulty), options.overrides) as unknown as Record<string, number>;
+  const params = withOverrides(canonical, getConfig(canonical, difficulty), options.overrides) as unknown as Record<
+    string,
+    number
+  >;
   const data = generate(canonical, params, seed, options.mnist);
   return {
     name: canonical,

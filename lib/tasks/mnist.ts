@@ -56,7 +56,12 @@ let builtinCache: MnistPool | null = null;
 export function loadBuiltinMnist(): MnistPool {
   if (builtinCache) return builtinCache;
   // mnist is an optional peer dependency (its digits are 42 MB): resolved on first use only.
-  const base = path.dirname(resolveOptional('mnist/package.json', 'Sequential MNIST with the built-in digits (no `mnist` pool or IDX folder given)'));
+  const base = path.dirname(
+    resolveOptional(
+      'mnist/package.json',
+      'Sequential MNIST with the built-in digits (no `mnist` pool or IDX folder given)',
+    ),
+  );
   const parts: Uint8Array[] = [];
   const labelParts: number[] = [];
   for (let digit = 0; digit < 10; digit++) {
@@ -101,7 +106,10 @@ function findIdx(dir: string, stems: readonly string[]): string {
       if (fs.existsSync(f)) return f;
     }
   }
-  throw new RanError(ErrorCodes.INVALID_ARG, `MNIST IDX file not found in ${dir}: expected one of ${stems.map((s) => `${s}[.gz]`).join(', ')}`);
+  throw new RanError(
+    ErrorCodes.INVALID_ARG,
+    `MNIST IDX file not found in ${dir}: expected one of ${stems.map((s) => `${s}[.gz]`).join(', ')}`,
+  );
 }
 
 /**
@@ -116,18 +124,23 @@ export function parseIdx(buf: Uint8Array, kind: 'images' | 'labels', file = '<bu
   const header = kind === 'images' ? 16 : 8;
   const expected = kind === 'images' ? 2051 : 2049;
   const magic = buf.byteLength >= 4 ? view.getUint32(0, false) : -1;
-  if (magic !== expected) throw new RanError(ErrorCodes.INVALID_ARG, `${file}: IDX magic ${magic}, expected ${expected} (${kind})`);
+  if (magic !== expected)
+    throw new RanError(ErrorCodes.INVALID_ARG, `${file}: IDX magic ${magic}, expected ${expected} (${kind})`);
   if (buf.byteLength < header) throw new RanError(ErrorCodes.INVALID_ARG, `${file}: truncated IDX ${kind} header`);
   const n = view.getUint32(4, false);
   let size = n;
   if (kind === 'images') {
     const rows = view.getUint32(8, false);
     const cols = view.getUint32(12, false);
-    if (rows !== MNIST_SIDE || cols !== MNIST_SIDE) throw new RanError(ErrorCodes.INVALID_ARG, `${file}: images are ${rows}×${cols}, expected 28×28`);
+    if (rows !== MNIST_SIDE || cols !== MNIST_SIDE)
+      throw new RanError(ErrorCodes.INVALID_ARG, `${file}: images are ${rows}×${cols}, expected 28×28`);
     size = n * MNIST_PIXELS;
   }
   if (buf.byteLength < header + size) {
-    throw new RanError(ErrorCodes.INVALID_ARG, `${file}: truncated, ${buf.byteLength - header} data bytes for ${size} expected`);
+    throw new RanError(
+      ErrorCodes.INVALID_ARG,
+      `${file}: truncated, ${buf.byteLength - header} data bytes for ${size} expected`,
+    );
   }
   return buf.slice(header, header + size);
 }
@@ -136,8 +149,14 @@ export function parseIdx(buf: Uint8Array, kind: 'images' | 'labels', file = '<bu
 export function loadMnistIdx(dir: string): MnistPool {
   if (typeof dir !== 'string' || dir === '') invalidArg('dir', 'a folder path', dir);
   const sets: Array<[readonly string[], readonly string[]]> = [
-    [['train-images-idx3-ubyte', 'train-images.idx3-ubyte'], ['train-labels-idx1-ubyte', 'train-labels.idx1-ubyte']],
-    [['t10k-images-idx3-ubyte', 't10k-images.idx3-ubyte'], ['t10k-labels-idx1-ubyte', 't10k-labels.idx1-ubyte']],
+    [
+      ['train-images-idx3-ubyte', 'train-images.idx3-ubyte'],
+      ['train-labels-idx1-ubyte', 'train-labels.idx1-ubyte'],
+    ],
+    [
+      ['t10k-images-idx3-ubyte', 't10k-images.idx3-ubyte'],
+      ['t10k-labels-idx1-ubyte', 't10k-labels.idx1-ubyte'],
+    ],
   ];
   const imgs: Uint8Array[] = [];
   const labs: Uint8Array[] = [];
@@ -147,7 +166,10 @@ export function loadMnistIdx(dir: string): MnistPool {
     const im = parseIdx(readMaybeGz(fi), 'images', fi);
     const lb = parseIdx(readMaybeGz(fl), 'labels', fl);
     if (im.length / MNIST_PIXELS !== lb.length) {
-      throw new RanError(ErrorCodes.INVALID_ARG, `${fi} has ${im.length / MNIST_PIXELS} images but ${fl} has ${lb.length} labels`);
+      throw new RanError(
+        ErrorCodes.INVALID_ARG,
+        `${fi} has ${im.length / MNIST_PIXELS} images but ${fl} has ${lb.length} labels`,
+      );
     }
     imgs.push(im);
     labs.push(lb);
@@ -174,8 +196,10 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistPool {
 function checkPool(pool: MnistPool): void {
   record('pool', pool, 'an MNIST pool { images, labels, count }');
   if (!Number.isInteger(pool.count) || pool.count < 0) invalidArg('pool.count', 'an integer >= 0', pool.count);
-  if (!isTypedArray(pool.images, 'Uint8Array') || pool.images.length !== pool.count * MNIST_PIXELS) invalidArg('pool.images', `a Uint8Array of count · 784 = ${pool.count * MNIST_PIXELS} bytes`, pool.images);
-  if (!isTypedArray(pool.labels, 'Uint8Array') || pool.labels.length !== pool.count) invalidArg('pool.labels', `a Uint8Array of count = ${pool.count} bytes`, pool.labels);
+  if (!isTypedArray(pool.images, 'Uint8Array') || pool.images.length !== pool.count * MNIST_PIXELS)
+    invalidArg('pool.images', `a Uint8Array of count · 784 = ${pool.count * MNIST_PIXELS} bytes`, pool.images);
+  if (!isTypedArray(pool.labels, 'Uint8Array') || pool.labels.length !== pool.count)
+    invalidArg('pool.labels', `a Uint8Array of count = ${pool.count} bytes`, pool.labels);
 }
 
 /** Parameters of `sequential_mnist`: only the sample counts. */
@@ -256,7 +280,8 @@ export interface MnistSequences {
  */
 export function mnistSequences(pool: MnistPool, indices: ArrayLike<number>): MnistSequences {
   checkPool(pool);
-  if (!Array.isArray(indices) && !ArrayBuffer.isView(indices)) invalidArg('indices', 'an array of image indices', indices);
+  if (!Array.isArray(indices) && !ArrayBuffer.isView(indices))
+    invalidArg('indices', 'an array of image indices', indices);
   const n = indices.length;
   const S = MNIST_SIDE;
   checkBytes(`${n} MNIST sequences`, n * S * (S + 10) * 4);

@@ -23,17 +23,29 @@ export interface DiscretePatternCompletionParams extends ContinuousPatternComple
 
 /** Reference generator defaults of `discrete_pattern_completion`. */
 export const DISCRETE_PATTERN_COMPLETION_DEFAULTS: DiscretePatternCompletionParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 1000, n_symbols: 8, base_length: 5, mask_ratio: 0.2,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 1000,
+  n_symbols: 8,
+  base_length: 5,
+  mask_ratio: 0.2,
 };
 
 /** Reference generator defaults of `continuous_pattern_completion`. */
 export const CONTINUOUS_PATTERN_COMPLETION_DEFAULTS: ContinuousPatternCompletionParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 100, base_length: 5, mask_ratio: 0.2,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 100,
+  base_length: 5,
+  mask_ratio: 0.2,
 };
 
 function maskCount(L: number, ratio: number): number {
   const m = Math.floor(L * ratio);
-  if (!(m >= 0 && m <= L)) throw new RanError(ErrorCodes.INVALID_ARG, `mask_ratio must be in [0, 1], got ${String(ratio)}`);
+  if (!(m >= 0 && m <= L))
+    throw new RanError(ErrorCodes.INVALID_ARG, `mask_ratio must be in [0, 1], got ${String(ratio)}`);
   return m;
 }
 
@@ -54,7 +66,10 @@ export function discretePatternCompletion(p: DiscretePatternCompletionParams, se
   const m = maskCount(L, p.mask_ratio);
   const D = S + 1;
   const spec: SampleSpec = {
-    steps: L, dIn: D, dOut: S, nT: m,
+    steps: L,
+    dIn: D,
+    dOut: S,
+    nT: m,
     write(rng, x, y, t) {
       const base = new Int32Array(B);
       for (let j = 0; j < B; j++) base[j] = rng.integer(S);
@@ -88,7 +103,10 @@ export function continuousPatternCompletion(p: ContinuousPatternCompletionParams
   checkInt('base_length', B, 1);
   const m = maskCount(L, p.mask_ratio);
   const spec: SampleSpec = {
-    steps: L, dIn: 1, dOut: 1, nT: m,
+    steps: L,
+    dIn: 1,
+    dOut: 1,
+    nT: m,
     write(rng, x, y, t) {
       const base = new Float64Array(B);
       for (let j = 0; j < B; j++) base[j] = rng.uniform();

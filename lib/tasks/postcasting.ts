@@ -21,12 +21,21 @@ export interface DiscretePostcastingParams extends ContinuousPostcastingParams {
 
 /** Reference generator defaults of `discrete_postcasting`. */
 export const DISCRETE_POSTCASTING_DEFAULTS: DiscretePostcastingParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 1000, delay: 10, n_symbols: 8,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 1000,
+  delay: 10,
+  n_symbols: 8,
 };
 
 /** Reference generator defaults of `continuous_postcasting`. */
 export const CONTINUOUS_POSTCASTING_DEFAULTS: ContinuousPostcastingParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 1000, delay: 10,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 1000,
+  delay: 10,
 };
 
 /**
@@ -44,7 +53,10 @@ export function discretePostcasting(p: DiscretePostcastingParams, seed: number):
   checkInt('delay', d, 0);
   if (d >= L) throw new RanError(ErrorCodes.INVALID_ARG, `delay (${d}) must be smaller than sequence_length (${L})`);
   const spec: SampleSpec = {
-    steps: L, dIn: S, dOut: S, nT: L - d,
+    steps: L,
+    dIn: S,
+    dOut: S,
+    nT: L - d,
     write(rng, x, y, t) {
       const c = new Int32Array(L);
       for (let i = 0; i < L; i++) {
@@ -72,7 +84,10 @@ export function continuousPostcasting(p: ContinuousPostcastingParams, seed: numb
   checkInt('delay', d, 0);
   if (d >= L) throw new RanError(ErrorCodes.INVALID_ARG, `delay (${d}) must be smaller than sequence_length (${L})`);
   const spec: SampleSpec = {
-    steps: L, dIn: 1, dOut: 1, nT: L - d,
+    steps: L,
+    dIn: 1,
+    dOut: 1,
+    nT: L - d,
     write(rng, x, y, t) {
       for (let i = 0; i < L; i++) x[i] = rng.uniformIn(-0.8, 0.8);
       for (let i = d; i < L; i++) {

@@ -49,19 +49,32 @@ export function score(
 ): number {
   tensor3('y', y);
   tensor3('yHat', yHat);
-  if (t === null || typeof t !== 'object' || !isTypedArray(t.data, 'Int32Array') || !Array.isArray(t.shape) || t.shape.length !== 2) {
+  if (
+    t === null ||
+    typeof t !== 'object' ||
+    !isTypedArray(t.data, 'Int32Array') ||
+    !Array.isArray(t.shape) ||
+    t.shape.length !== 2
+  ) {
     invalidArg('t', 'an index matrix { data: Int32Array, shape: [B, n_T] }', t);
   }
   if (!Number.isInteger(t.shape[1]) || t.shape[1] < 0 || t.data.length !== t.shape[0] * t.shape[1]) {
-    throw new RanError(ErrorCodes.SHAPE, `\`t.data\` has ${t.data.length} values, shape [${String(t.shape)}] needs their product`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `\`t.data\` has ${t.data.length} values, shape [${String(t.shape)}] needs their product`,
+    );
   }
   const [B, N, D] = y.shape;
   if (yHat.shape[0] !== B || yHat.shape[1] !== N || yHat.shape[2] !== D) {
-    throw new RanError(ErrorCodes.SHAPE, `yHat shape [${yHat.shape.join(', ')}] differs from y shape [${y.shape.join(', ')}]`);
+    throw new RanError(
+      ErrorCodes.SHAPE,
+      `yHat shape [${yHat.shape.join(', ')}] differs from y shape [${y.shape.join(', ')}]`,
+    );
   }
   const [tb, nT] = t.shape;
   if (tb !== B) throw new RanError(ErrorCodes.SHAPE, `T has ${tb} rows but y has ${B} samples`);
-  if (B === 0 || nT === 0 || D === 0) throw new RanError(ErrorCodes.SHAPE, 'nothing to score (empty batch, T or output)');
+  if (B === 0 || nT === 0 || D === 0)
+    throw new RanError(ErrorCodes.SHAPE, 'nothing to score (empty batch, T or output)');
   for (let i = 0; i < t.data.length; i++) {
     const s = t.data[i] as number;
     if (s < 0 || s >= N) throw new RanError(ErrorCodes.INVALID_ARG, `prediction step ${s} outside [0, ${N})`);
@@ -95,7 +108,8 @@ export function score(
   }
   if (category === 'multi_classification') {
     const threshold = options?.threshold ?? 0.5;
-    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) invalidArg('options.threshold', 'a number in [0, 1]', threshold);
+    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
+      invalidArg('options.threshold', 'a number in [0, 1]', threshold);
     let same = 0;
     for (let b = 0; b < B; b++) {
       for (let k = 0; k < nT; k++) {

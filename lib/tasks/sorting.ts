@@ -11,7 +11,11 @@ export interface SortingProblemParams extends SampleCounts {
 
 /** Reference generator defaults of `sorting_problem`. */
 export const SORTING_PROBLEM_DEFAULTS: SortingProblemParams = {
-  n_train: 1000, n_valid: 200, n_test: 200, sequence_length: 100, n_symbols: 8,
+  n_train: 1000,
+  n_valid: 200,
+  n_test: 200,
+  sequence_length: 100,
+  n_symbols: 8,
 };
 
 /**
@@ -28,7 +32,10 @@ export function sortingProblem(p: SortingProblemParams, seed: number): TaskData 
   const N = 2 * L + 1;
   const D = S + L + 1;
   const spec: SampleSpec = {
-    steps: N, dIn: D, dOut: S, nT: L,
+    steps: N,
+    dIn: D,
+    dOut: S,
+    nT: L,
     write(rng, x, y, t) {
       const c = new Int32Array(L);
       for (let i = 0; i < L; i++) c[i] = rng.integer(S);

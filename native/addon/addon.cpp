@@ -16,8 +16,12 @@
 
 namespace ranjs {
 
-AddonState* AddonData(Napi::Env env) { return env.GetInstanceData<AddonState>(); }
-double MaxBytes(Napi::Env env) { return AddonData(env)->max_bytes; }
+AddonState* AddonData(Napi::Env env) {
+  return env.GetInstanceData<AddonState>();
+}
+double MaxBytes(Napi::Env env) {
+  return AddonData(env)->max_bytes;
+}
 
 namespace {
 
@@ -38,11 +42,13 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
       w.row_ptr.assign(rp.Data(), rp.Data() + rp.ElementLength());
       w.col_idx.assign(ci.Data(), ci.Data() + ci.ElementLength());
       w.values.assign(v.Data(), v.Data() + v.ElementLength());
-      if (w.row_ptr[0] != 0 || w.row_ptr[n] != static_cast<int32_t>(w.col_idx.size())) Fail(ran::kShape, "`rowPtr` must start at 0 and end at colIdx.length");
+      if (w.row_ptr[0] != 0 || w.row_ptr[n] != static_cast<int32_t>(w.col_idx.size()))
+        Fail(ran::kShape, "`rowPtr` must start at 0 and end at colIdx.length");
       for (int i = 0; i < n; ++i)
         if (w.row_ptr[i + 1] < w.row_ptr[i]) Fail(ran::kInvalidArg, "`rowPtr` must be non-decreasing");
       for (size_t p = 0; p < w.col_idx.size(); ++p)
-        if (w.col_idx[p] < 0 || w.col_idx[p] >= n) Fail(ran::kInvalidArg, "`colIdx[" + std::to_string(p) + "]` is outside [0, n)");
+        if (w.col_idx[p] < 0 || w.col_idx[p] >= n)
+          Fail(ran::kInvalidArg, "`colIdx[" + std::to_string(p) + "]` is outside [0, n)");
     }
     const int64_t shape[1] = {static_cast<int64_t>(w.dense ? w.dense_w.size() : w.values.size())};
     CheckFinite(w.dense ? w.dense_w.data() : w.values.data(), static_cast<size_t>(shape[0]), "matrix values", shape, 1);
@@ -59,7 +65,8 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
 Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     if (info.Length() < 1 || !info[0].IsNumber() || !(info[0].As<Napi::Number>().DoubleValue() > 0)) {
-      Fail(ran::kInvalidArg, "`bytes` must be a positive number, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+      Fail(ran::kInvalidArg,
+           "`bytes` must be a positive number, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
     }
     AddonData(info.Env())->max_bytes = info[0].As<Napi::Number>().DoubleValue();
     return info.Env().Undefined();
@@ -69,7 +76,9 @@ Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
 // setErrorClass(cls): the class of every error thrown from now on, as new cls(code, message).
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsFunction()) Fail(ran::kInvalidArg, "`cls` must be a function, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    if (info.Length() < 1 || !info[0].IsFunction())
+      Fail(ran::kInvalidArg,
+           "`cls` must be a function, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
     AddonData(info.Env())->error_class = Napi::Persistent(info[0].As<Napi::Function>());
     return info.Env().Undefined();
   });
@@ -88,7 +97,9 @@ Napi::Value ThreadPool(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value MemoryLimit(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), MaxBytes(info.Env())); }
+Napi::Value MemoryLimit(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), MaxBytes(info.Env()));
+}
 
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -133,5 +144,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
 }  // namespace ranjs
 
-static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return ranjs::Init(env, exports); }
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  return ranjs::Init(env, exports);
+}
 NODE_API_MODULE(recurrent_attention, InitModule)

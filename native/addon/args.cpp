@@ -20,7 +20,9 @@ Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string&
   return e;
 }
 
-void Fail(const std::string& code, const std::string& message) { throw ran::Error(code, message); }
+void Fail(const std::string& code, const std::string& message) {
+  throw ran::Error(code, message);
+}
 
 std::string Describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
@@ -34,11 +36,16 @@ std::string Describe(const Napi::Value& v) {
   if (v.IsString()) return "a string";
   if (v.IsTypedArray()) {
     switch (v.As<Napi::TypedArray>().TypedArrayType()) {
-      case napi_float32_array: return "a Float32Array";
-      case napi_float64_array: return "a Float64Array";
-      case napi_int32_array: return "an Int32Array";
-      case napi_uint8_array: return "a Uint8Array";
-      default: return "another typed array";
+      case napi_float32_array:
+        return "a Float32Array";
+      case napi_float64_array:
+        return "a Float64Array";
+      case napi_int32_array:
+        return "an Int32Array";
+      case napi_uint8_array:
+        return "a Uint8Array";
+      default:
+        return "another typed array";
     }
   }
   if (v.IsArray()) return "an Array";
@@ -49,7 +56,8 @@ std::string Describe(const Napi::Value& v) {
 
 Napi::Object ObjectArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   if (info.Length() <= i || !info[i].IsObject()) {
-    Fail(ran::kInvalidArg, std::string("`") + name + "` must be an object, got " + Describe(info.Length() > i ? info[i] : info.Env().Undefined()));
+    Fail(ran::kInvalidArg, std::string("`") + name + "` must be an object, got " +
+                               Describe(info.Length() > i ? info[i] : info.Env().Undefined()));
   }
   return info[i].As<Napi::Object>();
 }
@@ -101,7 +109,8 @@ bool BoolField(const Napi::Object& o, const char* key, bool fallback) {
 namespace {
 
 template <typename A>
-A Typed(const Napi::Value& v, const std::string& name, int64_t expected, napi_typedarray_type kind, const char* kind_name) {
+A Typed(const Napi::Value& v, const std::string& name, int64_t expected, napi_typedarray_type kind,
+        const char* kind_name) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kind) {
     Fail(ran::kInvalidArg, "`" + name + "` must be a " + kind_name + ", got " + Describe(v));
   }
@@ -110,8 +119,8 @@ A Typed(const Napi::Value& v, const std::string& name, int64_t expected, napi_ty
     Fail(ran::kInvalidArg, "`" + name + "` is detached (its ArrayBuffer was transferred)");
   }
   if (expected >= 0 && static_cast<int64_t>(a.ElementLength()) != expected) {
-    Fail(ran::kShape, "`" + name + "` must hold " + std::to_string(expected) + " values, got " +
-                          std::to_string(a.ElementLength()));
+    Fail(ran::kShape,
+         "`" + name + "` must hold " + std::to_string(expected) + " values, got " + std::to_string(a.ElementLength()));
   }
   return a;
 }

@@ -13,7 +13,8 @@ AsyncJob::AsyncJob(Napi::Env env, Napi::Value keep_alive, Execute_ execute, Reso
       resolve_(std::move(resolve)),
       on_error_(std::move(on_error)) {}
 
-Napi::Promise AsyncJob::Start(Napi::Env env, Napi::Value keep_alive, Execute_ execute, Resolve resolve, Cleanup on_error) {
+Napi::Promise AsyncJob::Start(Napi::Env env, Napi::Value keep_alive, Execute_ execute, Resolve resolve,
+                              Cleanup on_error) {
   auto* job = new AsyncJob(env, keep_alive, std::move(execute), std::move(resolve), std::move(on_error));
   Napi::Promise promise = job->deferred_.Promise();
   job->Queue();  // the worker deletes itself after OnOK/OnError

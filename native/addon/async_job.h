@@ -14,7 +14,8 @@ class AsyncJob : public Napi::AsyncWorker {
   using Resolve = std::function<Napi::Value(Napi::Env)>;
   using Cleanup = std::function<void()>;
 
-  static Napi::Promise Start(Napi::Env env, Napi::Value keep_alive, Execute_ execute, Resolve resolve, Cleanup on_error);
+  static Napi::Promise Start(Napi::Env env, Napi::Value keep_alive, Execute_ execute, Resolve resolve,
+                             Cleanup on_error);
 
  private:
   AsyncJob(Napi::Env env, Napi::Value keep_alive, Execute_ execute, Resolve resolve, Cleanup on_error);

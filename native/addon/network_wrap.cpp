@@ -29,10 +29,15 @@ void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::st
   using Type = ran::UnitOption::Type;
   switch (opt.type) {
     case Type::Int:
-      opt.set(p, IntField(o, opt.key, static_cast<int>(opt.min), static_cast<int>(opt.max), static_cast<int>(opt.fallback), opt.required));
+      opt.set(p, IntField(o, opt.key, static_cast<int>(opt.min), static_cast<int>(opt.max),
+                          static_cast<int>(opt.fallback), opt.required));
       break;
-    case Type::Number: opt.set(p, NumberField(o, opt.key, opt.fallback, opt.required)); break;
-    case Type::Bool: opt.set(p, BoolField(o, opt.key, opt.fallback != 0) ? 1 : 0); break;
+    case Type::Number:
+      opt.set(p, NumberField(o, opt.key, opt.fallback, opt.required));
+      break;
+    case Type::Bool:
+      opt.set(p, BoolField(o, opt.key, opt.fallback != 0) ? 1 : 0);
+      break;
     case Type::Choice: {
       if (!Has(o, opt.key)) break;
       const std::string v = o.Get(opt.key).ToString().Utf8Value();
@@ -43,7 +48,9 @@ void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::st
       }
       Fail(ran::kInvalidArg, "`" + name + "." + opt.key + "` must be " + allowed + ", got '" + v + "'");
     }
-    case Type::Weights: opt.weights(p) = CopyF32(o, opt.key, name, static_cast<int64_t>(opt.count(p))); break;
+    case Type::Weights:
+      opt.weights(p) = CopyF32(o, opt.key, name, static_cast<int64_t>(opt.count(p)));
+      break;
   }
 }
 
@@ -51,7 +58,8 @@ ran::Population ReadPopulation(const Napi::Object& o, size_t index) {
   const std::string name = "populations[" + std::to_string(index) + "]";
   const size_t count = ran::unit_kinds().size();
   std::string kinds;
-  for (size_t i = 0; i < count; ++i) kinds += (i == 0 ? "'" : i + 1 == count ? " or '" : ", '") + std::string(ran::unit_kinds()[i]->name) + "'";
+  for (size_t i = 0; i < count; ++i)
+    kinds += (i == 0 ? "'" : i + 1 == count ? " or '" : ", '") + std::string(ran::unit_kinds()[i]->name) + "'";
   if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds);
   const std::string kind = o.Get("kind").As<Napi::String>().Utf8Value();
   ran::Population p;
@@ -70,13 +78,15 @@ ran::NetworkSpec ReadSpec(const Napi::Object& o) {
   ran::NetworkSpec s;
   s.input_dim = IntField(o, "inputDim", 0, 1 << 24, 0, true);
   s.n = IntField(o, "n", 1, 1 << 26, 0, true);
-  if (!Has(o, "populations") || !o.Get("populations").IsArray()) Fail(ran::kInvalidArg, "`populations` must be an Array");
+  if (!Has(o, "populations") || !o.Get("populations").IsArray())
+    Fail(ran::kInvalidArg, "`populations` must be an Array");
   auto pops = o.Get("populations").As<Napi::Array>();
   for (uint32_t i = 0; i < pops.Length(); ++i) {
     if (!pops.Get(i).IsObject()) Fail(ran::kInvalidArg, "`populations[" + std::to_string(i) + "]` must be an object");
     s.populations.push_back(ReadPopulation(pops.Get(i).As<Napi::Object>(), i));
   }
-  if (!Has(o, "w") || !o.Get("w").IsObject()) Fail(ran::kInvalidArg, "`w` must be an object with `dense` or `rowPtr`/`colIdx`/`values`");
+  if (!Has(o, "w") || !o.Get("w").IsObject())
+    Fail(ran::kInvalidArg, "`w` must be an object with `dense` or `rowPtr`/`colIdx`/`values`");
   Napi::Object w = o.Get("w").As<Napi::Object>();
   const int64_t n = s.n;
   if (Has(w, "blockSize")) {
@@ -86,7 +96,8 @@ ran::NetworkSpec ReadSpec(const Napi::Object& o) {
     s.w.block_row_ptr.assign(rp.Data(), rp.Data() + rp.ElementLength());
     auto bc = Int32(w.Get("blockCol"), "w.blockCol", -1);
     s.w.block_col.assign(bc.Data(), bc.Data() + bc.ElementLength());
-    s.w.block_values = CopyF32(w, "blockValues", "w", static_cast<int64_t>(s.w.block_col.size()) * s.w.block * s.w.block);
+    s.w.block_values =
+        CopyF32(w, "blockValues", "w", static_cast<int64_t>(s.w.block_col.size()) * s.w.block * s.w.block);
   } else if (Has(w, "dense")) {
     s.w.dense = true;
     s.w.dense_w = CopyF32(w, "dense", "w", n * n);
@@ -112,15 +123,18 @@ int ReadStepList(const Napi::Object& opts, const char* array_key, const char* co
   out.assign(a.Data(), a.Data() + a.ElementLength());
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] < 0 || out[i] >= steps) {
-      Fail(ran::kInvalidArg, std::string("`") + array_key + "[" + std::to_string(i / count) + ", " + std::to_string(i % count) +
-                                 "]` must be a step in [0, " + std::to_string(steps) + "), got " + std::to_string(out[i]));
+      Fail(ran::kInvalidArg, std::string("`") + array_key + "[" + std::to_string(i / count) + ", " +
+                                 std::to_string(i % count) + "]` must be a step in [0, " + std::to_string(steps) +
+                                 "), got " + std::to_string(out[i]));
     }
   }
   return count;
 }
 
 size_t SpecBytes(const ran::NetworkSpec& s) {
-  size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() + s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) * 4;
+  size_t b = (s.w.block_values.size() + s.w.block_col.size() + s.w.block_row_ptr.size() + s.w.dense_w.size() +
+              s.w.values.size() + s.w.col_idx.size() + s.w.row_ptr.size() + s.w_in.size() + s.bias.size()) *
+             4;
   for (const auto& p : s.populations)
     for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options)
       if (opt.type == ran::UnitOption::Type::Weights) b += opt.count(p) * 4;
@@ -144,8 +158,8 @@ struct RunJob {
   std::vector<int32_t> steps_copy, output_steps_copy;
   std::vector<double> readout_copy;
   std::vector<std::vector<double>> unit_stats;  // per population: [batch][units][stat_count]
-  Napi::ObjectReference result;        // holds the output arrays (pinned while running)
-  Napi::ObjectReference stats_object;  // pins the RidgeStats while running
+  Napi::ObjectReference result;                 // holds the output arrays (pinned while running)
+  Napi::ObjectReference stats_object;           // pins the RidgeStats while running
   RidgeStatsWrap* stats_wrap = nullptr;
 };
 
@@ -179,10 +193,12 @@ void ReadReadout(const Napi::Object& opts, int F, bool async, RunJob& job) {
   const int64_t s[2] = {F, rq.readout_outputs};
   CheckFinite(w.Data(), w.ElementLength(), "readout", s, 2);
   rq.readout = Keep(w, async, job.readout_copy);
-  const std::string osel = Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
+  const std::string osel =
+      Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
   if (osel == "steps") {
     rq.output_selection = ran::Selection::Steps;
-    rq.n_output_steps = ReadStepList(opts, "outputSteps", "outputStepsPerSequence", rq.batch, rq.steps, job.output_steps_copy);
+    rq.n_output_steps =
+        ReadStepList(opts, "outputSteps", "outputStepsPerSequence", rq.batch, rq.steps, job.output_steps_copy);
     rq.output_steps = job.output_steps_copy.data();
   } else if (osel == "last") {
     rq.output_selection = ran::Selection::Last;
@@ -193,13 +209,17 @@ void ReadReadout(const Napi::Object& opts, int F, bool async, RunJob& job) {
 
 void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob& job) {
   ran::RunRequest& rq = job.rq;
-  rq.attention_population = IntField(opts, "attentionPopulation", 0, static_cast<int>(spec.populations.size()) - 1, 0, true);
+  rq.attention_population =
+      IntField(opts, "attentionPopulation", 0, static_cast<int>(spec.populations.size()) - 1, 0, true);
   const ran::Population& p = spec.populations[rq.attention_population];
   const ran::UnitKind& kind = ran::unit_kind(p.kind);
-  if (kind.capture_floats(p) == 0) Fail(ran::kInvalidArg, "`attentionPopulation` must name a population whose weights can be captured (attention)");
+  if (kind.capture_floats(p) == 0)
+    Fail(ran::kInvalidArg, "`attentionPopulation` must name a population whose weights can be captured (attention)");
   auto u = Int32(opts.Get("attentionUnits"), "attentionUnits", -1);
   for (size_t i = 0; i < u.ElementLength(); ++i) {
-    if (u[i] < 0 || u[i] >= p.units) Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) + "), got " + std::to_string(u[i]));
+    if (u[i] < 0 || u[i] >= p.units)
+      Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) +
+                                 "), got " + std::to_string(u[i]));
     for (size_t j = 0; j < i; ++j)
       if (u[j] == u[i]) Fail(ran::kInvalidArg, "`attentionUnits` must not repeat a unit");
     rq.attention_units.push_back(u[i]);
@@ -263,7 +283,8 @@ void ReadTraining(Napi::Env env, const Napi::Object& opts, int F, bool async, Ru
   RidgeStatsWrap* sw = StatsArg(env, sv);
   ran::RidgeStats& st = sw->stats();
   if (st.features() != F) {
-    Fail(ran::kShape, "`stats` has " + std::to_string(st.features()) + " features, this network's features are " + std::to_string(F));
+    Fail(ran::kShape, "`stats` has " + std::to_string(st.features()) + " features, this network's features are " +
+                          std::to_string(F));
   }
   rq.stats = &st;
   const int d_out = st.outputs();
@@ -289,24 +310,27 @@ void ReadTraining(Napi::Env env, const Napi::Object& opts, int F, bool async, Ru
 }
 
 // Refuses, before any allocation, a run whose outputs, state and buffers exceed the limit.
-void CheckMemory(Napi::Env env, const ran::Network& net, const Napi::Object& opts, bool allocate_state, int F, const RunJob& job) {
+void CheckMemory(Napi::Env env, const ran::Network& net, const Napi::Object& opts, bool allocate_state, int F,
+                 const RunJob& job) {
   const ran::RunRequest& rq = job.rq;
   const double BT = static_cast<double>(rq.batch) * rq.steps;
-  const double out_bytes = 4.0 * BT * ((job.want_states ? net.spec().n : 0) + (job.want_drives ? net.spec().n : 0) +
-                                       (Has(opts, "readout") ? rq.readout_outputs : 0) + job.capture_floats);
+  const double out_bytes = 4.0 * BT *
+                           ((job.want_states ? net.spec().n : 0) + (job.want_drives ? net.spec().n : 0) +
+                            (Has(opts, "readout") ? rq.readout_outputs : 0) + job.capture_floats);
   int stats_outputs = 0;
   if (Has(opts, "stats")) stats_outputs = StatsArg(env, opts.Get("stats"))->stats().outputs();
   const double state_bytes = net.run_bytes(rq.batch, rq.threads, allocate_state, F, stats_outputs);
   if (out_bytes + state_bytes > MaxBytes(env)) {
     Fail(ran::kTooLarge, "this run would allocate " + std::to_string((out_bytes + state_bytes) / 1e9) +
-                             " GB (outputs, state and buffers), above the memory limit; run shorter or smaller batches, fewer threads, or stream into the readout");
+                             " GB (outputs, state and buffers), above the memory limit; run shorter or smaller "
+                             "batches, fewer threads, or stream into the readout");
   }
 }
 
 // Reads the arguments of run(x, batch, steps, options) into a job. `carried` describes the
 // carried state: a run that continues it must match its batch.
-std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr<const ran::Network> net, int carried_batch,
-                                 int64_t carried_steps, bool async) {
+std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr<const ran::Network> net,
+                                 int carried_batch, int64_t carried_steps, bool async) {
   Napi::Env env = info.Env();
   auto job = std::make_shared<RunJob>();
   job->net = std::move(net);
@@ -317,8 +341,8 @@ std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr
   job->reset = BoolField(opts, "reset", false);
   if (Has(opts, "callId")) job->call_id = NumberField(opts, "callId", 0, false);
   if (!job->reset && carried_steps > 0 && carried_batch != rq.batch) {
-    Fail(ran::kState, "the carried state holds " + std::to_string(carried_batch) + " sequences, `x` has " + std::to_string(rq.batch) +
-                          "; call reset() first or pass the same batch");
+    Fail(ran::kState, "the carried state holds " + std::to_string(carried_batch) + " sequences, `x` has " +
+                          std::to_string(rq.batch) + "; call reset() first or pass the same batch");
   }
   rq.include_input = BoolField(opts, "includeInput", true);
   rq.include_bias = BoolField(opts, "includeBias", true);
@@ -355,15 +379,14 @@ Napi::Object AllocateOutputs(Napi::Env env, const ran::NetworkSpec& spec, RunJob
 }  // namespace
 
 Napi::Function NetworkWrap::Define(Napi::Env env) {
-  return DefineClass(env, "Network",
-                     {InstanceMethod<&NetworkWrap::Run>("run"), InstanceMethod<&NetworkWrap::RunAsync>("runAsync"),
-                      InstanceMethod<&NetworkWrap::Reset>("reset"), InstanceMethod<&NetworkWrap::Cancel>("cancel"),
-                      InstanceMethod<&NetworkWrap::Dispose>("dispose"),
-                      InstanceMethod<&NetworkWrap::FeatureDim>("featureDim"),
-                      InstanceAccessor<&NetworkWrap::StepCount>("stepCount"),
-                      InstanceAccessor<&NetworkWrap::CarriedBatch>("carriedBatch"),
-                      InstanceAccessor<&NetworkWrap::StateSize>("stateSize"),
-                      InstanceAccessor<&NetworkWrap::Busy>("busy")});
+  return DefineClass(
+      env, "Network",
+      {InstanceMethod<&NetworkWrap::Run>("run"), InstanceMethod<&NetworkWrap::RunAsync>("runAsync"),
+       InstanceMethod<&NetworkWrap::Reset>("reset"), InstanceMethod<&NetworkWrap::Cancel>("cancel"),
+       InstanceMethod<&NetworkWrap::Dispose>("dispose"), InstanceMethod<&NetworkWrap::FeatureDim>("featureDim"),
+       InstanceAccessor<&NetworkWrap::StepCount>("stepCount"),
+       InstanceAccessor<&NetworkWrap::CarriedBatch>("carriedBatch"),
+       InstanceAccessor<&NetworkWrap::StateSize>("stateSize"), InstanceAccessor<&NetworkWrap::Busy>("busy")});
 }
 
 NetworkWrap::NetworkWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NetworkWrap>(info) {
@@ -387,7 +410,8 @@ const ran::Network& NetworkWrap::net() const {
 void NetworkWrap::Begin(RunJob& job, bool continue_carried) {
   if (continue_carried) {
     if (!in_flight_.empty()) {
-      Fail(ran::kBusy, "a run with reset: false continues the carried state, which is not final while " + std::to_string(in_flight_.size()) +
+      Fail(ran::kBusy, "a run with reset: false continues the carried state, which is not final while " +
+                           std::to_string(in_flight_.size()) +
                            " run(s) of this network are in progress; await them first");
     }
     job.state = std::move(carried_);
@@ -419,8 +443,12 @@ void NetworkWrap::Finish(RunJob& job) {
   job.state = ran::RunState();
 }
 
-Napi::Value NetworkWrap::Run(const Napi::CallbackInfo& info) { return RunImpl(info, false); }
-Napi::Value NetworkWrap::RunAsync(const Napi::CallbackInfo& info) { return RunImpl(info, true); }
+Napi::Value NetworkWrap::Run(const Napi::CallbackInfo& info) {
+  return RunImpl(info, false);
+}
+Napi::Value NetworkWrap::RunAsync(const Napi::CallbackInfo& info) {
+  return RunImpl(info, true);
+}
 
 Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
@@ -467,7 +495,8 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
 Napi::Value NetworkWrap::Reset(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     net();
-    if (carried_in_flight_) Fail(ran::kBusy, "a run with reset: false is in progress on this network; await it before reset()");
+    if (carried_in_flight_)
+      Fail(ran::kBusy, "a run with reset: false is in progress on this network; await it before reset()");
     carried_ = ran::RunState();
     carried_seq_ = ++next_seq_;  // calls started before do not install their state
     carried_batch_ = 0;
@@ -488,7 +517,9 @@ Napi::Value NetworkWrap::Cancel(const Napi::CallbackInfo& info) {
 Napi::Value NetworkWrap::Dispose(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     if (net_) {
-      if (!in_flight_.empty()) Fail(ran::kBusy, "this network has " + std::to_string(in_flight_.size()) + " run(s) in progress; await them before dispose()");
+      if (!in_flight_.empty())
+        Fail(ran::kBusy, "this network has " + std::to_string(in_flight_.size()) +
+                             " run(s) in progress; await them before dispose()");
       net_.reset();
       carried_ = ran::RunState();
       Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -external_);
@@ -514,7 +545,9 @@ Napi::Value NetworkWrap::StateSize(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] { return Napi::Number::New(info.Env(), net().spec().n); });
 }
 // True while any run of this network is in progress.
-Napi::Value NetworkWrap::Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !in_flight_.empty()); }
+Napi::Value NetworkWrap::Busy(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !in_flight_.empty());
+}
 Napi::Value NetworkWrap::FeatureDim(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     const bool in = info.Length() > 0 ? info[0].ToBoolean().Value() : true;

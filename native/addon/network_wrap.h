@@ -51,9 +51,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
 
   std::shared_ptr<const ran::Network> net_;
   ran::RunState carried_;
-  int carried_batch_ = 0;         // of the carried state, also while a run has it
+  int carried_batch_ = 0;  // of the carried state, also while a run has it
   int64_t carried_steps_ = 0;
-  uint64_t carried_seq_ = 0;      // start number of the call that left carried_
+  uint64_t carried_seq_ = 0;  // start number of the call that left carried_
   uint64_t next_seq_ = 0;
   bool carried_in_flight_ = false;
   // Cancel flags of the calls in progress, by start number (with the caller's id, if any).

@@ -10,21 +10,16 @@
 namespace ranjs {
 
 Napi::Function RidgeStatsWrap::Define(Napi::Env env) {
-  return DefineClass(env, "RidgeStats",
-                     {InstanceAccessor<&RidgeStatsWrap::Features>("features"),
-                      InstanceAccessor<&RidgeStatsWrap::Outputs>("outputs"),
-                      InstanceAccessor<&RidgeStatsWrap::Rows>("rows"),
-                      InstanceMethod<&RidgeStatsWrap::AddRows>("addRows"),
-                      InstanceMethod<&RidgeStatsWrap::AddRowsAsync>("addRowsAsync"),
-                      InstanceMethod<&RidgeStatsWrap::Merge>("merge"),
-                      InstanceMethod<&RidgeStatsWrap::Reset>("reset"),
-                      InstanceMethod<&RidgeStatsWrap::Export>("export"),
-                      InstanceMethod<&RidgeStatsWrap::Import>("import"),
-                      InstanceMethod<&RidgeStatsWrap::Solve>("solve"),
-                      InstanceMethod<&RidgeStatsWrap::SolveAsync>("solveAsync"),
-                      InstanceMethod<&RidgeStatsWrap::KeptRows>("keptRows"),
-                      InstanceMethod<&RidgeStatsWrap::PredictSweep>("predictSweep"),
-                      InstanceMethod<&RidgeStatsWrap::PredictSweepAsync>("predictSweepAsync")});
+  return DefineClass(
+      env, "RidgeStats",
+      {InstanceAccessor<&RidgeStatsWrap::Features>("features"), InstanceAccessor<&RidgeStatsWrap::Outputs>("outputs"),
+       InstanceAccessor<&RidgeStatsWrap::Rows>("rows"), InstanceMethod<&RidgeStatsWrap::AddRows>("addRows"),
+       InstanceMethod<&RidgeStatsWrap::AddRowsAsync>("addRowsAsync"), InstanceMethod<&RidgeStatsWrap::Merge>("merge"),
+       InstanceMethod<&RidgeStatsWrap::Reset>("reset"), InstanceMethod<&RidgeStatsWrap::Export>("export"),
+       InstanceMethod<&RidgeStatsWrap::Import>("import"), InstanceMethod<&RidgeStatsWrap::Solve>("solve"),
+       InstanceMethod<&RidgeStatsWrap::SolveAsync>("solveAsync"), InstanceMethod<&RidgeStatsWrap::KeptRows>("keptRows"),
+       InstanceMethod<&RidgeStatsWrap::PredictSweep>("predictSweep"),
+       InstanceMethod<&RidgeStatsWrap::PredictSweepAsync>("predictSweepAsync")});
 }
 
 RidgeStatsWrap::RidgeStatsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RidgeStatsWrap>(info) {
@@ -39,7 +34,9 @@ RidgeStatsWrap::RidgeStatsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
     }
     // A row collector grows with its rows; only accumulated statistics have a fixed size.
     const double bytes = rows_only ? 0.0 : ran::RidgeStats::bytes(f, o);
-    if (bytes > MaxBytes(info.Env())) Fail(ran::kTooLarge, "RidgeStats of " + std::to_string(f) + " features would need " + std::to_string(bytes / 1e9) + " GB, above the memory limit");
+    if (bytes > MaxBytes(info.Env()))
+      Fail(ran::kTooLarge, "RidgeStats of " + std::to_string(f) + " features would need " +
+                               std::to_string(bytes / 1e9) + " GB, above the memory limit");
     stats_ = std::make_unique<ran::RidgeStats>(f, o, rows_only);
     external_ = static_cast<int64_t>(bytes);
     Napi::MemoryManagement::AdjustExternalMemory(info.Env(), external_);
@@ -50,16 +47,25 @@ RidgeStatsWrap::~RidgeStatsWrap() {
   if (external_ != 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -external_);
 }
 
-ran::RidgeStats& RidgeStatsWrap::stats() { return *stats_; }
+ran::RidgeStats& RidgeStatsWrap::stats() {
+  return *stats_;
+}
 
 void RidgeStatsWrap::Acquire() {
   bool expected = false;
-  if (!busy_.compare_exchange_strong(expected, true)) Fail(ran::kBusy, "these ridge statistics are in use by a running call; await it first");
+  if (!busy_.compare_exchange_strong(expected, true))
+    Fail(ran::kBusy, "these ridge statistics are in use by a running call; await it first");
 }
 
-Napi::Value RidgeStatsWrap::Features(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), stats_->features()); }
-Napi::Value RidgeStatsWrap::Outputs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), stats_->outputs()); }
-Napi::Value RidgeStatsWrap::Rows(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(stats_->rows())); }
+Napi::Value RidgeStatsWrap::Features(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), stats_->features());
+}
+Napi::Value RidgeStatsWrap::Outputs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), stats_->outputs());
+}
+Napi::Value RidgeStatsWrap::Rows(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(stats_->rows()));
+}
 
 namespace {
 
@@ -94,14 +100,17 @@ void ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s, bool cop
     in.threads = IntField(info[2].As<Napi::Object>(), "threads", 1, 1024, 1, false);
   }
   auto typed = [&](const Napi::Value& v, const char* name, int width) -> Napi::TypedArray {
-    if (!v.IsTypedArray()) Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
+    if (!v.IsTypedArray())
+      Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
     auto ta = v.As<Napi::TypedArray>();
     if (ta.TypedArrayType() != napi_float64_array && ta.TypedArrayType() != napi_float32_array) {
       Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
     }
-    if (ta.ArrayBuffer().IsDetached()) Fail(ran::kInvalidArg, std::string("`") + name + "` is detached (its ArrayBuffer was transferred)");
+    if (ta.ArrayBuffer().IsDetached())
+      Fail(ran::kInvalidArg, std::string("`") + name + "` is detached (its ArrayBuffer was transferred)");
     if (ta.ElementLength() % width != 0) {
-      Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(ta.ElementLength()) + " is not a multiple of " + std::to_string(width));
+      Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(ta.ElementLength()) +
+                            " is not a multiple of " + std::to_string(width));
     }
     return ta;
   };
@@ -109,7 +118,8 @@ void ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s, bool cop
   Napi::TypedArray y = typed(info[1], "y", s.outputs());
   in.rows = static_cast<int64_t>(x.ElementLength() / s.features());
   const int64_t ry = static_cast<int64_t>(y.ElementLength() / s.outputs());
-  if (ry != in.rows) Fail(ran::kShape, "`x` has " + std::to_string(in.rows) + " rows but `y` has " + std::to_string(ry));
+  if (ry != in.rows)
+    Fail(ran::kShape, "`x` has " + std::to_string(in.rows) + " rows but `y` has " + std::to_string(ry));
 
   const size_t nx = x.ElementLength(), ny = y.ElementLength();
   in.check_finite = !copy;
@@ -159,7 +169,8 @@ std::vector<double> ReadLambdas(const Napi::Value& v) {
   return l;
 }
 
-std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>& lambdas, bool sweep, bool skip_singular) {
+std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>& lambdas, bool sweep,
+                             bool skip_singular) {
   if (s.rows() == 0) Fail(ran::kState, "no rows have been accumulated; nothing to solve");
   if (!sweep && lambdas.size() == 1) return s.solve_cholesky(lambdas[0]);
   return s.solve_sweep(lambdas, skip_singular);
@@ -198,14 +209,20 @@ Napi::Value RidgeStatsWrap::AddRowsAsync(const Napi::CallbackInfo& info) {
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
         env, Value(), [s, in] { AddTo(*s, *in); },
-        [this](Napi::Env e) { Release(); return e.Undefined(); }, [this] { Release(); });
+        [this](Napi::Env e) {
+          Release();
+          return e.Undefined();
+        },
+        [this] { Release(); });
   });
 }
 
 Napi::Value RidgeStatsWrap::Merge(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
-      Fail(ran::kInvalidArg, "`other` must be a RidgeStats, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    if (info.Length() < 1 || !info[0].IsObject() ||
+        !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
+      Fail(ran::kInvalidArg,
+           "`other` must be a RidgeStats, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
     }
     RidgeStatsWrap* other = Unwrap(info[0].As<Napi::Object>());
     if (other == this) Fail(ran::kInvalidArg, "cannot merge statistics into themselves");
@@ -345,8 +362,10 @@ Napi::Value RidgeStatsWrap::KeptRows(const Napi::CallbackInfo& info) {
 }
 
 RidgeStatsWrap* RidgeStatsWrap::QueriesArg(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
-    Fail(ran::kInvalidArg, "`queries` must be a RidgeStats row collector, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+  if (info.Length() < 1 || !info[0].IsObject() ||
+      !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
+    Fail(ran::kInvalidArg, "`queries` must be a RidgeStats row collector, got " +
+                               Describe(info.Length() ? info[0] : info.Env().Undefined()));
   }
   RidgeStatsWrap* q = Unwrap(info[0].As<Napi::Object>());
   if (q == this) Fail(ran::kInvalidArg, "`queries` must be other statistics than these");
@@ -361,7 +380,8 @@ bool SkipSingularAt(const Napi::CallbackInfo& info, size_t i) {
   return BoolField(info[i].As<Napi::Object>(), "skipSingular", false);
 }
 
-std::vector<double> PredictAll(const ran::RidgeStats& s, const ran::RidgeStats& q, const std::vector<double>& lambdas, bool skip) {
+std::vector<double> PredictAll(const ran::RidgeStats& s, const ran::RidgeStats& q, const std::vector<double>& lambdas,
+                               bool skip) {
   if (s.rows() == 0) Fail(ran::kState, "no rows have been accumulated; nothing to solve");
   return s.predict_sweep(q, lambdas, skip);
 }

@@ -61,7 +61,8 @@ double gemm_seconds_median(int n, int threads, double min_seconds) {
 }
 
 double gemm_ceiling(bool float64, int n, int threads, double min_seconds) {
-  const double t = float64 ? gemm_seconds_median<double>(n, threads, min_seconds) : gemm_seconds_median<float>(n, threads, min_seconds);
+  const double t = float64 ? gemm_seconds_median<double>(n, threads, min_seconds)
+                           : gemm_seconds_median<float>(n, threads, min_seconds);
   return 2.0 * n * static_cast<double>(n) * n / t / 1e9;
 }
 
@@ -77,7 +78,8 @@ Napi::Value GemmCeiling(const Napi::CallbackInfo& info) {
     const Napi::Value d = o.Get("dtype");
     const std::string dtype = d.IsString() ? d.As<Napi::String>().Utf8Value() : std::string();
     if (dtype != "float32" && dtype != "float64") {
-      Fail(ran::kInvalidArg, "`dtype` must be 'float32' or 'float64', got " + (d.IsString() ? "'" + dtype + "'" : Describe(d)));
+      Fail(ran::kInvalidArg,
+           "`dtype` must be 'float32' or 'float64', got " + (d.IsString() ? "'" + dtype + "'" : Describe(d)));
     }
     const int n = IntField(o, "n", 1, 16384, 2048, false);
     const int threads = IntField(o, "threads", 1, 1024, 1, false);
@@ -87,7 +89,8 @@ Napi::Value GemmCeiling(const Napi::CallbackInfo& info) {
     }
     const double bytes = 3.0 * n * n * (dtype == "float64" ? 8 : 4);
     if (bytes > MaxBytes(info.Env())) {
-      Fail(ran::kTooLarge, "three " + std::to_string(n) + "×" + std::to_string(n) + " matrices need " + std::to_string(bytes / 1e9) + " GB, above the memory limit");
+      Fail(ran::kTooLarge, "three " + std::to_string(n) + "×" + std::to_string(n) + " matrices need " +
+                               std::to_string(bytes / 1e9) + " GB, above the memory limit");
     }
     return Napi::Number::New(info.Env(), gemm_ceiling(dtype == "float64", n, threads, min_seconds));
   });

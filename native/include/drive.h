@@ -27,7 +27,9 @@ inline std::vector<float> pack_row_panels(const float* w, int rows, int cols, in
   return out;
 }
 
-inline std::vector<float> pack_panels(const float* w, int n) { return pack_row_panels(w, n, n, kPanel); }
+inline std::vector<float> pack_panels(const float* w, int n) {
+  return pack_row_panels(w, n, n, kPanel);
+}
 
 // R rows of a panel over TB lanes (lanes vectorised): the broadcast weights of a column are
 // contiguous in the panel.
@@ -99,8 +101,8 @@ RAN_NOINLINE void drive_dense(const float* panels, int n, const float* y, float*
 // z = W y (CSR), each row's non-zeros in stored order. Four rows advance together so that
 // four independent chains are in flight; the order within a row does not change.
 template <int TB>
-RAN_NOINLINE void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float* val, int n,
-                         const float* y, float* z) {
+RAN_NOINLINE void drive_sparse(const int32_t* row_ptr, const int32_t* col, const float* val, int n, const float* y,
+                               float* z) {
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     float acc[4][TB] = {};
@@ -171,7 +173,7 @@ inline void drive_blocked16_one_lane(const int32_t* row_ptr, const int32_t* col,
 
 template <int TB>
 RAN_NOINLINE void drive_blocked(const int32_t* row_ptr, const int32_t* col, const float* val_t, int bs, int n,
-                          const float* y, float* z) {
+                                const float* y, float* z) {
   if (TB == 1 && bs == 16) {
     drive_blocked16_one_lane(row_ptr, col, val_t, n, y, z);
     return;
@@ -207,7 +209,8 @@ RAN_NOINLINE void drive_blocked(const int32_t* row_ptr, const int32_t* col, cons
         const float* blk = val_t + static_cast<size_t>(p) * bb + r0;
         const float* yb = y + static_cast<size_t>(col[p]) * bs * TB;
         for (int c = 0; c < bs; ++c)
-          for (int l = 0; l < TB; ++l) acc[l] = madd(blk[static_cast<size_t>(c) * bs], yb[static_cast<size_t>(c) * TB + l], acc[l]);
+          for (int l = 0; l < TB; ++l)
+            acc[l] = madd(blk[static_cast<size_t>(c) * bs], yb[static_cast<size_t>(c) * TB + l], acc[l]);
       }
       for (int l = 0; l < TB; ++l) z[(static_cast<size_t>(m) * bs + r0) * TB + l] = acc[l];
     }
@@ -246,7 +249,8 @@ inline void input_rows(const float* wp, const float* bias, int d_in, int rows, c
 
 // w_in_packed: pack_input's panels.
 template <int TB>
-RAN_NOINLINE void add_input_and_bias(const float* w_in_packed, const float* bias, int n, int d_in, const float* u, float* z) {
+RAN_NOINLINE void add_input_and_bias(const float* w_in_packed, const float* bias, int n, int d_in, const float* u,
+                                     float* z) {
   constexpr int R = TB >= 16 ? 8 : 4;
   const size_t panel_floats = static_cast<size_t>(d_in) * kInputPanel;
   if constexpr (TB == 1) {

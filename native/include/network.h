@@ -41,14 +41,14 @@ struct RunRequest {
   const int32_t* output_steps = nullptr;  // [batch][n_output_steps], call-relative
   int n_output_steps = 0;
 
-  RidgeStats* stats = nullptr;      // optional: accumulate selected rows
-  const float* targets = nullptr;   // [batch][steps][stats->outputs()]
+  RidgeStats* stats = nullptr;     // optional: accumulate selected rows
+  const float* targets = nullptr;  // [batch][steps][stats->outputs()]
   Selection selection = Selection::None;
   const int32_t* select_steps = nullptr;  // [batch][n_select], call-relative steps
   int n_select = 0;
   int washout = 0;  // steps after the last reset that are not selected
 
-  int attention_population = -1;   // population whose weights are captured
+  int attention_population = -1;  // population whose weights are captured
   std::vector<int> attention_units;
   float* attention = nullptr;  // [batch][steps][units][heads][context], age 0 = newest
 
@@ -65,7 +65,7 @@ struct RunRequest {
 // one Network run concurrently; a call that continues a series is handed the carried one.
 struct RunState {
   int batch = 0;
-  int64_t steps = 0;             // steps since the last reset
+  int64_t steps = 0;            // steps since the last reset
   std::vector<int> tile_lanes;  // lanes of each tile (tile_lanes_for_batch)
   std::vector<std::vector<float>> tiles;
   bool empty() const { return steps == 0; }
@@ -80,8 +80,8 @@ class Network {
   const NetworkSpec& spec() const { return spec_; }
   int feature_dim(bool include_input, bool include_bias) const;
   // Runs the request from `state` (zeros when empty, sized for the batch — in the memory
-  // an empty state still holds, if its shape fits) and leaves the last step's state in it; on error or cancellation `state` is emptied. Threads come
-  // from the shared pool (thread_pool.h), at most `request.threads`.
+  // an empty state still holds, if its shape fits) and leaves the last step's state in it; on error or cancellation
+  // `state` is emptied. Threads come from the shared pool (thread_pool.h), at most `request.threads`.
   void run(const RunRequest& request, RunState& state) const;
   // Bytes a run of `batch` sequences allocates besides its outputs: the state (when
   // `allocate_state`) and the per-thread buffers, statistics included when training into
@@ -94,13 +94,13 @@ class Network {
   size_t scratch_floats() const;
 
   NetworkSpec spec_;
-  size_t tile_floats_ = 0;                          // per lane: the state, then the contexts
-  std::vector<size_t> context_offset_;              // per population: its context in a tile
+  size_t tile_floats_ = 0;                           // per lane: the state, then the contexts
+  std::vector<size_t> context_offset_;               // per population: its context in a tile
   std::vector<std::unique_ptr<PackedUnits>> packs_;  // per population, from its kind's pack()
-  std::vector<float> w_in_packed_;   // W_in in 8-row panels (pack_input)
-  std::vector<float> block_t_;       // a block-sparse W's blocks, transposed
-  std::vector<float> dense_panels_;  // a dense W, packed (drive.h pack_panels)
-  SparseSlices slices_;  // the one-lane form of a CSR W (enabled with AVX-512 only)
+  std::vector<float> w_in_packed_;                   // W_in in 8-row panels (pack_input)
+  std::vector<float> block_t_;                       // a block-sparse W's blocks, transposed
+  std::vector<float> dense_panels_;                  // a dense W, packed (drive.h pack_panels)
+  SparseSlices slices_;                              // the one-lane form of a CSR W (enabled with AVX-512 only)
 };
 
 }  // namespace ran

@@ -48,10 +48,10 @@ struct Recurrent {
   std::vector<int32_t> block_row_ptr;  // n / block + 1 entries
   std::vector<int32_t> block_col;      // block column of each stored block
   std::vector<float> block_values;     // [blocks][block][block] row-major
-  std::vector<float> dense_w;         // [n][n] row-major
-  std::vector<int32_t> row_ptr;       // CSR, n + 1 entries
-  std::vector<int32_t> col_idx;       // CSR column of each non-zero
-  std::vector<float> values;          // CSR values
+  std::vector<float> dense_w;          // [n][n] row-major
+  std::vector<int32_t> row_ptr;        // CSR, n + 1 entries
+  std::vector<int32_t> col_idx;        // CSR column of each non-zero
+  std::vector<float> values;           // CSR values
 };
 
 struct NetworkSpec {

@@ -71,8 +71,14 @@ template <typename F>
 inline void in_groups(int count, F&& f) {
   int i = 0;
   for (; i + 8 <= count; i += 8) f(std::integral_constant<int, 8>{}, i);
-  if (i + 4 <= count) { f(std::integral_constant<int, 4>{}, i); i += 4; }
-  if (i + 2 <= count) { f(std::integral_constant<int, 2>{}, i); i += 2; }
+  if (i + 4 <= count) {
+    f(std::integral_constant<int, 4>{}, i);
+    i += 4;
+  }
+  if (i + 2 <= count) {
+    f(std::integral_constant<int, 2>{}, i);
+    i += 2;
+  }
   if (i < count) f(std::integral_constant<int, 1>{}, i);
 }
 
@@ -110,13 +116,19 @@ inline void matvec_cols(const float* wt, size_t stride, int rows, int cols, cons
   int r0 = 0;
   for (; r0 + 64 <= rows; r0 += 64) cols_chunks<4>(wt + r0, stride, 64, cols, x, out + r0);
   const int rest = rows - r0;
-  if (rest > 48) cols_chunks<4>(wt + r0, stride, rest, cols, x, out + r0);
-  else if (rest > 32) cols_chunks<3>(wt + r0, stride, rest, cols, x, out + r0);
-  else if (rest > 16) cols_chunks<2>(wt + r0, stride, rest, cols, x, out + r0);
-  else if (rest > 0) cols_chunks<1>(wt + r0, stride, rest, cols, x, out + r0);
+  if (rest > 48)
+    cols_chunks<4>(wt + r0, stride, rest, cols, x, out + r0);
+  else if (rest > 32)
+    cols_chunks<3>(wt + r0, stride, rest, cols, x, out + r0);
+  else if (rest > 16)
+    cols_chunks<2>(wt + r0, stride, rest, cols, x, out + r0);
+  else if (rest > 0)
+    cols_chunks<1>(wt + r0, stride, rest, cols, x, out + r0);
 }
 
-inline size_t round16(size_t v) { return (v + 15) / 16 * 16; }
+inline size_t round16(size_t v) {
+  return (v + 15) / 16 * 16;
+}
 
 // Writes `copies` row-major rows×cols matrices transposed into dst ([copy][col][stride],
 // at `offset` inside each stride) for matvec_cols.
@@ -124,7 +136,8 @@ inline void transpose_into(const float* w, int copies, int rows, int cols, size_
   for (int m = 0; m < copies; ++m)
     for (int o = 0; o < rows; ++o)
       for (int i = 0; i < cols; ++i)
-        dst[(static_cast<size_t>(m) * cols + i) * stride + offset + o] = w[(static_cast<size_t>(m) * rows + o) * cols + i];
+        dst[(static_cast<size_t>(m) * cols + i) * stride + offset + o] =
+            w[(static_cast<size_t>(m) * rows + o) * cols + i];
 }
 
 inline std::vector<float> transpose_rows(const float* w, int copies, int rows, int cols, size_t stride) {

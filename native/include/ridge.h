@@ -48,7 +48,8 @@ class RidgeStats {
   // Outputs for every λ of the rows kept by `queries` (a collector, e.g. the validation
   // features): [n_lambda][query rows][o], from one factorisation family. A singular λ throws, or
   // with `skip_singular` gets a block of NaN.
-  std::vector<double> predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas, bool skip_singular) const;
+  std::vector<double> predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas,
+                                    bool skip_singular) const;
 
   // Bytes held by statistics of this shape (features padded to the kernel's tile).
   static double bytes(int features, int outputs);
@@ -81,7 +82,7 @@ class RidgeStats {
   bool rows_only_ = false;
   bool keep_rows_ = true;
   std::vector<double> rx_, ry_;  // the rows themselves while keep_rows_
-  int fp_, w_;  // features padded to the row tile; fp_ + outputs padded to the column tile
+  int fp_, w_;                   // features padded to the row tile; fp_ + outputs padded to the column tile
   int64_t rows_ = 0;
   // Column-major [w_][fp_]: column j < fp_ holds XᵀX(i, j) for i <= j (the upper triangle;
   // entries below it are partial and never read), columns fp_ + k hold XᵀY(·, k).

@@ -11,8 +11,8 @@
 // FMA with 0 · y (y finite) leaves a non-zero sum unchanged and a +0 sum +0. The result is
 // therefore bit-identical to drive_sparse, which the lane-vectorised tiles use.
 #pragma once
-#include <cstdint>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -34,7 +34,8 @@ class SparseSlices {
 
   // Builds the slices from CSR; stays disabled without AVX-512, with unsorted rows, or when
   // padding would more than triple the work.
-  void build(int n, const std::vector<int32_t>& row_ptr, const std::vector<int32_t>& col, const std::vector<float>& val) {
+  void build(int n, const std::vector<int32_t>& row_ptr, const std::vector<int32_t>& col,
+             const std::vector<float>& val) {
     enabled_ = false;
 #if defined(__AVX512F__)
     for (int i = 0; i < n; ++i)
@@ -88,7 +89,9 @@ class SparseSlices {
   }
 
   // y_pad: scratch of padded_floats() floats.
-  size_t padded_floats() const { return static_cast<size_t>(blocks_) * kCols; }
+  size_t padded_floats() const {
+    return static_cast<size_t>(blocks_) * kCols;
+  }
 
   // Out of line: inlined into the executor's loop, its pointers ran out of registers.
   RAN_NOINLINE void drive(const float* y, float* y_pad, float* z) const {
@@ -109,7 +112,8 @@ class SparseSlices {
  private:
 #if defined(__AVX512F__)
   __m512 term(int32_t j, __m512 lo, __m512 hi) const {
-    const __m512i idx = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(index_.data() + static_cast<size_t>(j) * kRows)));
+    const __m512i idx = _mm512_cvtepu8_epi32(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(index_.data() + static_cast<size_t>(j) * kRows)));
     return _mm512_permutex2var_ps(lo, idx, hi);
   }
 
@@ -134,11 +138,13 @@ class SparseSlices {
       for (int32_t j = 0; j < common; ++j)
 #pragma GCC unroll 4
         for (int g = 0; g < G; ++g)
-          acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows), term(first[g] + j, lo, hi), acc[g]);
+          acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows),
+                                   term(first[g] + j, lo, hi), acc[g]);
 #pragma GCC unroll 4
       for (int g = 0; g < G; ++g)
         for (int32_t j = common; j < count[g]; ++j)
-          acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows), term(first[g] + j, lo, hi), acc[g]);
+          acc[g] = _mm512_fmadd_ps(_mm512_loadu_ps(v + static_cast<size_t>(first[g] + j) * kRows),
+                                   term(first[g] + j, lo, hi), acc[g]);
     }
     for (int g = 0; g < G; ++g) {
       const int row0 = (s0 + g) * kRows;

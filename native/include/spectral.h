@@ -6,7 +6,7 @@
 namespace ran {
 
 struct SpectralOptions {
-  int dense_limit = 256;  // up to this size: all eigenvalues of the dense matrix (O(n³), slow beyond)
+  int dense_limit = 256;    // up to this size: all eigenvalues of the dense matrix (O(n³), slow beyond)
   double tolerance = 1e-6;  // iterative method: relative change between restarts
   int max_restarts = 60;
   int krylov = 120;

@@ -71,23 +71,31 @@ class StepSelection {
  public:
   StepSelection(const RunRequest& rq, int64_t t0) : rq_(rq), t0_(t0) {
     if (rq.stats != nullptr && rq.selection == Selection::Steps) selected_ = mask(rq.select_steps, rq.n_select);
-    if (rq.readout != nullptr && rq.output_selection == Selection::Steps) output_mask_ = mask(rq.output_steps, rq.n_output_steps);
+    if (rq.readout != nullptr && rq.output_selection == Selection::Steps)
+      output_mask_ = mask(rq.output_steps, rq.n_output_steps);
   }
   bool trains(int b, int t) const {
     if (rq_.stats == nullptr) return false;
     switch (rq_.selection) {
-      case Selection::Steps: return selected_[static_cast<size_t>(b) * rq_.steps + t] != 0;
-      case Selection::Washout: return t0_ + t >= rq_.washout;
-      case Selection::Last: return t == rq_.steps - 1;
-      default: return false;
+      case Selection::Steps:
+        return selected_[static_cast<size_t>(b) * rq_.steps + t] != 0;
+      case Selection::Washout:
+        return t0_ + t >= rq_.washout;
+      case Selection::Last:
+        return t == rq_.steps - 1;
+      default:
+        return false;
     }
   }
   bool outputs(int b, int t) const {
     if (rq_.readout == nullptr) return false;
     switch (rq_.output_selection) {
-      case Selection::Steps: return output_mask_[static_cast<size_t>(b) * rq_.steps + t] != 0;
-      case Selection::Last: return t == rq_.steps - 1;
-      default: return true;
+      case Selection::Steps:
+        return output_mask_[static_cast<size_t>(b) * rq_.steps + t] != 0;
+      case Selection::Last:
+        return t == rq_.steps - 1;
+      default:
+        return true;
     }
   }
 
@@ -95,7 +103,8 @@ class StepSelection {
   std::vector<uint8_t> mask(const int32_t* steps, int per_sequence) const {
     std::vector<uint8_t> m(static_cast<size_t>(rq_.batch) * rq_.steps, 0);
     for (int b = 0; b < rq_.batch; ++b)
-      for (int j = 0; j < per_sequence; ++j) m[static_cast<size_t>(b) * rq_.steps + steps[static_cast<size_t>(b) * per_sequence + j]] = 1;
+      for (int j = 0; j < per_sequence; ++j)
+        m[static_cast<size_t>(b) * rq_.steps + steps[static_cast<size_t>(b) * per_sequence + j]] = 1;
     return m;
   }
 
@@ -189,8 +198,14 @@ struct CaptureTargets {
 // One worker: its buffers, and a tile through all the steps with the kernels for its lanes.
 class TileRunner {
  public:
-  TileRunner(const Network& net, const RunRequest& rq, RunState& state, const StepSelection& select, const CaptureTargets& capture)
-      : net_(net), spec_(net.spec_), rq_(rq), state_(state), select_(select), capture_(capture),
+  TileRunner(const Network& net, const RunRequest& rq, RunState& state, const StepSelection& select,
+             const CaptureTargets& capture)
+      : net_(net),
+        spec_(net.spec_),
+        rq_(rq),
+        state_(state),
+        select_(select),
+        capture_(capture),
         sink_(rq, net.spec_.n, net.spec_.input_dim, net.feature_dim(rq.include_input, rq.include_bias)) {
     z_.resize(static_cast<size_t>(spec_.n) * kMaxLanes);
     u_.assign(static_cast<size_t>(std::max(spec_.input_dim, 1)) * kMaxLanes, 0.0f);
@@ -202,10 +217,18 @@ class TileRunner {
   void run(int tile, int tile_start, OrderedCommit& commit, RidgeStats* total) {
     sink_.begin_tile();
     switch (state_.tile_lanes[tile]) {
-      case 16: run_tile<16>(tile, tile_start); break;
-      case 8: run_tile<8>(tile, tile_start); break;
-      case 4: run_tile<4>(tile, tile_start); break;
-      default: run_tile<1>(tile, tile_start); break;
+      case 16:
+        run_tile<16>(tile, tile_start);
+        break;
+      case 8:
+        run_tile<8>(tile, tile_start);
+        break;
+      case 4:
+        run_tile<4>(tile, tile_start);
+        break;
+      default:
+        run_tile<1>(tile, tile_start);
+        break;
     }
     sink_.end_tile(commit, tile, total);
   }
@@ -217,7 +240,8 @@ class TileRunner {
     const bool features = rq_.stats != nullptr || rq_.readout != nullptr;
     float* y = state_.tiles[tile].data();
     for (int t = 0; t < T; ++t) {
-      if (rq_.cancel != nullptr && rq_.cancel->load(std::memory_order_relaxed)) throw Error(kAborted, "the run was aborted");
+      if (rq_.cancel != nullptr && rq_.cancel->load(std::memory_order_relaxed))
+        throw Error(kAborted, "the run was aborted");
       load_input<TB>(b0, nb, t);
       drive<TB>(y);
       if (rq_.drives != nullptr) copy_out<TB>(z_.data(), rq_.drives, b0, nb, t);
@@ -245,10 +269,14 @@ class TileRunner {
   void drive(const float* y) {
     const Recurrent& w = spec_.w;
     const int n = spec_.n;
-    if (w.block > 0) drive_blocked<TB>(w.block_row_ptr.data(), w.block_col.data(), net_.block_t_.data(), w.block, n, y, z_.data());
-    else if (w.dense) drive_dense<TB>(net_.dense_panels_.data(), n, y, z_.data());
-    else if (TB == 1 && net_.slices_.enabled()) net_.slices_.drive(y, y_pad_.data(), z_.data());
-    else drive_sparse<TB>(w.row_ptr.data(), w.col_idx.data(), w.values.data(), n, y, z_.data());
+    if (w.block > 0)
+      drive_blocked<TB>(w.block_row_ptr.data(), w.block_col.data(), net_.block_t_.data(), w.block, n, y, z_.data());
+    else if (w.dense)
+      drive_dense<TB>(net_.dense_panels_.data(), n, y, z_.data());
+    else if (TB == 1 && net_.slices_.enabled())
+      net_.slices_.drive(y, y_pad_.data(), z_.data());
+    else
+      drive_sparse<TB>(w.row_ptr.data(), w.col_idx.data(), w.values.data(), n, y, z_.data());
     add_input_and_bias<TB>(net_.w_in_packed_.data(), spec_.bias.data(), n, spec_.input_dim, u_.data(), z_.data());
   }
 
@@ -260,8 +288,9 @@ class TileRunner {
       const size_t off = static_cast<size_t>(p.offset) * TB;
       UnitCapture cap;
       const bool captured = capture_for(static_cast<int>(pi), b0, nb, t, cap);
-      const UnitStep s{&p, net_.packs_[pi].get(), step, z_.data() + off, y + off,
-                       y + net_.context_offset_[pi] * TB, work_.data(), captured ? &cap : nullptr};
+      const UnitStep s{
+          &p,           net_.packs_[pi].get(),    step, z_.data() + off, y + off, y + net_.context_offset_[pi] * TB,
+          work_.data(), captured ? &cap : nullptr};
       unit_kind(p.kind).step[lane_index(TB)](s);
     }
   }
@@ -275,7 +304,8 @@ class TileRunner {
       cap.unit_slot = capture_.unit_slot.data();
       cap.lane_stride = static_cast<size_t>(rq_.steps) * capture_.weights_stride;
     }
-    if (!rq_.unit_stats.empty() && rq_.unit_stats[pi] != nullptr) cap.stats = rq_.unit_stats[pi] + static_cast<size_t>(b0) * units * n_stats;
+    if (!rq_.unit_stats.empty() && rq_.unit_stats[pi] != nullptr)
+      cap.stats = rq_.unit_stats[pi] + static_cast<size_t>(b0) * units * n_stats;
     cap.valid_lanes = nb;
     return cap.weights != nullptr || cap.stats != nullptr;
   }
@@ -348,7 +378,10 @@ double Network::run_bytes(int batch, int threads, bool allocate_state, int featu
   const int lanes = tile_lanes.empty() ? 1 : tile_lanes.front();
   double bytes = allocate_state ? 4.0 * lane_total * static_cast<double>(tile_floats_) : 0.0;
   const double workers = std::max(1.0, std::min(static_cast<double>(threads), tiles));
-  double per_worker = 4.0 * lanes * (static_cast<double>(spec_.n) + std::max(spec_.input_dim, 1) + static_cast<double>(scratch_floats())) + 8.0 * features;
+  double per_worker =
+      4.0 * lanes *
+          (static_cast<double>(spec_.n) + std::max(spec_.input_dim, 1) + static_cast<double>(scratch_floats())) +
+      8.0 * features;
   if (slices_.enabled()) per_worker += 4.0 * static_cast<double>(slices_.padded_floats());
   if (stats_outputs > 0) {
     const double stats = 8.0 * features * (static_cast<double>(features) + stats_outputs);
@@ -387,7 +420,8 @@ void Network::run(const RunRequest& rq, RunState& state) const {
   if (rq.attention != nullptr) {
     const Population& p = spec_.populations[rq.attention_population];
     capture.unit_slot.assign(p.units, -1);
-    for (size_t i = 0; i < rq.attention_units.size(); ++i) capture.unit_slot[rq.attention_units[i]] = static_cast<int>(i);
+    for (size_t i = 0; i < rq.attention_units.size(); ++i)
+      capture.unit_slot[rq.attention_units[i]] = static_cast<int>(i);
     capture.weights_stride = rq.attention_units.size() * unit_kind(p.kind).capture_floats(p);
   }
   // The run's own sum: the caller's statistics change only if the whole run succeeds.

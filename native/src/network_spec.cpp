@@ -44,29 +44,36 @@ void validate_spec(const NetworkSpec& s) {
     const size_t b = static_cast<size_t>(s.w.block);
     require(n % b == 0, "w.blockSize must divide n");
     const size_t rows = n / b;
-    if (s.w.block_row_ptr.size() != rows + 1) throw Error(kShape, "w.blockRowPtr must hold n / blockSize + 1 = " + std::to_string(rows + 1) + " entries");
+    if (s.w.block_row_ptr.size() != rows + 1)
+      throw Error(kShape, "w.blockRowPtr must hold n / blockSize + 1 = " + std::to_string(rows + 1) + " entries");
     require(s.w.block_row_ptr[0] == 0, "w.blockRowPtr[0] must be 0");
-    for (size_t i = 0; i < rows; ++i) require(s.w.block_row_ptr[i + 1] >= s.w.block_row_ptr[i], "w.blockRowPtr must be non-decreasing");
+    for (size_t i = 0; i < rows; ++i)
+      require(s.w.block_row_ptr[i + 1] >= s.w.block_row_ptr[i], "w.blockRowPtr must be non-decreasing");
     const size_t blocks = static_cast<size_t>(s.w.block_row_ptr[rows]);
     if (s.w.block_col.size() != blocks) throw Error(kShape, "w.blockCol must hold blockRowPtr[n / blockSize] entries");
     require_size(s.w.block_values, blocks * b * b, "w.blockValues");
     for (size_t i = 0; i < rows; ++i)
       for (int32_t p = s.w.block_row_ptr[i]; p < s.w.block_row_ptr[i + 1]; ++p) {
         const int32_t c = s.w.block_col[p];
-        require(c >= 0 && static_cast<size_t>(c) < rows, "w.blockCol[" + std::to_string(p) + "] is outside [0, n / blockSize)");
-        require(p == s.w.block_row_ptr[i] || s.w.block_col[p - 1] < c, "w.blockCol must be strictly increasing within a block row");
+        require(c >= 0 && static_cast<size_t>(c) < rows,
+                "w.blockCol[" + std::to_string(p) + "] is outside [0, n / blockSize)");
+        require(p == s.w.block_row_ptr[i] || s.w.block_col[p - 1] < c,
+                "w.blockCol must be strictly increasing within a block row");
       }
   } else if (s.w.dense) {
     require_size(s.w.dense_w, n * n, "w");
   } else {
-    if (s.w.row_ptr.size() != n + 1) throw Error(kShape, "w.rowPtr must hold n + 1 = " + std::to_string(n + 1) + " entries");
+    if (s.w.row_ptr.size() != n + 1)
+      throw Error(kShape, "w.rowPtr must hold n + 1 = " + std::to_string(n + 1) + " entries");
     require(s.w.row_ptr[0] == 0, "w.rowPtr[0] must be 0");
     for (size_t i = 0; i < n; ++i) require(s.w.row_ptr[i + 1] >= s.w.row_ptr[i], "w.rowPtr must be non-decreasing");
     const size_t nnz = static_cast<size_t>(s.w.row_ptr[n]);
-    if (s.w.col_idx.size() != nnz || s.w.values.size() != nnz) throw Error(kShape, "w.colIdx and w.values must hold rowPtr[n] entries");
+    if (s.w.col_idx.size() != nnz || s.w.values.size() != nnz)
+      throw Error(kShape, "w.colIdx and w.values must hold rowPtr[n] entries");
     for (size_t p = 0; p < nnz; ++p) {
       if (s.w.col_idx[p] < 0 || static_cast<size_t>(s.w.col_idx[p]) >= n) {
-        throw Error(kInvalidArg, "w.colIdx[" + std::to_string(p) + "] = " + std::to_string(s.w.col_idx[p]) + " is outside [0, n)");
+        throw Error(kInvalidArg,
+                    "w.colIdx[" + std::to_string(p) + "] = " + std::to_string(s.w.col_idx[p]) + " is outside [0, n)");
       }
     }
   }

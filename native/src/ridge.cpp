@@ -103,10 +103,17 @@ void tile_update(const double* a, size_t a_stride, const double* b, int kc, doub
 void tile_update(int packets, const double* a, size_t a_stride, const double* b, int kc, double* c, size_t ld) {
   static_assert(kRowPackets == 3, "one case per packet count");
   switch (packets) {
-    case 3: tile_update<3>(a, a_stride, b, kc, c, ld); break;
-    case 2: tile_update<2>(a, a_stride, b, kc, c, ld); break;
-    case 1: tile_update<1>(a, a_stride, b, kc, c, ld); break;
-    default: break;
+    case 3:
+      tile_update<3>(a, a_stride, b, kc, c, ld);
+      break;
+    case 2:
+      tile_update<2>(a, a_stride, b, kc, c, ld);
+      break;
+    case 1:
+      tile_update<1>(a, a_stride, b, kc, c, ld);
+      break;
+    default:
+      break;
   }
 }
 
@@ -176,7 +183,9 @@ class Barrier {
   std::atomic<unsigned> gen_{0};
 };
 
-int padded(int n, int tile) { return (n + tile - 1) / tile * tile; }
+int padded(int n, int tile) {
+  return (n + tile - 1) / tile * tile;
+}
 
 void require_sums(bool rows_only) {
   if (rows_only) throw Error(kState, "a row collector holds rows, not XᵀX: it cannot be exported or solved");
@@ -260,7 +269,8 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   spectrum_.reset();
   // Up to as many rows as features, the rows are kept and summed only if XᵀX is needed.
   if (rows_only_ || (keep_rows_ && rows_ + r <= f_)) {
-    if (check_finite && (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1))) {
+    if (check_finite &&
+        (!all_finite(x, static_cast<size_t>(r) * f_, threads) || !all_finite(y, static_cast<size_t>(r) * o_, 1))) {
       throw_first_non_finite(x, y, r, f_, o_);
     }
     keep(x, y, r);
@@ -308,7 +318,8 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
   const double flops = 2.0 * static_cast<double>(r) * total * kRowTile * kLanes;
   // Threads come from the shared pool (thread_pool.h): at most the free ones, so that
   // concurrent calls together never exceed the cores; the sums do not depend on how many.
-  WorkerLease lease(std::max(1, std::min<int>({threads, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1})));
+  WorkerLease lease(
+      std::max(1, std::min<int>({threads, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1})));
   const int nt = lease.size();
 
   const int slab_rows = static_cast<int>(std::min<int64_t>(kSlab, r));
@@ -337,7 +348,8 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
   std::vector<size_t> range_begin(nt + 1, tasks.size());
   range_begin[0] = 0;
   for (int t = 1; t < nt; ++t) {
-    range_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), total * t / nt) - cost_before.begin());
+    range_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), total * t / nt) -
+                                         cost_before.begin());
   }
   std::vector<std::atomic<size_t>> next_task(static_cast<size_t>(n_slabs) * nt);
   const int n_groups = (n_panels + kPackGroup - 1) / kPackGroup;
@@ -381,7 +393,8 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
       if (fused_check && bad_slab.load(std::memory_order_relaxed) <= s) return;  // same answer in every thread
       const size_t ps = static_cast<size_t>(kc) * kLanes;
       const int64_t next_row = k0 + kSlab;
-      NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next_row, static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next_row))));
+      NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next_row,
+                                static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next_row))));
       for (int k = 0; k < nt; ++k) {
         const int range = (t + k) % nt;
         std::atomic<size_t>& next = next_task[static_cast<size_t>(s) * nt + range];
@@ -394,7 +407,8 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
             // Row packets that exist, and in XᵀX only those reaching the upper triangle.
             int packets = std::min(kRowPackets, x_panels - tile * kRowPackets);
             if (task.q < x_panels) packets = std::min(packets, task.q - tile * kRowPackets + 1);
-            tile_update(packets, pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc, c + static_cast<size_t>(tile) * kRowTile, ld);
+            tile_update(packets, pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc,
+                        c + static_cast<size_t>(tile) * kRowTile, ld);
           }
         }
       }
@@ -413,7 +427,8 @@ void RidgeStats::merge(const RidgeStats& other) {
     throw Error(kShape, "cannot merge statistics of " + std::to_string(other.f_) + "×" + std::to_string(other.o_) +
                             " into " + std::to_string(f_) + "×" + std::to_string(o_));
   }
-  if (other.rows_only_ != rows_only_) throw Error(kInvalidArg, "cannot merge a row collector with accumulated statistics");
+  if (other.rows_only_ != rows_only_)
+    throw Error(kInvalidArg, "cannot merge a row collector with accumulated statistics");
   spectrum_.reset();
   if (keep_rows_ && other.keep_rows_ && (rows_only_ || rows_ + other.rows_ <= f_)) {
     rx_.insert(rx_.end(), other.rx_.begin(), other.rx_.end());
@@ -499,11 +514,12 @@ std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   A.diagonal().array() += lambda;
   Eigen::LLT<MatD, Eigen::Upper> llt(A);
   if (llt.info() != Eigen::Success) {
-    throw Error(kSingular, "XᵀX + λI is not positive definite (λ = " + std::to_string(lambda) +
-                               ", " + std::to_string(rows_) + " rows for " + std::to_string(f_) +
+    throw Error(kSingular, "XᵀX + λI is not positive definite (λ = " + std::to_string(lambda) + ", " +
+                               std::to_string(rows_) + " rows for " + std::to_string(f_) +
                                " features); increase ridge or add data");
   }
-  const MatD B = Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+  const MatD B = Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_,
+                                                                 Eigen::OuterStride<>(fp_));
   MatD W = llt.solve(B);
   if (!W.allFinite()) throw Error(kSingular, "the ridge solution is not finite; increase ridge");
   return to_row_major(W);
@@ -578,7 +594,8 @@ std::shared_ptr<const RidgeStats::Spectrum> RidgeStats::decompose() const {
     Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
     if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
     sp.b = es.eigenvectors();
-    sp.c = sp.b.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+    sp.c = sp.b.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(
+                                  g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
     sp.s = es.eigenvalues();
     sp.scale = std::max(std::abs(sp.s.maxCoeff()), 1e-300);
   }
@@ -597,7 +614,8 @@ namespace {
 // Calls emit(i, coefficients) for each non-singular λ, with coefficients in the spectrum's
 // basis; a singular λ throws, or with skip_singular calls skipped(i).
 template <typename Emit, typename Skip>
-void RidgeStats::for_each_lambda(const std::vector<double>& lambdas, bool skip_singular, Emit emit, Skip skipped) const {
+void RidgeStats::for_each_lambda(const std::vector<double>& lambdas, bool skip_singular, Emit emit,
+                                 Skip skipped) const {
   for (double l : lambdas) check_lambda(l);
   const Spectrum& sp = *decompose();
   for (size_t i = 0; i < lambdas.size(); ++i) {
@@ -618,15 +636,19 @@ std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, 
   for_each_lambda(
       lambdas, skip_singular,
       [&](size_t i, const Spectrum& sp, const MatD& coef) {
-        const MatD W = sp.dual ? MatD(Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose() * coef) : MatD(sp.b * coef);
+        const MatD W =
+            sp.dual ? MatD(Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose() * coef) : MatD(sp.b * coef);
         Eigen::Map<RowMatD>(out.data() + i * block, f_, o_) = W;
       },
       [](size_t) {});
   return out;
 }
 
-std::vector<double> RidgeStats::predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas, bool skip_singular) const {
-  if (queries.f_ != f_) throw Error(kShape, "the query rows have " + std::to_string(queries.f_) + " features, these statistics " + std::to_string(f_));
+std::vector<double> RidgeStats::predict_sweep(const RidgeStats& queries, const std::vector<double>& lambdas,
+                                              bool skip_singular) const {
+  if (queries.f_ != f_)
+    throw Error(kShape, "the query rows have " + std::to_string(queries.f_) + " features, these statistics " +
+                            std::to_string(f_));
   if (!queries.keep_rows_) throw Error(kState, "the query statistics no longer hold their rows: use a row collector");
   const int64_t rq = queries.rows_;
   const Eigen::Map<const RowMatD> Xq(queries.rx_.data(), rq, f_);
@@ -637,7 +659,8 @@ std::vector<double> RidgeStats::predict_sweep(const RidgeStats& queries, const s
   for_each_lambda(
       lambdas, skip_singular,
       [&](size_t i, const Spectrum& sp, const MatD& coef) {
-        if (z.size() == 0 && rq > 0) z = sp.dual ? MatD(Xq * Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose()) : MatD(Xq * sp.b);
+        if (z.size() == 0 && rq > 0)
+          z = sp.dual ? MatD(Xq * Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose()) : MatD(Xq * sp.b);
         if (rq > 0) Eigen::Map<RowMatD>(out.data() + i * block, rq, o_) = z * coef;
       },
       [](size_t) {});
@@ -673,7 +696,11 @@ bool all_finite_impl(const T* p, size_t n, int threads) {
 
 }  // namespace
 
-bool all_finite(const double* p, size_t n, int threads) { return all_finite_impl(p, n, threads); }
-bool all_finite(const float* p, size_t n, int threads) { return all_finite_impl(p, n, threads); }
+bool all_finite(const double* p, size_t n, int threads) {
+  return all_finite_impl(p, n, threads);
+}
+bool all_finite(const float* p, size_t n, int threads) {
+  return all_finite_impl(p, n, threads);
+}
 
 }  // namespace ran

@@ -61,7 +61,8 @@ void multiply(const Recurrent& w, int n, const Eigen::VectorXd& x, Eigen::Vector
 double arnoldi_radius(const Recurrent& w, int n, const SpectralOptions& o) {
   const int m = std::min(o.krylov, n);
   Eigen::VectorXd v(n);
-  for (int i = 0; i < n; ++i) v[i] = 1.0 + static_cast<double>((static_cast<uint32_t>(i) * 2654435761u) % 1000u) / 1000.0;
+  for (int i = 0; i < n; ++i)
+    v[i] = 1.0 + static_cast<double>((static_cast<uint32_t>(i) * 2654435761u) % 1000u) / 1000.0;
   double previous = -1.0;
   for (int restart = 0; restart < o.max_restarts; ++restart) {
     MatD V = MatD::Zero(n, m + 1);
@@ -87,7 +88,8 @@ double arnoldi_radius(const Recurrent& w, int n, const SpectralOptions& o) {
       V.col(j + 1) = x / beta;
     }
     Eigen::EigenSolver<MatD> es(H.topLeftCorner(steps, steps), true);
-    if (es.info() != Eigen::Success) throw Error(kNoConvergence, "spectral radius: Hessenberg eigenproblem did not converge");
+    if (es.info() != Eigen::Success)
+      throw Error(kNoConvergence, "spectral radius: Hessenberg eigenproblem did not converge");
     const Eigen::VectorXcd ev = es.eigenvalues();
     Eigen::Index best = 0;
     for (Eigen::Index i = 1; i < ev.size(); ++i)
@@ -111,7 +113,8 @@ double spectral_radius(const Recurrent& w, int n, const SpectralOptions& options
   if (n <= 0) throw Error(kInvalidArg, "n must be a positive integer");
   if (n <= options.dense_limit) {
     Eigen::EigenSolver<MatD> es(to_dense(w, n), false);
-    if (es.info() != Eigen::Success) throw Error(kNoConvergence, "spectral radius: the eigenvalue iteration did not converge");
+    if (es.info() != Eigen::Success)
+      throw Error(kNoConvergence, "spectral radius: the eigenvalue iteration did not converge");
     return max_modulus(es.eigenvalues());
   }
   return arnoldi_radius(w, n, options);

@@ -119,21 +119,27 @@ Pool& pool() {
 
 }  // namespace
 
-int pool_size() { return pool().size(); }
+int pool_size() {
+  return pool().size();
+}
 
 void set_pool_size(int threads) {
   if (threads < 1 || threads > 1024) throw Error(kInvalidArg, "the thread pool size must be an integer in [1, 1024]");
   pool().resize(threads);
 }
 
-int take_pool_peak() { return pool().take_peak(); }
+int take_pool_peak() {
+  return pool().take_peak();
+}
 
 WorkerLease::WorkerLease(int wanted) {
   holds_caller_slot_ = !t_computing;
   size_ = 1 + pool().acquire(holds_caller_slot_, std::max(0, wanted - 1));
 }
 
-WorkerLease::~WorkerLease() { pool().release(size_ - 1 + (holds_caller_slot_ ? 1 : 0)); }
+WorkerLease::~WorkerLease() {
+  pool().release(size_ - 1 + (holds_caller_slot_ ? 1 : 0));
+}
 
 void WorkerLease::run(const std::function<void(int)>& fn) {
   std::mutex mu;

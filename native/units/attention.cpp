@@ -55,7 +55,8 @@ struct Scratch {
 
 // q into s.q; k and v into the ring at `slot`.
 template <int TB>
-void project(const Population& p, const AttentionPack& pack, size_t wm, const float* zu, float* ku, float* vu, int slot, float* q) {
+void project(const Population& p, const AttentionPack& pack, size_t wm, const float* zu, float* ku, float* vu, int slot,
+             float* q) {
   const int d = p.width;
   const size_t dd = static_cast<size_t>(d) * d;
   if (TB == 1) {
@@ -74,13 +75,15 @@ void project(const Population& p, const AttentionPack& pack, size_t wm, const fl
 // [j0, j0 + dh). With `entropy`, also the entropy of the weights per lane, from the scores
 // (−Σ w log w = log Σe − Σ e·(x − max) / Σe: one logarithm per head, not one per slot).
 template <int TB>
-void attention_weights(const Population& p, const float* q, const float* ku, int j0, int filled, float* score, double* entropy) {
+void attention_weights(const Population& p, const float* q, const float* ku, int j0, int filled, float* score,
+                       double* entropy) {
   const int d = p.width, dh = d / p.heads;
   const float scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * p.temperature);
   const size_t slot_stride = static_cast<size_t>(d) * TB;
   in_groups(filled, [&](auto g, int s0) {
-    score_group<TB, decltype(g)::value>(q + static_cast<size_t>(j0) * TB, ku + s0 * slot_stride + static_cast<size_t>(j0) * TB,
-                                        slot_stride, dh, score + static_cast<size_t>(s0) * TB);
+    score_group<TB, decltype(g)::value>(q + static_cast<size_t>(j0) * TB,
+                                        ku + s0 * slot_stride + static_cast<size_t>(j0) * TB, slot_stride, dh,
+                                        score + static_cast<size_t>(s0) * TB);
   });
   float mx[TB];
   for (int l = 0; l < TB; ++l) mx[l] = -INFINITY;
@@ -100,7 +103,8 @@ void attention_weights(const Population& p, const float* q, const float* ku, int
         score[s * TB + l] = e;
         sum[l] += e;
       }
-    for (int l = 0; l < TB; ++l) entropy[l] = std::log(static_cast<double>(sum[l])) - static_cast<double>(dot[l]) / sum[l];
+    for (int l = 0; l < TB; ++l)
+      entropy[l] = std::log(static_cast<double>(sum[l])) - static_cast<double>(dot[l]) / sum[l];
   } else {
     for (int s = 0; s < filled; ++s)
       for (int l = 0; l < TB; ++l) {
@@ -120,7 +124,8 @@ void attention_weights(const Population& p, const float* q, const float* ku, int
 constexpr int kStatCount = 4;
 
 template <int TB>
-void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int filled, const float* score, const double* entropy) {
+void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int filled, const float* score,
+               const double* entropy) {
   if (filled < 2) return;
   const int k = p.context;
   const double log_filled = std::log(static_cast<double>(filled));
@@ -140,7 +145,8 @@ void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int
 
 // The weights of head `hd` of unit `m` by age (0 = newest) into the capture block.
 template <int TB>
-void capture_weights(const UnitCapture& cap, const Population& p, int m, int hd, int slot, int filled, const float* score) {
+void capture_weights(const UnitCapture& cap, const Population& p, int m, int hd, int slot, int filled,
+                     const float* score) {
   const int k = p.context;
   const size_t base = (static_cast<size_t>(cap.unit_slot[m]) * p.heads + hd) * k;
   for (int l = 0; l < cap.valid_lanes; ++l) {
@@ -159,15 +165,19 @@ void output(const Population& p, const AttentionPack& pack, size_t wm, const Scr
     for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(s.r[i]);
     return;
   }
-  if (TB == 1) matvec_cols(pack.w1_t.data() + wm * d * pack.w1_stride, pack.w1_stride, dff, d, s.r, s.hid);
-  else matvec_lanes<TB>(p.w_1.data() + wm * dff * d, dff, d, s.r, s.hid);
+  if (TB == 1)
+    matvec_cols(pack.w1_t.data() + wm * d * pack.w1_stride, pack.w1_stride, dff, d, s.r, s.hid);
+  else
+    matvec_lanes<TB>(p.w_1.data() + wm * dff * d, dff, d, s.r, s.hid);
   if (p.activation == Activation::Relu) {
     for (int i = 0; i < dff * TB; ++i) s.hid[i] = s.hid[i] > 0.0f ? s.hid[i] : 0.0f;
   } else {
     for (int i = 0; i < dff * TB; ++i) s.hid[i] = fast_gelu(s.hid[i]);
   }
-  if (TB == 1) matvec_cols(pack.w2_t.data() + wm * dff * pack.w2_stride, pack.w2_stride, d, dff, s.hid, s.f);
-  else matvec_lanes<TB>(p.w_2.data() + wm * d * dff, d, dff, s.hid, s.f);
+  if (TB == 1)
+    matvec_cols(pack.w2_t.data() + wm * dff * pack.w2_stride, pack.w2_stride, d, dff, s.hid, s.f);
+  else
+    matvec_lanes<TB>(p.w_2.data() + wm * d * dff, d, dff, s.hid, s.f);
   for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(s.r[i] + s.f[i]);
 }
 
@@ -200,7 +210,8 @@ void step(const UnitStep& st) {
         value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, filled,
                                              s.h + static_cast<size_t>(j0 + j) * TB);
       });
-      if (cap != nullptr && cap->weights != nullptr && cap->unit_slot[m] >= 0) capture_weights<TB>(*cap, p, m, hd, slot, filled, s.score);
+      if (cap != nullptr && cap->weights != nullptr && cap->unit_slot[m] >= 0)
+        capture_weights<TB>(*cap, p, m, hd, slot, filled, s.score);
     }
     for (int i = 0; i < d * TB; ++i) s.r[i] = zu[i] + s.h[i];
     output<TB>(p, pack, wm, s, st.y + static_cast<size_t>(m) * d * TB);
@@ -220,11 +231,21 @@ void validate(const Population& p, const std::string& name) {
   require_count(p.w_2, ff, name + ".w2");
 }
 
-size_t square(const Population& p) { return weight_copies(p) * p.width * p.width; }
-size_t feed_forward(const Population& p) { return weight_copies(p) * p.ff_hidden * p.width; }
-size_t scratch(const Population& p) { return 4 * static_cast<size_t>(p.width) + std::max(p.ff_hidden, 1) + p.context + 1; }
-size_t context(const Population& p) { return 2 * static_cast<size_t>(p.units) * p.context * p.width; }
-size_t captured(const Population& p) { return static_cast<size_t>(p.heads) * p.context; }
+size_t square(const Population& p) {
+  return weight_copies(p) * p.width * p.width;
+}
+size_t feed_forward(const Population& p) {
+  return weight_copies(p) * p.ff_hidden * p.width;
+}
+size_t scratch(const Population& p) {
+  return 4 * static_cast<size_t>(p.width) + std::max(p.ff_hidden, 1) + p.context + 1;
+}
+size_t context(const Population& p) {
+  return 2 * static_cast<size_t>(p.units) * p.context * p.width;
+}
+size_t captured(const Population& p) {
+  return static_cast<size_t>(p.heads) * p.context;
+}
 
 }  // namespace
 
@@ -235,7 +256,8 @@ const UnitKind& attention_units() {
        int_option("heads", 1, 1 << 16, 1, false, [](Population& p, double v) { p.heads = static_cast<int>(v); }),
        int_option("ffHidden", 0, 1 << 20, 0, false, [](Population& p, double v) { p.ff_hidden = static_cast<int>(v); }),
        number_option("temperature", 1.0, [](Population& p, double v) { p.temperature = static_cast<float>(v); }),
-       choice_option("activation", {"relu", "gelu"}, [](Population& p, double v) { p.activation = static_cast<Activation>(static_cast<int>(v)); }),
+       choice_option("activation", {"relu", "gelu"},
+                     [](Population& p, double v) { p.activation = static_cast<Activation>(static_cast<int>(v)); }),
        weights_option("wQ", square, [](Population& p) -> std::vector<float>& { return p.w_q; }),
        weights_option("wK", square, [](Population& p) -> std::vector<float>& { return p.w_k; }),
        weights_option("wV", square, [](Population& p) -> std::vector<float>& { return p.w_v; }),

@@ -82,22 +82,26 @@ void step(const UnitStep& s) {
   const Population& p = *s.pop;
   const MemoryPack& pack = static_cast<const MemoryPack&>(*s.packed);
   const int d = p.width, P = p.slots;
-  float* w = s.scratch;                            // [P][TB]
+  float* w = s.scratch;                          // [P][TB]
   float* out = w + static_cast<size_t>(P) * TB;  // [d][TB]
   const size_t pd = static_cast<size_t>(P) * d;
   const float keep = 1.0f - p.leak_rate, alpha = p.leak_rate;
   for (int m = 0; m < p.units; ++m) {
     const size_t wm = p.shared ? 0 : static_cast<size_t>(m);
     const float* zu = s.z + static_cast<size_t>(m) * d * TB;
-    if (TB == 1) matvec_cols(pack.keys_t.data() + wm * d * pack.keys_stride, pack.keys_stride, P, d, zu, w);
-    else matvec_lanes<TB>(p.keys.data() + wm * pd, P, d, zu, w);
+    if (TB == 1)
+      matvec_cols(pack.keys_t.data() + wm * d * pack.keys_stride, pack.keys_stride, P, d, zu, w);
+    else
+      matvec_lanes<TB>(p.keys.data() + wm * pd, P, d, zu, w);
     retrieval_weights<TB>(p, w);
     if (TB == 1) {
       // One lane: over the value entries, w[i] as the operand (fma(ν, w, ·) = fma(w, ν, ·)).
       matvec_cols(pack.values_p.data() + wm * P * pack.values_stride, pack.values_stride, d, P, w, out);
     } else {
       const float* vals = p.values.data() + wm * pd;
-      in_groups(d, [&](auto jn, int j0) { value_group<TB, decltype(jn)::value>(w, vals + j0, d, P, out + static_cast<size_t>(j0) * TB); });
+      in_groups(d, [&](auto jn, int j0) {
+        value_group<TB, decltype(jn)::value>(w, vals + j0, d, P, out + static_cast<size_t>(j0) * TB);
+      });
     }
     float* yu = s.y + static_cast<size_t>(m) * d * TB;
     for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(out[i]);
@@ -112,9 +116,15 @@ void validate(const Population& p, const std::string& name) {
   require_count(p.values, count, name + ".values");
 }
 
-size_t slot_values(const Population& p) { return weight_copies(p) * p.slots * p.width; }
-size_t scratch(const Population& p) { return static_cast<size_t>(p.slots) + p.width; }
-size_t none(const Population&) { return 0; }
+size_t slot_values(const Population& p) {
+  return weight_copies(p) * p.slots * p.width;
+}
+size_t scratch(const Population& p) {
+  return static_cast<size_t>(p.slots) + p.width;
+}
+size_t none(const Population&) {
+  return 0;
+}
 
 }  // namespace
 
@@ -123,7 +133,8 @@ const UnitKind& memory_units() {
       "memory",
       {int_option("slots", 1, 1 << 20, 1, true, [](Population& p, double v) { p.slots = static_cast<int>(v); }),
        number_option("temperature", 1.0, [](Population& p, double v) { p.temperature = static_cast<float>(v); }),
-       choice_option("retrieval", {"relu", "softmax"}, [](Population& p, double v) { p.retrieval = static_cast<Retrieval>(static_cast<int>(v)); }),
+       choice_option("retrieval", {"relu", "softmax"},
+                     [](Population& p, double v) { p.retrieval = static_cast<Retrieval>(static_cast<int>(v)); }),
        weights_option("keys", slot_values, [](Population& p) -> std::vector<float>& { return p.keys; }),
        weights_option("values", slot_values, [](Population& p) -> std::vector<float>& { return p.values; })},
       validate,

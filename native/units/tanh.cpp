@@ -18,8 +18,12 @@ void step(const UnitStep& s) {
 }
 
 void validate(const Population&, const std::string&) {}
-std::unique_ptr<PackedUnits> pack(const Population&) { return nullptr; }
-size_t none(const Population&) { return 0; }
+std::unique_ptr<PackedUnits> pack(const Population&) {
+  return nullptr;
+}
+size_t none(const Population&) {
+  return 0;
+}
 
 }  // namespace
 

@@ -16,7 +16,8 @@ int find_unit_kind(const std::string& name) {
   return -1;
 }
 
-UnitOption int_option(const char* key, int min, int max, int fallback, bool required, void (*set)(Population&, double)) {
+UnitOption int_option(const char* key, int min, int max, int fallback, bool required,
+                      void (*set)(Population&, double)) {
   UnitOption o;
   o.type = UnitOption::Type::Int;
   o.key = key;
@@ -55,7 +56,8 @@ UnitOption choice_option(const char* key, std::vector<std::string> choices, void
   return o;
 }
 
-UnitOption weights_option(const char* key, size_t (*count)(const Population&), std::vector<float>& (*weights)(Population&)) {
+UnitOption weights_option(const char* key, size_t (*count)(const Population&),
+                          std::vector<float>& (*weights)(Population&)) {
   UnitOption o;
   o.type = UnitOption::Type::Weights;
   o.key = key;

@@ -33,12 +33,12 @@ struct UnitCapture {
 // One step of one population over a tile of TB lanes (TB = 1: one sequence).
 struct UnitStep {
   const Population* pop;
-  const PackedUnits* packed;  // from pack(); null if the kind packs nothing
-  int64_t step;               // steps since the last reset
-  const float* z;             // the population's drive, [size][TB]
-  float* y;                   // its state, [size][TB]
-  float* context;             // what it keeps between steps (context_floats per lane), or null
-  float* scratch;             // scratch_floats per lane
+  const PackedUnits* packed;   // from pack(); null if the kind packs nothing
+  int64_t step;                // steps since the last reset
+  const float* z;              // the population's drive, [size][TB]
+  float* y;                    // its state, [size][TB]
+  float* context;              // what it keeps between steps (context_floats per lane), or null
+  float* scratch;              // scratch_floats per lane
   const UnitCapture* capture;  // null unless the run captures this population
 };
 using StepFn = void (*)(const UnitStep&);
@@ -52,8 +52,8 @@ struct UnitOption {
   const char* key = "";
   double min = 0, max = 0, fallback = 0;
   bool required = false;
-  std::vector<std::string> choices;                      // Choice: the value is the index
-  void (*set)(Population&, double) = nullptr;            // Int, Number, Bool, Choice
+  std::vector<std::string> choices;                       // Choice: the value is the index
+  void (*set)(Population&, double) = nullptr;             // Int, Number, Bool, Choice
   std::vector<float>& (*weights)(Population&) = nullptr;  // Weights
   size_t (*count)(const Population&) = nullptr;           // Weights: values expected
 };
@@ -62,7 +62,8 @@ UnitOption int_option(const char* key, int min, int max, int fallback, bool requ
 UnitOption number_option(const char* key, double fallback, void (*set)(Population&, double));
 UnitOption bool_option(const char* key, bool fallback, void (*set)(Population&, double));
 UnitOption choice_option(const char* key, std::vector<std::string> choices, void (*set)(Population&, double));
-UnitOption weights_option(const char* key, size_t (*count)(const Population&), std::vector<float>& (*weights)(Population&));
+UnitOption weights_option(const char* key, size_t (*count)(const Population&),
+                          std::vector<float>& (*weights)(Population&));
 
 struct UnitKind {
   const char* name;  // the spec's `kind`
@@ -82,11 +83,15 @@ struct UnitKind {
   int stat_count = 0;
 };
 
-constexpr int lane_index(int lanes) { return lanes >= 16 ? 3 : lanes >= 8 ? 2 : lanes >= 4 ? 1 : 0; }
+constexpr int lane_index(int lanes) {
+  return lanes >= 16 ? 3 : lanes >= 8 ? 2 : lanes >= 4 ? 1 : 0;
+}
 
 // The table: a population's `kind` is an index into it.
 const std::vector<const UnitKind*>& unit_kinds();
-inline const UnitKind& unit_kind(int kind) { return *unit_kinds()[static_cast<size_t>(kind)]; }
+inline const UnitKind& unit_kind(int kind) {
+  return *unit_kinds()[static_cast<size_t>(kind)];
+}
 // Index of the kind called `name`, or -1.
 int find_unit_kind(const std::string& name);
 
@@ -98,6 +103,8 @@ const UnitKind& memory_units();
 // Helpers for validate().
 void require_units(bool ok, const std::string& what);
 void require_count(const std::vector<float>& v, size_t expected, const std::string& name);
-inline size_t weight_copies(const Population& p) { return p.shared ? 1 : static_cast<size_t>(p.units); }
+inline size_t weight_copies(const Population& p) {
+  return p.shared ? 1 : static_cast<size_t>(p.units);
+}
 
 }  // namespace ran

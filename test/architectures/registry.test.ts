@@ -24,7 +24,9 @@ describe('the registry of architectures', () => {
     const known = /must be one of esn, ran-a, ran-c, got "lstm"/;
     expect(() => architecture('lstm')).toThrow(known);
     throwsCode(() => architecture('lstm'), 'ERR_RAN_INVALID_ARG');
-    expect(() => createReservoir({ kind: 'lstm', options: { inputDim: 1 } } as unknown as ReservoirConfig)).toThrow(/`config.kind` must be one of esn, ran-a, ran-c/);
+    expect(() => createReservoir({ kind: 'lstm', options: { inputDim: 1 } } as unknown as ReservoirConfig)).toThrow(
+      /`config.kind` must be one of esn, ran-a, ran-c/,
+    );
     expect(() => sizeForBudget('lstm' as never, 1000, 1, 1)).toThrow(known);
     expect(() => spaceFor('lstm' as never)).toThrow(/`architecture` must be one of esn, ran-a, ran-c/);
     expect(() => modelLabel('lstm')).toThrow(/`model` must be one of esn, ran-a, ran-c/);
@@ -38,7 +40,9 @@ describe('the registry of architectures', () => {
       try {
         const declared = arch.populations(arch.normalize(options));
         expect(stateSizeOf(declared)).toBe(reservoir.stateSize);
-        expect(declared.map((p) => [p.kind, p.units, p.width])).toEqual(reservoir.describe().populations.map((p) => [p.kind, p.units, p.width]));
+        expect(declared.map((p) => [p.kind, p.units, p.width])).toEqual(
+          reservoir.describe().populations.map((p) => [p.kind, p.units, p.width]),
+        );
         expect(configOf(reservoir)).toEqual({ kind: name, options: arch.normalize(options) });
         expect(modelLabel(name)).toBe(name.toUpperCase());
       } finally {
@@ -47,22 +51,25 @@ describe('the registry of architectures', () => {
     }
   });
 
-  test.each(ARCHITECTURES.map((a) => [a]))('%s: budget sizing gives the largest reservoir that fits, and the smallest is refused below', (name) => {
-    const arch = architecture(name);
-    const width = 4;
-    for (const states of [arch.smallestState(width), arch.smallestState(width) + 5, 37]) {
-      const size = arch.sizeFor(states, width)!;
-      expect(size.states).toBeLessThanOrEqual(states);
-      // the unit width applies to architectures that have the option (not the ESN's scalar units)
-      const hasWidth = 'width' in arch.normalize({ inputDim: 2, ...size.options } as never);
-      const options = arch.normalize({ inputDim: 2, ...(hasWidth ? { width } : {}), ...size.options } as never);
-      const populations = arch.populations(options);
-      expect(stateSizeOf(populations)).toBe(size.states);
-      // one more unit would not fit
-      expect(size.states + populations[populations.length - 1]!.width).toBeGreaterThan(states);
-    }
-    expect(arch.sizeFor(arch.smallestState(width) - 1, width)).toBeUndefined();
-  });
+  test.each(ARCHITECTURES.map((a) => [a]))(
+    '%s: budget sizing gives the largest reservoir that fits, and the smallest is refused below',
+    (name) => {
+      const arch = architecture(name);
+      const width = 4;
+      for (const states of [arch.smallestState(width), arch.smallestState(width) + 5, 37]) {
+        const size = arch.sizeFor(states, width)!;
+        expect(size.states).toBeLessThanOrEqual(states);
+        // the unit width applies to architectures that have the option (not the ESN's scalar units)
+        const hasWidth = 'width' in arch.normalize({ inputDim: 2, ...size.options } as never);
+        const options = arch.normalize({ inputDim: 2, ...(hasWidth ? { width } : {}), ...size.options } as never);
+        const populations = arch.populations(options);
+        expect(stateSizeOf(populations)).toBe(size.states);
+        // one more unit would not fit
+        expect(size.states + populations[populations.length - 1]!.width).toBeGreaterThan(states);
+      }
+      expect(arch.sizeFor(arch.smallestState(width) - 1, width)).toBeUndefined();
+    },
+  );
 
   test.each(ARCHITECTURES.map((a) => [a]))('%s: every point of its search space is a valid set of options', (name) => {
     const arch = architecture(name);

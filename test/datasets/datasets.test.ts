@@ -9,7 +9,9 @@ test('Mackey–Glass τ = 17: bounded chaotic series in the classic range, deter
   // The target is the series one sample later.
   expect(sameBytes(mg.y.data.subarray(0, 1999), s.subarray(1))).toBe(true);
   expect(s.length).toBe(2000);
-  let min = Infinity, max = -Infinity, mean = 0;
+  let min = Infinity,
+    max = -Infinity,
+    mean = 0;
   for (const v of s) {
     min = Math.min(min, v);
     max = Math.max(max, v);
@@ -37,7 +39,8 @@ test('NARMA-10: inputs in [0, 0.5), recurrence holds, seeded', () => {
   const n = narma10({ length: 500, seed: 3 });
   expect(n.x.shape).toEqual([1, 500, 1]);
   expect(n.y.shape).toEqual([1, 500, 1]);
-  const u = n.x.data, y = n.y.data;
+  const u = n.x.data,
+    y = n.y.data;
   expect(u.length).toBe(500);
   expect(y.length).toBe(500);
   for (const v of u) {
@@ -65,7 +68,9 @@ test('Lorenz (σ = 10, ρ = 28, β = 8/3, RK4 dt = 0.01): shape, first step, att
   expect(l.shape).toEqual([1, 3000, 3]);
   expect(pair.y.shape).toEqual([1, 3000, 3]);
   expect(sameBytes(pair.y.data.subarray(0, 2999 * 3), l.data.subarray(3))).toBe(true);
-  let maxAbsX = 0, minZ = Infinity, maxZ = -Infinity;
+  let maxAbsX = 0,
+    minZ = Infinity,
+    maxZ = -Infinity;
   for (let k = 0; k < 3000; k++) {
     maxAbsX = Math.max(maxAbsX, Math.abs(l.data[3 * k] as number));
     minZ = Math.min(minZ, l.data[3 * k + 2] as number);
@@ -79,7 +84,8 @@ test('Lorenz (σ = 10, ρ = 28, β = 8/3, RK4 dt = 0.01): shape, first step, att
   expect(Array.from(start.data.subarray(0, 3))).toEqual([1, 1, 1]);
   // RK4 agrees with a much finer step after one sample.
   const fine = lorenz({ length: 2, dt: 0.001, sampleEvery: 10 }).x;
-  for (let c = 0; c < 3; c++) expect(Math.abs((start.data[3 + c] as number) - (fine.data[3 + c] as number))).toBeLessThan(1e-5); // float32 output
+  for (let c = 0; c < 3; c++)
+    expect(Math.abs((start.data[3 + c] as number) - (fine.data[3 + c] as number))).toBeLessThan(1e-5); // float32 output
   expect(sameBytes(lorenz({ length: 3000, washout: 500 }).x.data, l.data)).toBe(true);
 });
 

@@ -12,15 +12,22 @@ function block(after: string): string {
 }
 
 async function run(source: string): Promise<string[]> {
-  const js = ts.transpileModule(`(async () => {\n${source.replace(/^import (.*) from 'recurrent-attention';$/m, 'const $1 = lib;').replace(/^import \{/m, 'const {')}\n})()`, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None },
-  }).outputText;
+  const js = ts.transpileModule(
+    `(async () => {\n${source.replace(/^import (.*) from 'recurrent-attention';$/m, 'const $1 = lib;').replace(/^import \{/m, 'const {')}\n})()`,
+    {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None },
+    },
+  ).outputText;
   const logs: string[] = [];
   const fake = { log: (...a: unknown[]) => logs.push(a.map(String).join(' ')) };
   const lib = require('../../lib');
   // The README's code runs as written, with the package mapped to lib/: a Function built from its text.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  await (new Function('lib', 'console', 'require', `return ${js}`) as (...a: unknown[]) => Promise<void>)(lib, fake, require);
+  await (new Function('lib', 'console', 'require', `return ${js}`) as (...a: unknown[]) => Promise<void>)(
+    lib,
+    fake,
+    require,
+  );
   return logs;
 }
 

@@ -11,7 +11,9 @@ import * as path from 'path';
 import * as fs from 'fs';
 
 const ran = require('recurrent-attention') as typeof import('../../lib/index');
-const { createServer } = require('../../examples/serve/server.js') as { createServer: (m: unknown, o?: { maxBodyBytes?: number }) => http.Server & { stats: Record<string, number> } };
+const { createServer } = require('../../examples/serve/server.js') as {
+  createServer: (m: unknown, o?: { maxBodyBytes?: number }) => http.Server & { stats: Record<string, number> };
+};
 
 let server: http.Server & { stats: Record<string, number> };
 let base: string;
@@ -45,14 +47,26 @@ test('a prediction is the model’s, bit for bit (float32 values through JSON)',
   const seq = Array.from({ length: 7 }, (_, t) => [Math.sin(t), Math.cos(t)]);
   const r = await post(JSON.stringify({ x: [seq, seq.slice().reverse()] }));
   expect(r.status).toBe(200);
-  const direct = await model.predict({ data: Float32Array.from([...seq, ...seq.slice().reverse()].flat()), shape: [2, 7, 2] });
+  const direct = await model.predict({
+    data: Float32Array.from([...seq, ...seq.slice().reverse()].flat()),
+    shape: [2, 7, 2],
+  });
   expect(Float32Array.from(r.json.outputs!.flat(2))).toEqual(direct.data);
   const last = await post(JSON.stringify({ x: [seq], last: true }));
   expect(last.json.outputs).toEqual([r.json.outputs![0]![6]]);
 });
 
 test('100 concurrent requests all succeed with the same answer', async () => {
-  const body = JSON.stringify({ x: [[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]], last: true });
+  const body = JSON.stringify({
+    x: [
+      [
+        [0.1, 0.2],
+        [0.3, 0.4],
+        [0.5, 0.6],
+      ],
+    ],
+    last: true,
+  });
   const answers = await Promise.all(Array.from({ length: 100 }, () => post(body)));
   for (const a of answers) expect(a).toEqual(answers[0]);
   expect(answers[0]!.status).toBe(200);
@@ -60,12 +74,26 @@ test('100 concurrent requests all succeed with the same answer', async () => {
 
 test('hostile bodies get 400 (or 413 past the size bound) with a message, never 500', async () => {
   const values = fc.oneof(fc.double(), fc.constantFrom(null, 'x', true, [], {}, Infinity), fc.integer());
-  const steps = fc.array(fc.oneof({ weight: 4, arbitrary: fc.array(values, { minLength: 2, maxLength: 2 }) }, { weight: 1, arbitrary: fc.array(values, { maxLength: 3 }) }), { maxLength: 4 });
+  const steps = fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.array(values, { minLength: 2, maxLength: 2 }) },
+      { weight: 1, arbitrary: fc.array(values, { maxLength: 3 }) },
+    ),
+    { maxLength: 4 },
+  );
   const bodies = fc.oneof(
     fc.string(),
     fc.json(),
-    fc.record({ x: fc.array(steps, { maxLength: 3 }), last: fc.oneof(fc.boolean(), values) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
-    fc.constantFrom('', '{', '{"x": [[[1, 2]]]', 'x'.repeat(5000), JSON.stringify({ x: [Array.from({ length: 400 }, () => [1, 2])] })),
+    fc
+      .record({ x: fc.array(steps, { maxLength: 3 }), last: fc.oneof(fc.boolean(), values) }, { requiredKeys: [] })
+      .map((o) => JSON.stringify(o)),
+    fc.constantFrom(
+      '',
+      '{',
+      '{"x": [[[1, 2]]]',
+      'x'.repeat(5000),
+      JSON.stringify({ x: [Array.from({ length: 400 }, () => [1, 2])] }),
+    ),
   );
   await fc.assert(
     fc.asyncProperty(bodies, async (body) => {

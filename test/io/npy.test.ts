@@ -109,11 +109,23 @@ describe('errors carry code ERR_RAN_NPY and name the file', () => {
   };
 
   test('big-endian, Fortran order, other dtypes, truncated data (NumPy-made)', () => {
-    expectNpyError(() => readNpy(fx('bad_bigendian_f4.npy')), /unsupported dtype '>f4'.*expected one of '<f4'/, 'bad_bigendian_f4.npy');
-    expectNpyError(() => readNpy(fx('bad_fortran_f8.npy')), /fortran_order is True; expected C order/, 'bad_fortran_f8.npy');
+    expectNpyError(
+      () => readNpy(fx('bad_bigendian_f4.npy')),
+      /unsupported dtype '>f4'.*expected one of '<f4'/,
+      'bad_bigendian_f4.npy',
+    );
+    expectNpyError(
+      () => readNpy(fx('bad_fortran_f8.npy')),
+      /fortran_order is True; expected C order/,
+      'bad_fortran_f8.npy',
+    );
     expectNpyError(() => readNpy(fx('bad_uint8.npy')), /unsupported dtype '\|u1'/, 'bad_uint8.npy');
     expectNpyError(() => readNpy(fx('bad_bool.npy')), /unsupported dtype '\|b1'/, 'bad_bool.npy');
-    expectNpyError(() => readNpy(fx('bad_truncated_f8.npy')), /truncated data: shape \(2, 2, 2\).*needs 64 bytes, found 59/, 'bad_truncated_f8.npy');
+    expectNpyError(
+      () => readNpy(fx('bad_truncated_f8.npy')),
+      /truncated data: shape \(2, 2, 2\).*needs 64 bytes, found 59/,
+      'bad_truncated_f8.npy',
+    );
   });
 
   test('bad magic, unknown version, malformed header, trailing bytes, shape/data mismatch', () => {
@@ -127,7 +139,11 @@ describe('errors carry code ERR_RAN_NPY and name the file', () => {
     expectNpyError(() => decodeNpy(mangled), /malformed \.npy header/);
     expectNpyError(() => decodeNpy(Buffer.concat([good, Buffer.from([0, 0, 0, 0])])), /4 unexpected trailing bytes/);
     expectNpyError(() => decodeNpy(good.subarray(0, 20)), /truncated \.npy header/);
-    expectNpyError(() => encodeNpy({ data: new Float32Array(5), shape: [2, 3] }, 'out.npy'), /needs 6 elements, the data has 5/, 'out.npy');
+    expectNpyError(
+      () => encodeNpy({ data: new Float32Array(5), shape: [2, 3] }, 'out.npy'),
+      /needs 6 elements, the data has 5/,
+      'out.npy',
+    );
   });
 });
 

@@ -31,16 +31,27 @@ test('reads the NumPy-written folder (float64 X/Y, int64 T) and scores a perfect
   // Y[t] = X[t − 2] by construction in make_fixtures.py: predicting that is perfect.
   const [B, N, D] = t.test.x.shape;
   const yHat = new Float32Array(B * N * D);
-  for (let b = 0; b < B; b++) for (let s = 2; s < N; s++) yHat.set(t.test.x.data.subarray((b * N + s - 2) * D, (b * N + s - 1) * D), (b * N + s) * D);
+  for (let b = 0; b < B; b++)
+    for (let s = 2; s < N; s++)
+      yHat.set(t.test.x.data.subarray((b * N + s - 2) * D, (b * N + s - 1) * D), (b * N + s) * D);
   expect(score(t.test.y, { data: yHat, shape: [B, N, D] }, t.test.t, t.classification)).toBe(0);
 });
 
 test.each([['float32' as const], ['float64' as const]])('round trip of a generated task (%s)', (dtype) => {
   const task = buildTask('selective_copy', { seed: 5 });
   writeTaskFolder(tmp, task, { dtype, meta: { name: task.name, seed: 5 } });
-  expect(fs.readdirSync(tmp).sort()).toEqual(
-    ['T_test.npy', 'T_train.npy', 'T_valid.npy', 'X_test.npy', 'X_train.npy', 'X_valid.npy', 'Y_test.npy', 'Y_train.npy', 'Y_valid.npy', 'meta.json'],
-  );
+  expect(fs.readdirSync(tmp).sort()).toEqual([
+    'T_test.npy',
+    'T_train.npy',
+    'T_valid.npy',
+    'X_test.npy',
+    'X_train.npy',
+    'X_valid.npy',
+    'Y_test.npy',
+    'Y_train.npy',
+    'Y_valid.npy',
+    'meta.json',
+  ]);
   const back = readTaskFolder(tmp);
   expect(back.classification).toBe(true);
   expect(back.meta).toEqual({ name: 'selective_copy', seed: 5, classification: true });

@@ -51,7 +51,11 @@ describe('concurrent predictions on one model', () => {
   test('evaluate runs concurrently with predict and gives the score of a call made alone', async () => {
     const data = { x: inputs[5]!, y: randomTensor(9, inputs[5]!.shape[0], inputs[5]!.shape[1], 1), washout: 2 };
     const first = await model.evaluate(data, false);
-    const mixed = await Promise.all([model.evaluate(data, false), model.predict(inputs[0]!), model.evaluate(data, false)]);
+    const mixed = await Promise.all([
+      model.evaluate(data, false),
+      model.predict(inputs[0]!),
+      model.evaluate(data, false),
+    ]);
     expect(mixed[0]).toBe(first);
     expect(mixed[2]).toBe(first);
     expect(sameBits((mixed[1] as Tensor3).data, alone[0]!)).toBe(true);
@@ -67,7 +71,10 @@ describe('concurrent predictions on one model', () => {
       const refused = settled.filter((s) => s.status === 'rejected');
       expect(refused.length).toBe(20 - running - 5);
       for (const r of refused) {
-        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_RAN_BUSY', message: expect.stringMatching(/maxQueued = 5/) });
+        expect((r as PromiseRejectedResult).reason).toMatchObject({
+          code: 'ERR_RAN_BUSY',
+          message: expect.stringMatching(/maxQueued = 5/),
+        });
       }
       for (const s of settled) if (s.status === 'fulfilled') expect(sameBits(s.value.data, alone[1]!)).toBe(true);
     } finally {

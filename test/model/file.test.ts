@@ -4,7 +4,17 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { ErrorCodes, RanError } from '../../lib/errors';
-import { crc32, crc32Table, decodeModel, encodeModel, loadModel, saveModel, MODEL_FILE_MAGIC, MODEL_FILE_VERSION, type ModelFileHeader } from '../../lib/model/file';
+import {
+  crc32,
+  crc32Table,
+  decodeModel,
+  encodeModel,
+  loadModel,
+  saveModel,
+  MODEL_FILE_MAGIC,
+  MODEL_FILE_VERSION,
+  type ModelFileHeader,
+} from '../../lib/model/file';
 import type { ReservoirConfig } from '../../lib/model/config';
 import { Model } from '../../lib/model/model';
 import { Random } from '../../lib/random';
@@ -37,21 +47,55 @@ async function fitted(config: ReservoirConfig, ridges: number[] = [1e-3]): Promi
 const CONFIGS: Record<string, ReservoirConfig> = {
   esn: { kind: 'esn', options: { inputDim: 3, units: 20, seed: 11, connectivity: 0.3 } },
   'ran-a': { kind: 'ran-a', options: { inputDim: 3, units: 5, width: 4, context: 3, ffHidden: 6, seed: 12 } },
-  'ran-c random keys': { kind: 'ran-c', options: { inputDim: 3, attentionUnits: 3, memoryUnits: 2, width: 4, slots: 5, context: 3, seed: 13 } },
-  'ran-c data keys': { kind: 'ran-c', options: { inputDim: 3, attentionUnits: 3, memoryUnits: 2, width: 4, slots: 5, context: 3, seed: 14, keys: 'data', memoryInputFraction: 0.5 } },
-  'ran-c data keys, shared': { kind: 'ran-c', options: { inputDim: 3, attentionUnits: 2, memoryUnits: 3, width: 4, slots: 4, context: 2, seed: 15, keys: 'data', shared: true } },
+  'ran-c random keys': {
+    kind: 'ran-c',
+    options: { inputDim: 3, attentionUnits: 3, memoryUnits: 2, width: 4, slots: 5, context: 3, seed: 13 },
+  },
+  'ran-c data keys': {
+    kind: 'ran-c',
+    options: {
+      inputDim: 3,
+      attentionUnits: 3,
+      memoryUnits: 2,
+      width: 4,
+      slots: 5,
+      context: 3,
+      seed: 14,
+      keys: 'data',
+      memoryInputFraction: 0.5,
+    },
+  },
+  'ran-c data keys, shared': {
+    kind: 'ran-c',
+    options: {
+      inputDim: 3,
+      attentionUnits: 2,
+      memoryUnits: 3,
+      width: 4,
+      slots: 4,
+      context: 2,
+      seed: 15,
+      keys: 'data',
+      shared: true,
+    },
+  },
 };
 
 /** Every typed array of two network specs is bit-identical, every other field equal. */
 function expectSameSpec(a: NativeNetworkSpec, b: NativeNetworkSpec): void {
   const walk = (x: unknown, y: unknown, at: string): void => {
     if (x instanceof Float32Array || x instanceof Float64Array) {
-      expect([at, Object.prototype.toString.call(y), sameBits(x, y as Float32Array)]).toEqual([at, Object.prototype.toString.call(x), true]);
+      expect([at, Object.prototype.toString.call(y), sameBits(x, y as Float32Array)]).toEqual([
+        at,
+        Object.prototype.toString.call(x),
+        true,
+      ]);
     } else if (ArrayBuffer.isView(x)) {
       expect([at, Array.from(y as Int32Array)]).toEqual([at, Array.from(x as Int32Array)]);
     } else if (x !== null && typeof x === 'object') {
       expect(Object.keys(y as object).sort()).toEqual(Object.keys(x).sort());
-      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${at}.${k}`);
+      for (const k of Object.keys(x))
+        walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${at}.${k}`);
     } else {
       expect([at, y]).toEqual([at, x]);
     }
@@ -80,7 +124,11 @@ describe('round trip', () => {
         expect((loaded.reservoir as DecomposedReservoir).hasDataKeys).toBe(true);
       }
       // Encoding is deterministic: the same model and time give the same bytes, also after a load.
-      expect(Buffer.from(encodeModel(loaded, { created: CREATED })).equals(Buffer.from(encodeModel(model, { created: CREATED })))).toBe(true);
+      expect(
+        Buffer.from(encodeModel(loaded, { created: CREATED })).equals(
+          Buffer.from(encodeModel(model, { created: CREATED })),
+        ),
+      ).toBe(true);
     });
   }
 
@@ -91,7 +139,9 @@ describe('round trip', () => {
     const keys = h.payload.tensors.find((t) => t.name === 'reservoir.memoryKeys')!;
     expect(keys).toMatchObject({ dtype: 'float32', shape: [2, 5, 4], length: 2 * 5 * 4 * 4 });
     const fresh = new DecomposedReservoir(CONFIGS['ran-c data keys']!.options as never);
-    expect(sameBits(fresh.describe().populations[1]!.keys!, model.reservoir.describe().populations[1]!.keys!)).toBe(false);
+    expect(sameBits(fresh.describe().populations[1]!.keys!, model.reservoir.describe().populations[1]!.keys!)).toBe(
+      false,
+    );
     // Random keys come from the seed: nothing but the weights in the payload.
     const plain = header(encodeModel(await fitted(CONFIGS['ran-c random keys']!)));
     expect(plain.payload.tensors.map((t) => t.name)).toEqual(['readout.weights']);
@@ -110,7 +160,11 @@ describe('round trip', () => {
     expect(view.getUint32(28, true)).toBe(0);
     const h = header(bytes);
     const pkg = require('../../package.json') as { name: string; version: string };
-    expect(h).toMatchObject({ format: 'recurrent-attention/model', library: { name: pkg.name, version: pkg.version }, created: CREATED.toISOString() });
+    expect(h).toMatchObject({
+      format: 'recurrent-attention/model',
+      library: { name: pkg.name, version: pkg.version },
+      created: CREATED.toISOString(),
+    });
     expect(h.reservoir).toEqual(model.config);
     expect(h.reservoir.options.seed).toBe(14);
     expect(h.readout).toEqual({ features: model.readout!.features, outputs: 2, ridge: model.readout!.ridge });
@@ -146,7 +200,14 @@ function withHeader(bytes: Uint8Array, edit: (json: string) => string): Uint8Arr
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const n = view.getUint32(12, true);
   const payload = bytes.subarray(32 + n);
-  const json = Buffer.from(edit(Buffer.from(bytes.subarray(32, 32 + n)).toString('utf8').trimEnd()), 'utf8');
+  const json = Buffer.from(
+    edit(
+      Buffer.from(bytes.subarray(32, 32 + n))
+        .toString('utf8')
+        .trimEnd(),
+    ),
+    'utf8',
+  );
   const hl = Math.ceil((32 + json.length) / 8) * 8 - 32;
   const out = new Uint8Array(32 + hl + payload.length);
   out.set(bytes.subarray(0, 32));
@@ -198,13 +259,18 @@ describe('errors', () => {
   test('an unfitted model is refused with ERR_RAN_STATE', async () => {
     const model = new Model(CONFIGS.esn!);
     expect(() => encodeModel(model)).toThrow(expect.objectContaining({ code: ErrorCodes.STATE }));
-    await expect(saveModel(model, path.join(dir, 'unfitted.ran'))).rejects.toMatchObject({ code: ErrorCodes.STATE, message: expect.stringMatching(/not fitted/) });
+    await expect(saveModel(model, path.join(dir, 'unfitted.ran'))).rejects.toMatchObject({
+      code: ErrorCodes.STATE,
+      message: expect.stringMatching(/not fitted/),
+    });
     await expect(fs.access(path.join(dir, 'unfitted.ran'))).rejects.toThrow();
   });
 
   test('bad arguments', async () => {
     expect(() => encodeModel({} as Model)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARG }));
-    expect(() => decodeModel([1, 2] as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARG }));
+    expect(() => decodeModel([1, 2] as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_ARG }),
+    );
     await expect(loadModel('')).rejects.toMatchObject({ code: ErrorCodes.INVALID_ARG });
   });
 
@@ -224,7 +290,10 @@ describe('errors', () => {
     rejects(new Uint8Array(0), /truncated/);
     const file = path.join(dir, 'truncated.ran');
     await fs.writeFile(file, good.subarray(0, 100));
-    await expect(loadModel(file)).rejects.toMatchObject({ code: FILE, message: expect.stringMatching(new RegExp(`"${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}".*truncated`)) });
+    await expect(loadModel(file)).rejects.toMatchObject({
+      code: FILE,
+      message: expect.stringMatching(new RegExp(`"${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}".*truncated`)),
+    });
   });
 
   test('trailing bytes', () => {
@@ -274,14 +343,29 @@ describe('errors', () => {
   });
 
   test('header that is not JSON, not UTF-8, or not an object', () => {
-    rejects(withHeader(good, (j) => j.slice(0, -1)), /not valid UTF-8 JSON/);
-    rejects(withHeader(good, () => '\xff'), /not valid UTF-8 JSON|format/);
+    rejects(
+      withHeader(good, (j) => j.slice(0, -1)),
+      /not valid UTF-8 JSON/,
+    );
+    rejects(
+      withHeader(good, () => '\xff'),
+      /not valid UTF-8 JSON|format/,
+    );
     const b = withHeader(good, (j) => j);
     b[33] = 0xc3; // a lone UTF-8 lead byte
     rejects(fixCrc(b), /not valid UTF-8 JSON/);
-    rejects(withHeader(good, () => '[1, 2]'), /not a JSON object/);
-    rejects(withHeader(good, () => '"RANMODEL"'), /not a JSON object/);
-    rejects(withHeader(good, () => '['.repeat(200000) + ']'.repeat(200000)), /not a JSON object|not valid/);
+    rejects(
+      withHeader(good, () => '[1, 2]'),
+      /not a JSON object/,
+    );
+    rejects(
+      withHeader(good, () => '"RANMODEL"'),
+      /not a JSON object/,
+    );
+    rejects(
+      withHeader(good, () => '['.repeat(200000) + ']'.repeat(200000)),
+      /not a JSON object|not valid/,
+    );
   });
 
   test.each([
@@ -308,33 +392,72 @@ describe('errors', () => {
   });
 
   test('unknown reservoir kind', () => {
-    rejects(editHeader(good, (h) => (h.reservoir.kind = 'lstm')), /unknown reservoir kind "lstm"/);
+    rejects(
+      editHeader(good, (h) => (h.reservoir.kind = 'lstm')),
+      /unknown reservoir kind "lstm"/,
+    );
   });
 
   test('invalid reservoir options', () => {
-    rejects(editHeader(good, (h) => (h.reservoir.options.units = 'many')), /invalid reservoir options.*units/);
-    rejects(editHeader(good, (h) => (h.reservoir.options.futureOption = 1)), /invalid reservoir options/);
+    rejects(
+      editHeader(good, (h) => (h.reservoir.options.units = 'many')),
+      /invalid reservoir options.*units/,
+    );
+    rejects(
+      editHeader(good, (h) => (h.reservoir.options.futureOption = 1)),
+      /invalid reservoir options/,
+    );
   });
 
   test('payload sizes that do not match features × outputs', () => {
-    rejects(editHeader(good, (h) => (h.readout.outputs = 3)), /readout.weights.*\[\d+, 3\]/);
-    rejects(editHeader(good, (h) => (h.readout.features += 1)), /readout.weights/);
-    rejects(editHeader(good, (h) => (h.payload.tensors[0].length -= 8)), /holds \d+ bytes, its shape/);
-    rejects(editHeader(good, (h) => (h.payload.tensors[0].offset = 8)), /runs past/);
-    rejects(editHeader(good, (h) => (h.payload.length += 8)), /payload/);
+    rejects(
+      editHeader(good, (h) => (h.readout.outputs = 3)),
+      /readout.weights.*\[\d+, 3\]/,
+    );
+    rejects(
+      editHeader(good, (h) => (h.readout.features += 1)),
+      /readout.weights/,
+    );
+    rejects(
+      editHeader(good, (h) => (h.payload.tensors[0].length -= 8)),
+      /holds \d+ bytes, its shape/,
+    );
+    rejects(
+      editHeader(good, (h) => (h.payload.tensors[0].offset = 8)),
+      /runs past/,
+    );
+    rejects(
+      editHeader(good, (h) => (h.payload.length += 8)),
+      /payload/,
+    );
     // Weights consistent with the readout but not with the reservoir's size.
-    rejects(editHeader(good, (h) => (h.reservoir.options.units = 21)), /reservoir gives 25 readout features, the readout has 24/);
+    rejects(
+      editHeader(good, (h) => (h.reservoir.options.units = 21)),
+      /reservoir gives 25 readout features, the readout has 24/,
+    );
     // A huge reservoir is refused before it is built.
-    rejects(editHeader(good, (h) => (h.reservoir.options.units = 1 << 20)), /readout features/);
+    rejects(
+      editHeader(good, (h) => (h.reservoir.options.units = 1 << 20)),
+      /readout features/,
+    );
   });
 
   test('memory keys: wrong shape, wrong model, wrong dtype, not finite', () => {
-    rejects(editHeader(keyed, (h) => (h.payload.tensors[1].shape = [5, 2, 4])), /memoryKeys.*shape \[5, 2, 4\]/);
-    rejects(editHeader(keyed, (h) => (h.reservoir.options.keys = 'random')), /only valid for a ran-c reservoir with keys: "data"/);
-    rejects(editHeader(keyed, (h) => {
-      h.payload.tensors[1].dtype = 'float64';
-      h.payload.tensors[1].shape = [2, 5, 2];
-    }), /float32/);
+    rejects(
+      editHeader(keyed, (h) => (h.payload.tensors[1].shape = [5, 2, 4])),
+      /memoryKeys.*shape \[5, 2, 4\]/,
+    );
+    rejects(
+      editHeader(keyed, (h) => (h.reservoir.options.keys = 'random')),
+      /only valid for a ran-c reservoir with keys: "data"/,
+    );
+    rejects(
+      editHeader(keyed, (h) => {
+        h.payload.tensors[1].dtype = 'float64';
+        h.payload.tensors[1].shape = [2, 5, 2];
+      }),
+      /float32/,
+    );
     const h = header(keyed);
     const k = h.payload.tensors[1]!;
     const b = copy(keyed);
@@ -369,7 +492,8 @@ describe('fuzz', () => {
       m.reservoir.dispose();
       return 'ok';
     } catch (e) {
-      if (!(e instanceof RanError) || e.code !== FILE) throw new Error(`${label}: unexpected ${String(e)} (${(e as { code?: string }).code})`, { cause: e });
+      if (!(e instanceof RanError) || e.code !== FILE)
+        throw new Error(`${label}: unexpected ${String(e)} (${(e as { code?: string }).code})`, { cause: e });
       return 'rejected';
     }
   }
@@ -387,7 +511,8 @@ describe('fuzz', () => {
       } else {
         const n = 1 + rng.integer(8);
         // Mutations biased towards the preamble and header, where the structure is.
-        for (let k = 0; k < n; k++) b[rng.uniform() < 0.6 ? rng.integer(Math.min(b.length, 400)) : rng.integer(b.length)] = rng.integer(256);
+        for (let k = 0; k < n; k++)
+          b[rng.uniform() < 0.6 ? rng.integer(Math.min(b.length, 400)) : rng.integer(b.length)] = rng.integer(256);
         // Half of the mutated files get a correct CRC, so the header and payload checks are reached.
         if (kind >= 2) fixCrc(b);
       }
@@ -398,7 +523,27 @@ describe('fuzz', () => {
 
   test('header edits with a valid checksum: random numbers, strings and deletions in the JSON', () => {
     const rng = new Random(99);
-    const values: unknown[] = [0, -1, 1, 2, 1.5, 1e9, 2 ** 31, -0, null, true, '', 'x', [], {}, 'data', 'ran-c', 'esn', 'float32', [1, 2]];
+    const values: unknown[] = [
+      0,
+      -1,
+      1,
+      2,
+      1.5,
+      1e9,
+      2 ** 31,
+      -0,
+      null,
+      true,
+      '',
+      'x',
+      [],
+      {},
+      'data',
+      'ran-c',
+      'esn',
+      'float32',
+      [1, 2],
+    ];
     const counts = { ok: 0, rejected: 0 };
     for (let i = 0; i < 300; i++) {
       const src = files[i % files.length]!;

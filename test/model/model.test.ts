@@ -35,16 +35,25 @@ describe('Model', () => {
     expect(betterScore({ score: 0.9, mse: 1 }, { score: NaN, mse: 0 })).toBe(true);
   });
 
-  test.each(['ran-a', 'ran-c'] as const)('%s with default options beats chance on Sequential MNIST and postcasting', async (kind) => {
-    for (const [name, chance] of [['sequential_mnist', 0.887], ['discrete_postcasting', 0.667], ['continuous_postcasting', 0.213]] as const) {
-      const task = buildTask(name, { seed: 2 });
-      const inputDim = task.train.x.shape[2];
-      const model = new Model(kind === 'ran-a' ? { kind, options: { inputDim, seed: 3 } } : { kind, options: { inputDim, seed: 3 } });
-      await model.fit(task);
-      const s = await model.evaluate(task.test, task.classification);
-      expect(s).toBeLessThan(0.75 * chance);
-    }
-  });
+  test.each(['ran-a', 'ran-c'] as const)(
+    '%s with default options beats chance on Sequential MNIST and postcasting',
+    async (kind) => {
+      for (const [name, chance] of [
+        ['sequential_mnist', 0.887],
+        ['discrete_postcasting', 0.667],
+        ['continuous_postcasting', 0.213],
+      ] as const) {
+        const task = buildTask(name, { seed: 2 });
+        const inputDim = task.train.x.shape[2];
+        const model = new Model(
+          kind === 'ran-a' ? { kind, options: { inputDim, seed: 3 } } : { kind, options: { inputDim, seed: 3 } },
+        );
+        await model.fit(task);
+        const s = await model.evaluate(task.test, task.classification);
+        expect(s).toBeLessThan(0.75 * chance);
+      }
+    },
+  );
 
   test('fit on plain data with a washout and predict; batching does not change the result', async () => {
     const x = randomTensor(1, 40, 30, 2);
@@ -65,7 +74,9 @@ describe('Model', () => {
     const model = new Model({ kind: 'esn', options: { inputDim: 1, units: 400, connectivity: 1, seed: 1 } });
     const ctl = new AbortController();
     ctl.abort();
-    await expect(model.fit({ x: randomTensor(1, 4, 100, 1), y: randomTensor(2, 4, 100, 1) }, { signal: ctl.signal })).rejects.toMatchObject({ code: 'ERR_RAN_ABORTED' });
+    await expect(
+      model.fit({ x: randomTensor(1, 4, 100, 1), y: randomTensor(2, 4, 100, 1) }, { signal: ctl.signal }),
+    ).rejects.toMatchObject({ code: 'ERR_RAN_ABORTED' });
   });
 
   test('predict before fit is an ERR_RAN_STATE error', async () => {

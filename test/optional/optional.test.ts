@@ -4,13 +4,16 @@ describe('optional peer dependencies', () => {
   test('a missing package is ERR_RAN_MISSING_DEPENDENCY naming it, what needs it and the install command', async () => {
     await expect(loadOptional('no-such-package-ran-test', 'the frobnicator')).rejects.toMatchObject({
       code: 'ERR_RAN_MISSING_DEPENDENCY',
-      message: 'the frobnicator needs the optional package no-such-package-ran-test, which is not installed: run `npm install no-such-package-ran-test@latest`',
+      message:
+        'the frobnicator needs the optional package no-such-package-ran-test, which is not installed: run `npm install no-such-package-ran-test@latest`',
     });
-    expect(() => resolveOptional('no-such-package-ran-test/data.json', 'x')).toThrow(/optional package no-such-package-ran-test/);
+    expect(() => resolveOptional('no-such-package-ran-test/data.json', 'x')).toThrow(
+      /optional package no-such-package-ran-test/,
+    );
   });
 
   test('the install command uses the ranges of package.json peerDependencies, which are optional and dev dependencies too', () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const pkg = require('../../package.json') as Record<string, Record<string, unknown>>;
     for (const name of ['vega', 'vega-lite', 'mnist']) {
       expect(pkg['peerDependenciesMeta']![name]).toEqual({ optional: true });

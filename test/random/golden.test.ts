@@ -72,7 +72,9 @@ describe('lib/random.ts golden vectors (checked against an independent Python im
 
   test('uniform, seed 1 (exact doubles)', () => {
     const rng = new Random(1);
-    expect(draws(4, () => rng.uniform())).toEqual([0.5686059948349658, 0.8893939367683266, 0.4705824180198359, 0.35296769838967534]);
+    expect(draws(4, () => rng.uniform())).toEqual([
+      0.5686059948349658, 0.8893939367683266, 0.4705824180198359, 0.35296769838967534,
+    ]);
   });
 
   test('integer, seed 3: n = 10, and n = 3·10^9 (where rejection happens)', () => {
@@ -84,7 +86,10 @@ describe('lib/random.ts golden vectors (checked against an independent Python im
 
   test('normal, seed 7 (exact doubles: the portable log agrees with libm on these)', () => {
     const rng = new Random(7);
-    expect(draws(6, () => rng.normal())).toEqual([-1.5370383110628956, -0.2949978339025397, 2.7798852822589497, 0.5592582996313386, 1.170719761828895, 0.22119921662173933]);
+    expect(draws(6, () => rng.normal())).toEqual([
+      -1.5370383110628956, -0.2949978339025397, 2.7798852822589497, 0.5592582996313386, 1.170719761828895,
+      0.22119921662173933,
+    ]);
   });
 
   test('permutation and choose, seed 5', () => {

@@ -14,7 +14,13 @@ function randomRows(seed: number, r: number, f: number): Float64Array {
   return Float64Array.from({ length: r * f }, () => rng.normal());
 }
 
-function filled(x: Float64Array | Float32Array, y: Float64Array | Float32Array, f: number, o: number, threads: number): Ridge {
+function filled(
+  x: Float64Array | Float32Array,
+  y: Float64Array | Float32Array,
+  f: number,
+  o: number,
+  threads: number,
+): Ridge {
   const ridge = new Ridge({ features: f, outputs: o });
   ridge.addRows(x, y, { threads });
   return ridge;
@@ -69,7 +75,13 @@ describe('ridge accumulation vs the float64 reference', () => {
     const y = randomRows(4, r, o);
     const all = filled(x, y, f, o, 2);
     const parts = new Ridge({ features: f, outputs: o });
-    for (const [r0, r1] of [[0, 1], [1, 300], [300, 301], [301, 900]] as const) parts.addRows(x.subarray(r0 * f, r1 * f), y.subarray(r0 * o, r1 * o), { threads: 2 });
+    for (const [r0, r1] of [
+      [0, 1],
+      [1, 300],
+      [300, 301],
+      [301, 900],
+    ] as const)
+      parts.addRows(x.subarray(r0 * f, r1 * f), y.subarray(r0 * o, r1 * o), { threads: 2 });
     expect(parts.rows).toBe(r);
     expect(maxError(parts.exportStatistics().xtx, all.exportStatistics().xtx, 1e-11, 1e-12)).toBeLessThanOrEqual(1);
     expect(maxError(parts.exportStatistics().xty, all.exportStatistics().xty, 1e-11, 1e-12)).toBeLessThanOrEqual(1);
@@ -79,7 +91,11 @@ describe('ridge accumulation vs the float64 reference', () => {
 // Below about 2e7 FLOPs per call the kernel keeps to one thread, so these shapes are large
 // enough for 2–4 threads to share the work.
 describe('ridge accumulation: the same bits for any thread count', () => {
-  test.each([[2000, 260, 10], [1100, 131, 3], [5, 40, 2]])('rows=%i features=%i outputs=%i, threads 1, 2, 3, 4', (r, f, o) => {
+  test.each([
+    [2000, 260, 10],
+    [1100, 131, 3],
+    [5, 40, 2],
+  ])('rows=%i features=%i outputs=%i, threads 1, 2, 3, 4', (r, f, o) => {
     const x = randomRows(5, r, f);
     const y = randomRows(6, r, o);
     const one = filled(x, y, f, o, 1).exportStatistics();
@@ -123,8 +139,11 @@ describe('ridge accumulation: bad input', () => {
   const y = randomRows(12, 4, 2);
 
   test('threads must be an integer in [1, 1024]', () => {
-    for (const threads of [0, -1, 1.5, 1025, NaN, '2']) throwsCode(() => ridge.addRows(x, y, { threads: threads as number }), 'ERR_RAN_INVALID_ARG');
-    expect(() => ridge.addRows(x, y, { threads: 0 })).toThrow(/`options.threads` must be an integer in \[1, 1024\], got 0/);
+    for (const threads of [0, -1, 1.5, 1025, NaN, '2'])
+      throwsCode(() => ridge.addRows(x, y, { threads: threads as number }), 'ERR_RAN_INVALID_ARG');
+    expect(() => ridge.addRows(x, y, { threads: 0 })).toThrow(
+      /`options.threads` must be an integer in \[1, 1024\], got 0/,
+    );
     throwsCode(() => ridge.addRows(x, y, { thread: 2 } as never), 'ERR_RAN_INVALID_ARG');
     throwsCode(() => ridge.addRows(x, y, 2 as never), 'ERR_RAN_INVALID_ARG');
     const stats = ridge.stats;
@@ -144,7 +163,9 @@ describe('ridge accumulation: bad input', () => {
     }
     const bad32 = Float32Array.from(big);
     bad32[7000] = -Infinity;
-    expect(() => ridge.addRows(bad32, new Float32Array(3000 * 2))).toThrow(/`x` must be finite, found -inf at \[2333, 1\]/);
+    expect(() => ridge.addRows(bad32, new Float32Array(3000 * 2))).toThrow(
+      /`x` must be finite, found -inf at \[2333, 1\]/,
+    );
     const badY = new Float32Array(3000 * 2);
     badY[5] = NaN;
     expect(() => ridge.addRows(big, badY)).toThrow(/`y` must be finite, found nan at \[2, 1\]/);
@@ -155,16 +176,23 @@ describe('ridge accumulation: bad input', () => {
   test('a bad value late in a large call leaves earlier statistics exactly as they were', () => {
     // Large calls check values as they are packed and restore the statistics on failure;
     // small ones (fewer values than the statistics hold) check first. Both paths here.
-    for (const [r, f, o] of [[2000, 150, 3], [4, 150, 3]] as const) {
+    for (const [r, f, o] of [
+      [2000, 150, 3],
+      [4, 150, 3],
+    ] as const) {
       const stats = new Ridge({ features: f, outputs: o });
       stats.addRows(randomRows(14, 300, f), randomRows(15, 300, o), { threads: 2 });
       const before = stats.exportStatistics();
       const x = randomRows(16, r, f);
       x[(r - 1) * f + f - 1] = NaN;
-      expect(() => stats.addRows(x, randomRows(17, r, o), { threads: 2 })).toThrow(new RegExp(`found nan at \\[${r - 1}, ${f - 1}\\]`));
+      expect(() => stats.addRows(x, randomRows(17, r, o), { threads: 2 })).toThrow(
+        new RegExp(`found nan at \\[${r - 1}, ${f - 1}\\]`),
+      );
       const y = randomRows(18, r, o);
       y[(r - 1) * o] = Infinity;
-      expect(() => stats.addRows(randomRows(16, r, f), y, { threads: 2 })).toThrow(new RegExp(`\`y\` must be finite, found inf at \\[${r - 1}, 0\\]`));
+      expect(() => stats.addRows(randomRows(16, r, f), y, { threads: 2 })).toThrow(
+        new RegExp(`\`y\` must be finite, found inf at \\[${r - 1}, 0\\]`),
+      );
       const after = stats.exportStatistics();
       expect(after.rows).toBe(300);
       expect(sameBits(after.xtx, before.xtx)).toBe(true);
@@ -195,12 +223,19 @@ describe('gemmCeiling', () => {
   test('argument validation', () => {
     throwsCode(() => b.gemmCeiling(undefined as never), 'ERR_RAN_INVALID_ARG');
     throwsCode(() => b.gemmCeiling({} as never), 'ERR_RAN_INVALID_ARG');
-    expect(() => b.gemmCeiling({ dtype: 'float16' as never })).toThrow(/`dtype` must be 'float32' or 'float64', got 'float16'/);
+    expect(() => b.gemmCeiling({ dtype: 'float16' as never })).toThrow(
+      /`dtype` must be 'float32' or 'float64', got 'float16'/,
+    );
     expect(() => b.gemmCeiling({ dtype: 32 as never })).toThrow(/`dtype` must be 'float32' or 'float64', got 32/);
-    for (const n of [0, -5, 1.5, 16385, NaN]) throwsCode(() => b.gemmCeiling({ dtype: 'float32', n, minSeconds: 0 }), 'ERR_RAN_INVALID_ARG');
-    for (const threads of [0, 2.5, 1025]) throwsCode(() => b.gemmCeiling({ dtype: 'float32', n: 8, threads, minSeconds: 0 }), 'ERR_RAN_INVALID_ARG');
+    for (const n of [0, -5, 1.5, 16385, NaN])
+      throwsCode(() => b.gemmCeiling({ dtype: 'float32', n, minSeconds: 0 }), 'ERR_RAN_INVALID_ARG');
+    for (const threads of [0, 2.5, 1025])
+      throwsCode(() => b.gemmCeiling({ dtype: 'float32', n: 8, threads, minSeconds: 0 }), 'ERR_RAN_INVALID_ARG');
     for (const minSeconds of [-1, NaN, Infinity, 601, '1']) {
-      throwsCode(() => b.gemmCeiling({ dtype: 'float64', n: 8, minSeconds: minSeconds as number }), 'ERR_RAN_INVALID_ARG');
+      throwsCode(
+        () => b.gemmCeiling({ dtype: 'float64', n: 8, minSeconds: minSeconds as number }),
+        'ERR_RAN_INVALID_ARG',
+      );
     }
   });
 

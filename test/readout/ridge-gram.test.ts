@@ -17,7 +17,8 @@ function randomRows(seed: number, r: number, f: number): Float64Array {
 function times(x: Float64Array, w: Float64Array, f: number, o: number): Float64Array {
   const r = x.length / f;
   const out = new Float64Array(r * o);
-  for (let i = 0; i < r; i++) for (let k = 0; k < o; k++) for (let j = 0; j < f; j++) out[i * o + k] += x[i * f + j]! * w[j * o + k]!;
+  for (let i = 0; i < r; i++)
+    for (let k = 0; k < o; k++) for (let j = 0; j < f; j++) out[i * o + k] += x[i * f + j]! * w[j * o + k]!;
   return out;
 }
 
@@ -41,7 +42,8 @@ describe.each(SHAPES)('rows=%i features=%i outputs=%i (batches of %i)', (r, f, o
   const ref = normalEquations(x, y, f, o);
   const expected = LAMBDAS.map((l) => ridgeSolve(ref.xtx, ref.xty, f, o, l));
   const ridge = new Ridge({ features: f, outputs: o });
-  for (let k = 0; k < r; k += chunk) ridge.addRows(x.subarray(k * f, Math.min(r, k + chunk) * f), y.subarray(k * o, Math.min(r, k + chunk) * o));
+  for (let k = 0; k < r; k += chunk)
+    ridge.addRows(x.subarray(k * f, Math.min(r, k + chunk) * f), y.subarray(k * o, Math.min(r, k + chunk) * o));
 
   test('sweep equals the reference Cholesky solve for every λ', () => {
     ridge.sweep(LAMBDAS).forEach((w, i) => expect(maxError(w!, expected[i]!, 1e-9, 1e-6)).toBeLessThanOrEqual(1));
@@ -55,7 +57,9 @@ describe.each(SHAPES)('rows=%i features=%i outputs=%i (batches of %i)', (r, f, o
     const kept = queries.keptRows();
     expect(Array.from(kept.x)).toEqual(Array.from(xq));
     expect(Array.from(kept.y)).toEqual(Array.from(yq));
-    ridge.predictSweep(queries, LAMBDAS).forEach((p, i) => expect(maxError(p!, times(xq, expected[i]!, f, o), 1e-9, 1e-6)).toBeLessThanOrEqual(1));
+    ridge
+      .predictSweep(queries, LAMBDAS)
+      .forEach((p, i) => expect(maxError(p!, times(xq, expected[i]!, f, o), 1e-9, 1e-6)).toBeLessThanOrEqual(1));
   });
 
   test('the other space (statistics reloaded: XᵀX only) gives the same path', () => {
@@ -96,6 +100,8 @@ describe('row collectors', () => {
     ridge.sweep([0.1]);
     ridge.addRows(x.subarray(5 * 8), y.subarray(5 * 2));
     const ref = normalEquations(x, y, 8, 2);
-    expect(maxError(ridge.sweep([0.1])[0]!, ridgeSolve(ref.xtx, ref.xty, 8, 2, 0.1), 1e-10, 1e-8)).toBeLessThanOrEqual(1);
+    expect(maxError(ridge.sweep([0.1])[0]!, ridgeSolve(ref.xtx, ref.xty, 8, 2, 0.1), 1e-10, 1e-8)).toBeLessThanOrEqual(
+      1,
+    );
   });
 });

@@ -11,7 +11,11 @@ function randomRows(seed: number, r: number, f: number): Float64Array {
 }
 
 describe('ridge readout vs float64 reference', () => {
-  test.each([[50, 5, 1], [300, 40, 3], [1000, 129, 10]])('rows=%i features=%i outputs=%i', (r, f, o) => {
+  test.each([
+    [50, 5, 1],
+    [300, 40, 3],
+    [1000, 129, 10],
+  ])('rows=%i features=%i outputs=%i', (r, f, o) => {
     const x = randomRows(1, r, f);
     const y = randomRows(2, r, o);
     const ridge = new Ridge({ features: f, outputs: o });
@@ -89,7 +93,11 @@ describe('states streamed into the readout', () => {
   const ref = referenceRun(esn.describe(), x.data, b, t);
   const feats = referenceFeatures(esn.describe(), ref.states, x.data, b, t);
 
-  function referenceStats(pick: (s: number, step: number) => boolean): { xtx: Float64Array; xty: Float64Array; rows: number } {
+  function referenceStats(pick: (s: number, step: number) => boolean): {
+    xtx: Float64Array;
+    xty: Float64Array;
+    rows: number;
+  } {
     const rows: number[] = [];
     for (let s = 0; s < b; s++) for (let step = 0; step < t; step++) if (pick(s, step)) rows.push(s * t + step);
     const fx = new Float64Array(rows.length * f);
@@ -106,10 +114,19 @@ describe('states streamed into the readout', () => {
     const ridge = esn.createReadout(2);
     const steps = new Int32Array(b * 3);
     for (let s = 0; s < b; s++) steps.set([s % t, (s * 5 + 3) % t, t - 1 - (s % 2)], s * 3);
-    const select = mode === 'washout' ? { washout: 4 } : mode === 'last' ? ('last' as const) : { steps: { data: steps, shape: [b, 3] as [number, number] } };
+    const select =
+      mode === 'washout'
+        ? { washout: 4 }
+        : mode === 'last'
+          ? ('last' as const)
+          : { steps: { data: steps, shape: [b, 3] as [number, number] } };
     esn.run(x, { train: { readout: ridge, targets: y, select }, threads: 2 });
     const pick = (s: number, step: number): boolean =>
-      mode === 'washout' ? step >= 4 : mode === 'last' ? step === t - 1 : Array.from(steps.subarray(s * 3, s * 3 + 3)).includes(step);
+      mode === 'washout'
+        ? step >= 4
+        : mode === 'last'
+          ? step === t - 1
+          : Array.from(steps.subarray(s * 3, s * 3 + 3)).includes(step);
     const want = referenceStats(pick);
     const got = ridge.exportStatistics();
     expect(got.rows).toBe(want.rows);
@@ -154,7 +171,10 @@ describe('states streamed into the readout', () => {
         }
       }
     }
-    throwsCode(() => esn.run(x, { readout: ridge, outputSteps: { data: new Int32Array(b).fill(t), shape: [b, 1] } }), 'ERR_RAN_INVALID_ARG');
+    throwsCode(
+      () => esn.run(x, { readout: ridge, outputSteps: { data: new Int32Array(b).fill(t), shape: [b, 1] } }),
+      'ERR_RAN_INVALID_ARG',
+    );
     throwsCode(() => esn.run(x, { outputSteps: 'last' }), 'ERR_RAN_INVALID_ARG');
   });
 

@@ -21,12 +21,15 @@ export function denseW(spec: NativeNetworkSpec): Float64Array {
     const bs = m.blockSize;
     for (let br = 0; br < n / bs; br++) {
       for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++) {
-        for (let r = 0; r < bs; r++) for (let c = 0; c < bs; c++) w[(br * bs + r) * n + m.blockCol[p]! * bs + c] += m.blockValues[(p * bs + r) * bs + c]!;
+        for (let r = 0; r < bs; r++)
+          for (let c = 0; c < bs; c++)
+            w[(br * bs + r) * n + m.blockCol[p]! * bs + c] += m.blockValues[(p * bs + r) * bs + c]!;
       }
     }
   } else {
     const m = spec.w;
-    for (let i = 0; i < n; i++) for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) w[i * n + m.colIdx[p]!] += m.values[p]!;
+    for (let i = 0; i < n; i++)
+      for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) w[i * n + m.colIdx[p]!] += m.values[p]!;
   }
   return w;
 }
@@ -60,7 +63,13 @@ export interface ReferenceRun {
 }
 
 /** Runs B sequences of x [B, T, D] from a zero state. */
-export function referenceRun(spec: NativeNetworkSpec, x: Float32Array, b: number, t: number, attentionUnits: number[] = []): ReferenceRun {
+export function referenceRun(
+  spec: NativeNetworkSpec,
+  x: Float32Array,
+  b: number,
+  t: number,
+  attentionUnits: number[] = [],
+): ReferenceRun {
   const n = spec.n;
   const d = spec.inputDim;
   const w = denseW(spec);
@@ -84,7 +93,10 @@ export function referenceRun(spec: NativeNetworkSpec, x: Float32Array, b: number
       drives.set(z, (s * t + step) * n);
       const yNew = Float64Array.from(st.y);
       spec.populations.forEach((p, pi) => {
-        const capture = pi === capturePop ? attention.subarray((s * t + step) * capStride, (s * t + step + 1) * capStride) : undefined;
+        const capture =
+          pi === capturePop
+            ? attention.subarray((s * t + step) * capStride, (s * t + step + 1) * capStride)
+            : undefined;
         const o = unitOutputs(p, pi, z, st, attentionUnits, capture);
         for (let i = 0; i < p.units * p.width; i++) {
           const j = p.offset + i;
@@ -99,14 +111,25 @@ export function referenceRun(spec: NativeNetworkSpec, x: Float32Array, b: number
   return { states, drives, attention };
 }
 
-function unitOutputs(p: NativePopulation, pi: number, z: Float64Array, st: SequenceState, captureUnits: number[], capture?: Float64Array): number[] {
+function unitOutputs(
+  p: NativePopulation,
+  pi: number,
+  z: Float64Array,
+  st: SequenceState,
+  captureUnits: number[],
+  capture?: Float64Array,
+): number[] {
   const out: number[] = [];
   const dw = p.width;
   if (p.kind === 'tanh') {
     for (let i = 0; i < p.units; i++) out.push(Math.tanh(z[p.offset + i]!));
     return out;
   }
-  if (!st.history.has(pi)) st.history.set(pi, Array.from({ length: p.units }, () => ({ keys: [], values: [] })));
+  if (!st.history.has(pi))
+    st.history.set(
+      pi,
+      Array.from({ length: p.units }, () => ({ keys: [], values: [] })),
+    );
   const hist = st.history.get(pi)!;
   for (let m = 0; m < p.units; m++) {
     const zu = Array.from(z.subarray(p.offset + m * dw, p.offset + (m + 1) * dw));
@@ -172,7 +195,9 @@ function unitOutputs(p: NativePopulation, pi: number, z: Float64Array, st: Seque
     let pre = r;
     const dff = p.ffHidden ?? 0;
     if (dff > 0) {
-      const hid = matvec(p.w1!, wm * dff * dw, dff, dw, r).map((v) => (p.activation === 'gelu' ? gelu(v) : Math.max(0, v)));
+      const hid = matvec(p.w1!, wm * dff * dw, dff, dw, r).map((v) =>
+        p.activation === 'gelu' ? gelu(v) : Math.max(0, v),
+      );
       const f = matvec(p.w2!, wm * dw * dff, dw, dff, hid);
       pre = r.map((v, j) => v + f[j]!);
     }
@@ -182,7 +207,14 @@ function unitOutputs(p: NativePopulation, pi: number, z: Float64Array, st: Seque
 }
 
 /** Features [y; u; 1] of every step, float64 [B*T][F]. */
-export function referenceFeatures(spec: NativeNetworkSpec, states: Float64Array, x: Float32Array, b: number, t: number, includeInput = true): Float64Array {
+export function referenceFeatures(
+  spec: NativeNetworkSpec,
+  states: Float64Array,
+  x: Float32Array,
+  b: number,
+  t: number,
+  includeInput = true,
+): Float64Array {
   const n = spec.n;
   const d = includeInput ? spec.inputDim : 0;
   const f = n + d + 1;
@@ -216,7 +248,10 @@ export function referenceAttentionStats(
       if (filled < 2) continue;
       for (let m = 0; m < units; m++) {
         for (let h = 0; h < heads; h++) {
-          const w = weights.subarray((((s * t + step) * units + m) * heads + h) * k, (((s * t + step) * units + m) * heads + h + 1) * k);
+          const w = weights.subarray(
+            (((s * t + step) * units + m) * heads + h) * k,
+            (((s * t + step) * units + m) * heads + h + 1) * k,
+          );
           let entropy = 0;
           let lag = 0;
           for (let age = 0; age < filled; age++) {

@@ -1,7 +1,12 @@
 /** Slow float64 reference of the ridge readout: normal equations and a Cholesky solve in plain loops. */
 
 /** XᵀX [f][f] and XᵀY [f][o] of rows x [r][f], y [r][o]. */
-export function normalEquations(x: Float64Array, y: Float64Array, f: number, o: number): { xtx: Float64Array; xty: Float64Array } {
+export function normalEquations(
+  x: Float64Array,
+  y: Float64Array,
+  f: number,
+  o: number,
+): { xtx: Float64Array; xty: Float64Array } {
   const r = x.length / f;
   const xtx = new Float64Array(f * f);
   const xty = new Float64Array(f * o);

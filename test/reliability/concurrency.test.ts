@@ -98,7 +98,9 @@ describe('one object, overlapping calls: ERR_RAN_BUSY, never a race', () => {
 });
 
 describe('cancellation', () => {
-  async function abortLatency(start: (signal: AbortSignal) => Promise<unknown>): Promise<{ code: string | undefined; ms: number }> {
+  async function abortLatency(
+    start: (signal: AbortSignal) => Promise<unknown>,
+  ): Promise<{ code: string | undefined; ms: number }> {
     const ac = new AbortController();
     const p = start(ac.signal);
     await new Promise((r) => setTimeout(r, 150));
@@ -127,7 +129,9 @@ describe('cancellation', () => {
     expect(sameBits(res.run(small, { states: true }).states!.data, before)).toBe(true);
     // A training run aborted leaves the readout untouched.
     const readout = res.createReadout(1);
-    const t = await abortLatency((signal) => res.runAsync(long, { signal, train: { readout, targets: longY, select: { washout: 0 } } }));
+    const t = await abortLatency((signal) =>
+      res.runAsync(long, { signal, train: { readout, targets: longY, select: { washout: 0 } } }),
+    );
     expect(t.code).toBe('ERR_RAN_ABORTED');
     expect(t.ms).toBeLessThan(100);
     expect(readout.rows).toBe(0);
@@ -138,7 +142,9 @@ describe('cancellation', () => {
   test('Model.fit stops within 100 ms, frees its memory, and a later fit works', async () => {
     const model = new Model(slowReservoir());
     const data = { x: long, y: longY, washout: 10 };
-    const { code: c, ms } = await abortLatency((signal) => model.fit(data, { signal, batchSize: 8, threads: 2, ridges: [1e-3] }));
+    const { code: c, ms } = await abortLatency((signal) =>
+      model.fit(data, { signal, batchSize: 8, threads: 2, ridges: [1e-3] }),
+    );
     expect(c).toBe('ERR_RAN_ABORTED');
     expect(ms).toBeLessThan(100);
     expect(model.readout).toBeUndefined();
@@ -169,8 +175,20 @@ describe('determinism under load', () => {
   test('same seed: identical bits with 1 and 2 threads while other async calls run', async () => {
     const x = randomTensor(3, 20, 150, 4);
     const y = randomTensor(4, 20, 150, 2);
-    const once = async (threads: number, load: boolean): Promise<{ states: Float32Array; xtx: Float64Array; w: Float64Array }> => {
-      const res = new AttentionReservoir({ inputDim: 4, units: 6, width: 8, context: 6, ffHidden: 8, heads: 2, connectivity: 1, seed: 42 });
+    const once = async (
+      threads: number,
+      load: boolean,
+    ): Promise<{ states: Float32Array; xtx: Float64Array; w: Float64Array }> => {
+      const res = new AttentionReservoir({
+        inputDim: 4,
+        units: 6,
+        width: 8,
+        context: 6,
+        ffHidden: 8,
+        heads: 2,
+        connectivity: 1,
+        seed: 42,
+      });
       const noise: Promise<unknown>[] = [];
       const others: { dispose(): void }[] = [];
       if (load) {
@@ -180,18 +198,29 @@ describe('determinism under load', () => {
           noise.push(o.runAsync(randomTensor(i, 16, 400, 4), { states: true, threads: 2 }));
         }
         const r = new Ridge({ features: 200, outputs: 1 });
-        r.addRows(Float64Array.from({ length: 200 * 300 }, (_, i) => Math.sin(i)), new Float64Array(300));
+        r.addRows(
+          Float64Array.from({ length: 200 * 300 }, (_, i) => Math.sin(i)),
+          new Float64Array(300),
+        );
         noise.push(r.sweepAsync([1e-3, 1e-2, 1e-1]));
       }
       const readout = res.createReadout(2);
-      const [run] = await Promise.all([res.runAsync(x, { states: true, threads, train: { readout, targets: y, select: { washout: 5 } } }), ...noise]);
+      const [run] = await Promise.all([
+        res.runAsync(x, { states: true, threads, train: { readout, targets: y, select: { washout: 5 } } }),
+        ...noise,
+      ]);
       const w = await readout.solveAsync(1e-4);
       others.forEach((o) => o.dispose());
       res.dispose();
       return { states: run.states!.data, xtx: readout.exportStatistics().xtx, w };
     };
     const base = await once(1, false);
-    for (const [threads, load] of [[2, false], [1, true], [2, true], [2, true]] as const) {
+    for (const [threads, load] of [
+      [2, false],
+      [1, true],
+      [2, true],
+      [2, true],
+    ] as const) {
       const r = await once(threads, load);
       expect(sameBits(r.states, base.states)).toBe(true);
       expect(sameBits(r.xtx, base.xtx)).toBe(true);

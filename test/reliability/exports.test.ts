@@ -25,30 +25,36 @@ interface ShardResult {
 
 function runShard(shard: number): Promise<ShardResult> {
   return new Promise((resolve) => {
-    const child = fork(FIXTURE, [String(shard), String(SHARDS), '20260601', String(RUNS)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(FIXTURE, [String(shard), String(SHARDS), '20260601', String(RUNS)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     const result: ShardResult = { exports: [], calls: 0, bad: [] };
     let stderr = '';
     let current = '';
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    child.on('message', (m: { start?: string; done?: boolean; bad?: string; exports?: string[]; finished?: boolean }) => {
-      if (m.exports) result.exports = m.exports;
-      if (m.bad) result.bad.push(m.bad);
-      if (m.finished) finished = true;
-      if (m.start !== undefined) {
-        current = m.start;
-        result.calls++;
-        timer = setTimeout(() => {
-          result.hung = `${current} ran for more than ${CALL_LIMIT_MS} ms`;
-          child.kill('SIGKILL');
-        }, CALL_LIMIT_MS);
-      }
-      if (m.done) clearTimeout(timer);
-    });
+    child.on(
+      'message',
+      (m: { start?: string; done?: boolean; bad?: string; exports?: string[]; finished?: boolean }) => {
+        if (m.exports) result.exports = m.exports;
+        if (m.bad) result.bad.push(m.bad);
+        if (m.finished) finished = true;
+        if (m.start !== undefined) {
+          current = m.start;
+          result.calls++;
+          timer = setTimeout(() => {
+            result.hung = `${current} ran for more than ${CALL_LIMIT_MS} ms`;
+            child.kill('SIGKILL');
+          }, CALL_LIMIT_MS);
+        }
+        if (m.done) clearTimeout(timer);
+      },
+    );
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (!result.hung && (!finished || code !== 0)) result.crashed = `exit ${code} ${signal ?? ''} during ${current}\n${stderr}`;
+      if (!result.hung && (!finished || code !== 0))
+        result.crashed = `exit ${code} ${signal ?? ''} during ${current}\n${stderr}`;
       resolve(result);
     });
   });
@@ -76,8 +82,17 @@ test('every export: results or ERR_RAN_* errors, no hang, no crash', async () =>
   }
   // The fuzzer covered exactly what lib/index.ts exports (the compiled package is current).
   expect(shards[0]!.exports).toEqual(exportedCallables());
-  expect(shards[0]!.exports).toEqual(expect.arrayContaining(['tasks.sinusSeries', 'tasks.streamLorenzTrajectory', 'tasks.drawBracketString', 'datasets.lorenz']));
+  expect(shards[0]!.exports).toEqual(
+    expect.arrayContaining([
+      'tasks.sinusSeries',
+      'tasks.streamLorenzTrajectory',
+      'tasks.drawBracketString',
+      'datasets.lorenz',
+    ]),
+  );
   const calls = shards.reduce((n, s) => n + s.calls, 0);
   expect(calls).toBeGreaterThan(RUNS * shards[0]!.exports.length);
-  console.log(`export fuzzing: ${calls} calls over ${shards[0]!.exports.length} exports in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `export fuzzing: ${calls} calls over ${shards[0]!.exports.length} exports in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }, 120000);

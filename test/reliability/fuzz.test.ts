@@ -52,12 +52,21 @@ const junk = fc.oneof(
 );
 /** Per option: a valid arbitrary and an arbitrary that also yields invalid values. */
 type Spec = Record<string, [fc.Arbitrary<unknown>, fc.Arbitrary<unknown>]>;
-const both = (valid: fc.Arbitrary<unknown>, extra: fc.Arbitrary<unknown>): [fc.Arbitrary<unknown>, fc.Arbitrary<unknown>] => [valid, fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: extra })];
-const size = both(fc.integer({ min: 1, max: 6 }), fc.oneof(fc.integer({ min: -2, max: 0 }), fc.constantFrom(1 << 16, 1 << 20, 1 << 30, 2 ** 40), junk));
+const both = (
+  valid: fc.Arbitrary<unknown>,
+  extra: fc.Arbitrary<unknown>,
+): [fc.Arbitrary<unknown>, fc.Arbitrary<unknown>] => [
+  valid,
+  fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: extra }),
+];
+const size = both(
+  fc.integer({ min: 1, max: 6 }),
+  fc.oneof(fc.integer({ min: -2, max: 0 }), fc.constantFrom(1 << 16, 1 << 20, 1 << 30, 2 ** 40), junk),
+);
 const unit = both(fc.double({ min: 0.05, max: 1, noNaN: true }), fc.oneof(fc.constantFrom(0, 1.0000001, -0.1), junk));
 const scale = both(fc.double({ min: 0, max: 3, noNaN: true }), fc.oneof(fc.constantFrom(1e6, 1e7, -1), junk));
 const flag = both(fc.boolean(), junk);
-const pick = <T,>(values: T[]): [fc.Arbitrary<unknown>, fc.Arbitrary<unknown>] => both(fc.constantFrom(...values), junk);
+const pick = <T>(values: T[]): [fc.Arbitrary<unknown>, fc.Arbitrary<unknown>] => both(fc.constantFrom(...values), junk);
 
 /**
  * Option objects: 3 in 4 have only valid values (every key present or absent), the rest mix in
@@ -65,63 +74,105 @@ const pick = <T,>(values: T[]): [fc.Arbitrary<unknown>, fc.Arbitrary<unknown>] =
  */
 function optionsOf(spec: Spec, required: string[] = []): fc.Arbitrary<Record<string, unknown>> {
   const keys = Object.keys(spec);
-  const valid = fc.record(Object.fromEntries(keys.map((k) => [k, spec[k]![0]])), { requiredKeys: keys.filter((k) => ['inputDim', 'features', 'outputs', ...required].includes(k)) });
-  const any = fc.tuple(fc.record(Object.fromEntries(keys.map((k) => [k, spec[k]![1]])), { requiredKeys: [] }), fc.option(fc.constantFrom('unit', 'Units', 'leak_rate'), { nil: undefined, freq: 5 })).map(([o, extra]) => (extra ? { ...o, [extra]: 1 } : o));
+  const valid = fc.record(Object.fromEntries(keys.map((k) => [k, spec[k]![0]])), {
+    requiredKeys: keys.filter((k) => ['inputDim', 'features', 'outputs', ...required].includes(k)),
+  });
+  const any = fc
+    .tuple(
+      fc.record(Object.fromEntries(keys.map((k) => [k, spec[k]![1]])), { requiredKeys: [] }),
+      fc.option(fc.constantFrom('unit', 'Units', 'leak_rate'), { nil: undefined, freq: 5 }),
+    )
+    .map(([o, extra]) => (extra ? { ...o, [extra]: 1 } : o));
   return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: any });
 }
 
-const common: Spec = { inputDim: both(fc.integer({ min: 0, max: 4 }), fc.oneof(size[1], junk)), seed: both(fc.nat(), junk), includeInput: flag };
-const esnOptions = optionsOf({
-  ...common,
-  units: both(fc.integer({ min: 1, max: 40 }), size[1]),
-  spectralRadius: scale,
-  leakRate: unit,
-  inputScaling: scale,
-  biasScaling: scale,
-  connectivity: unit,
-  distribution: pick(['uniform', 'normal']),
-}, ['units']); // the default (500 units) takes a second to draw
-const attentionOptions = optionsOf({
-  ...common,
-  units: size,
-  width: size,
-  context: size,
-  heads: both(fc.constant(1), fc.integer({ min: 0, max: 4 })),
-  temperature: both(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.oneof(fc.constant(0), scale[1])),
-  ffHidden: both(fc.integer({ min: 0, max: 6 }), size[1]),
-  activation: pick(['relu', 'gelu']),
-  connectivity: unit,
-  spectralRadius: scale,
-  leakRate: unit,
-  inputScaling: scale,
-  biasScaling: scale,
-  shared: flag,
-  queryScale: scale,
-  keyScale: scale,
-  valueScale: scale,
-  ffScale: scale,
-}, ['units', 'width']);
-const decomposedOptions = optionsOf({
-  ...common,
-  attentionUnits: size,
-  memoryUnits: size,
-  width: size,
-  context: size,
-  heads: both(fc.constant(1), fc.integer({ min: 0, max: 4 })),
-  temperature: both(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.oneof(fc.constant(0), scale[1])),
-  slots: size,
-  retrieval: pick(['relu', 'softmax']),
-  memoryTemperature: both(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.oneof(fc.constant(0), scale[1])),
-  keys: pick(['random']),
-  connectivity: both(fc.oneof(unit[0], fc.record({ attentionToAttention: unit[0], attentionToMemory: unit[0], memoryToAttention: unit[0], memoryToMemory: unit[0] })), fc.oneof(fc.record({ attentionToAttention: unit[1], attentionToMemory: unit[1], memoryToAttention: unit[1], memoryToMemory: unit[1] }), junk)),
-  spectralRadius: scale,
-  leakRate: both(fc.oneof(unit[0], fc.record({ attention: unit[0], memory: unit[0] })), fc.oneof(fc.record({ attention: unit[1], memory: unit[1] }), junk)),
-  inputScaling: scale,
-  biasScaling: scale,
-  memoryInputFraction: both(fc.double({ min: 0, max: 1, noNaN: true }), junk),
-  shared: flag,
-  memoryValueScale: scale,
-}, ['attentionUnits', 'memoryUnits', 'width']);
+const common: Spec = {
+  inputDim: both(fc.integer({ min: 0, max: 4 }), fc.oneof(size[1], junk)),
+  seed: both(fc.nat(), junk),
+  includeInput: flag,
+};
+const esnOptions = optionsOf(
+  {
+    ...common,
+    units: both(fc.integer({ min: 1, max: 40 }), size[1]),
+    spectralRadius: scale,
+    leakRate: unit,
+    inputScaling: scale,
+    biasScaling: scale,
+    connectivity: unit,
+    distribution: pick(['uniform', 'normal']),
+  },
+  ['units'],
+); // the default (500 units) takes a second to draw
+const attentionOptions = optionsOf(
+  {
+    ...common,
+    units: size,
+    width: size,
+    context: size,
+    heads: both(fc.constant(1), fc.integer({ min: 0, max: 4 })),
+    temperature: both(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.oneof(fc.constant(0), scale[1])),
+    ffHidden: both(fc.integer({ min: 0, max: 6 }), size[1]),
+    activation: pick(['relu', 'gelu']),
+    connectivity: unit,
+    spectralRadius: scale,
+    leakRate: unit,
+    inputScaling: scale,
+    biasScaling: scale,
+    shared: flag,
+    queryScale: scale,
+    keyScale: scale,
+    valueScale: scale,
+    ffScale: scale,
+  },
+  ['units', 'width'],
+);
+const decomposedOptions = optionsOf(
+  {
+    ...common,
+    attentionUnits: size,
+    memoryUnits: size,
+    width: size,
+    context: size,
+    heads: both(fc.constant(1), fc.integer({ min: 0, max: 4 })),
+    temperature: both(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.oneof(fc.constant(0), scale[1])),
+    slots: size,
+    retrieval: pick(['relu', 'softmax']),
+    memoryTemperature: both(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.oneof(fc.constant(0), scale[1])),
+    keys: pick(['random']),
+    connectivity: both(
+      fc.oneof(
+        unit[0],
+        fc.record({
+          attentionToAttention: unit[0],
+          attentionToMemory: unit[0],
+          memoryToAttention: unit[0],
+          memoryToMemory: unit[0],
+        }),
+      ),
+      fc.oneof(
+        fc.record({
+          attentionToAttention: unit[1],
+          attentionToMemory: unit[1],
+          memoryToAttention: unit[1],
+          memoryToMemory: unit[1],
+        }),
+        junk,
+      ),
+    ),
+    spectralRadius: scale,
+    leakRate: both(
+      fc.oneof(unit[0], fc.record({ attention: unit[0], memory: unit[0] })),
+      fc.oneof(fc.record({ attention: unit[1], memory: unit[1] }), junk),
+    ),
+    inputScaling: scale,
+    biasScaling: scale,
+    memoryInputFraction: both(fc.double({ min: 0, max: 1, noNaN: true }), junk),
+    shared: flag,
+    memoryValueScale: scale,
+  },
+  ['attentionUnits', 'memoryUnits', 'width'],
+);
 
 /**
  * Drawing an n×n ESN matrix costs n² random draws whatever the connectivity (the draw order
@@ -129,23 +180,46 @@ const decomposedOptions = optionsOf({
  */
 function affordable(o: Record<string, unknown>): boolean {
   const big = (v: unknown): boolean => typeof v === 'number' && v > 64;
-  if (big(o['units']) && !(typeof o['connectivity'] === 'number' && o['connectivity'] >= 0.01) && o['connectivity'] !== undefined) return false;
+  if (
+    big(o['units']) &&
+    !(typeof o['connectivity'] === 'number' && o['connectivity'] >= 0.01) &&
+    o['connectivity'] !== undefined
+  )
+    return false;
   return true;
 }
 
 const KINDS = [
   { name: 'ESN', make: (o: Record<string, unknown>) => new ESN(o as never), options: esnOptions },
-  { name: 'AttentionReservoir', make: (o: Record<string, unknown>) => new AttentionReservoir(o as never), options: attentionOptions },
-  { name: 'DecomposedReservoir', make: (o: Record<string, unknown>) => new DecomposedReservoir(o as never), options: decomposedOptions },
+  {
+    name: 'AttentionReservoir',
+    make: (o: Record<string, unknown>) => new AttentionReservoir(o as never),
+    options: attentionOptions,
+  },
+  {
+    name: 'DecomposedReservoir',
+    make: (o: Record<string, unknown>) => new DecomposedReservoir(o as never),
+    options: decomposedOptions,
+  },
 ] as const;
 
 /** Options whose float32 run stays close to the float64 reference (no extreme scales). */
 function tame(r: Reservoir): boolean {
   const o = r.options as unknown as Record<string, unknown>;
-  for (const k of ['inputScaling', 'biasScaling', 'queryScale', 'keyScale', 'valueScale', 'ffScale', 'memoryValueScale', 'spectralRadius']) {
+  for (const k of [
+    'inputScaling',
+    'biasScaling',
+    'queryScale',
+    'keyScale',
+    'valueScale',
+    'ffScale',
+    'memoryValueScale',
+    'spectralRadius',
+  ]) {
     if (typeof o[k] === 'number' && (o[k] as number) > 3) return false;
   }
-  for (const k of ['temperature', 'memoryTemperature']) if (typeof o[k] === 'number' && (o[k] as number) < 0.2) return false;
+  for (const k of ['temperature', 'memoryTemperature'])
+    if (typeof o[k] === 'number' && (o[k] as number) < 0.2) return false;
   return r.stateSize <= 400;
 }
 
@@ -155,32 +229,39 @@ describe('fuzzing: random options, shapes and values', () => {
       let built = 0;
       let compared = 0;
       fc.assert(
-        fc.property(kind.options.filter(affordable), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1 << 20 }), (options, b, t, dataSeed) => {
-          const t0 = Date.now();
-          const made = attempt(() => kind.make(options));
-          if (process.env['RAN_FUZZ_TIME'] && Date.now() - t0 > 200) console.log(Date.now() - t0, JSON.stringify(options), made.ok ? 'ok' : made.code);
-          if (!made.ok) return;
-          built++;
-          const res = made.value;
-          try {
-            const x = randomTensor(dataSeed, b, t, res.inputDim);
-            const out = attempt(() => res.run(x, { states: true, threads: 1 + (dataSeed % 3) }));
-            if (!out.ok) {
-              expect(['ERR_RAN_TOO_LARGE']).toContain(out.code);
-              return;
+        fc.property(
+          kind.options.filter(affordable),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 0, max: 1 << 20 }),
+          (options, b, t, dataSeed) => {
+            const t0 = Date.now();
+            const made = attempt(() => kind.make(options));
+            if (process.env['RAN_FUZZ_TIME'] && Date.now() - t0 > 200)
+              console.log(Date.now() - t0, JSON.stringify(options), made.ok ? 'ok' : made.code);
+            if (!made.ok) return;
+            built++;
+            const res = made.value;
+            try {
+              const x = randomTensor(dataSeed, b, t, res.inputDim);
+              const out = attempt(() => res.run(x, { states: true, threads: 1 + (dataSeed % 3) }));
+              if (!out.ok) {
+                expect(['ERR_RAN_TOO_LARGE']).toContain(out.code);
+                return;
+              }
+              const states = out.value.states!;
+              expect(states.shape).toEqual([b, t, res.stateSize]);
+              for (const v of states.data) expect(Number.isFinite(v)).toBe(true);
+              if (tame(res)) {
+                compared++;
+                const ref = referenceRun(res.describe(), x.data, b, t);
+                expect(maxError(states.data, ref.states, 3e-4, 3e-4)).toBeLessThanOrEqual(1);
+              }
+            } finally {
+              res.dispose();
             }
-            const states = out.value.states!;
-            expect(states.shape).toEqual([b, t, res.stateSize]);
-            for (const v of states.data) expect(Number.isFinite(v)).toBe(true);
-            if (tame(res)) {
-              compared++;
-              const ref = referenceRun(res.describe(), x.data, b, t);
-              expect(maxError(states.data, ref.states, 3e-4, 3e-4)).toBeLessThanOrEqual(1);
-            }
-          } finally {
-            res.dispose();
-          }
-        }),
+          },
+        ),
         { seed: SEED, numRuns: 60 },
       );
       expect(built).toBeGreaterThan(5);
@@ -190,7 +271,15 @@ describe('fuzzing: random options, shapes and values', () => {
 
   test('run inputs: wrong kinds, NaN/Inf, empty, negative and huge shapes, detached buffers', () => {
     const esn = new ESN({ inputDim: 2, units: 12, seed: 3 });
-    const ran = new AttentionReservoir({ inputDim: 2, units: 3, width: 4, context: 3, ffHidden: 4, connectivity: 1, seed: 3 });
+    const ran = new AttentionReservoir({
+      inputDim: 2,
+      units: 3,
+      width: 4,
+      context: 3,
+      ffHidden: 4,
+      connectivity: 1,
+      seed: 3,
+    });
     const kinds = [
       (n: number) => new Float32Array(n),
       (n: number) => new Float64Array(n),
@@ -205,7 +294,10 @@ describe('fuzzing: random options, shapes and values', () => {
       },
       (n: number) => new Float32Array(new ArrayBuffer(4 * n + 8), 8, n),
     ];
-    const dim = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(1 << 30, 2 ** 31, 2 ** 53, NaN, Infinity, 1.5, -0) });
+    const dim = fc.oneof(
+      { weight: 5, arbitrary: fc.integer({ min: -1, max: 4 }) },
+      { weight: 1, arbitrary: fc.constantFrom(1 << 30, 2 ** 31, 2 ** 53, NaN, Infinity, 1.5, -0) },
+    );
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: kinds.length - 1 }),
@@ -213,18 +305,39 @@ describe('fuzzing: random options, shapes and values', () => {
         fc.integer({ min: -2, max: 2 }),
         fc.array(fc.tuple(fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity, 1e38, -1e38, 3.4e38)), { maxLength: 2 }),
         fc.boolean(),
-        fc.constantFrom(undefined, { reset: false }, { states: true }, { threads: 0 }, { threads: 2 }, { attentionUnits: [0, 2] }, { attentionUnits: [5] }, { attentionUnits: [] }, { bogus: 1 }, null, 5, { signal: new AbortController().signal }),
+        fc.constantFrom(
+          undefined,
+          { reset: false },
+          { states: true },
+          { threads: 0 },
+          { threads: 2 },
+          { attentionUnits: [0, 2] },
+          { attentionUnits: [5] },
+          { attentionUnits: [] },
+          { bogus: 1 },
+          null,
+          5,
+          { signal: new AbortController().signal },
+        ),
         (k, shape, lengthDelta, bad, useRan, options) => {
           const res = useRan ? ran : esn;
           const [b, t, d] = shape;
-          const count = Number.isSafeInteger(b * t * d) && b * t * d >= 0 && b * t * d < 1e6 ? b * t * d + lengthDelta : 4;
+          const count =
+            Number.isSafeInteger(b * t * d) && b * t * d >= 0 && b * t * d < 1e6 ? b * t * d + lengthDelta : 4;
           const data = kinds[k]!(Math.max(0, count)) as Float32Array;
-          for (const [i, v] of bad) if (data.length > 0 && !Object.isFrozen(data)) (data as unknown as number[])[i % data.length] = v;
+          for (const [i, v] of bad)
+            if (data.length > 0 && !Object.isFrozen(data)) (data as unknown as number[])[i % data.length] = v;
           const out = attempt(() => res.run({ data, shape: [b, t, d] } as never, options as never));
           if (out.ok) {
             // Every accepted call was a well-formed tensor of finite numbers (plain data in:
             // float32 as is, other numeric arrays copied).
-            expect(['[object Float32Array]', '[object Float64Array]', '[object Int32Array]', '[object Uint8Array]', '[object Array]']).toContain(Object.prototype.toString.call(data));
+            expect([
+              '[object Float32Array]',
+              '[object Float64Array]',
+              '[object Int32Array]',
+              '[object Uint8Array]',
+              '[object Array]',
+            ]).toContain(Object.prototype.toString.call(data));
             expect(data.length).toBe(b * t * d);
             for (const v of data) expect(Number.isFinite(v)).toBe(true);
           } else if (out.code === 'ERR_RAN_NOT_FINITE') {
@@ -239,11 +352,31 @@ describe('fuzzing: random options, shapes and values', () => {
   });
 
   test('Ridge: random options, rows, λ and calls', () => {
-    const rowsArb = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.constantFrom('f64', 'f32', 'i32', 'array', 'detached', 'wrongLength'), fc.constantFrom(0, NaN, Infinity, 1e308));
+    const rowsArb = fc.tuple(
+      fc.integer({ min: 0, max: 6 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.boolean(),
+      fc.constantFrom('f64', 'f32', 'i32', 'array', 'detached', 'wrongLength'),
+      fc.constantFrom(0, NaN, Infinity, 1e308),
+    );
     fc.assert(
       fc.property(
         optionsOf({ features: size, outputs: size, ridge: scale }),
-        fc.array(fc.oneof(rowsArb.map((r) => ['addRows', r] as const), fc.tuple(fc.constant('solve' as const), fc.oneof(scale[1], fc.constant(undefined))), fc.constantFrom(['reset'] as const, ['export'] as const, ['sweep'] as const, ['merge'] as const, ['predict'] as const, ['import'] as const)), { maxLength: 8 }),
+        fc.array(
+          fc.oneof(
+            rowsArb.map((r) => ['addRows', r] as const),
+            fc.tuple(fc.constant('solve' as const), fc.oneof(scale[1], fc.constant(undefined))),
+            fc.constantFrom(
+              ['reset'] as const,
+              ['export'] as const,
+              ['sweep'] as const,
+              ['merge'] as const,
+              ['predict'] as const,
+              ['import'] as const,
+            ),
+          ),
+          { maxLength: 8 },
+        ),
         (options, calls) => {
           const made = attempt(() => new Ridge(options as never));
           if (!made.ok) return;
@@ -280,7 +413,9 @@ describe('fuzzing: random options, shapes and values', () => {
                 expect(out.value.length).toBe(f * o);
                 for (const v of out.value) expect(Number.isFinite(v)).toBe(true);
               } else {
-                expect(['ERR_RAN_INVALID_ARG', 'ERR_RAN_STATE', 'ERR_RAN_SINGULAR', 'ERR_RAN_TOO_LARGE']).toContain(out.code);
+                expect(['ERR_RAN_INVALID_ARG', 'ERR_RAN_STATE', 'ERR_RAN_SINGULAR', 'ERR_RAN_TOO_LARGE']).toContain(
+                  out.code,
+                );
               }
             } else if (call[0] === 'reset') {
               r.reset();
@@ -301,7 +436,15 @@ describe('fuzzing: random options, shapes and values', () => {
               attempt(() => r.predict(new Float64Array(f + 1)));
             } else {
               attempt(() => r.importStatistics(r.exportStatistics()));
-              attempt(() => r.importStatistics({ features: f, outputs: o, rows: -1, xtx: new Float64Array(1), xty: new Float64Array(1) }));
+              attempt(() =>
+                r.importStatistics({
+                  features: f,
+                  outputs: o,
+                  rows: -1,
+                  xtx: new Float64Array(1),
+                  xty: new Float64Array(1),
+                }),
+              );
               attempt(() => r.importStatistics(null as never));
             }
             expect(r.rows).toBe(rows);
@@ -313,17 +456,55 @@ describe('fuzzing: random options, shapes and values', () => {
   });
 });
 
-type Op = 'run' | 'runNoReset' | 'runAsync' | 'runAsyncNoAwait' | 'reset' | 'dispose' | 'train' | 'trainAsync' | 'solve' | 'solveAsyncNoAwait' | 'addRows' | 'predict' | 'abort';
+type Op =
+  | 'run'
+  | 'runNoReset'
+  | 'runAsync'
+  | 'runAsyncNoAwait'
+  | 'reset'
+  | 'dispose'
+  | 'train'
+  | 'trainAsync'
+  | 'solve'
+  | 'solveAsyncNoAwait'
+  | 'addRows'
+  | 'predict'
+  | 'abort';
 
 describe('fuzzing: random call orders', () => {
   test('run/reset/runAsync/dispose/train/solve in any order: results or ERR_RAN_*, no corruption', async () => {
-    const ops: Op[] = ['run', 'runNoReset', 'runAsync', 'runAsyncNoAwait', 'reset', 'dispose', 'train', 'trainAsync', 'solve', 'solveAsyncNoAwait', 'addRows', 'predict', 'abort'];
+    const ops: Op[] = [
+      'run',
+      'runNoReset',
+      'runAsync',
+      'runAsyncNoAwait',
+      'reset',
+      'dispose',
+      'train',
+      'trainAsync',
+      'solve',
+      'solveAsyncNoAwait',
+      'addRows',
+      'predict',
+      'abort',
+    ];
     const x = randomTensor(11, 2, 6, 2);
     const y = randomTensor(12, 2, 6, 1);
     const makers = [
       () => new ESN({ inputDim: 2, units: 10, seed: 5 }),
-      () => new AttentionReservoir({ inputDim: 2, units: 2, width: 4, context: 3, ffHidden: 4, connectivity: 1, seed: 5 }),
-      () => new DecomposedReservoir({ inputDim: 2, attentionUnits: 2, memoryUnits: 2, width: 4, context: 3, slots: 4, connectivity: 1, seed: 5 }),
+      () =>
+        new AttentionReservoir({ inputDim: 2, units: 2, width: 4, context: 3, ffHidden: 4, connectivity: 1, seed: 5 }),
+      () =>
+        new DecomposedReservoir({
+          inputDim: 2,
+          attentionUnits: 2,
+          memoryUnits: 2,
+          width: 4,
+          context: 3,
+          slots: 4,
+          connectivity: 1,
+          seed: 5,
+        }),
     ];
     const baselines = makers.map((m) => {
       const r = m();
@@ -332,52 +513,86 @@ describe('fuzzing: random call orders', () => {
       return s;
     });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2 }), fc.array(fc.constantFrom(...ops), { minLength: 1, maxLength: 14 }), async (which, sequence) => {
-        const res = makers[which]!();
-        const readout = res.createReadout(1, 1e-3);
-        const pending: Promise<unknown>[] = [];
-        let disposed = false;
-        const track = (p: Promise<unknown>): void => {
-          pending.push(p.then(() => undefined, (e) => void documented(e)));
-        };
-        for (const op of sequence) {
-          let out: Outcome<unknown>;
-          switch (op) {
-            case 'run': out = attempt(() => res.run(x, { states: true })); break;
-            case 'runNoReset': out = attempt(() => res.run(x, { reset: false })); break;
-            case 'runAsync': out = await attemptAsync(() => res.runAsync(x, { states: true })); break;
-            case 'runAsyncNoAwait': out = attempt(() => track(res.runAsync(x, { states: true, threads: 2 }))); break;
-            case 'reset': out = attempt(() => res.reset()); break;
-            case 'dispose': out = attempt(() => res.dispose()); if (out.ok) disposed = true; break;
-            case 'train': out = attempt(() => res.run(x, { train: { readout, targets: y, select: { washout: 1 } } })); break;
-            case 'trainAsync': out = attempt(() => track(res.runAsync(x, { train: { readout, targets: y, select: 'last' } }))); break;
-            case 'solve': out = attempt(() => readout.solve()); break;
-            case 'solveAsyncNoAwait': out = attempt(() => track(readout.solveAsync())); break;
-            case 'addRows': out = attempt(() => readout.addRows(new Float64Array(readout.features), new Float64Array(1))); break;
-            case 'predict': out = attempt(() => res.run(x, { readout })); break;
-            case 'abort': {
-              const ac = new AbortController();
-              const p = res.runAsync(x, { signal: ac.signal });
-              ac.abort();
-              out = await attemptAsync(() => p);
-              break;
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 }),
+        fc.array(fc.constantFrom(...ops), { minLength: 1, maxLength: 14 }),
+        async (which, sequence) => {
+          const res = makers[which]!();
+          const readout = res.createReadout(1, 1e-3);
+          const pending: Promise<unknown>[] = [];
+          let disposed = false;
+          const track = (p: Promise<unknown>): void => {
+            pending.push(
+              p.then(
+                () => undefined,
+                (e) => void documented(e),
+              ),
+            );
+          };
+          for (const op of sequence) {
+            let out: Outcome<unknown>;
+            switch (op) {
+              case 'run':
+                out = attempt(() => res.run(x, { states: true }));
+                break;
+              case 'runNoReset':
+                out = attempt(() => res.run(x, { reset: false }));
+                break;
+              case 'runAsync':
+                out = await attemptAsync(() => res.runAsync(x, { states: true }));
+                break;
+              case 'runAsyncNoAwait':
+                out = attempt(() => track(res.runAsync(x, { states: true, threads: 2 })));
+                break;
+              case 'reset':
+                out = attempt(() => res.reset());
+                break;
+              case 'dispose':
+                out = attempt(() => res.dispose());
+                if (out.ok) disposed = true;
+                break;
+              case 'train':
+                out = attempt(() => res.run(x, { train: { readout, targets: y, select: { washout: 1 } } }));
+                break;
+              case 'trainAsync':
+                out = attempt(() => track(res.runAsync(x, { train: { readout, targets: y, select: 'last' } })));
+                break;
+              case 'solve':
+                out = attempt(() => readout.solve());
+                break;
+              case 'solveAsyncNoAwait':
+                out = attempt(() => track(readout.solveAsync()));
+                break;
+              case 'addRows':
+                out = attempt(() => readout.addRows(new Float64Array(readout.features), new Float64Array(1)));
+                break;
+              case 'predict':
+                out = attempt(() => res.run(x, { readout }));
+                break;
+              case 'abort': {
+                const ac = new AbortController();
+                const p = res.runAsync(x, { signal: ac.signal });
+                ac.abort();
+                out = await attemptAsync(() => p);
+                break;
+              }
+            }
+            if (!out.ok) {
+              if (disposed) expect(['ERR_RAN_STATE', 'ERR_RAN_BUSY', 'ERR_RAN_ABORTED']).toContain(out.code);
+              else expect(['ERR_RAN_BUSY', 'ERR_RAN_STATE', 'ERR_RAN_ABORTED', 'ERR_RAN_SINGULAR']).toContain(out.code);
             }
           }
-          if (!out.ok) {
-            if (disposed) expect(['ERR_RAN_STATE', 'ERR_RAN_BUSY', 'ERR_RAN_ABORTED']).toContain(out.code);
-            else expect(['ERR_RAN_BUSY', 'ERR_RAN_STATE', 'ERR_RAN_ABORTED', 'ERR_RAN_SINGULAR']).toContain(out.code);
+          await Promise.all(pending);
+          if (!disposed) {
+            // Whatever happened before, a run from a reset state gives the same bits.
+            const again = res.run(x, { states: true }).states!.data;
+            expect(sameBits(again, baselines[which]!)).toBe(true);
+            res.dispose();
+          } else {
+            expect(attempt(() => res.run(x))).toEqual({ ok: false, code: 'ERR_RAN_STATE' });
           }
-        }
-        await Promise.all(pending);
-        if (!disposed) {
-          // Whatever happened before, a run from a reset state gives the same bits.
-          const again = res.run(x, { states: true }).states!.data;
-          expect(sameBits(again, baselines[which]!)).toBe(true);
-          res.dispose();
-        } else {
-          expect(attempt(() => res.run(x))).toEqual({ ok: false, code: 'ERR_RAN_STATE' });
-        }
-      }),
+        },
+      ),
       { seed: SEED, numRuns: 150 },
     );
   });

@@ -35,16 +35,27 @@ async function settle(): Promise<Sample> {
  * Runs `body` N times (after a warm-up of N/10 so that allocator pools and JIT code exist)
  * and asserts the growth. A leak of a few hundred bytes per call gives megabytes here.
  */
-async function bounded(name: string, body: (i: number) => unknown, bounds = { rss: 24 * MB, external: 2 * MB }): Promise<void> {
+async function bounded(
+  name: string,
+  body: (i: number) => unknown,
+  bounds = { rss: 24 * MB, external: 2 * MB },
+): Promise<void> {
   for (let i = 0; i < N / 10; i++) await body(i);
   const before = await settle();
   for (let i = 0; i < N; i++) await body(i);
   const after = await settle();
-  const growth = { rss: after.rss - before.rss, external: after.external - before.external, arrayBuffers: after.arrayBuffers - before.arrayBuffers };
+  const growth = {
+    rss: after.rss - before.rss,
+    external: after.external - before.external,
+    arrayBuffers: after.arrayBuffers - before.arrayBuffers,
+  };
   const detail = `${name}: rss ${(growth.rss / MB).toFixed(2)} MB, external ${(growth.external / MB).toFixed(2)} MB, arrayBuffers ${(growth.arrayBuffers / MB).toFixed(2)} MB`;
   if (process.env['RAN_LEAK_VERBOSE']) console.log(detail);
   expect({ detail, ok: growth.rss < bounds.rss }).toEqual({ detail, ok: true });
-  expect({ detail, ok: growth.external < bounds.external && growth.arrayBuffers < bounds.external }).toEqual({ detail, ok: true });
+  expect({ detail, ok: growth.external < bounds.external && growth.arrayBuffers < bounds.external }).toEqual({
+    detail,
+    ok: true,
+  });
 }
 
 describe('memory stays bounded over 10 000 calls', () => {
@@ -53,7 +64,17 @@ describe('memory stays bounded over 10 000 calls', () => {
 
   test('construct + dispose (ESN, AttentionReservoir, Ridge)', async () => {
     await bounded('ESN construct+dispose', (i) => new ESN({ inputDim: 2, units: 8, seed: i }).dispose());
-    await bounded('AttentionReservoir construct+dispose', (i) => new AttentionReservoir({ inputDim: 2, units: 2, width: 4, context: 2, ffHidden: 2, connectivity: 1, seed: i }).dispose());
+    await bounded('AttentionReservoir construct+dispose', (i) =>
+      new AttentionReservoir({
+        inputDim: 2,
+        units: 2,
+        width: 4,
+        context: 2,
+        ffHidden: 2,
+        connectivity: 1,
+        seed: i,
+      }).dispose(),
+    );
     await bounded('Ridge construct', () => new Ridge({ features: 16, outputs: 2 }));
     await bounded('ESN construct, never disposed (GC only)', (i) => new ESN({ inputDim: 2, units: 8, seed: i }));
   });
@@ -98,7 +119,9 @@ describe('memory stays bounded over 10 000 calls', () => {
     await bounded('run NaN', () => swallow(() => esn.run(bad)));
     await bounded('runAsync NaN', () => esn.runAsync(bad).catch(() => undefined));
     await bounded('run wrong length', () => swallow(() => esn.run({ data: new Float32Array(3), shape: [1, 2, 2] })));
-    await bounded('addRows wrong kind', () => swallow(() => r.addRows(new Int32Array(3) as never, new Float64Array(1))));
+    await bounded('addRows wrong kind', () =>
+      swallow(() => r.addRows(new Int32Array(3) as never, new Float64Array(1))),
+    );
     await bounded('solve without rows', () => swallow(() => r.solve()));
     await bounded('solveAsync without rows', () => r.solveAsync().catch(() => undefined));
     await bounded('constructor errors', () => swallow(() => new ESN({ inputDim: 2, units: -1 })));

@@ -47,7 +47,11 @@ function start(data: Record<string, unknown>): Worker {
 
 function result<T>(w: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
-    w.once('message', (m: unknown) => (m && typeof m === 'object' && 'error' in m ? reject(new Error(String((m as { error: unknown }).error))) : resolve(m as T)));
+    w.once('message', (m: unknown) =>
+      m && typeof m === 'object' && 'error' in m
+        ? reject(new Error(String((m as { error: unknown }).error)))
+        : resolve(m as T),
+    );
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`worker exited with code ${code} before answering`)));
   });
@@ -58,7 +62,10 @@ function exited(w: Worker): Promise<number> {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: these tests load the compiled package in worker_threads; run \`npm run build\` first`);
+  if (!fs.existsSync(DIST))
+    throw new Error(
+      `${DIST} is missing: these tests load the compiled package in worker_threads; run \`npm run build\` first`,
+    );
 });
 
 describe('worker_threads', () => {

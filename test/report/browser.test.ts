@@ -27,7 +27,20 @@ function chromium(binary: string, args: string[]): { stdout: string; stderr: str
   try {
     const r = spawnSync(
       binary,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', ...args],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--hide-scrollbars',
+        `--user-data-dir=${profile}`,
+        '--enable-logging=stderr',
+        '--v=0',
+        ...args,
+      ],
       { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 },
     );
     if (r.error) throw r.error;
@@ -50,7 +63,9 @@ describe('the report in headless Chromium', () => {
 
   test('loads without errors and keeps every chart with a size and marks', () => {
     if (!binary) {
-      throw new Error('chromium is not installed: this test needs Debian\'s chromium (`apt-get install -y chromium`, as .ci/run does); it is not skipped');
+      throw new Error(
+        "chromium is not installed: this test needs Debian's chromium (`apt-get install -y chromium`, as .ci/run does); it is not skipped",
+      );
     }
     const r = chromium(binary, ['--dump-dom', `file://${file}`]);
     expect(r.status).toBe(0);

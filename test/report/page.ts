@@ -23,8 +23,21 @@ export interface SamplePage {
 
 /** Evaluates two tasks with one trial and renders the report. */
 export async function samplePage(): Promise<SamplePage> {
-  const cells = await evaluateStream({ tasks: ['sequential_mnist', 'continuous_postcasting'], models, budget: 1000, difficulty: 'small', trials: 1, seeds: 1, workers: 0 });
-  const html = await renderReport({ rows: tableRows(cells, models, '1k'), cells, meta: { difficulty: 'small', budget: '1k', seeds: 1, trials: 1 }, budget: '1k' });
+  const cells = await evaluateStream({
+    tasks: ['sequential_mnist', 'continuous_postcasting'],
+    models,
+    budget: 1000,
+    difficulty: 'small',
+    trials: 1,
+    seeds: 1,
+    workers: 0,
+  });
+  const html = await renderReport({
+    rows: tableRows(cells, models, '1k'),
+    cells,
+    meta: { difficulty: 'small', budget: '1k', seeds: 1, trials: 1 },
+    budget: '1k',
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-report-'));
   const file = path.join(dir, 'report.html');
   fs.writeFileSync(file, html);

@@ -26,7 +26,8 @@ export function readPng(buf: Buffer): Png {
       height = data.readUInt32BE(4);
       const depth = data[8];
       const color = data[9];
-      if (depth !== 8 || (color !== 2 && color !== 6) || data[12] !== 0) throw new Error(`unsupported PNG (depth ${depth}, colour type ${color}, interlace ${data[12]})`);
+      if (depth !== 8 || (color !== 2 && color !== 6) || data[12] !== 0)
+        throw new Error(`unsupported PNG (depth ${depth}, colour type ${color}, interlace ${data[12]})`);
       channels = color === 6 ? 4 : 3;
     } else if (type === 'IDAT') {
       idat.push(data);
@@ -48,10 +49,18 @@ export function readPng(buf: Buffer): Png {
       const c = i >= channels && y > 0 ? pixels[row - stride + i - channels]! : 0;
       let p: number;
       switch (filter) {
-        case 0: p = 0; break;
-        case 1: p = a; break;
-        case 2: p = b; break;
-        case 3: p = (a + b) >> 1; break;
+        case 0:
+          p = 0;
+          break;
+        case 1:
+          p = a;
+          break;
+        case 2:
+          p = b;
+          break;
+        case 3:
+          p = (a + b) >> 1;
+          break;
         case 4: {
           const pa = Math.abs(b - c);
           const pb = Math.abs(a - c);
@@ -59,7 +68,8 @@ export function readPng(buf: Buffer): Png {
           p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter}`);
+        default:
+          throw new Error(`bad PNG filter ${filter}`);
       }
       pixels[row + i] = (line[i]! + p) & 0xff;
     }

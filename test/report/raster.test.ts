@@ -4,7 +4,12 @@ import { readPng } from './png';
 
 test('encodePng writes a PNG whose pixels read back exactly, for several sizes', () => {
   const rng = new Random(9);
-  for (const [w, h] of [[1, 1], [3, 2], [240, 8], [17, 31]] as const) {
+  for (const [w, h] of [
+    [1, 1],
+    [3, 2],
+    [240, 8],
+    [17, 31],
+  ] as const) {
     const rgb = Uint8Array.from({ length: w * h * 3 }, () => rng.integer(256));
     const img = readPng(encodePng({ width: w, height: h, rgb }));
     expect([img.width, img.height, img.channels]).toEqual([w, h, 3]);

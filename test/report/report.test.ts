@@ -47,7 +47,10 @@ describe('renderReport', () => {
 
   test('the bar chart draws one bar per model and task, and the published reference', () => {
     const score = svgs(html)[0]!;
-    const bars = score.split('class="mark-rect role-mark').slice(1).map((p) => (p.slice(0, p.indexOf('</g>')).match(/<path[^>]*\sd="M/g) ?? []).length);
+    const bars = score
+      .split('class="mark-rect role-mark')
+      .slice(1)
+      .map((p) => (p.slice(0, p.indexOf('</g>')).match(/<path[^>]*\sd="M/g) ?? []).length);
     expect(bars.reduce((a, b) => a + b, 0)).toBe(cells.length);
     expect(score).toMatch(/stroke-dasharray="6,3"/);
   });
@@ -64,12 +67,18 @@ describe('renderReport', () => {
 
 describe('the report’s content (issue 15)', () => {
   test('the header names the package version, the CPU variant, the thread count and the command line', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const version = (require('../../package.json') as { version: string }).version;
     expect(html).toContain(`version <b>${version}</b>`);
     expect(html).toMatch(/cpu variant <b>[\w-]+ \(\w+\)<\/b>/);
     expect(html).toMatch(/native threads <b>\d+<\/b>/);
-    const page = await renderReport({ rows: tableRows(cells, models, '1k'), cells, meta: {}, budget: '1k', command: 'ran stream --tasks a --report r.html' });
+    const page = await renderReport({
+      rows: tableRows(cells, models, '1k'),
+      cells,
+      meta: {},
+      budget: '1k',
+      command: 'ran stream --tasks a --report r.html',
+    });
     expect(page).toContain('$ ran stream --tasks a --report r.html');
   });
 
@@ -88,7 +97,10 @@ describe('the report’s content (issue 15)', () => {
     const ridge = svgs(html).find((svg) => svg.includes('λ (ridge)'))!;
     expect(dataMarks(ridge)).toBeGreaterThan(0);
     const best = cells.filter((c) => c.task === 'sequential_mnist').sort((a, b) => a.mean - b.mean)[0]!;
-    const shown = /refitted from its configuration and seed \d+ \(the fit of its trial: λ chosen on the validation split\); test score ([0-9.e-]+)\.<\/p>/.exec(html);
+    const shown =
+      /refitted from its configuration and seed \d+ \(the fit of its trial: λ chosen on the validation split\); test score ([0-9.e-]+)\.<\/p>/.exec(
+        html,
+      );
     expect(shown?.[1]).toBe(formatScore(best.perSeed[0]!.score));
   });
 });

@@ -8,7 +8,15 @@ import { TASK_NAMES } from '../../lib/tasks/names';
 // size does not depend on the number of trials. Slow (every task once): an integration test.
 test('a default-size report (12 tasks, 3 models) stays under 1 MB', async () => {
   const models: Architecture[] = ['esn', 'ran-a', 'ran-c'];
-  const cells = await evaluateStream({ tasks: [...TASK_NAMES], models, budget: 10000, difficulty: 'small', trials: 1, seeds: 1, workers: 0 });
+  const cells = await evaluateStream({
+    tasks: [...TASK_NAMES],
+    models,
+    budget: 10000,
+    difficulty: 'small',
+    trials: 1,
+    seeds: 1,
+    workers: 0,
+  });
   const page = await renderReport({ rows: tableRows(cells, models, '10k'), cells, meta: {}, budget: '10k' });
   expect(page).toContain('Attention weights');
   expect(page).toContain('Predictions and the choice of λ');

@@ -11,7 +11,8 @@ import type { Reservoir, RunOptions, RunResult } from '../../lib/reservoirs/rese
 import { native } from '../../lib/native';
 import { randomTensor, sameBits } from '../helpers';
 
-const pool = (size?: number): { size: number; peak: number } => (native() as unknown as { threadPool(size?: number): { size: number; peak: number } }).threadPool(size);
+const pool = (size?: number): { size: number; peak: number } =>
+  (native() as unknown as { threadPool(size?: number): { size: number; peak: number } }).threadPool(size);
 const originalSize = pool().size;
 afterAll(() => pool(originalSize));
 
@@ -19,7 +20,18 @@ function reservoirs(): [string, Reservoir][] {
   return [
     ['esn', new ESN({ inputDim: 2, units: 60, seed: 4 })],
     ['ran-a', new AttentionReservoir({ inputDim: 2, units: 6, width: 8, context: 5, seed: 4 })],
-    ['ran-c', new DecomposedReservoir({ inputDim: 2, attentionUnits: 3, memoryUnits: 3, width: 4, context: 3, slots: 5, seed: 4 } as never)],
+    [
+      'ran-c',
+      new DecomposedReservoir({
+        inputDim: 2,
+        attentionUnits: 3,
+        memoryUnits: 3,
+        width: 4,
+        context: 3,
+        slots: 5,
+        seed: 4,
+      } as never),
+    ],
   ];
 }
 
@@ -31,7 +43,12 @@ function calls(res: Reservoir): { x: ReturnType<typeof randomTensor>; options: R
   readout.solve();
   return [1, 3, 7, 17, 33, 2, 16, 9].map((b, i) => ({
     x: randomTensor(100 + i, b, 12 + i, 2),
-    options: { states: true, readout, threads: 1 + (i % 3), ...(res.kind === 'ran-a' ? { attentionUnits: [0, 2] } : {}) },
+    options: {
+      states: true,
+      readout,
+      threads: 1 + (i % 3),
+      ...(res.kind === 'ran-a' ? { attentionUnits: [0, 2] } : {}),
+    },
   }));
 }
 
@@ -73,7 +90,11 @@ describe('concurrent runs on one reservoir', () => {
       return r.exportStatistics();
     });
     const readouts = xs.map(() => res.createReadout(1));
-    await Promise.all(xs.map((x, i) => res.runAsync(x, { threads: 2, train: { readout: readouts[i]!, targets: ys[i]!, select: { washout: 3 } } })));
+    await Promise.all(
+      xs.map((x, i) =>
+        res.runAsync(x, { threads: 2, train: { readout: readouts[i]!, targets: ys[i]!, select: { washout: 3 } } }),
+      ),
+    );
     readouts.forEach((r, i) => {
       const s = r.exportStatistics();
       expect(sameBits(s.xtx, seq[i]!.xtx)).toBe(true);
@@ -133,7 +154,9 @@ describe('ERR_RAN_BUSY only where it protects something', () => {
     const x = randomTensor(5, 32, 400, 1);
     const readout = res.createReadout(1);
     const first = res.runAsync(x, { train: { readout, targets: x, select: { washout: 0 } } });
-    await expect(res.runAsync(x, { train: { readout, targets: x, select: { washout: 0 } } })).rejects.toMatchObject(busy);
+    await expect(res.runAsync(x, { train: { readout, targets: x, select: { washout: 0 } } })).rejects.toMatchObject(
+      busy,
+    );
     await first;
     expect(readout.rows).toBe(32 * 400);
   });
@@ -154,7 +177,8 @@ describe('ERR_RAN_BUSY only where it protects something', () => {
 describe('the ridge kernel draws its threads from the same pool', () => {
   test('concurrent addRowsAsync on several statistics: the bits of one thread, the peak within the pool', async () => {
     const { Ridge } = await import('../../lib/readout/ridge');
-    const rows = 3000, f = 150;
+    const rows = 3000,
+      f = 150;
     const x = randomTensor(7, 1, rows, f).data;
     const y = randomTensor(8, 1, rows, 2).data;
     const one = new Ridge({ features: f, outputs: 2 });

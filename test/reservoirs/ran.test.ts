@@ -16,16 +16,31 @@ describe('RAN-A native vs float64 reference', () => {
     [8, 16, 8, 1, 32, 'relu', false, 5, 20],
     [2, 2, 16, 1, 4, 'gelu', false, 2, 30],
   ];
-  test.each(shapes)('M=%i d=%i k=%i heads=%i d_ff=%i %s shared=%s B=%i T=%i', (units, width, context, heads, ffHidden, activation, shared, b, t) => {
-    const res = new AttentionReservoir({ inputDim: 3, units, width, context, heads, ffHidden, activation, shared, connectivity: 0.5, temperature: 0.7, seed: 5 });
-    const x = randomTensor(21, b, t, 3);
-    const att = [0, units - 1];
-    const got = res.run(x, { states: true, attentionUnits: att });
-    const ref = referenceRun(res.describe(), x.data, b, t, att);
-    expect(maxError(got.states!.data, ref.states, ATOL, RTOL)).toBeLessThanOrEqual(1);
-    expect(got.attention!.shape).toEqual([b, t, 2, heads, context]);
-    expect(maxError(got.attention!.data, ref.attention, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
-  });
+  test.each(shapes)(
+    'M=%i d=%i k=%i heads=%i d_ff=%i %s shared=%s B=%i T=%i',
+    (units, width, context, heads, ffHidden, activation, shared, b, t) => {
+      const res = new AttentionReservoir({
+        inputDim: 3,
+        units,
+        width,
+        context,
+        heads,
+        ffHidden,
+        activation,
+        shared,
+        connectivity: 0.5,
+        temperature: 0.7,
+        seed: 5,
+      });
+      const x = randomTensor(21, b, t, 3);
+      const att = [0, units - 1];
+      const got = res.run(x, { states: true, attentionUnits: att });
+      const ref = referenceRun(res.describe(), x.data, b, t, att);
+      expect(maxError(got.states!.data, ref.states, ATOL, RTOL)).toBeLessThanOrEqual(1);
+      expect(got.attention!.shape).toEqual([b, t, 2, heads, context]);
+      expect(maxError(got.attention!.data, ref.attention, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+    },
+  );
 });
 
 describe('RAN-C native vs float64 reference', () => {
@@ -35,13 +50,34 @@ describe('RAN-C native vs float64 reference', () => {
     [4, 3, 8, 4, 16, 'relu', 0.5, 4, 12],
     [3, 5, 6, 3, 7, 'softmax', 1, 18, 9],
   ];
-  test.each(shapes)('M_a=%i M_f=%i d=%i k=%i P=%i %s input to memory=%f B=%i T=%i', (ma, mf, width, context, slots, retrieval, frac, b, t) => {
-    const res = new DecomposedReservoir({ inputDim: 2, attentionUnits: ma, memoryUnits: mf, width, context, slots, retrieval, memoryInputFraction: frac, connectivity: { attentionToAttention: 0.5, attentionToMemory: 0.7, memoryToAttention: 0.3, memoryToMemory: 0.4 }, leakRate: { attention: 0.6, memory: 0.9 }, memoryTemperature: 0.8, seed: 9 });
-    const x = randomTensor(22, b, t, 2);
-    const got = res.run(x, { states: true });
-    const ref = referenceRun(res.describe(), x.data, b, t);
-    expect(maxError(got.states!.data, ref.states, ATOL, RTOL)).toBeLessThanOrEqual(1);
-  });
+  test.each(shapes)(
+    'M_a=%i M_f=%i d=%i k=%i P=%i %s input to memory=%f B=%i T=%i',
+    (ma, mf, width, context, slots, retrieval, frac, b, t) => {
+      const res = new DecomposedReservoir({
+        inputDim: 2,
+        attentionUnits: ma,
+        memoryUnits: mf,
+        width,
+        context,
+        slots,
+        retrieval,
+        memoryInputFraction: frac,
+        connectivity: {
+          attentionToAttention: 0.5,
+          attentionToMemory: 0.7,
+          memoryToAttention: 0.3,
+          memoryToMemory: 0.4,
+        },
+        leakRate: { attention: 0.6, memory: 0.9 },
+        memoryTemperature: 0.8,
+        seed: 9,
+      });
+      const x = randomTensor(22, b, t, 2);
+      const got = res.run(x, { states: true });
+      const ref = referenceRun(res.describe(), x.data, b, t);
+      expect(maxError(got.states!.data, ref.states, ATOL, RTOL)).toBeLessThanOrEqual(1);
+    },
+  );
 
   test('only attention units receive the input by default', () => {
     const res = new DecomposedReservoir({ inputDim: 3, attentionUnits: 2, memoryUnits: 3, width: 4, seed: 1 });
@@ -52,7 +88,15 @@ describe('RAN-C native vs float64 reference', () => {
   });
 
   test('data keys: fitKeys stores unit-norm drive vectors and changes the states', () => {
-    const res = new DecomposedReservoir({ inputDim: 2, attentionUnits: 3, memoryUnits: 2, width: 4, slots: 5, keys: 'data', seed: 2 });
+    const res = new DecomposedReservoir({
+      inputDim: 2,
+      attentionUnits: 3,
+      memoryUnits: 2,
+      width: 4,
+      slots: 5,
+      keys: 'data',
+      seed: 2,
+    });
     const x = randomTensor(3, 4, 10, 2);
     const before = res.run(x, { states: true }).states!.data;
     res.fitKeys(x);
@@ -80,7 +124,7 @@ describe('attention properties', () => {
       for (let step = 0; step < t; step++) {
         for (let u = 0; u < 4; u++) {
           for (let h = 0; h < 2; h++) {
-            const base = ((((s * t + step) * 4 + u) * 2 + h) * k);
+            const base = (((s * t + step) * 4 + u) * 2 + h) * k;
             const w = Array.from(a.data.subarray(base, base + k));
             const filled = Math.min(step + 1, k);
             expect(Math.abs(w.slice(0, filled).reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-5);
@@ -99,9 +143,22 @@ describe('attention properties', () => {
   });
 
   test('reduction: d = 1, k = 1, no feed-forward and W_V = 0 is exactly an ESN unit', () => {
-    const res = new AttentionReservoir({ inputDim: 2, units: 20, width: 1, context: 1, ffHidden: 0, valueScale: 0, leakRate: 0.4, connectivity: 0.3, seed: 6 });
+    const res = new AttentionReservoir({
+      inputDim: 2,
+      units: 20,
+      width: 1,
+      context: 1,
+      ffHidden: 0,
+      valueScale: 0,
+      leakRate: 0.4,
+      connectivity: 0.3,
+      seed: 6,
+    });
     const spec = res.describe();
-    const tanhSpec: NativeNetworkSpec = { ...spec, populations: [{ kind: 'tanh', units: 20, width: 1, offset: 0, leakRate: 0.4 }] };
+    const tanhSpec: NativeNetworkSpec = {
+      ...spec,
+      populations: [{ kind: 'tanh', units: 20, width: 1, offset: 0, leakRate: 0.4 }],
+    };
     const esn = new (native().Network)(tanhSpec);
     const x = randomTensor(7, 3, 25, 2);
     const a = res.run(x, { states: true }).states!.data;
@@ -121,8 +178,13 @@ describe('attention properties', () => {
     const all = res.run(x, { states: true }).states!.data;
     const n = res.stateSize;
     for (const s of [0, 5]) {
-      const single = { data: x.data.slice(s * 11 * 3, (s + 1) * 11 * 3), shape: [1, 11, 3] as [number, number, number] };
-      expect(sameBits(res.run(single, { states: true }).states!.data, all.subarray(s * 11 * n, (s + 1) * 11 * n))).toBe(true);
+      const single = {
+        data: x.data.slice(s * 11 * 3, (s + 1) * 11 * 3),
+        shape: [1, 11, 3] as [number, number, number],
+      };
+      expect(sameBits(res.run(single, { states: true }).states!.data, all.subarray(s * 11 * n, (s + 1) * 11 * n))).toBe(
+        true,
+      );
     }
   });
 
@@ -137,7 +199,9 @@ describe('attention properties', () => {
     const n = res.stateSize;
     for (const s of [1, 4]) {
       const single = { data: x.data.slice(s * 9 * 2, (s + 1) * 9 * 2), shape: [1, 9, 2] as [number, number, number] };
-      expect(sameBits(res.run(single, { states: true }).states!.data, all.subarray(s * 9 * n, (s + 1) * 9 * n))).toBe(true);
+      expect(sameBits(res.run(single, { states: true }).states!.data, all.subarray(s * 9 * n, (s + 1) * 9 * n))).toBe(
+        true,
+      );
     }
   });
 
@@ -150,15 +214,26 @@ describe('attention properties', () => {
     const n = res.stateSize;
     const s = 18;
     const single = { data: x.data.slice(s * 14 * 3, (s + 1) * 14 * 3), shape: [1, 14, 3] as [number, number, number] };
-    expect(sameBits(res.run(single, { states: true }).states!.data, one.subarray(s * 14 * n, (s + 1) * 14 * n))).toBe(true);
+    expect(sameBits(res.run(single, { states: true }).states!.data, one.subarray(s * 14 * n, (s + 1) * 14 * n))).toBe(
+      true,
+    );
     const first = res.run({ data: single.data.slice(0, 9 * 3), shape: [1, 9, 3] }, { states: true }).states!.data;
-    const rest = res.run({ data: single.data.slice(9 * 3), shape: [1, 5, 3] }, { states: true, reset: false }).states!.data;
+    const rest = res.run({ data: single.data.slice(9 * 3), shape: [1, 5, 3] }, { states: true, reset: false }).states!
+      .data;
     expect(sameBits(first, one.subarray(s * 14 * n, (s * 14 + 9) * n))).toBe(true);
     expect(sameBits(rest, one.subarray((s * 14 + 9) * n, (s + 1) * 14 * n))).toBe(true);
   });
 
   test('causality and the echo state property hold for RAN-A', () => {
-    const res = new AttentionReservoir({ inputDim: 1, units: 8, width: 8, context: 4, spectralRadius: 0.8, leakRate: 0.5, seed: 2 });
+    const res = new AttentionReservoir({
+      inputDim: 1,
+      units: 8,
+      width: 8,
+      context: 4,
+      spectralRadius: 0.8,
+      leakRate: 0.5,
+      seed: 2,
+    });
     const x = randomTensor(1, 1, 150, 1);
     const a = res.run(x, { states: true }).states!.data;
     const y = { data: Float32Array.from(x.data), shape: x.shape };
@@ -168,7 +243,8 @@ describe('attention properties', () => {
     expect(sameBits(a.subarray(0, 60 * n), b.subarray(0, 60 * n))).toBe(true);
     res.run(randomTensor(9, 1, 40, 1, 3));
     const c = res.run(x, { states: true, reset: false }).states!.data;
-    const dist = (t: number): number => Math.hypot(...Array.from(a.subarray(t * n, (t + 1) * n)).map((v, i) => v - c[t * n + i]!));
+    const dist = (t: number): number =>
+      Math.hypot(...Array.from(a.subarray(t * n, (t + 1) * n)).map((v, i) => v - c[t * n + i]!));
     expect(dist(0)).toBeGreaterThan(1e-2);
     expect(dist(149)).toBeLessThan(1e-4 * dist(0));
   });

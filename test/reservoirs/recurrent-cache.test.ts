@@ -15,8 +15,16 @@ function states(r: Reservoir, inputDim: number): Float32Array {
 }
 
 test.each([
-  ['esn', (rho: number) => new ESN({ inputDim: 3, units: 300, seed: 11, spectralRadius: rho, connectivity: 0.05, inputScaling: 0.7 })],
-  ['ran-a', (rho: number) => new AttentionReservoir({ inputDim: 3, units: 20, seed: 11, spectralRadius: rho, connectivity: 0.2 })],
+  [
+    'esn',
+    (rho: number) =>
+      new ESN({ inputDim: 3, units: 300, seed: 11, spectralRadius: rho, connectivity: 0.05, inputScaling: 0.7 }),
+  ],
+  [
+    'ran-a',
+    (rho: number) =>
+      new AttentionReservoir({ inputDim: 3, units: 20, seed: 11, spectralRadius: rho, connectivity: 0.2 }),
+  ],
 ] as const)('%s: a cached draw rescaled to another ρ equals a fresh one', (_kind, make) => {
   clearRecurrentCache();
   const first = make(0.9); // fills the cache

@@ -23,7 +23,11 @@ let dir: string;
 let data: string;
 
 function cut(s: Split, b: number): Split {
-  return { x: sliceBatch(s.x, 0, b), y: sliceBatch(s.y, 0, b), t: { data: s.t.data.subarray(0, b * s.t.shape[1]), shape: [b, s.t.shape[1]] } };
+  return {
+    x: sliceBatch(s.x, 0, b),
+    y: sliceBatch(s.y, 0, b),
+    t: { data: s.t.data.subarray(0, b * s.t.shape[1]), shape: [b, s.t.shape[1]] },
+  };
 }
 
 beforeAll(() => {
@@ -31,7 +35,12 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-scaleout-'));
   data = path.join(dir, 'task');
   const t = buildTask('discrete_postcasting', { difficulty: 'small', seed: 1 });
-  writeTaskFolder(data, { classification: t.classification, train: cut(t.train, 48), valid: cut(t.valid, 16), test: cut(t.test, 16) });
+  writeTaskFolder(data, {
+    classification: t.classification,
+    train: cut(t.train, 48),
+    valid: cut(t.valid, 16),
+    test: cut(t.test, 16),
+  });
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -62,7 +71,20 @@ describe('ran fit / ran merge', () => {
 
   test('ran fit saves a model that ran predict runs and that predicts like the library fit; ran merge of 1, 2, 3 shards gives the same file content', async () => {
     const one = path.join(dir, 'one.ran');
-    const r = ran('fit', '--data', data, '--model', 'ran-a', '--budget', '1k', '--batch-size', '4', '--out', one, '--json');
+    const r = ran(
+      'fit',
+      '--data',
+      data,
+      '--model',
+      'ran-a',
+      '--budget',
+      '1k',
+      '--batch-size',
+      '4',
+      '--out',
+      one,
+      '--json',
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const line = JSON.parse(r.stdout) as { ridge: number; config: { kind: 'ran-a'; options: Record<string, unknown> } };
@@ -85,7 +107,21 @@ describe('ran fit / ran merge', () => {
     for (const n of [1, 2, 3]) {
       const parts = Array.from({ length: n }, (_, i) => path.join(dir, `n${n}-part-${i}.ranstats`));
       parts.forEach((p, i) => {
-        const s = ran('fit', '--data', data, '--model', 'ran-a', '--budget', '1k', '--batch-size', '4', '--shard', `${i}/${n}`, '--stats-out', p);
+        const s = ran(
+          'fit',
+          '--data',
+          data,
+          '--model',
+          'ran-a',
+          '--budget',
+          '1k',
+          '--batch-size',
+          '4',
+          '--shard',
+          `${i}/${n}`,
+          '--stats-out',
+          p,
+        );
         expect(s.stderr).toBe('');
         expect(s.status).toBe(0);
       });
@@ -98,10 +134,22 @@ describe('ran fit / ran merge', () => {
       expect(sameBits((await merged.predict(task.test.x)).data, p.data)).toBe(true);
       merged.reservoir.dispose();
     }
-    const missing = ran('merge', path.join(dir, 'n3-part-0.ranstats'), path.join(dir, 'n3-part-2.ranstats'), '--out', path.join(dir, 'x.ran'));
+    const missing = ran(
+      'merge',
+      path.join(dir, 'n3-part-0.ranstats'),
+      path.join(dir, 'n3-part-2.ranstats'),
+      '--out',
+      path.join(dir, 'x.ran'),
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/ERR_RAN_STATS_FILE: missing shard\(s\) 1\/3/);
-    const foreign = ran('merge', path.join(dir, 'n2-part-0.ranstats'), path.join(dir, 'n3-part-1.ranstats'), '--out', path.join(dir, 'x.ran'));
+    const foreign = ran(
+      'merge',
+      path.join(dir, 'n2-part-0.ranstats'),
+      path.join(dir, 'n3-part-1.ranstats'),
+      '--out',
+      path.join(dir, 'x.ran'),
+    );
     expect(foreign.stderr).toMatch(/n3-part-1\.ranstats is foreign: its "shards" differs/);
     expect(fs.existsSync(path.join(dir, 'x.ran'))).toBe(false);
     saved.reservoir.dispose();
@@ -116,7 +164,11 @@ describe('ran search', () => {
     expect(whole.stderr).toBe('');
     expect(whole.status).toBe(0);
     const best = JSON.parse(whole.stdout) as { id: number; valid: number };
-    const rows = fs.readFileSync(path.join(dir, 'all.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id?: number; valid: number; round?: number });
+    const rows = fs
+      .readFileSync(path.join(dir, 'all.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id?: number; valid: number; round?: number });
     expect(rows.filter((r) => r.round !== undefined).map((r) => r.round)).toEqual([1, 2]);
     const trials = rows.filter((r) => r.round === undefined);
     expect(trials.map((l) => l.id)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -138,10 +190,23 @@ describe('ran search', () => {
     const text = fs.readFileSync(r2[1]!, 'utf8');
     const regime = (JSON.parse(text.split('\n')[0]!) as { regime: string }).regime;
     const forged = path.join(dir, 'r2-forged.jsonl');
-    fs.writeFileSync(forged, text.replace(`"regime":"${regime}"`, `"regime":"${regime === 'wide' ? 'linear' : 'wide'}"`));
-    expect(ran('search', '--merge', ...r1, r2[0]!, forged, r2[2]!).stderr).toMatch(/r2-forged\.jsonl drew round 2 from/);
+    fs.writeFileSync(
+      forged,
+      text.replace(`"regime":"${regime}"`, `"regime":"${regime === 'wide' ? 'linear' : 'wide'}"`),
+    );
+    expect(ran('search', '--merge', ...r1, r2[0]!, forged, r2[2]!).stderr).toMatch(
+      /r2-forged\.jsonl drew round 2 from/,
+    );
     // The best line is a config for ran fit.
-    const fit = ran('fit', '--data', data, '--config', path.join(dir, 'best.json'), '--out', path.join(dir, 'best.ran'));
+    const fit = ran(
+      'fit',
+      '--data',
+      data,
+      '--config',
+      path.join(dir, 'best.json'),
+      '--out',
+      path.join(dir, 'best.ran'),
+    );
     expect(fit.status).toBe(0);
   });
 });

@@ -40,7 +40,11 @@ function makeTask(seed: number, classification: boolean, counts = { train: 40, v
         }
       }
     }
-    return { x, y: { data: y, shape: [b, t, o] as [number, number, number] }, t: { data: steps, shape: [b, n] as [number, number] } };
+    return {
+      x,
+      y: { data: y, shape: [b, t, o] as [number, number, number] },
+      t: { data: steps, shape: [b, n] as [number, number] },
+    };
   };
   return { classification, train: split(1, counts.train), valid: split(2, counts.valid), test: split(3, counts.test) };
 }
@@ -70,7 +74,12 @@ describe('shards', () => {
       for (let s = a; s < b; s++) cover.push(s);
     }
     expect(cover).toEqual(Array.from({ length: 45 }, (_, i) => i));
-    expect(batchesOf(3, 17, 5)).toEqual([[3, 5], [5, 10], [10, 15], [15, 17]]);
+    expect(batchesOf(3, 17, 5)).toEqual([
+      [3, 5],
+      [5, 10],
+      [10, 15],
+      [15, 17],
+    ]);
   });
 });
 
@@ -81,7 +90,8 @@ describe('sharded fit', () => {
     const s = await runShard(task, job, 0, 2);
     const f = s.features;
     const xtx = roundExact(s.train.xtx);
-    for (let i = 0; i < f; i++) for (let j = 0; j < i; j++) expect(Object.is(xtx[i * f + j], xtx[j * f + i])).toBe(true);
+    for (let i = 0; i < f; i++)
+      for (let j = 0; j < i; j++) expect(Object.is(xtx[i * f + j], xtx[j * f + i])).toBe(true);
   });
 
   test.each([
@@ -89,22 +99,29 @@ describe('sharded fit', () => {
     ['ran-a', false],
     ['esn', true],
     ['ran-a', true],
-  ] as const)('%s (classification %s): n = 2, 4 shards on batch boundaries give the one-process model bit for bit', async (name, classification) => {
-    const config = name === 'esn' ? ESN : RANA;
-    const task = makeTask(2, classification);
-    const one = await fitInOneProcess(task, config, { ridges: RIDGES, batchSize: 5, threads: 2 });
-    const expected = await one.model.predict(task.test.x);
-    for (const n of [2, 4]) {
-      const parts = await shardParts(task, config, n, 5);
-      const { model, report } = await solveStatistics(config, sumParts(checkParts(parts).map((p) => p.stats)), RIDGES);
-      expect(report.ridge).toBe(one.report.ridge);
-      expect(report.validation).toEqual(one.report.validation);
-      expect(sameBits(model.readout!.weights!, one.model.readout!.weights!)).toBe(true);
-      expect(sameBits((await model.predict(task.test.x)).data, expected.data)).toBe(true);
-      model.reservoir.dispose();
-    }
-    one.model.reservoir.dispose();
-  });
+  ] as const)(
+    '%s (classification %s): n = 2, 4 shards on batch boundaries give the one-process model bit for bit',
+    async (name, classification) => {
+      const config = name === 'esn' ? ESN : RANA;
+      const task = makeTask(2, classification);
+      const one = await fitInOneProcess(task, config, { ridges: RIDGES, batchSize: 5, threads: 2 });
+      const expected = await one.model.predict(task.test.x);
+      for (const n of [2, 4]) {
+        const parts = await shardParts(task, config, n, 5);
+        const { model, report } = await solveStatistics(
+          config,
+          sumParts(checkParts(parts).map((p) => p.stats)),
+          RIDGES,
+        );
+        expect(report.ridge).toBe(one.report.ridge);
+        expect(report.validation).toEqual(one.report.validation);
+        expect(sameBits(model.readout!.weights!, one.model.readout!.weights!)).toBe(true);
+        expect(sameBits((await model.predict(task.test.x)).data, expected.data)).toBe(true);
+        model.reservoir.dispose();
+      }
+      one.model.reservoir.dispose();
+    },
+  );
 
   test('more shards than sequences (empty shards) still give the one-process model, with batches of one sequence', async () => {
     const task = makeTask(7, false, { train: 12, valid: 5, test: 3 });
@@ -136,26 +153,29 @@ describe('sharded fit', () => {
     }
   });
 
-  test.each([false, true])('λ chosen on validation statistics as Model.fit chooses it (classification %s)', async (classification) => {
-    const task = makeTask(4, classification);
-    const ours = await fitInOneProcess(task, ESN, { ridges: RIDGES, batchSize: 16 });
-    const lib = new Model(ESN);
-    const fit = await lib.fit(task, { ridges: RIDGES, batchSize: 16 });
-    expect(ours.report.ridge).toBe(fit.ridge);
-    const a = ours.report.validation!.map((v) => v.score);
-    const b = fit.validation!.map((v) => v.score);
-    // MSE from the Gram form against MSE of float32 outputs; error rates from float32 outputs on both sides.
-    expect(maxError(a, b, 1e-9, classification ? 0 : 1e-5)).toBeLessThanOrEqual(1);
-    // The tie-break: validation MSE of the outputs (from rows or from the Gram form).
-    const ma = ours.report.validation!.map((v) => v.mse);
-    const mb = fit.validation!.map((v) => v.mse);
-    expect(maxError(ma, mb, 1e-9, 1e-5)).toBeLessThanOrEqual(1);
-    const p = await ours.model.predict(task.test.x);
-    const q = await lib.predict(task.test.x);
-    expect(maxError(p.data, q.data, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
-    ours.model.reservoir.dispose();
-    lib.reservoir.dispose();
-  });
+  test.each([false, true])(
+    'λ chosen on validation statistics as Model.fit chooses it (classification %s)',
+    async (classification) => {
+      const task = makeTask(4, classification);
+      const ours = await fitInOneProcess(task, ESN, { ridges: RIDGES, batchSize: 16 });
+      const lib = new Model(ESN);
+      const fit = await lib.fit(task, { ridges: RIDGES, batchSize: 16 });
+      expect(ours.report.ridge).toBe(fit.ridge);
+      const a = ours.report.validation!.map((v) => v.score);
+      const b = fit.validation!.map((v) => v.score);
+      // MSE from the Gram form against MSE of float32 outputs; error rates from float32 outputs on both sides.
+      expect(maxError(a, b, 1e-9, classification ? 0 : 1e-5)).toBeLessThanOrEqual(1);
+      // The tie-break: validation MSE of the outputs (from rows or from the Gram form).
+      const ma = ours.report.validation!.map((v) => v.mse);
+      const mb = fit.validation!.map((v) => v.mse);
+      expect(maxError(ma, mb, 1e-9, 1e-5)).toBeLessThanOrEqual(1);
+      const p = await ours.model.predict(task.test.x);
+      const q = await lib.predict(task.test.x);
+      expect(maxError(p.data, q.data, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+      ours.model.reservoir.dispose();
+      lib.reservoir.dispose();
+    },
+  );
 });
 
 describe('.ranstats parts', () => {
@@ -183,17 +203,31 @@ describe('.ranstats parts', () => {
 
   test('a missing, duplicated or foreign part is an error naming it', async () => {
     expect(() => checkParts(parts.filter((p) => p.name !== 'part-1'))).toThrow(/missing shard\(s\) 1\/3/);
-    expect(() => checkParts([...parts, { ...parts[0]!, name: 'copy' }])).toThrow(/given twice: part-\d and copy|given twice: copy/);
-    const job = fitJob(task, { kind: 'esn', options: { ...ESN.options, seed: 99 } }, 3, { ridges: RIDGES, batchSize: 4 });
+    expect(() => checkParts([...parts, { ...parts[0]!, name: 'copy' }])).toThrow(
+      /given twice: part-\d and copy|given twice: copy/,
+    );
+    const job = fitJob(task, { kind: 'esn', options: { ...ESN.options, seed: 99 } }, 3, {
+      ridges: RIDGES,
+      batchSize: 4,
+    });
     const foreign = { name: 'other-1', ...decodeStats(encodeShard(job, 1, await runShard(task, job, 1, 1), LIB)) };
     expect(() => checkParts([parts[0]!, foreign, parts[2]!])).toThrow(/other-1 is foreign: its "reservoir" differs/);
     const otherData = makeTask(6, false, { train: 12, valid: 6, test: 2 });
     const job2 = fitJob(otherData, ESN, 3, { ridges: RIDGES, batchSize: 4 });
-    const foreign2 = { name: 'data-1', ...decodeStats(encodeShard(job2, 1, await runShard(otherData, job2, 1, 1), LIB)) };
-    expect(() => checkParts([parts[0]!, parts[1]!, parts[2]!, foreign2])).toThrow(/data-1 is foreign: its "data" differs/);
+    const foreign2 = {
+      name: 'data-1',
+      ...decodeStats(encodeShard(job2, 1, await runShard(otherData, job2, 1, 1), LIB)),
+    };
+    expect(() => checkParts([parts[0]!, parts[1]!, parts[2]!, foreign2])).toThrow(
+      /data-1 is foreign: its "data" differs/,
+    );
   });
 
   test('a RAN-C with data keys is refused for a sharded fit', () => {
-    expect(() => fitJob(task, { kind: 'ran-c', options: { inputDim: 2, attentionUnits: 2, memoryUnits: 1, keys: 'data' } }, 2, { ridges: RIDGES })).toThrow(/keys "random"/);
+    expect(() =>
+      fitJob(task, { kind: 'ran-c', options: { inputDim: 2, attentionUnits: 2, memoryUnits: 1, keys: 'data' } }, 2, {
+        ridges: RIDGES,
+      }),
+    ).toThrow(/keys "random"/);
   });
 });

@@ -52,7 +52,8 @@ describe('search regimes (no task names)', () => {
     expect(linear.slice(0, n1)).toEqual(wide.slice(0, n1)); // round 1 does not depend on round 2
     expect(Object.keys(wide[0]!.options).sort()).toEqual(['inputDim', 'seed', 'units']);
     for (let i = 1; i < n1; i++) {
-      if (firstRoundRegime(i) === 'linear') expect((wide[i]!.options as { leakRate: number }).leakRate).toBeGreaterThanOrEqual(0.9);
+      if (firstRoundRegime(i) === 'linear')
+        expect((wide[i]!.options as { leakRate: number }).leakRate).toBeGreaterThanOrEqual(0.9);
     }
     for (const c of linear.slice(n1)) expect((c.options as { leakRate: number }).leakRate).toBeGreaterThanOrEqual(0.9);
     expect(linear.slice(n1)).not.toEqual(wide.slice(n1));
@@ -63,7 +64,15 @@ describe('search regimes (no task names)', () => {
     expect(bestTrial([result(0, 0.1, 0.3), result(1, 0.1, 0.3)]).id).toBe(0);
     expect(bestTrial([result(0, NaN, 0.1), result(1, 0.9, NaN)]).id).toBe(1);
     // round 1 of 8 trials: 0 defaults, 1 wide, 2 linear, 3 integrate, 4 wide
-    expect(secondRoundRegime([result(0, 0.5, 1), result(1, 0.5, 1), result(2, 0.2, 1), result(3, 0.2, 0.5), result(4, 0.3, 1)])).toBe('integrate');
+    expect(
+      secondRoundRegime([
+        result(0, 0.5, 1),
+        result(1, 0.5, 1),
+        result(2, 0.2, 1),
+        result(3, 0.2, 0.5),
+        result(4, 0.3, 1),
+      ]),
+    ).toBe('integrate');
     expect(secondRoundRegime([result(0, 0.1, 1), result(1, 0.5, 1)])).toBe('wide');
   });
 
@@ -71,11 +80,20 @@ describe('search regimes (no task names)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ran-same-'));
     try {
       writeTaskFolder(dir, buildTask('adding_problem', { difficulty: 'small', seed: 0 }));
-      const common = { models: ['esn', 'ran-a'] as const, budget: 1000, difficulty: 'small' as const, trials: 4, seeds: 1, workers: 0 };
+      const common = {
+        models: ['esn', 'ran-a'] as const,
+        budget: 1000,
+        difficulty: 'small' as const,
+        trials: 4,
+        seeds: 1,
+        workers: 0,
+      };
       const stream = await evaluateStream({ ...common, models: [...common.models], tasks: ['adding_problem'] });
       const folder = await evaluateStream({ ...common, models: [...common.models], tasks: [], dataDir: dir });
       const strip = (cells: typeof stream) => cells.map((c) => c.perSeed.map(({ seconds: _s, ...rest }) => rest));
-      expect(stream[1]!.perSeed[0]!.attention === undefined || stream[1]!.perSeed[0]!.attention!.entropy <= 1).toBe(true);
+      expect(stream[1]!.perSeed[0]!.attention === undefined || stream[1]!.perSeed[0]!.attention!.entropy <= 1).toBe(
+        true,
+      );
       expect(strip(folder)).toEqual(strip(stream));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

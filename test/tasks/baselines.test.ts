@@ -8,12 +8,18 @@ import { buildTask, score, type Split, type StreamTask } from '../../lib/tasks';
 import { TRIVIAL_REFERENCES } from '../../lib/stream/published';
 import { oneHot, predict, row, steps, zerosLike } from './helpers';
 
-const big = (name: string): StreamTask => buildTask(name, { seed: 2024, overrides: { n_train: 10, n_valid: 10, n_test: 5000 } });
+const big = (name: string): StreamTask =>
+  buildTask(name, { seed: 2024, overrides: { n_train: 10, n_valid: 10, n_test: 5000 } });
 
 function constantClass(s: Split, k: number): number {
   const D = s.y.shape[2];
   const v = oneHot(D, k);
-  return score(s.y, predict(s.y, () => v), s.t, true);
+  return score(
+    s.y,
+    predict(s.y, () => v),
+    s.t,
+    true,
+  );
 }
 
 /** Best constant per channel (mean of the targets at T), regression. */
@@ -29,7 +35,12 @@ function bestConstant(s: Split): number {
   }
   const c = mean.map((v) => v / n);
   void N;
-  return score(s.y, predict(s.y, () => c), s.t, false);
+  return score(
+    s.y,
+    predict(s.y, () => c),
+    s.t,
+    false,
+  );
 }
 
 const ref = (task: string): (typeof TRIVIAL_REFERENCES)[number] => {
@@ -56,14 +67,28 @@ test('discrete_postcasting: chance 0.667; copying X[t−d] scores 0', () => {
   const s = big('discrete_postcasting').test;
   expect(Math.abs(score(s.y, zerosLike(s.y), s.t, true) - 0.667)).toBeLessThan(0.01);
   expect(Math.abs(constantClass(s, 1) - 0.667)).toBeLessThan(0.01);
-  expect(score(s.y, predict(s.y, (b, t) => (t >= 5 ? row(s.x, b, t - 5) : [0, 0, 0])), s.t, true)).toBe(0);
+  expect(
+    score(
+      s.y,
+      predict(s.y, (b, t) => (t >= 5 ? row(s.x, b, t - 5) : [0, 0, 0])),
+      s.t,
+      true,
+    ),
+  ).toBe(0);
 });
 
 test('continuous_postcasting: zero / best constant 0.213 = 0.8²/3; copying scores 0', () => {
   const s = big('continuous_postcasting').test;
   expect(Math.abs(score(s.y, zerosLike(s.y), s.t, false) - 0.64 / 3)).toBeLessThan(0.005);
   expect(Math.abs(bestConstant(s) - ref('continuous_postcasting').constant)).toBeLessThan(0.005);
-  expect(score(s.y, predict(s.y, (b, t) => (t >= 5 ? row(s.x, b, t - 5) : [0])), s.t, false)).toBe(0);
+  expect(
+    score(
+      s.y,
+      predict(s.y, (b, t) => (t >= 5 ? row(s.x, b, t - 5) : [0])),
+      s.t,
+      false,
+    ),
+  ).toBe(0);
 });
 
 /** Ideal causal pattern completion: the last earlier visible element of the same phase, else a fallback. */
@@ -83,15 +108,35 @@ test('discrete_pattern_completion: zero 0.675, majority 0.657, ideal causal ≈ 
   expect(Math.abs(score(s.y, zerosLike(s.y), s.t, true) - 0.675)).toBeLessThan(0.02);
   const best = Math.min(constantClass(s, 0), constantClass(s, 1), constantClass(s, 2));
   expect(Math.abs(best - 0.657)).toBeLessThan(0.02);
-  const ideal = score(s.y, causalPattern(s, 4, (r) => r[3] === 0, [1, 0, 0]), s.t, true);
+  const ideal = score(
+    s.y,
+    causalPattern(s, 4, (r) => r[3] === 0, [1, 0, 0]),
+    s.t,
+    true,
+  );
   expect(Math.abs(ideal - 0.054)).toBeLessThan(0.01);
 });
 
 test('continuous_pattern_completion: zero 0.334, constant 0.5 → 1/12, ideal causal ≈ 0.007', () => {
   const s = big('continuous_pattern_completion').test;
   expect(Math.abs(score(s.y, zerosLike(s.y), s.t, false) - 0.334)).toBeLessThan(0.01);
-  expect(Math.abs(score(s.y, predict(s.y, () => [0.5]), s.t, false) - 1 / 12)).toBeLessThan(0.005);
-  const ideal = score(s.y, causalPattern(s, 4, (r) => (r[0] as number) >= 0, [0.5]), s.t, false);
+  expect(
+    Math.abs(
+      score(
+        s.y,
+        predict(s.y, () => [0.5]),
+        s.t,
+        false,
+      ) -
+        1 / 12,
+    ),
+  ).toBeLessThan(0.005);
+  const ideal = score(
+    s.y,
+    causalPattern(s, 4, (r) => (r[0] as number) >= 0, [0.5]),
+    s.t,
+    false,
+  );
   expect(Math.abs(ideal - 0.007)).toBeLessThan(0.003);
 });
 

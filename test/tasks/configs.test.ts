@@ -2,9 +2,26 @@ import { buildTask, CONFIGS, DIFFICULTIES, getConfig, TASK_NAMES } from '../../l
 
 test('every level defines every task; medium and medium-v0.1.2 are the two spec tables', () => {
   for (const d of DIFFICULTIES) for (const t of TASK_NAMES) expect(CONFIGS[d][t]).toBeDefined();
-  expect(getConfig('simple_copy', 'medium')).toEqual({ n_train: 1000, n_valid: 200, n_test: 1000, sequence_length: 50, delay: 10, n_symbols: 8 });
-  expect(getConfig('simple_copy', 'medium-v0.1.2')).toEqual({ n_train: 10000, n_valid: 200, n_test: 1000, sequence_length: 22, delay: 5, n_symbols: 3 });
-  expect(getConfig('chaotic_forecasting', 'medium-v0.1.2')).toMatchObject({ sequence_length: 20000, forecast_length: 5 });
+  expect(getConfig('simple_copy', 'medium')).toEqual({
+    n_train: 1000,
+    n_valid: 200,
+    n_test: 1000,
+    sequence_length: 50,
+    delay: 10,
+    n_symbols: 8,
+  });
+  expect(getConfig('simple_copy', 'medium-v0.1.2')).toEqual({
+    n_train: 10000,
+    n_valid: 200,
+    n_test: 1000,
+    sequence_length: 22,
+    delay: 5,
+    n_symbols: 3,
+  });
+  expect(getConfig('chaotic_forecasting', 'medium-v0.1.2')).toMatchObject({
+    sequence_length: 20000,
+    forecast_length: 5,
+  });
   expect(getConfig('continuous_pattern_completion', 'large')).toMatchObject({ base_length: 20, sequence_length: 500 });
   expect(getConfig('discrete_pattern_completion', 'large')).toMatchObject({ base_length: 25, n_symbols: 20 });
   expect(() => getConfig('simple_copy', 'huge')).toThrow(/unknown difficulty/);

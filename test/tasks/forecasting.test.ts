@@ -1,7 +1,10 @@
 import { buildTask, chaoticForecasting, sinusForecasting, splitSeries, streamLorenzTrajectory } from '../../lib/tasks';
 import { sameBytes, steps } from './helpers';
 
-describe.each([['sinus_forecasting', 1], ['chaotic_forecasting', 3]] as const)('%s', (name, D) => {
+describe.each([
+  ['sinus_forecasting', 1],
+  ['chaotic_forecasting', 3],
+] as const)('%s', (name, D) => {
   const task = buildTask(name);
   const h = 5;
 
@@ -42,9 +45,15 @@ test('the ratio check is an exact float64 equality (0.7 / 0.1 / 0.2 is rejected,
 });
 
 test('sinus: value of the frequency-modulated sine on the linspace grid', () => {
-  const t = sinusForecasting({ sequence_length: 200, forecast_length: 5, training_ratio: 0.45, validation_ratio: 0.1, testing_ratio: 0.45 });
+  const t = sinusForecasting({
+    sequence_length: 200,
+    forecast_length: 5,
+    training_ratio: 0.45,
+    validation_ratio: 0.1,
+    testing_ratio: 0.45,
+  });
   const n = 205;
-  const step = (n / 100) / (n - 1);
+  const step = n / 100 / (n - 1);
   for (const k of [0, 1, 57, 199]) {
     const tk = k * step;
     expect(t.test.x.data[k]).toBeCloseTo(Math.sin(2 * Math.PI * 10 * tk + Math.sin(2 * Math.PI * 0.5 * tk)), 6);
@@ -61,8 +70,15 @@ test('chaotic: Euler Lorenz from (0, 1, 1.05) with β = 2.667; channels mean 0 a
   expect(raw[4]).toBeCloseTo(0.99, 12);
   expect(raw[5]).toBeCloseTo(1.05 - 0.01 * 2.667 * 1.05, 12);
 
-  const L = 200, h = 5;
-  const t = chaoticForecasting({ sequence_length: L, forecast_length: h, training_ratio: 0.45, validation_ratio: 0.1, testing_ratio: 0.45 });
+  const L = 200,
+    h = 5;
+  const t = chaoticForecasting({
+    sequence_length: L,
+    forecast_length: h,
+    training_ratio: 0.45,
+    validation_ratio: 0.1,
+    testing_ratio: 0.45,
+  });
   const x = t.test.x.data;
   const y = t.test.y.data;
   for (let c = 0; c < 3; c++) {
@@ -80,7 +96,13 @@ test('chaotic: Euler Lorenz from (0, 1, 1.05) with β = 2.667; channels mean 0 a
 
 test('splitSeries: batch 1, nested prefixes, T from the floors', () => {
   const x = Float32Array.from({ length: 10 }, (_, i) => i);
-  const s = splitSeries(x, x, 1, { sequence_length: 10, forecast_length: 1, training_ratio: 0.5, validation_ratio: 0.2, testing_ratio: 0.3 });
+  const s = splitSeries(x, x, 1, {
+    sequence_length: 10,
+    forecast_length: 1,
+    training_ratio: 0.5,
+    validation_ratio: 0.2,
+    testing_ratio: 0.3,
+  });
   expect(s.train.x.shape).toEqual([1, 5, 1]);
   expect(s.valid.x.shape).toEqual([1, 7, 1]);
   expect(steps(s.train.t, 0)).toEqual([1, 2, 3, 4]);

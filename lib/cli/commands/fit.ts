@@ -81,7 +81,11 @@ function parseSet(list: unknown): Record<string, number | string | boolean> {
 }
 
 /** The reservoir of a fit: the defaults or the search's best, then --config, --set and --units on top. */
-async function chooseConfig(values: Values, dir: string, task: ReturnType<typeof readTaskFolder>): Promise<ReservoirConfig> {
+async function chooseConfig(
+  values: Values,
+  dir: string,
+  task: ReturnType<typeof readTaskFolder>,
+): Promise<ReservoirConfig> {
   const file = values.config !== undefined ? a.readConfigFile(values.config) : undefined;
   const architecture = a.parseArchitecture(values.model ?? file?.kind);
   if (file && file.kind !== architecture) usage(`--model ${architecture} but --config holds a ${file.kind}`);
@@ -106,15 +110,22 @@ async function run(argv: string[]): Promise<number> {
   const shard = values.shard !== undefined ? a.shardOption(values.shard) : undefined;
   if (shard) {
     if (values['stats-out'] === undefined) usage('--shard needs --stats-out FILE.ranstats');
-    if (values.out !== undefined) usage('--shard writes statistics (--stats-out), not a model: merge the parts with ran merge --out');
-    if (values.trials !== undefined) usage('--shard needs a fixed reservoir: run ran search first and pass its best with --config');
+    if (values.out !== undefined)
+      usage('--shard writes statistics (--stats-out), not a model: merge the parts with ran merge --out');
+    if (values.trials !== undefined)
+      usage('--shard needs a fixed reservoir: run ran search first and pass its best with --config');
     checkOutputPath('stats-out', String(values['stats-out']));
   } else {
     if (values['stats-out'] !== undefined) usage('--stats-out goes with --shard i/n');
     if (values.out === undefined) usage('--out FILE.ran is required');
     checkOutputPath('out', values.out);
   }
-  const ridges = values.lambda !== undefined ? a.parseRidges(values.lambda, 'lambda').slice(0, 1) : values.ridges !== undefined ? a.parseRidges(values.ridges, 'ridges') : [...DEFAULT_RIDGES];
+  const ridges =
+    values.lambda !== undefined
+      ? a.parseRidges(values.lambda, 'lambda').slice(0, 1)
+      : values.ridges !== undefined
+        ? a.parseRidges(values.ridges, 'ridges')
+        : [...DEFAULT_RIDGES];
   const batchSize = positiveOf(values['batch-size'], 256, 'batch-size');
   const threads = values.threads !== undefined ? positiveOf(values.threads, 1, 'threads') : undefined;
   const task = readTaskFolder(dir);
@@ -124,15 +135,36 @@ async function run(argv: string[]): Promise<number> {
     const job = fitJob(task, config, shard.count, { ridges, batchSize });
     const stats = await runShard(task, job, shard.index, threads);
     await saveStats(String(values['stats-out']), encodeShard(job, shard.index, stats, libraryInfo()));
-    const line = { shard: `${shard.index}/${shard.count}`, statsOut: values['stats-out'], rows: stats.train.rows, validRows: stats.valid.rows, seconds: (Date.now() - started) / 1000 };
-    process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : `shard ${line.shard}: ${line.rows} training rows, ${line.validRows} validation rows -> ${line.statsOut} (${line.seconds.toFixed(1)} s)\n`);
+    const line = {
+      shard: `${shard.index}/${shard.count}`,
+      statsOut: values['stats-out'],
+      rows: stats.train.rows,
+      validRows: stats.valid.rows,
+      seconds: (Date.now() - started) / 1000,
+    };
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(line)}\n`
+        : `shard ${line.shard}: ${line.rows} training rows, ${line.validRows} validation rows -> ${line.statsOut} (${line.seconds.toFixed(1)} s)\n`,
+    );
     return 0;
   }
   const { model, report } = await fitInOneProcess(task, config, { ridges, batchSize, threads });
   await saveModel(model, String(values.out));
   model.reservoir.dispose();
-  const line = { out: values.out, ridge: report.ridge, rows: report.rows, validation: report.validation, config, seconds: (Date.now() - started) / 1000 };
-  process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : `${config.kind} fitted on ${report.rows} rows, λ = ${report.ridge} -> ${line.out} (${line.seconds.toFixed(1)} s)\n`);
+  const line = {
+    out: values.out,
+    ridge: report.ridge,
+    rows: report.rows,
+    validation: report.validation,
+    config,
+    seconds: (Date.now() - started) / 1000,
+  };
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(line)}\n`
+      : `${config.kind} fitted on ${report.rows} rows, λ = ${report.ridge} -> ${line.out} (${line.seconds.toFixed(1)} s)\n`,
+  );
   return 0;
 }
 

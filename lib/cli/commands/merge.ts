@@ -46,7 +46,11 @@ async function run(argv: string[]): Promise<number> {
   await saveModel(model, out);
   model.reservoir.dispose();
   const line = { out, shards: job.shards, ridge: report.ridge, rows: report.rows, validation: report.validation };
-  process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : `${job.shards} shard(s) merged: ${report.rows} rows, λ = ${report.ridge} -> ${out}\n`);
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(line)}\n`
+      : `${job.shards} shard(s) merged: ${report.rows} rows, λ = ${report.ridge} -> ${out}\n`,
+  );
   return 0;
 }
 

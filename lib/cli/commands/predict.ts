@@ -3,7 +3,15 @@ import { readNpy, toFloat32, writeNpy } from '../../io/npy';
 import { readTaskFolder, SPLIT_NAMES } from '../../io/taskFolder';
 import { loadModel } from '../../model/file';
 import { toTensor3 } from '../../tensor';
-import { checkInputFile, checkInputFolder, checkOutputPath, parseCommand, positive, usage, type Command } from '../command';
+import {
+  checkInputFile,
+  checkInputFolder,
+  checkOutputPath,
+  parseCommand,
+  positive,
+  usage,
+  type Command,
+} from '../command';
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -21,7 +29,8 @@ async function run(argv: string[]): Promise<number> {
   if (values.out === undefined) usage('--out Y.npy is required');
   checkOutputPath('out', values.out);
   const split = values.split ?? 'test';
-  if (!(SPLIT_NAMES as readonly string[]).includes(split)) usage(`--split must be one of ${SPLIT_NAMES.join(', ')}, got "${split}"`);
+  if (!(SPLIT_NAMES as readonly string[]).includes(split))
+    usage(`--split must be one of ${SPLIT_NAMES.join(', ')}, got "${split}"`);
   if (values.split !== undefined && values.data === undefined) usage('--split goes with --data');
   let x;
   let single = false;
@@ -29,7 +38,8 @@ async function run(argv: string[]): Promise<number> {
     x = readTaskFolder(checkInputFolder('data', values.data))[split as (typeof SPLIT_NAMES)[number]].x;
   } else {
     const a = readNpy(checkInputFile('--x', values.x));
-    if (a.shape.length !== 2 && a.shape.length !== 3) usage(`--x ${values.x}: expected an array [B, T, D] or [T, D], got shape [${a.shape.join(', ')}]`);
+    if (a.shape.length !== 2 && a.shape.length !== 3)
+      usage(`--x ${values.x}: expected an array [B, T, D] or [T, D], got shape [${a.shape.join(', ')}]`);
     single = a.shape.length === 2;
     x = toTensor3('--x', { data: toFloat32(a.data), shape: a.shape as [number, number] });
   }

@@ -3,9 +3,30 @@ import * as fs from 'fs';
 import { readTaskFolder } from '../../io/taskFolder';
 import { parseBudget } from '../../model/budget';
 import * as a from '../../scaleout/cli';
-import { bestLine, firstRound, formatPart, mergeSearchParts, parseSearchPart, regimeOf, roundRange, runRound, runSearch, searchSpec, type SearchPart, type TrialLine } from '../../scaleout/search';
+import {
+  bestLine,
+  firstRound,
+  formatPart,
+  mergeSearchParts,
+  parseSearchPart,
+  regimeOf,
+  roundRange,
+  runRound,
+  runSearch,
+  searchSpec,
+  type SearchPart,
+  type TrialLine,
+} from '../../scaleout/search';
 import { defaultThreads } from '../../threads';
-import { checkInputFile, checkInputFolder, checkOutputPath, parseCommand, positive, usage, type Command } from '../command';
+import {
+  checkInputFile,
+  checkInputFolder,
+  checkOutputPath,
+  parseCommand,
+  positive,
+  usage,
+  type Command,
+} from '../command';
 
 const HELP = `ran search — seeded random search of a reservoir on a task folder
 
@@ -59,7 +80,10 @@ function finish(lines: TrialLine[], save: string | undefined): number {
   process.stdout.write(best);
   if (save !== undefined) fs.writeFileSync(save, best);
   const failed = lines.filter((l) => l.error !== undefined);
-  if (failed.length > 0) process.stderr.write(`ran search: ${failed.length} trial(s) failed, e.g. trial ${failed[0]!.id}: ${failed[0]!.error}\n`);
+  if (failed.length > 0)
+    process.stderr.write(
+      `ran search: ${failed.length} trial(s) failed, e.g. trial ${failed[0]!.id}: ${failed[0]!.error}\n`,
+    );
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -75,7 +99,8 @@ async function run(argv: string[]): Promise<number> {
   if (round !== 1 && round !== 2) usage(`--round must be 1 or 2, got "${values.round}"`);
   if (values.round !== undefined && values.shard === undefined) usage('--round goes with --shard i/n');
   if (values.shard !== undefined && values.out === undefined) usage('--shard needs --out part.jsonl');
-  if (round === 1 && positionals.length > 0) usage(`unexpected argument "${positionals[0]}" (round-1 parts go with --round 2, other parts with --merge)`);
+  if (round === 1 && positionals.length > 0)
+    usage(`unexpected argument "${positionals[0]}" (round-1 parts go with --round 2, other parts with --merge)`);
   if (round === 2 && positionals.length === 0) usage('--round 2 needs every round-1 part as arguments');
   if (values.out !== undefined) checkOutputPath('out', values.out);
   const architecture = a.parseArchitecture(values.model);
@@ -88,13 +113,25 @@ async function run(argv: string[]): Promise<number> {
   if (values.trials === undefined) usage('--trials N is required');
   const shard = values.shard !== undefined ? a.shardOption(values.shard) : { index: 0, count: 1 };
   const task = readTaskFolder(dir);
-  const spec = searchSpec(task, { architecture, budget, trials: positive(values.trials, 1, 'trials'), seed: a.naturalInt(values.seed, 0, 'seed'), maxFeatures: positive(values['max-features'], 1000, 'max-features'), shards: shard.count });
+  const spec = searchSpec(task, {
+    architecture,
+    budget,
+    trials: positive(values.trials, 1, 'trials'),
+    seed: a.naturalInt(values.seed, 0, 'seed'),
+    maxFeatures: positive(values['max-features'], 1000, 'max-features'),
+    shards: shard.count,
+  });
   const workers = positive(values.workers, defaultThreads(), 'workers');
   if (values.shard === undefined) {
     const lines = await runSearch(dir, task, spec, workers);
     const n1 = roundRange(spec, 1)[1];
     const first = lines.slice(0, n1);
-    if (values.out !== undefined) fs.writeFileSync(values.out, formatPart({ search: spec, shard: 0, round: 1 }, first) + formatPart({ search: spec, shard: 0, round: 2, regime: regimeOf(first) }, lines.slice(n1)));
+    if (values.out !== undefined)
+      fs.writeFileSync(
+        values.out,
+        formatPart({ search: spec, shard: 0, round: 1 }, first) +
+          formatPart({ search: spec, shard: 0, round: 2, regime: regimeOf(first) }, lines.slice(n1)),
+      );
     return finish(lines, values.save);
   }
   let regime: ReturnType<typeof firstRound>['regime'] = 'wide';
@@ -105,9 +142,14 @@ async function run(argv: string[]): Promise<number> {
     regime = first.regime;
   }
   const lines = await runRound(dir, task, spec, shard, round, regime, workers);
-  fs.writeFileSync(values.out!, formatPart({ search: spec, shard: shard.index, round, ...(round === 2 ? { regime } : {}) }, lines));
+  fs.writeFileSync(
+    values.out!,
+    formatPart({ search: spec, shard: shard.index, round, ...(round === 2 ? { regime } : {}) }, lines),
+  );
   const failed = lines.filter((l) => l.error !== undefined).length;
-  process.stderr.write(`ran search: round ${round}, shard ${shard.index}/${shard.count}: ${lines.length} trial(s), ${failed} failed -> ${values.out}\n`);
+  process.stderr.write(
+    `ran search: round ${round}, shard ${shard.index}/${shard.count}: ${lines.length} trial(s), ${failed} failed -> ${values.out}\n`,
+  );
   return failed > 0 ? 1 : 0;
 }
 

@@ -126,7 +126,6 @@ function detailsTable(cells: readonly StreamCell[]): string {
 }
 
 function libraryVersion(): string {
-   
   return (require('../../package.json') as { version: string }).version;
 }
 

@@ -13,7 +13,6 @@ describe('optional peer dependencies', () => {
   });
 
   test('the install command uses the ranges of package.json peerDependencies, which are optional and dev dependencies too', () => {
-     
     const pkg = require('../../package.json') as Record<string, Record<string, unknown>>;
     for (const name of ['vega', 'vega-lite', 'mnist']) {
       expect(pkg['peerDependenciesMeta']![name]).toEqual({ optional: true });

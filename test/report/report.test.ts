@@ -67,7 +67,6 @@ describe('renderReport', () => {
 
 describe('the report’s content (issue 15)', () => {
   test('the header names the package version, the CPU variant, the thread count and the command line', async () => {
-     
     const version = (require('../../package.json') as { version: string }).version;
     expect(html).toContain(`version <b>${version}</b>`);
     expect(html).toMatch(/cpu variant <b>[\w-]+ \(\w+\)<\/b>/);

@@ -25,6 +25,8 @@ import { Bench } from 'tinybench';
 import { ErrorCodes, RanError } from '../errors';
 import { native, type NativeNetworkSpec } from '../native';
 import { baseFields, cpuModel, log, median, type Line } from './common';
+import type { Reservoir } from '../reservoirs/reservoir';
+import type { Tensor3 } from '../tensor';
 import {
   attentionWorkload,
   esnWorkload,
@@ -215,50 +217,44 @@ export async function runBenchmarks(argv: string[], extras: RunnerExtras = {}): 
     }
   }
 
+  /** Times one reservoir's run at each thread count and emits a native line per count. */
+  async function timeReservoir(
+    w: WorkloadId,
+    reservoir: Reservoir,
+    x: Tensor3,
+    units: number,
+    extra: Partial<Line> = {},
+  ): Promise<void> {
+    const flops = flopsPerStep(reservoir.describe());
+    for (const threads of args.threads) {
+      const r = await sampleRuns(`${w}/${threads}`, () => void reservoir.run(x, { threads }), args.quick);
+      const med = median(r.sample);
+      emit({
+        workload: w,
+        impl: 'native',
+        metric: METRIC[w],
+        value: units / med,
+        threads,
+        ...base,
+        median_s: med,
+        samples: r.sample.length,
+        rme_pct: r.rme,
+        units_per_run: units,
+        gflop_per_s: (flops * units) / med / 1e9,
+        ...extra,
+      });
+    }
+    reservoir.dispose();
+  }
+
   async function runWorkload(w: WorkloadId): Promise<void> {
     if (w === 'W1' || w === 'W2') {
       const wl = esnWorkload(S[w], w === 'W1' ? 1 : 2);
-      const flops = flopsPerStep(wl.esn.describe());
-      for (const threads of args.threads) {
-        const r = await sampleRuns(`${w}/${threads}`, () => void wl.esn.run(wl.x, { threads }), args.quick);
-        const med = median(r.sample);
-        emit({
-          workload: w,
-          impl: 'native',
-          metric: METRIC[w],
-          value: wl.units / med,
-          threads,
-          ...base,
-          median_s: med,
-          samples: r.sample.length,
-          rme_pct: r.rme,
-          units_per_run: wl.units,
-          gflop_per_s: (flops * wl.units) / med / 1e9,
-          weights: 'dense' in wl.esn.describe().w ? 'dense' : 'csr',
-        });
-      }
-      wl.esn.dispose();
+      const weights = 'dense' in wl.esn.describe().w ? 'dense' : 'csr';
+      await timeReservoir(w, wl.esn, wl.x, wl.units, { weights });
     } else if (w === 'W3' || w === 'W3F') {
       const wl = attentionWorkload(S[w], 3);
-      const flops = flopsPerStep(wl.reservoir.describe());
-      for (const threads of args.threads) {
-        const r = await sampleRuns(`${w}/${threads}`, () => void wl.reservoir.run(wl.x, { threads }), args.quick);
-        const med = median(r.sample);
-        emit({
-          workload: w,
-          impl: 'native',
-          metric: METRIC[w],
-          value: wl.units / med,
-          threads,
-          ...base,
-          median_s: med,
-          samples: r.sample.length,
-          rme_pct: r.rme,
-          units_per_run: wl.units,
-          gflop_per_s: (flops * wl.units) / med / 1e9,
-        });
-      }
-      wl.reservoir.dispose();
+      await timeReservoir(w, wl.reservoir, wl.x, wl.units);
     } else if (w === 'W4') {
       const s = S.W4;
       log(`[bench] W4: generating ${s.rows}×${s.features} rows (not timed)…`);

@@ -18,8 +18,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildTask, sizeForBudget, writeTaskFolder } from '../lib/index';
-import { log, median, type Line } from './common';
+import { ensureAddon, log, median, type Line } from './common';
+
+// The library loads the addon on import; dist-bench/ needs its build link first.
+ensureAddon();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildTask, sizeForBudget, writeTaskFolder } = require('../lib/index') as typeof import('../lib/index');
 
 /** The three shapes of issue 17. */
 export const SEARCH_TASKS = ['selective_copy', 'sequential_mnist', 'chaotic_forecasting'] as const;

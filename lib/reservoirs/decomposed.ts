@@ -9,7 +9,7 @@ import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation, memoryPopulation } from './units';
 import { checkWeightBytes, csrBytes } from './limits';
-import { blockSparse, rescaleToRadius, toNativeMatrix, uniformMatrix } from './weights';
+import { blockSparse, kernelForm, rescaleToRadius, uniformMatrix } from './weights';
 
 /** Connectivity per pair of populations: `attentionToMemory` is the fraction of attention units each memory unit receives from, etc. */
 export interface PopulationConnectivity {
@@ -254,7 +254,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
       },
       ma * d,
     );
-    super(o, { inputDim: o.inputDim, n, populations: [att, mem], w: toNativeMatrix(w), wIn, bias });
+    super(o, { inputDim: o.inputDim, n, populations: [att, mem], w: kernelForm(w), wIn, bias });
     this.radiusBeforeScaling = r0;
   }
 

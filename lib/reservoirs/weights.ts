@@ -4,6 +4,7 @@
  */
 import { native, type NativeMatrix } from '../native';
 import { Random } from '../random';
+import { takeNormals } from './normalStream';
 
 /** Entry distribution of random matrices. */
 export type Distribution = 'uniform' | 'normal';
@@ -160,6 +161,8 @@ export function uniformMatrix(rng: Random, rows: number, cols: number, scale: nu
 export function fanInMatrices(rng: Random, copies: number, rows: number, cols: number, scale: number): Float32Array {
   const a = new Float32Array(copies * rows * cols);
   const s = scale / Math.sqrt(cols);
-  for (let i = 0; i < a.length; i++) a[i] = s * rng.normal();
+  // The trials of a search replay one recorded run of normals (normalStream.ts).
+  const normals = takeNormals(rng, a.length);
+  for (let i = 0; i < a.length; i++) a[i] = s * normals[i]!;
   return a;
 }

@@ -52,7 +52,7 @@ export function drawRecurrent(
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
     }
   }
-  // The same arithmetic as rescaleToRadius: each float32 value times ρ / r0, into a new array.
+  // Rescaled to ρ: each float32 value times ρ / r0, into a new array.
   const from = valuesOf(e.w);
   const values = new Float32Array(from.length);
   if (e.r0 > 0) {

@@ -112,20 +112,6 @@ export function spectralRadiusOf(m: NativeMatrix): number {
 }
 
 /**
- * Rescales the matrix in place so its spectral radius is `rho` (computed, not bounded).
- * A matrix whose radius is 0 (nilpotent or empty) is left as it is.
- */
-export function rescaleToRadius(m: NativeMatrix, rho: number): number {
-  const r0 = spectralRadiusOf(m);
-  if (r0 > 0) {
-    const values = valuesOf(m);
-    const s = rho / r0;
-    for (let i = 0; i < values.length; i++) values[i] = values[i]! * s;
-  }
-  return r0;
-}
-
-/**
  * The form the kernel runs fastest on, from a drawn CSR or BSR matrix: dense when at least a
  * third of the entries are non-zero; blocks of size 1 as CSR (the same arrays); else as drawn.
  */

@@ -32,6 +32,7 @@ interface Stream {
 const MAX_STREAMS = 4;
 // 25 bytes per recorded normal: at most 4 × 13 MB.
 const MAX_LENGTH = 1 << 19;
+const MIN_RUN = 1024;
 const streams: Stream[] = [];
 /** Where a handed-out run ended: the generator state it left → its stream and position. */
 const ends = new Map<string, { stream: Stream; at: number }>();
@@ -71,20 +72,33 @@ function extend(s: Stream, length: number): void {
 function find(rng: Random): { stream: Stream; at: number } {
   const known = ends.get(keyOf(rng));
   if (known) return known;
-  const stream: Stream = {
-    gen: copyOf(rng),
-    values: new Float64Array(1024),
-    words: new Int32Array(4096),
-    spare: new Uint8Array(1024),
-    length: 0,
-  };
+  // A new run reuses the arrays of the oldest one: a process that builds reservoirs of ever
+  // new seeds then allocates nothing here (freed and reallocated buffers grow the RSS).
+  let stream: Stream;
+  if (streams.length < MAX_STREAMS) {
+    stream = {
+      gen: copyOf(rng),
+      values: new Float64Array(1024),
+      words: new Int32Array(4096),
+      spare: new Uint8Array(1024),
+      length: 0,
+    };
+  } else {
+    stream = streams.shift()!;
+    for (const [k, e] of ends) if (e.stream === stream) ends.delete(k);
+    stream.gen = copyOf(rng);
+    stream.length = 0;
+  }
   streams.push(stream);
   ends.set(keyOf(rng), { stream, at: 0 });
-  if (streams.length > MAX_STREAMS) {
-    const old = streams.shift()!;
-    for (const [k, e] of ends) if (e.stream === old) ends.delete(k);
-  }
   return { stream, at: 0 };
+}
+
+/** Drawn afresh: runs too short to be worth recording (their bookkeeping would cost more) or too long to keep. */
+function fresh(rng: Random, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = rng.normal();
+  return out;
 }
 
 /**
@@ -92,14 +106,10 @@ function find(rng: Random): { stream: Stream; at: number } {
  * left where drawing them would leave it.
  */
 export function takeNormals(rng: Random, count: number): Float64Array {
+  if (count < MIN_RUN) return fresh(rng, count);
   const { stream, at } = find(rng);
   const end = at + count;
-  if (end + 1 > MAX_LENGTH) {
-    // Too long to keep: draw afresh.
-    const out = new Float64Array(count);
-    for (let i = 0; i < count; i++) out[i] = rng.normal();
-    return out;
-  }
+  if (end + 1 > MAX_LENGTH) return fresh(rng, count);
   // One normal beyond the run: a pending spare is the next value of the stream.
   extend(stream, end + 1);
   if (count > 0) {

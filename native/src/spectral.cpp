@@ -171,6 +171,7 @@ double arnoldi_radius(const Recurrent& w, int n, const SpectralOptions& o) {
     V(i, 0) = 1.0 + static_cast<double>((static_cast<uint32_t>(i) * 2654435761u) % 1000u) / 1000.0;
   V.col(0).normalize();
   int from = 0;
+  double previous = -1.0;
   for (int restart = 0; restart < o.max_restarts; ++restart) {
     const int steps = arnoldi_steps(w, n, from, m, V, H);
     Eigen::EigenSolver<MatD> es(H.topLeftCorner(steps, steps), true);
@@ -183,7 +184,12 @@ double arnoldi_radius(const Recurrent& w, int n, const SpectralOptions& o) {
     const double estimate = std::abs(ev[best]);
     const Eigen::VectorXcd s = es.eigenvectors().col(best).normalized();
     const double residual = H(steps, steps - 1) * std::abs(s[steps - 1]);
-    if (steps < m || residual <= o.tolerance * estimate) return estimate;
+    // The change test ends the iteration when no Ritz vector converges (e.g. a cycle's n equal
+    // moduli): the estimate then no longer moves.
+    if (steps < m || residual <= o.tolerance * estimate ||
+        std::abs(estimate - previous) <= 0.01 * o.tolerance * estimate)
+      return estimate;
+    previous = estimate;
     from = thick_restart(es, m, keep, V, H);
   }
   throw Error(kNoConvergence, "spectral radius: Arnoldi did not reach the relative tolerance " +

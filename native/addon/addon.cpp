@@ -1,6 +1,7 @@
 // Module initialisation: per-environment state, the two classes and the free functions.
 #include "addon.h"
 
+#include <cmath>
 #include <thread>
 
 #include "args.h"
@@ -43,17 +44,21 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
       w.col_idx.assign(ci.Data(), ci.Data() + ci.ElementLength());
       w.values.assign(v.Data(), v.Data() + v.ElementLength());
       if (w.row_ptr[0] != 0 || w.row_ptr[n] != static_cast<int32_t>(w.col_idx.size()))
-        Fail(ran::kShape, "`rowPtr` must start at 0 and end at colIdx.length");
+        InvalidArg("rowPtr", "a CSR row pointer from 0 to colIdx.length (" + std::to_string(w.col_idx.size()) + ")",
+                   "one from " + FormatNumber(w.row_ptr[0]) + " to " + FormatNumber(w.row_ptr[n]));
       for (int i = 0; i < n; ++i)
-        if (w.row_ptr[i + 1] < w.row_ptr[i]) Fail(ran::kInvalidArg, "`rowPtr` must be non-decreasing");
+        if (w.row_ptr[i + 1] < w.row_ptr[i])
+          InvalidArg("rowPtr[" + std::to_string(i + 1) + "]", ">= rowPtr[" + std::to_string(i) + "]",
+                     FormatNumber(w.row_ptr[i + 1]));
       for (size_t p = 0; p < w.col_idx.size(); ++p)
         if (w.col_idx[p] < 0 || w.col_idx[p] >= n)
-          Fail(ran::kInvalidArg, "`colIdx[" + std::to_string(p) + "]` is outside [0, n)");
+          InvalidArg("colIdx[" + std::to_string(p) + "]", "a column in [0, " + std::to_string(n) + ")",
+                     FormatNumber(w.col_idx[p]));
     }
     const int64_t shape[1] = {static_cast<int64_t>(w.dense ? w.dense_w.size() : w.values.size())};
     CheckFinite(w.dense ? w.dense_w.data() : w.values.data(), static_cast<size_t>(shape[0]), "matrix values", shape, 1);
     ran::SpectralOptions so;
-    if (info.Length() > 1 && info[1].IsObject()) {
+    if (ArgAt(info, 1).IsObject()) {
       Napi::Object opt = info[1].As<Napi::Object>();
       so.tolerance = NumberField(opt, "tolerance", so.tolerance, false);
       so.dense_limit = IntField(opt, "denseLimit", 0, 1 << 20, so.dense_limit, false);
@@ -64,10 +69,10 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
 
 Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsNumber() || !(info[0].As<Napi::Number>().DoubleValue() > 0)) {
-      Fail(ran::kInvalidArg,
-           "`bytes` must be a positive number, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
-    }
+    const Napi::Value bytes = ArgAt(info, 0);
+    if (!bytes.IsNumber() || !(bytes.As<Napi::Number>().DoubleValue() > 0) ||
+        !std::isfinite(bytes.As<Napi::Number>().DoubleValue()))
+      InvalidArg("bytes", "a finite number in (0, " + FormatNumber(1.7976931348623157e308) + "]", bytes);
     AddonData(info.Env())->max_bytes = info[0].As<Napi::Number>().DoubleValue();
     return info.Env().Undefined();
   });
@@ -76,9 +81,7 @@ Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
 // setErrorClass(cls): the class of every error thrown from now on, as new cls(code, message).
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsFunction())
-      Fail(ran::kInvalidArg,
-           "`cls` must be a function, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    if (!ArgAt(info, 0).IsFunction()) InvalidArg("cls", "a function", ArgAt(info, 0));
     AddonData(info.Env())->error_class = Napi::Persistent(info[0].As<Napi::Function>());
     return info.Env().Undefined();
   });
@@ -89,7 +92,7 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
 // since the last call.
 Napi::Value ThreadPool(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() > 0 && !info[0].IsUndefined()) ran::set_pool_size(IntArg(info[0], "size", 1, 1024));
+    if (!ArgAt(info, 0).IsUndefined()) ran::set_pool_size(IntArg(info[0], "size", 1, 1024));
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("size", ran::pool_size());
     o.Set("peak", ran::take_pool_peak());

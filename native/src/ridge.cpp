@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -241,15 +240,13 @@ void RidgeStats::add_rows(const float* x, const double* y, int64_t r, int thread
 
 namespace {
 
-// Same message as the N-API layer's checks: "`x` must be finite, found nan at [3, 1]".
 template <typename T>
 void throw_first_non_finite(const T* x, const double* y, int64_t r, int f, int o) {
   auto scan = [](const auto* p, size_t n, int width, const char* name) {
     for (size_t i = 0; i < n; ++i) {
       if (!std::isfinite(p[i])) {
-        std::ostringstream m;
-        m << "`" << name << "` must be finite, found " << p[i] << " at [" << i / width << ", " << i % width << "]";
-        throw Error(kNotFinite, m.str());
+        const int64_t at[2] = {static_cast<int64_t>(i / width), static_cast<int64_t>(i % width)};
+        throw_not_finite(name, static_cast<double>(p[i]), at, 2);
       }
     }
   };

@@ -147,6 +147,7 @@ struct RunJob {
   Napi::ObjectReference result;                 // holds the output arrays (pinned while running)
   Napi::ObjectReference stats_object;           // pins the RidgeStats while running
   RidgeStatsWrap* stats_wrap = nullptr;
+  std::unique_ptr<BusyHold> stats_hold;  // the statistics this run trains, while it runs
 };
 
 namespace {
@@ -434,15 +435,10 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
     net();  // throws if disposed
     std::shared_ptr<RunJob> job = ParseRun(info, net_, carried_batch_, carried_steps_, async);
     Napi::Object result = AllocateOutputs(env, net_->spec(), *job);
-    if (job->stats_wrap != nullptr) job->stats_wrap->Acquire();
-    try {
-      Begin(*job, !job->reset);
-    } catch (...) {
-      if (job->stats_wrap != nullptr) job->stats_wrap->Release();
-      throw;
-    }
+    job->stats_hold = std::make_unique<BusyHold>(job->stats_wrap);
+    Begin(*job, !job->reset);  // on a throw, the job and its hold end here
     auto finish = [this, job] {
-      if (job->stats_wrap != nullptr) job->stats_wrap->Release();
+      job->stats_hold.reset();
       Finish(*job);
     };
     auto complete = [job](Napi::Env e, Napi::Object out) {

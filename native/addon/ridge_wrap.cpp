@@ -168,25 +168,48 @@ std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>
   return s.solve_sweep(lambdas, skip_singular);
 }
 
-// solve(ridge, {skipSingular}) : the option only applies to sweeps.
-bool SkipSingular(const Napi::CallbackInfo& info) {
-  return ArgAt(info, 1).IsObject() && FlagField(info[1].As<Napi::Object>(), "skipSingular", false);
+// {skipSingular} at argument i: solve(ridge, o) (it only applies to sweeps), predictSweep(q, ridges, o).
+bool SkipSingularAt(const Napi::CallbackInfo& info, size_t i) {
+  return ArgAt(info, i).IsObject() && FlagField(info[i].As<Napi::Object>(), "skipSingular", false);
+}
+
+}  // namespace
+
+BusyHold::BusyHold(RidgeStatsWrap* a, RidgeStatsWrap* b) {
+  if (a != nullptr) a->Acquire();
+  a_ = a;
+  if (b == nullptr) return;
+  try {
+    b->Acquire();
+  } catch (...) {
+    Release();  // a constructor that throws runs no destructor
+    throw;
+  }
+  b_ = b;
+}
+
+void BusyHold::Release() {
+  if (b_ != nullptr) b_->Release();
+  if (a_ != nullptr) a_->Release();
+  a_ = b_ = nullptr;
+}
+
+namespace {
+
+Napi::Float64Array ToFloat64Array(Napi::Env env, const std::vector<double>& v) {
+  auto out = Napi::Float64Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), out.Data());
+  return out;
 }
 
 }  // namespace
 
 Napi::Value RidgeStatsWrap::AddRows(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    Acquire();
-    try {
-      RowsInput in;
-      ReadRows(info, *stats_, false, in);
-      AddTo(*stats_, in);
-    } catch (...) {
-      Release();
-      throw;
-    }
-    Release();
+    BusyHold hold(this);
+    RowsInput in;
+    ReadRows(info, *stats_, false, in);
+    AddTo(*stats_, in);
     return info.Env().Undefined();
   });
 }
@@ -196,15 +219,15 @@ Napi::Value RidgeStatsWrap::AddRowsAsync(const Napi::CallbackInfo& info) {
   return Guard(env, [&]() -> Napi::Value {
     auto in = std::make_shared<RowsInput>();
     ReadRows(info, *stats_, true, *in);
-    Acquire();
+    auto hold = std::make_shared<BusyHold>(this);
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
         env, Value(), [s, in] { AddTo(*s, *in); },
-        [this](Napi::Env e) {
-          Release();
+        [hold](Napi::Env e) {
+          hold->Release();
           return e.Undefined();
         },
-        [this] { Release(); });
+        [hold] { hold->Release(); });
   });
 }
 
@@ -214,31 +237,16 @@ Napi::Value RidgeStatsWrap::Merge(const Napi::CallbackInfo& info) {
       InvalidArg("other", "a RidgeStats", ArgAt(info, 0));
     RidgeStatsWrap* other = Unwrap(info[0].As<Napi::Object>());
     if (other == this) InvalidArg("other", "other statistics than these", "these statistics");
-    Acquire();
-    try {
-      other->Acquire();  // a running job may be writing the other statistics
-    } catch (...) {
-      Release();
-      throw;
-    }
-    try {
-      stats_->merge(*other->stats_);
-    } catch (...) {
-      other->Release();
-      Release();
-      throw;
-    }
-    other->Release();
-    Release();
+    BusyHold hold(this, other);
+    stats_->merge(*other->stats_);
     return info.Env().Undefined();
   });
 }
 
 Napi::Value RidgeStatsWrap::Reset(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    Acquire();
+    BusyHold hold(this);
     stats_->reset();
-    Release();
     return info.Env().Undefined();
   });
 }
@@ -246,23 +254,15 @@ Napi::Value RidgeStatsWrap::Reset(const Napi::CallbackInfo& info) {
 Napi::Value RidgeStatsWrap::Export(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Env env = info.Env();
-    Acquire();  // a running job may be writing the statistics
     std::vector<double> xtx, xty;
-    try {
+    {
+      BusyHold hold(this);
       xtx = stats_->xtx();
       xty = stats_->xty();
-    } catch (...) {
-      Release();
-      throw;
     }
-    Release();
-    auto a = Napi::Float64Array::New(env, xtx.size());
-    std::copy(xtx.begin(), xtx.end(), a.Data());
-    auto b = Napi::Float64Array::New(env, xty.size());
-    std::copy(xty.begin(), xty.end(), b.Data());
     Napi::Object o = Napi::Object::New(env);
-    o.Set("xtx", a);
-    o.Set("xty", b);
+    o.Set("xtx", ToFloat64Array(env, xtx));
+    o.Set("xty", ToFloat64Array(env, xty));
     o.Set("rows", Napi::Number::New(env, static_cast<double>(stats_->rows())));
     return o;
   });
@@ -279,30 +279,22 @@ Napi::Value RidgeStatsWrap::Import(const Napi::CallbackInfo& info) {
     const int64_t s1[2] = {f, f}, s2[2] = {f, out};
     CheckFinite(a.Data(), a.ElementLength(), "saved.xtx", s1, 2);
     CheckFinite(b.Data(), b.ElementLength(), "saved.xty", s2, 2);
-    Acquire();
+    BusyHold hold(this);
     stats_->set(a.Data(), b.Data(), static_cast<int64_t>(rows));
-    Release();
     return info.Env().Undefined();
   });
 }
 
 Napi::Value RidgeStatsWrap::Solve(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    Napi::Env env = info.Env();
     const bool sweep = !ArgAt(info, 0).IsNumber();
     const std::vector<double> lambdas = ReadLambdas(ArgAt(info, 0));
-    Acquire();
     std::vector<double> w;
-    try {
-      w = SolveAll(*stats_, lambdas, sweep, SkipSingular(info));
-    } catch (...) {
-      Release();
-      throw;
+    {
+      BusyHold hold(this);
+      w = SolveAll(*stats_, lambdas, sweep, SkipSingularAt(info, 1));
     }
-    Release();
-    auto out = Napi::Float64Array::New(env, w.size());
-    std::copy(w.begin(), w.end(), out.Data());
-    return static_cast<Napi::Value>(out);
+    return static_cast<Napi::Value>(ToFloat64Array(info.Env(), w));
   });
 }
 
@@ -312,18 +304,16 @@ Napi::Value RidgeStatsWrap::SolveAsync(const Napi::CallbackInfo& info) {
     const bool sweep = !ArgAt(info, 0).IsNumber();
     auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(ArgAt(info, 0)));
     auto result = std::make_shared<std::vector<double>>();
-    const bool skip = SkipSingular(info);
-    Acquire();
+    const bool skip = SkipSingularAt(info, 1);
+    auto hold = std::make_shared<BusyHold>(this);
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
         env, Value(), [s, lambdas, result, sweep, skip] { *result = SolveAll(*s, *lambdas, sweep, skip); },
-        [this, result](Napi::Env e) -> Napi::Value {
-          Release();
-          auto out = Napi::Float64Array::New(e, result->size());
-          std::copy(result->begin(), result->end(), out.Data());
-          return out;
+        [hold, result](Napi::Env e) -> Napi::Value {
+          hold->Release();
+          return ToFloat64Array(e, *result);
         },
-        [this] { Release(); });
+        [hold] { hold->Release(); });
   });
 }
 
@@ -332,17 +322,10 @@ Napi::Value RidgeStatsWrap::KeptRows(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Env env = info.Env();
     if (!stats_->rows_kept()) Fail(ran::kState, "these statistics no longer hold their rows (more rows than features)");
-    Acquire();
-    const auto& x = stats_->kept_x();
-    const auto& y = stats_->kept_y();
-    auto a = Napi::Float64Array::New(env, x.size());
-    std::copy(x.begin(), x.end(), a.Data());
-    auto b = Napi::Float64Array::New(env, y.size());
-    std::copy(y.begin(), y.end(), b.Data());
-    Release();
+    BusyHold hold(this);
     Napi::Object o = Napi::Object::New(env);
-    o.Set("x", a);
-    o.Set("y", b);
+    o.Set("x", ToFloat64Array(env, stats_->kept_x()));
+    o.Set("y", ToFloat64Array(env, stats_->kept_y()));
     return o;
   });
 }
@@ -356,10 +339,6 @@ RidgeStatsWrap* RidgeStatsWrap::QueriesArg(const Napi::CallbackInfo& info) {
 }
 
 namespace {
-
-bool SkipSingularAt(const Napi::CallbackInfo& info, size_t i) {
-  return ArgAt(info, i).IsObject() && FlagField(info[i].As<Napi::Object>(), "skipSingular", false);
-}
 
 std::vector<double> PredictAll(const ran::RidgeStats& s, const ran::RidgeStats& q, const std::vector<double>& lambdas,
                                bool skip) {
@@ -375,26 +354,12 @@ Napi::Value RidgeStatsWrap::PredictSweep(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     RidgeStatsWrap* q = QueriesArg(info);
     const std::vector<double> lambdas = ReadLambdas(ArgAt(info, 1));
-    Acquire();
     std::vector<double> p;
-    try {
-      q->Acquire();
-    } catch (...) {
-      Release();
-      throw;
-    }
-    try {
+    {
+      BusyHold hold(this, q);
       p = PredictAll(*stats_, *q->stats_, lambdas, SkipSingularAt(info, 2));
-    } catch (...) {
-      q->Release();
-      Release();
-      throw;
     }
-    q->Release();
-    Release();
-    auto out = Napi::Float64Array::New(info.Env(), p.size());
-    std::copy(p.begin(), p.end(), out.Data());
-    return static_cast<Napi::Value>(out);
+    return static_cast<Napi::Value>(ToFloat64Array(info.Env(), p));
   });
 }
 
@@ -405,31 +370,21 @@ Napi::Value RidgeStatsWrap::PredictSweepAsync(const Napi::CallbackInfo& info) {
     auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(ArgAt(info, 1)));
     auto result = std::make_shared<std::vector<double>>();
     const bool skip = SkipSingularAt(info, 2);
-    Acquire();
-    try {
-      q->Acquire();
-    } catch (...) {
-      Release();
-      throw;
-    }
+    auto hold = std::make_shared<BusyHold>(this, q);
     auto pin = std::make_shared<Napi::ObjectReference>(Napi::Persistent(info[0].As<Napi::Object>()));
     ran::RidgeStats* s = stats_.get();
     ran::RidgeStats* qs = q->stats_.get();
+    auto end = [hold, pin] {
+      hold->Release();
+      pin->Reset();
+    };
     return AsyncJob::Start(
         env, Value(), [s, qs, lambdas, result, skip] { *result = PredictAll(*s, *qs, *lambdas, skip); },
-        [this, q, pin, result](Napi::Env e) -> Napi::Value {
-          q->Release();
-          Release();
-          pin->Reset();
-          auto out = Napi::Float64Array::New(e, result->size());
-          std::copy(result->begin(), result->end(), out.Data());
-          return out;
+        [end, result](Napi::Env e) -> Napi::Value {
+          end();
+          return ToFloat64Array(e, *result);
         },
-        [this, q, pin] {
-          q->Release();
-          Release();
-          pin->Reset();
-        });
+        end);
   });
 }
 

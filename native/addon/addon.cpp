@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "args.h"
+#include "fast_math.h"
 #include "gemm_ceiling.h"
 #include "network_wrap.h"
 #include "ridge_wrap.h"
@@ -100,6 +101,38 @@ Napi::Value ThreadPool(const Napi::CallbackInfo& info) {
   });
 }
 
+// fastMath(fn, x): fn ('exp', 'expm1', 'tanh' or 'gelu') of fast_math.h applied to every value
+// of the Float32Array x, as the kernels compute it (test/native/fast-math.test.ts).
+Napi::Value FastMath(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    const std::vector<std::string> names = {"exp", "expm1", "tanh", "gelu"};
+    Napi::Object args = Napi::Object::New(info.Env());
+    args.Set("fn", ArgAt(info, 0));
+    const int which = ChoiceField(args, "fn", "fn", names, -1);
+    if (which < 0) InvalidArg("fn", OneOf(names), ArgAt(info, 0));
+    auto x = Float32(ArgAt(info, 1), "x", -1);
+    auto y = Napi::Float32Array::New(info.Env(), x.ElementLength());
+    const float* in = x.Data();
+    float* out = y.Data();
+    const size_t n = x.ElementLength();
+    switch (which) {
+      case 0:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_exp(in[i]);
+        break;
+      case 1:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_expm1(in[i]);
+        break;
+      case 2:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_tanh(in[i]);
+        break;
+      default:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_gelu(in[i]);
+        break;
+    }
+    return y;
+  });
+}
+
 Napi::Value MemoryLimit(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), MaxBytes(info.Env()));
 }
@@ -142,6 +175,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threadPool", Napi::Function::New(env, ThreadPool, "threadPool"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   exports.Set("gemmCeiling", Napi::Function::New(env, GemmCeiling, "gemmCeiling"));
+  exports.Set("fastMath", Napi::Function::New(env, FastMath, "fastMath"));
   return exports;
 }
 

@@ -27,13 +27,38 @@ double MaxBytes(Napi::Env env) {
 
 namespace {
 
-// spectralRadius({n, dense} | {n, rowPtr, colIdx, values}, {tolerance?, denseLimit?})
+// The BSR form of a matrix object ({n, blockSize, blockRowPtr, blockCol, blockValues}), checked.
+void ReadBlocks(const Napi::Object& o, int n, ran::Recurrent& w) {
+  w.dense = false;
+  w.block = IntField(o, "blockSize", 1, n, 0, true);
+  if (n % w.block != 0) Fail(ran::kInvalidArg, "`blockSize` must divide n = " + std::to_string(n));
+  const int rows = n / w.block;
+  auto rp = Int32(o.Get("blockRowPtr"), "blockRowPtr", static_cast<int64_t>(rows) + 1);
+  auto bc = Int32(o.Get("blockCol"), "blockCol", -1);
+  const int64_t blocks = static_cast<int64_t>(bc.ElementLength());
+  auto v = Float32(o.Get("blockValues"), "blockValues", blocks * w.block * w.block);
+  w.block_row_ptr.assign(rp.Data(), rp.Data() + rp.ElementLength());
+  w.block_col.assign(bc.Data(), bc.Data() + bc.ElementLength());
+  w.block_values.assign(v.Data(), v.Data() + v.ElementLength());
+  if (w.block_row_ptr[0] != 0 || w.block_row_ptr[rows] != blocks)
+    Fail(ran::kShape, "`blockRowPtr` must start at 0 and end at blockCol.length");
+  for (int i = 0; i < rows; ++i)
+    if (w.block_row_ptr[i + 1] < w.block_row_ptr[i]) Fail(ran::kInvalidArg, "`blockRowPtr` must be non-decreasing");
+  for (int64_t p = 0; p < blocks; ++p)
+    if (w.block_col[p] < 0 || w.block_col[p] >= rows)
+      Fail(ran::kInvalidArg, "`blockCol[" + std::to_string(p) + "]` is outside [0, n / blockSize)");
+}
+
+// spectralRadius({n, dense} | {n, rowPtr, colIdx, values} | {n, blockSize, blockRowPtr, blockCol, blockValues},
+//                {tolerance?, denseLimit?})
 Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Object o = ObjectArg(info, 0, "matrix");
     const int n = IntField(o, "n", 1, 1 << 26, 0, true);
     ran::Recurrent w;
-    if (Has(o, "dense")) {
+    if (Has(o, "blockSize")) {
+      ReadBlocks(o, n, w);
+    } else if (Has(o, "dense")) {
       auto a = Float32(o.Get("dense"), "dense", static_cast<int64_t>(n) * n);
       w.dense_w.assign(a.Data(), a.Data() + a.ElementLength());
     } else {
@@ -56,8 +81,9 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
           InvalidArg("colIdx[" + std::to_string(p) + "]", "a column in [0, " + std::to_string(n) + ")",
                      FormatNumber(w.col_idx[p]));
     }
-    const int64_t shape[1] = {static_cast<int64_t>(w.dense ? w.dense_w.size() : w.values.size())};
-    CheckFinite(w.dense ? w.dense_w.data() : w.values.data(), static_cast<size_t>(shape[0]), "matrix values", shape, 1);
+    const std::vector<float>& values = w.dense ? w.dense_w : w.block > 0 ? w.block_values : w.values;
+    const int64_t shape[1] = {static_cast<int64_t>(values.size())};
+    CheckFinite(values.data(), values.size(), "matrix values", shape, 1);
     ran::SpectralOptions so;
     if (ArgAt(info, 1).IsObject()) {
       Napi::Object opt = info[1].As<Napi::Object>();

@@ -43,12 +43,18 @@ const REGIME_COMMON: Readonly<Record<Exclude<Regime, 'wide'>, Space>> = {
   },
 };
 
+/** Scales of the attention, feed-forward and memory paths that let a RAN unit run as cool as an ESN neuron. */
+const LOW_GAIN: Dimension = { kind: 'log', min: 0.01, max: 0.1 };
+
 /** Extra RAN dimensions per regime (not shared with the ESN, which has no such option). */
 const REGIME_RAN: Readonly<Record<Exclude<Regime, 'wide'>, Partial<Record<Architecture, Space>>>> = {
   linear: {
-    // The attention adds W_V z (RAN-C: the memory read-out) to the drive and changes the effective radius: a small value scale keeps the linear memory.
-    'ran-a': { valueScale: { kind: 'log', min: 0.1, max: 1 } },
-    'ran-c': { memoryValueScale: { kind: 'log', min: 0.1, max: 1 } },
+    // The attention adds W_V·(mean of past z) to the drive, the feed-forward W_2 φ(W_1 r), and
+    // RAN-C's memory units their read-out: each multiplies the loop gain beyond ρ. Down to 0.01
+    // (log), the unit is an ESN neuron block with a little attention: the linear memory of an
+    // ESN at the same ρ (docs/results.md, "Easy tasks").
+    'ran-a': { valueScale: LOW_GAIN, ffScale: LOW_GAIN },
+    'ran-c': { valueScale: LOW_GAIN, memoryValueScale: LOW_GAIN },
   },
   integrate: {
     // Contexts as long as a whole short sequence.

@@ -41,15 +41,26 @@ describe('search regimes (no task names)', () => {
     }
   });
 
-  test('linear regime: every RAN draw has the attention, feed-forward and memory paths scaled down (ESN-like loop gain)', () => {
+  test('linear regime: RAN-A draws have the attention and feed-forward paths scaled down; RAN-C’s value scale reaches 0.01 (ESN-like loop gain)', () => {
     const rng = new Random(2);
     for (let i = 0; i < 200; i++) {
       const a = sample(spaceFor('ran-a', 'linear'), rng);
       const c = sample(spaceFor('ran-c', 'linear'), rng);
-      for (const scale of [a.valueScale, a.ffScale, c.valueScale, c.memoryValueScale]) {
+      for (const scale of [a.valueScale, a.ffScale]) {
         expect(scale).toBeGreaterThanOrEqual(0.01);
         expect(scale).toBeLessThanOrEqual(0.1);
       }
+      expect(c.valueScale).toBeGreaterThanOrEqual(0.01);
+      expect(c.valueScale).toBeLessThanOrEqual(1);
+      expect(c.memoryValueScale).toBeGreaterThanOrEqual(0.1);
+    }
+    // Integrate regime: about half the RAN draws have k = 1 (no blur of the leaky sum).
+    for (const a of ['ran-a', 'ran-c'] as const) {
+      const ks = Array.from({ length: 400 }, () => sample(spaceFor(a, 'integrate'), rng).context);
+      const ones = ks.filter((k) => k === 1).length / ks.length;
+      expect(ones).toBeGreaterThan(0.4);
+      expect(ones).toBeLessThan(0.6);
+      expect(Math.max(...(ks as number[]))).toBe(32);
     }
     // Every drawn option is one the architecture accepts (RAN-C has a valueScale option).
     const configs = planTrials({ architecture: 'ran-c', budget: 10000, trials: 6, seed: 3 }, { inputDim: 2, outputs: 1 }, 'linear');

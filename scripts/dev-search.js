@@ -22,7 +22,7 @@ const { splitSeries } = require('../dist/tasks/index');
 function slice3(t, b0, b1, n) {
   const [, steps, d] = t.shape;
   const rows = [];
-  for (let b = b0; b < b1; b++) rows.push(t.data.subarray((b * steps) * d, (b * steps + n) * d));
+  for (let b = b0; b < b1; b++) rows.push(t.data.subarray(b * steps * d, (b * steps + n) * d));
   const data = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
   let o = 0;
   for (const r of rows) (data.set(r, o), (o += r.length));
@@ -44,7 +44,14 @@ function proxyOf(task) {
     return {
       classification: task.classification,
       train: { x: slice3(train.x, 0, 1, cut), y: slice3(train.y, 0, 1, cut), t: steps(1, t) },
-      valid: { x: train.x, y: train.y, t: steps(1, Array.from({ length: vt }, (_, i) => cut + i)) },
+      valid: {
+        x: train.x,
+        y: train.y,
+        t: steps(
+          1,
+          Array.from({ length: vt }, (_, i) => cut + i),
+        ),
+      },
       test: valid,
     };
   }
@@ -67,7 +74,13 @@ function proxyOf(task) {
 function lorenzProxy(seed) {
   const { Random } = require('../dist/random');
   const rng = new Random(5000 + seed);
-  const p = { sequence_length: 200, forecast_length: 5, training_ratio: 0.45, validation_ratio: 0.1, testing_ratio: 0.45 };
+  const p = {
+    sequence_length: 200,
+    forecast_length: 5,
+    training_ratio: 0.45,
+    validation_ratio: 0.1,
+    testing_ratio: 0.45,
+  };
   const n = p.sequence_length + p.forecast_length;
   let [x, y, z] = [rng.uniform() - 0.5, 1 + rng.uniform() - 0.5, 1.05 + rng.uniform() - 0.5];
   const v = new Float64Array(3 * n);
@@ -100,8 +113,7 @@ async function main() {
   const budget = Number(option(args, '--budget', '100000'));
   const [task, seedsArg, trials] = args;
   const seeds = seedsArg.split(',').map(Number);
-  if (seeds.some((s) => !(Number.isInteger(s) && s >= 0 && s < 100)))
-    throw new Error('development seeds 0-99 only');
+  if (seeds.some((s) => !(Number.isInteger(s) && s >= 0 && s < 100))) throw new Error('development seeds 0-99 only');
   for (const seed of seeds) {
     let dataDir;
     if (proxy) {
@@ -123,10 +135,25 @@ async function main() {
     for (const c of cells) {
       for (const s of c.perSeed) {
         const o = s.config.options;
-        const keep = ['leakRate', 'spectralRadius', 'inputScaling', 'biasScaling', 'context', 'ffHidden', 'valueScale', 'memoryValueScale'];
-        const shown = Object.fromEntries(keep.filter((k) => o[k] !== undefined).map((k) => [k, typeof o[k] === 'number' ? Number(o[k].toPrecision(3)) : o[k]]));
+        const keep = [
+          'leakRate',
+          'spectralRadius',
+          'inputScaling',
+          'biasScaling',
+          'context',
+          'ffHidden',
+          'valueScale',
+          'memoryValueScale',
+        ];
+        const shown = Object.fromEntries(
+          keep
+            .filter((k) => o[k] !== undefined)
+            .map((k) => [k, typeof o[k] === 'number' ? Number(o[k].toPrecision(3)) : o[k]]),
+        );
         const held = proxy ? `\theld-out ${s.score.toPrecision(3)}` : '';
-        console.log(`${task}${proxy ? ' (proxy)' : ''}\t${c.model}\tseed ${seed}\ttrial ${s.trial}\t${s.regime}\tvalid ${s.valid.toPrecision(3)}\tvalidMse ${s.validMse.toPrecision(3)}${held}\t${JSON.stringify(shown)}`);
+        console.log(
+          `${task}${proxy ? ' (proxy)' : ''}\t${c.model}\tseed ${seed}\ttrial ${s.trial}\t${s.regime}\tvalid ${s.valid.toPrecision(3)}\tvalidMse ${s.validMse.toPrecision(3)}${held}\t${JSON.stringify(shown)}`,
+        );
       }
     }
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

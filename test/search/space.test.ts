@@ -62,7 +62,11 @@ describe('search regimes (no task names)', () => {
       expect(Math.max(...(ks as number[]))).toBe(32);
     }
     // Every drawn option is one the architecture accepts.
-    const configs = planTrials({ architecture: 'ran-a', budget: 10000, trials: 6, seed: 3 }, { inputDim: 2, outputs: 1 }, 'linear');
+    const configs = planTrials(
+      { architecture: 'ran-a', budget: 10000, trials: 6, seed: 3 },
+      { inputDim: 2, outputs: 1 },
+      'linear',
+    );
     for (const config of configs) expect(() => createReservoir(config).dispose()).not.toThrow();
   });
 

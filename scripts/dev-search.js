@@ -112,6 +112,8 @@ async function main() {
   const models = option(args, '--models', 'esn,ran-a,ran-c').split(',');
   const budget = Number(option(args, '--budget', '100000'));
   const [task, seedsArg, trials] = args;
+  if (!task || !seedsArg || !trials)
+    throw new Error('usage: node scripts/dev-search.js TASK SEEDS TRIALS [--models a,b] [--budget N] [--proxy | --lorenz]');
   const seeds = seedsArg.split(',').map(Number);
   if (seeds.some((s) => !(Number.isInteger(s) && s >= 0 && s < 100))) throw new Error('development seeds 0-99 only');
   for (const seed of seeds) {

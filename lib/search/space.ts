@@ -54,7 +54,7 @@ const REGIME_RAN: Readonly<Record<Exclude<Regime, 'wide'>, Partial<Record<Archit
     // The attention adds W_V·(mean of past z) to the drive and the feed-forward W_2 φ(W_1 r):
     // each multiplies the loop gain beyond ρ. At 0.01-0.1 the unit is a block of ESN neurons
     // with a little attention, with the linear memory of an ESN at the same ρ (docs/results.md,
-    // "Easy tasks").
+    // "Easy tasks, second round").
     'ran-a': { valueScale: LOW_GAIN, ffScale: LOW_GAIN },
     // RAN-C keeps its attention at full scale: simple copy needs its read-out (a value scale of
     // 0.01-0.1 errs 0.29-0.40, of 0.01-1 0.16-0.26, against 0.01-0.04 without; development seeds

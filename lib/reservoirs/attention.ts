@@ -9,7 +9,7 @@ import { Reservoir, type CommonOptions } from './reservoir';
 import { attentionPopulation } from './units';
 import { checkWeightBytes, csrBytes } from './limits';
 import { drawRecurrent } from './recurrentCache';
-import { blockSparse, toNativeMatrix, uniformMatrix } from './weights';
+import { blockSparse, uniformMatrix } from './weights';
 
 /** Options of RAN-A. Names follow architecture.md. */
 export interface AttentionReservoirOptions extends CommonOptions {
@@ -137,7 +137,7 @@ export class AttentionReservoir extends Reservoir<AttentionReservoirOptions> {
     const wIn = uniformMatrix(rng, n, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, n, 1, o.biasScaling);
     const pop = attentionPopulation(rng, o, 0);
-    super(o, { inputDim: o.inputDim, n, populations: [pop], w: toNativeMatrix(w), wIn, bias });
+    super(o, { inputDim: o.inputDim, n, populations: [pop], w, wIn, bias });
     this.radiusBeforeScaling = r0;
   }
 }

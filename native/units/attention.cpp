@@ -8,6 +8,7 @@
 
 #include "fast_math.h"
 #include "products.h"
+#include "softmax.h"
 #include "unit_kind.h"
 
 namespace ran {
@@ -72,8 +73,7 @@ void project(const Population& p, const AttentionPack& pack, size_t wm, const fl
 }
 
 // score[s] ← softmax over the filled slots of q·k_s / (√dh · temperature), for head columns
-// [j0, j0 + dh). With `entropy`, also the entropy of the weights per lane, from the scores
-// (−Σ w log w = log Σe − Σ e·(x − max) / Σe: one logarithm per head, not one per slot).
+// [j0, j0 + dh). With `entropy`, also the entropy of the weights per lane (softmax.h).
 template <int TB>
 void attention_weights(const Population& p, const float* q, const float* ku, int j0, int filled, float* score,
                        double* entropy) {
@@ -85,36 +85,7 @@ void attention_weights(const Population& p, const float* q, const float* ku, int
                                         ku + s0 * slot_stride + static_cast<size_t>(j0) * TB, slot_stride, dh,
                                         score + static_cast<size_t>(s0) * TB);
   });
-  float mx[TB];
-  for (int l = 0; l < TB; ++l) mx[l] = -INFINITY;
-  for (int s = 0; s < filled; ++s)
-    for (int l = 0; l < TB; ++l) {
-      score[s * TB + l] *= scale;
-      mx[l] = std::max(mx[l], score[s * TB + l]);
-    }
-  float sum[TB] = {};
-  if (entropy != nullptr) {
-    float dot[TB] = {};  // float, so that the loop stays vectorised like the one below
-    for (int s = 0; s < filled; ++s)
-      for (int l = 0; l < TB; ++l) {
-        const float x = score[s * TB + l] - mx[l];
-        const float e = fast_exp(x);
-        dot[l] += e * x;
-        score[s * TB + l] = e;
-        sum[l] += e;
-      }
-    for (int l = 0; l < TB; ++l)
-      entropy[l] = std::log(static_cast<double>(sum[l])) - static_cast<double>(dot[l]) / sum[l];
-  } else {
-    for (int s = 0; s < filled; ++s)
-      for (int l = 0; l < TB; ++l) {
-        const float e = fast_exp(score[s * TB + l] - mx[l]);
-        score[s * TB + l] = e;
-        sum[l] += e;
-      }
-  }
-  for (int s = 0; s < filled; ++s)
-    for (int l = 0; l < TB; ++l) score[s * TB + l] /= sum[l];
+  softmax_lanes<TB>(score, filled, scale, entropy);
 }
 
 // The attention statistics (docs/architecture.md, "Attention statistics"), per unit and

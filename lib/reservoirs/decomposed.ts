@@ -62,6 +62,8 @@ export interface DecomposedReservoirOptions extends CommonOptions {
   memoryInputFraction?: number;
   /** Unit weights shared within each population (default false). */
   shared?: boolean;
+  /** Scale of W_V of the attention units (default 1): the attention read-out's share of the drive. */
+  valueScale?: number;
   /** Scale of the memory values (default 1). */
   memoryValueScale?: number;
 }
@@ -88,6 +90,7 @@ const KEYS = [
   'biasScaling',
   'memoryInputFraction',
   'shared',
+  'valueScale',
   'memoryValueScale',
 ];
 
@@ -145,6 +148,7 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
     biasScaling: v.number('biasScaling', o.biasScaling ?? 0.2, 0, 1e6),
     memoryInputFraction: v.number('memoryInputFraction', o.memoryInputFraction ?? 0, 0, 1),
     shared: v.boolean('shared', o.shared ?? false),
+    valueScale: v.number('valueScale', o.valueScale ?? 1, 0, 1e6),
     memoryValueScale: v.number('memoryValueScale', o.memoryValueScale ?? 1, 0, 1e6),
   };
 }
@@ -242,7 +246,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
         leakRate: leakA,
         queryScale: 1,
         keyScale: 1,
-        valueScale: 1,
+        valueScale: o.valueScale,
         ffScale: 1,
       },
       0,

@@ -8,7 +8,7 @@ export const ranA: ArchitectureDefinition<AttentionReservoirOptions, AttentionRe
   label: 'RAN-A',
   normalize: attentionReservoirOptions,
   create: (options) => new AttentionReservoir(options),
-  populations: (o) => [{ kind: 'attention', units: o.units, width: o.width }],
+  populations: (o) => [{ kind: 'attention', units: o.units, width: o.width, readoutState: o.readoutState }],
   sizeFor: (states, width) => {
     const units = Math.floor(states / width);
     return units >= 1 ? { options: { units }, states: units * width } : undefined;

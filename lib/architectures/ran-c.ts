@@ -24,8 +24,8 @@ export const ranC: ArchitectureDefinition<DecomposedReservoirOptions, Decomposed
   normalize: decomposedReservoirOptions,
   create: (options) => new DecomposedReservoir(options),
   populations: (o) => [
-    { kind: 'attention', units: o.attentionUnits, width: o.width },
-    { kind: 'memory', units: o.memoryUnits, width: o.width },
+    { kind: 'attention', units: o.attentionUnits, width: o.width, readoutState: o.readoutState },
+    { kind: 'memory', units: o.memoryUnits, width: o.width, readoutState: o.readoutState },
   ],
   // Half the units attend (rounded up), the others are memory units.
   sizeFor: (states, width) => {

@@ -135,7 +135,13 @@ export function writeThreshold(rate: number): number {
  * (`seed`), so that every other weight is the same with and without variants.
  */
 export function attentionVariantFields(
-  o: Required<AttentionVariantOptions> & { units: number; width: number; heads: number; context: number; shared: boolean },
+  o: Required<AttentionVariantOptions> & {
+    units: number;
+    width: number;
+    heads: number;
+    context: number;
+    shared: boolean;
+  },
   seed: number,
   wIn: Float32Array,
   inputDim: number,
@@ -161,8 +167,7 @@ export function attentionVariantFields(
   }
   if (o.slotContent !== 'drive') f.slotContent = o.slotContent;
   if (o.slotContent === 'input' || o.gatedWrites) f.inputDim = inputDim;
-  if (o.slotContent === 'input')
-    f.wSlot = wIn.slice(offset * inputDim, (offset + o.units * o.width) * inputDim);
+  if (o.slotContent === 'input') f.wSlot = wIn.slice(offset * inputDim, (offset + o.units * o.width) * inputDim);
   if (o.gatedWrites) {
     const gate = new Float32Array(o.units * inputDim);
     for (let i = 0; i < gate.length; i++) gate[i] = rng.normal();

@@ -95,8 +95,8 @@ class Network {
   size_t scratch_floats() const;
 
   NetworkSpec spec_;
-  size_t tile_floats_ = 0;                           // per lane: the state, then the contexts
-  std::vector<size_t> context_offset_;               // per population: its context in a tile
+  size_t tile_floats_ = 0;              // per lane: the state, then the contexts
+  std::vector<size_t> context_offset_;  // per population: its context in a tile
   // Tile rows of the readout's state features (y of the populations read as y, then o of
   // those read as o); empty when the readout reads y alone, rows [0, n).
   std::vector<size_t> readout_rows_;

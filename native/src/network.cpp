@@ -386,7 +386,8 @@ void Network::set_readout_rows() {
     const Population& p = spec_.populations[pi];
     if (p.readout_state == ReadoutState::Y) continue;
     const auto offset = unit_kind(p.kind).output_offset;
-    if (offset == nullptr) throw Error(kInvalidArg, std::string(unit_kind(p.kind).name) + " units have no readoutState");
+    if (offset == nullptr)
+      throw Error(kInvalidArg, std::string(unit_kind(p.kind).name) + " units have no readoutState");
     const size_t at = context_offset_[pi] + offset(p);
     for (int i = 0; i < p.size(); ++i) readout_rows_.push_back(at + static_cast<size_t>(i));
   }

@@ -340,8 +340,8 @@ void attend(const UnitStep& st, int m, const Ring<TB>& ring, const Scratch<TB>& 
     attention_weights<TB>(p, m, hd, s.q, ku, ring, s.score, stats ? entropy : nullptr);
     if (stats) add_stats<TB>(*cap, p, m, ring, s.score, entropy);
     in_groups(dh, [&](auto jn, int j) {
-      value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride,
-                                           ring.max_filled, s.h + static_cast<size_t>(j0 + j) * TB);
+      value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, ring.max_filled,
+                                           s.h + static_cast<size_t>(j0 + j) * TB);
     });
     if (cap != nullptr && cap->weights != nullptr && cap->unit_slot[m] >= 0)
       capture_weights<TB>(*cap, p, m, hd, ring, s.score);
@@ -458,8 +458,7 @@ const UnitKind& attention_units() {
        int_option("inputDim", 0, 1 << 20, 0, false, [](Population& p, double v) { p.input_dim = static_cast<int>(v); }),
        weights_option("wSlot", slot_inputs, [](Population& p) -> std::vector<float>& { return p.w_slot; }),
        bool_option("gatedWrites", false, [](Population& p, double v) { p.gated_writes = v != 0; }),
-       number_option("writeThreshold", 0.0,
-                     [](Population& p, double v) { p.write_threshold = static_cast<float>(v); }),
+       number_option("writeThreshold", 0.0, [](Population& p, double v) { p.write_threshold = static_cast<float>(v); }),
        weights_option("writeGate", write_gates, [](Population& p) -> std::vector<float>& { return p.write_gate; })},
       validate,
       pack,

@@ -149,8 +149,9 @@ const UnitKind& memory_units() {
                      [](Population& p, double v) { p.retrieval = static_cast<Retrieval>(static_cast<int>(v)); }),
        weights_option("keys", slot_values, [](Population& p) -> std::vector<float>& { return p.keys; }),
        weights_option("values", slot_values, [](Population& p) -> std::vector<float>& { return p.values; }),
-       choice_option("readoutState", {"y", "o", "both"},
-                     [](Population& p, double v) { p.readout_state = static_cast<ReadoutState>(static_cast<int>(v)); })},
+       choice_option(
+           "readoutState", {"y", "o", "both"},
+           [](Population& p, double v) { p.readout_state = static_cast<ReadoutState>(static_cast<int>(v)); })},
       validate,
       pack,
       scratch,

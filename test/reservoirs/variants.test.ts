@@ -55,7 +55,10 @@ const VARIANTS: Array<[string, AttentionVariantOptions]> = [
   ['slots from the input', { slotContent: 'input' }],
   ['slots from the state', { slotContent: 'state' }],
   ['gated writes', { gatedWrites: true }],
-  ['gated writes rate 0.4, cosine, bias, both', { gatedWrites: true, writeRate: 0.4, scores: 'cosine', positionBias: 0.5, readoutState: 'both' }],
+  [
+    'gated writes rate 0.4, cosine, bias, both',
+    { gatedWrites: true, writeRate: 0.4, scores: 'cosine', positionBias: 0.5, readoutState: 'both' },
+  ],
   ['input slots, gated, tied', { slotContent: 'input', gatedWrites: true, writeRate: 0.7, tiedKeys: true }],
 ];
 
@@ -168,7 +171,15 @@ describe('variant properties', () => {
 
   test('position bias: with a large γ each head attends to its own lag', () => {
     const k = 6;
-    const res = new AttentionReservoir({ inputDim: 2, units: 4, width: 4, context: k, heads: 2, positionBias: 50, seed: 2 });
+    const res = new AttentionReservoir({
+      inputDim: 2,
+      units: 4,
+      width: 4,
+      context: k,
+      heads: 2,
+      positionBias: 50,
+      seed: 2,
+    });
     const bias = res.describe().populations[0]!.positionBias!;
     const a = res.run(randomTensor(5, 1, 20, 2), { attentionUnits: [0, 1, 2, 3] }).attention!;
     const step = 19;
@@ -184,8 +195,10 @@ describe('variant properties', () => {
     const x = randomTensor(6, 4, 30, 3, 0.01);
     const cosine = new AttentionReservoir({ ...base, scores: 'cosine', sharpness: 30 });
     const dot = new AttentionReservoir(base);
-    for (const w of cosine.run(x, { attentionStats: true }).attentionStats!.newestWeight) expect(w).toBeGreaterThan(0.5);
-    for (const e of dot.run(x, { attentionStats: true }).attentionStats!.relativeEntropy) expect(e).toBeGreaterThan(0.99);
+    for (const w of cosine.run(x, { attentionStats: true }).attentionStats!.newestWeight)
+      expect(w).toBeGreaterThan(0.5);
+    for (const e of dot.run(x, { attentionStats: true }).attentionStats!.relativeEntropy)
+      expect(e).toBeGreaterThan(0.99);
   });
 
   test('readout o: features are the un-leaked outputs; y is unchanged by the option', () => {
@@ -218,8 +231,26 @@ describe('variant properties', () => {
 
 describe('variant determinism', () => {
   const configs: Array<[string, AttentionReservoirOptions]> = [
-    ['gated, cosine, bias, both', { inputDim: 3, units: 6, width: 8, context: 8, heads: 2, gatedWrites: true, writeRate: 0.6, scores: 'cosine', positionBias: 0.3, readoutState: 'both', seed: 3 }],
-    ['input slots, o', { inputDim: 3, units: 6, width: 8, context: 8, slotContent: 'input', readoutState: 'o', seed: 4 }],
+    [
+      'gated, cosine, bias, both',
+      {
+        inputDim: 3,
+        units: 6,
+        width: 8,
+        context: 8,
+        heads: 2,
+        gatedWrites: true,
+        writeRate: 0.6,
+        scores: 'cosine',
+        positionBias: 0.3,
+        readoutState: 'both',
+        seed: 3,
+      },
+    ],
+    [
+      'input slots, o',
+      { inputDim: 3, units: 6, width: 8, context: 8, slotContent: 'input', readoutState: 'o', seed: 4 },
+    ],
   ];
   test.each(configs)('%s: same bits for any thread count and batch', (_name, options) => {
     const res = new AttentionReservoir(options);
@@ -255,7 +286,10 @@ describe('variant options', () => {
     ['writeRate', { writeRate: 1.5 }],
   ];
   test.each(bad)('%s: a RanError naming the option', (name, o) => {
-    const e = throwsCode(() => new AttentionReservoir({ inputDim: 2, units: 2, width: 4, ...o }), ErrorCodes.INVALID_ARG);
+    const e = throwsCode(
+      () => new AttentionReservoir({ inputDim: 2, units: 2, width: 4, ...o }),
+      ErrorCodes.INVALID_ARG,
+    );
     expect(e.message).toContain(name);
     throwsCode(() => new DecomposedReservoir({ inputDim: 2, ...o }), ErrorCodes.INVALID_ARG);
   });
@@ -263,11 +297,17 @@ describe('variant options', () => {
   test('the native spec: gated writes without inputDim, and a bad choice, are clear errors', () => {
     const spec = new AttentionReservoir({ inputDim: 2, units: 2, width: 4, context: 2, seed: 1 }).describe();
     const pop = spec.populations[0]!;
-    const gated: NativeNetworkSpec = { ...spec, populations: [{ ...pop, gatedWrites: true, writeGate: new Float32Array(0) }] };
+    const gated: NativeNetworkSpec = {
+      ...spec,
+      populations: [{ ...pop, gatedWrites: true, writeGate: new Float32Array(0) }],
+    };
     expect(() => new (native().Network)(gated)).toThrow(/inputDim must be positive/);
     const choice = { ...spec, populations: [{ ...pop, readoutState: 'z' as 'y' }] };
     expect(() => new (native().Network)(choice)).toThrow(/readoutState` must be 'y', 'o' or 'both'/);
-    const gates = { ...spec, populations: [{ ...pop, gatedWrites: true, inputDim: 2, writeGate: new Float32Array(3) }] };
+    const gates = {
+      ...spec,
+      populations: [{ ...pop, gatedWrites: true, inputDim: 2, writeGate: new Float32Array(3) }],
+    };
     expect(() => new (native().Network)(gates)).toThrow(/writeGate` must hold 4 values/);
   });
 });
@@ -295,8 +335,38 @@ describe('budgets and model files', () => {
   });
 
   test.each([
-    ['ran-a', { inputDim: 3, units: 4, width: 4, context: 5, seed: 12, readoutState: 'both', scores: 'cosine', positionBias: 0.4, gatedWrites: true, writeRate: 0.5, slotContent: 'input', tiedKeys: true }],
-    ['ran-c', { inputDim: 3, attentionUnits: 3, memoryUnits: 2, width: 4, slots: 5, context: 3, seed: 13, readoutState: 'o', slotContent: 'state', gatedWrites: true }],
+    [
+      'ran-a',
+      {
+        inputDim: 3,
+        units: 4,
+        width: 4,
+        context: 5,
+        seed: 12,
+        readoutState: 'both',
+        scores: 'cosine',
+        positionBias: 0.4,
+        gatedWrites: true,
+        writeRate: 0.5,
+        slotContent: 'input',
+        tiedKeys: true,
+      },
+    ],
+    [
+      'ran-c',
+      {
+        inputDim: 3,
+        attentionUnits: 3,
+        memoryUnits: 2,
+        width: 4,
+        slots: 5,
+        context: 3,
+        seed: 13,
+        readoutState: 'o',
+        slotContent: 'state',
+        gatedWrites: true,
+      },
+    ],
   ] as const)('%s with variants: a model file round trip predicts the same bits', async (kind, options) => {
     const data = { x: withZeroSteps(1, 6, 12, 3), y: randomTensor(2, 6, 12, 2), washout: 2 };
     const model = new Model({ kind, options } as never);

@@ -199,6 +199,21 @@ void adjust_scores(const Population& p, int m, int hd, const Ring<TB>& ring, flo
       if (s >= ring.filled[l]) score[s * TB + l] = -1e30f;
 }
 
+// −Σ w log w over each lane's filled slots, from the weights: with gated writes the softmax's
+// own entropy would include the tiny weights of the masked slots, whose number depends on the
+// other lanes of the tile.
+template <int TB>
+void weights_entropy(const Ring<TB>& ring, const float* score, double* entropy) {
+  for (int l = 0; l < TB; ++l) {
+    double h = 0.0;
+    for (int s = 0; s < ring.filled[l]; ++s) {
+      const double w = score[s * TB + l];
+      if (w > 0.0) h -= w * std::log(w);
+    }
+    entropy[l] = h;
+  }
+}
+
 template <int TB>
 void mask_unfilled(const Ring<TB>& ring, float* score) {
   for (int s = 0; s < ring.max_filled; ++s)
@@ -337,7 +352,8 @@ void attend(const UnitStep& st, int m, const Ring<TB>& ring, const Scratch<TB>& 
   for (int hd = 0; hd < p.heads; ++hd) {
     const int j0 = hd * dh;
     double entropy[TB];
-    attention_weights<TB>(p, m, hd, s.q, ku, ring, s.score, stats ? entropy : nullptr);
+    attention_weights<TB>(p, m, hd, s.q, ku, ring, s.score, stats && !p.gated_writes ? entropy : nullptr);
+    if (stats && p.gated_writes) weights_entropy<TB>(ring, s.score, entropy);
     if (stats) add_stats<TB>(*cap, p, m, ring, s.score, entropy);
     in_groups(dh, [&](auto jn, int j) {
       value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, ring.max_filled,

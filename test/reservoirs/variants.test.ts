@@ -229,6 +229,50 @@ describe('variant properties', () => {
   });
 });
 
+describe('attention statistics with gated writes', () => {
+  test('against the reference weights, filled slots counted per (sequence, step)', () => {
+    const k = 5;
+    const units = 4;
+    const heads = 2;
+    const res = new AttentionReservoir({
+      inputDim: 3,
+      units,
+      width: 8,
+      context: k,
+      heads,
+      gatedWrites: true,
+      writeRate: 0.8,
+      positionBias: 0.3,
+      seed: 6,
+    });
+    const [b, t] = [19, 30];
+    const x = withZeroSteps(12, b, t, 3);
+    const got = res.run(x, { attentionStats: true }).attentionStats!;
+    const all = Array.from({ length: units }, (_, i) => i);
+    const w = referenceRun(res.describe(), x.data, b, t, all).attention;
+    const sums = Array.from({ length: units }, () => [0, 0, 0, 0]);
+    for (let r = 0; r < b * t; r++)
+      for (let m = 0; m < units; m++)
+        for (let h = 0; h < heads; h++) {
+          const a = Array.from(w.subarray(((r * units + m) * heads + h) * k, ((r * units + m) * heads + h + 1) * k));
+          const filled = a.filter((v) => v > 0).length;
+          if (filled < 2) continue;
+          const acc = sums[m]!;
+          acc[0] += -a.reduce((e, v) => (v > 0 ? e + v * Math.log(v) : e), 0) / Math.log(filled);
+          acc[1] += a[0]!;
+          acc[2] += a.reduce((e, v, age) => e + v * age, 0);
+          acc[3] += 1;
+        }
+    for (let m = 0; m < units; m++) {
+      const acc = sums[m]!;
+      if (acc[3] === 0) acc.splice(0, 4, 0, 1, 0, 1); // never two slots: what one slot gives
+      expect(Math.abs(got.relativeEntropy[m]! - acc[0]! / acc[3]!)).toBeLessThan(1e-5);
+      expect(Math.abs(got.newestWeight[m]! - acc[1]! / acc[3]!)).toBeLessThan(1e-5);
+      expect(Math.abs(got.meanLag[m]! - acc[2]! / acc[3]!)).toBeLessThan(1e-4);
+    }
+  });
+});
+
 describe('variant determinism', () => {
   const configs: Array<[string, AttentionReservoirOptions]> = [
     [

@@ -22,7 +22,6 @@ import { ensureAddon, log, median, type Line } from './common';
 
 // The library loads the addon on import; dist-bench/ needs its build link first.
 ensureAddon();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildTask, sizeForBudget, writeTaskFolder } = require('../lib/index') as typeof import('../lib/index');
 
 /** The three shapes of issue 17. */

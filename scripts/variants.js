@@ -4,7 +4,8 @@
 // architecture's search (trial 0 = defaults) are run once as they are and once per variant with
 // the variant's options added; each arm reports its best trial (lowest validation score, ties to
 // the validation MSE) and its mean validation score over the trials. `readoutState: "both"`
-// arms are resized to the same feature budget. Test scores are never read.
+// arms are resized to the same feature budget. A variant's option may be a search dimension
+// ({"kind": "log", "min": 2, "max": 64}), drawn per trial. Test scores are never read.
 // node scripts/variants.js TASKS SEEDS MODEL TRIALS BUDGET '{"name": {options}, ...}'
 //   e.g. node scripts/variants.js simple_copy,bracket_matching 0,1 ran-a 8 10000 '{"o": {"readoutState": "o"}}'
 'use strict';
@@ -12,24 +13,53 @@ const { planTrials, bestTrial } = require('../dist/search/search');
 const { runTrial, loadTask } = require('../dist/search/trial');
 const { sizeForBudget } = require('../dist/model/budget');
 const { DEFAULT_RIDGES } = require('../dist/model/model');
+const { createReservoir } = require('../dist/model/config');
+const { sliceBatch } = require('../dist/tensor');
+const { sample } = require('../dist/search/space');
+const { Random } = require('../dist/random');
 
-async function arm(source, configs, variant, model, budget, shape) {
+// A variant's options for trial i: fixed values as they are, dimensions ({ kind: 'log' | 'uniform' |
+// 'choice', … }) drawn from a stream of their own, the same for every task and seed.
+function variantFor(variant, i) {
+  const dims = Object.fromEntries(Object.entries(variant).filter(([, v]) => v !== null && typeof v === 'object'));
+  return { ...variant, ...sample(dims, new Random(7001 + i)) };
+}
+
+// Mean attention statistics of a config over up to 20 validation sequences (entropy / log
+// filled, newest weight, lag), or undefined when it has no context.
+function attentionOf(config, data) {
+  if ((config.options.context ?? 2) < 2) return undefined;
+  const reservoir = createReservoir(config);
+  try {
+    const x = sliceBatch(data.valid.x, 0, Math.min(20, data.valid.x.shape[0]));
+    const s = reservoir.run(x, { attentionStats: true, threads: 1 }).attentionStats;
+    if (!s) return undefined;
+    const mean = (a) => a.reduce((t, v) => t + v, 0) / a.length;
+    return [mean(s.relativeEntropy), mean(s.newestWeight), mean(s.meanLag)];
+  } finally {
+    reservoir.dispose();
+  }
+}
+
+async function arm(source, data, configs, variant, model, budget, shape) {
   const resized =
     variant.readoutState === 'both'
       ? sizeForBudget(model, budget, shape.inputDim, shape.outputs, 16, 1000, variant).options
       : {};
   const results = [];
   for (let i = 0; i < configs.length; i++) {
-    const config = { kind: model, options: { ...configs[i].options, ...resized, ...variant } };
+    const config = { kind: model, options: { ...configs[i].options, ...resized, ...variantFor(variant, i) } };
     const r = await runTrial({ id: i, task: source, config, ridges: [...DEFAULT_RIDGES], threads: 1 });
     results.push({ id: i, valid: r.valid, validMse: r.validMse, milliseconds: r.milliseconds, error: r.error });
   }
   const best = bestTrial(results);
   const mean = results.reduce((a, r) => a + r.valid, 0) / results.length;
+  const chosen = { kind: model, options: { ...configs[best.id].options, ...resized, ...variantFor(variant, best.id) } };
   return {
     best,
     mean,
-    context: configs[best.id].options.context,
+    context: chosen.options.context,
+    attention: attentionOf(chosen, data),
     seconds: results.reduce((a, r) => a + r.milliseconds, 0) / 1000,
   };
 }
@@ -47,7 +77,7 @@ async function main() {
       const shape = { inputDim: data.train.x.shape[2], outputs: data.train.y.shape[2] };
       const configs = planTrials({ architecture: model, budget: Number(budget), trials: Number(trials), seed }, shape);
       for (const [name, variant] of Object.entries(variants)) {
-        const a = await arm(source, configs, variant, model, Number(budget), shape);
+        const a = await arm(source, data, configs, variant, model, Number(budget), shape);
         console.log(
           [
             task,
@@ -57,6 +87,7 @@ async function main() {
             `best ${a.best.valid.toFixed(4)}`,
             `mse ${a.best.validMse.toPrecision(3)}`,
             `mean ${a.mean.toFixed(4)}`,
+            `attention ${a.attention ? a.attention.map((v) => v.toFixed(3)).join(' ') : '-'}`,
             `k ${a.context ?? 'default'}`,
             `${a.seconds.toFixed(1)}s`,
             a.best.error ? `ERR ${a.best.error}` : '',

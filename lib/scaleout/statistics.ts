@@ -112,7 +112,7 @@ async function gatherRows(
   const f = res.featureDim;
   const size = res.stateSize;
   // The rows are rebuilt from the returned states y: a readout of o is not supported here.
-  if (res.readoutStates !== size)
+  if (res.describe().populations.some((p) => (p.readoutState ?? 'y') !== 'y'))
     throw new RanError(ErrorCodes.INVALID_ARG, 'scale-out classification needs readoutState "y" (the default)');
   const withInput = f - size - 1 === d;
   const rows = (range[1] - range[0]) * n;

@@ -10,6 +10,7 @@ import { ErrorCodes } from '../../lib/errors';
 import { sizeForBudget } from '../../lib/model/budget';
 import { loadModel, saveModel } from '../../lib/model/file';
 import { Model } from '../../lib/model/model';
+import { shardStatistics } from '../../lib/scaleout/statistics';
 import { native, type NativeNetworkSpec } from '../../lib/native';
 import { Ridge } from '../../lib/readout/ridge';
 import { AttentionReservoir, type AttentionReservoirOptions } from '../../lib/reservoirs/attention';
@@ -423,5 +424,21 @@ describe('budgets and model files', () => {
     const a = await model.predict(probe, { threads: 1 });
     const b = await loaded.predict(probe, { threads: 2 });
     expect(sameBits(a.data, b.data)).toBe(true);
+  });
+
+  test('scale-out classification refuses a readout of o (its rows are rebuilt from y)', async () => {
+    const model = new Model({ kind: 'ran-a', options: { inputDim: 3, units: 2, width: 4, readoutState: 'o' } });
+    const split = {
+      x: randomTensor(1, 4, 6, 3),
+      y: randomTensor(2, 4, 6, 2),
+      t: { data: new Int32Array(4).fill(5), shape: [4, 1] as [number, number] },
+    };
+    const run = {
+      train: [0, 4] as [number, number],
+      valid: [0, 4] as [number, number],
+      batchSize: 2,
+      classification: true,
+    };
+    await expect(shardStatistics(model, split, split, run)).rejects.toMatchObject({ code: ErrorCodes.INVALID_ARG });
   });
 });

@@ -21,5 +21,9 @@ export const ranA: ArchitectureDefinition<AttentionReservoirOptions, AttentionRe
     temperature: { kind: 'log', min: 0.25, max: 4 },
     ffHidden: { kind: 'choice', values: [0, 16, 32] },
     heads: { kind: 'choice', values: [1, 2] },
+    // Attention unit variants that won on development seeds' validation scores (issue 14 §3,
+    // scripts/variants.js): slots holding the state, and per-head lag biases (0: none).
+    slotContent: { kind: 'choice', values: ['drive', 'state'] },
+    positionBias: { kind: 'choice', values: [0, 0.5, 1, 2] },
   },
 };

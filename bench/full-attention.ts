@@ -150,7 +150,7 @@ export class FullAttention {
         const a = Math.exp(scores[tau]! - max);
         sum += a;
         const vo = base + tau * d;
-        for (let c = 0; c < d; c++) h[c] += a * values[vo + c]!;
+        for (let c = 0; c < d; c++) h[c]! += a * values[vo + c]!;
       }
       for (let c = 0; c < d; c++) out[xo + c] = Math.tanh(x[xo + c]! + h[c]! / sum);
     }

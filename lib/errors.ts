@@ -47,19 +47,37 @@ export class RanError extends Error {
   }
 }
 
-/** A short description of a value for error messages ("-3", "a string", "a Float64Array"). */
+/**
+ * A short description of a value for error messages ("-3", "\"relu\"", "a Float64Array"); the
+ * addon's Describe (native/addon/args.cpp) prints every value the same way.
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
   if (typeof value === 'boolean') return String(value);
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (ArrayBuffer.isView(value)) {
+    // The built-in kind (a subclass or a foreign realm keeps it); "an" before Int…, as the addon words it.
+    const kind = (value as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+    return `${/^[AEIO]/.test(kind) ? 'an' : 'a'} ${kind}`;
+  }
   if (Array.isArray(value)) return 'an Array';
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
   if (typeof value === 'bigint') return `a bigint (${value}n)`;
   return 'an object';
+}
+
+/**
+ * Throws ERR_RAN_SHAPE: "`name` must hold <expected> values (<why>), got <got>"; the addon's
+ * ShapeError (native/addon/args.cpp) words it the same way.
+ */
+export function shapeMismatch(name: string, expected: number, got: number, why?: string): never {
+  throw new RanError(
+    ErrorCodes.SHAPE,
+    `\`${name}\` must hold ${expected} values${why === undefined ? '' : ` (${why})`}, got ${got}`,
+  );
 }
 
 /** Throws ERR_RAN_INVALID_ARG: "`name` must be <expected>, got <value>". */

@@ -1,5 +1,5 @@
 import { checkBytes, count } from './bounds';
-import { ErrorCodes, RanError, describe, invalidArg } from './errors';
+import { ErrorCodes, RanError, describe, invalidArg, shapeMismatch } from './errors';
 import { isTypedArray, tensor3 as checkTensor3 } from './validate';
 
 /** A float32 tensor of shape [B, T, D] stored row-major: element (b, t, d) at (b·T + t)·D + d. */
@@ -31,12 +31,7 @@ export function tensor3(data: Float32Array, shape: readonly [number, number, num
   count('shape[0]', b, 0);
   count('shape[1]', t, 0);
   count('shape[2]', d, 0);
-  if (data.length !== b * t * d) {
-    throw new RanError(
-      ErrorCodes.SHAPE,
-      `tensor data has ${data.length} values, shape [${b}, ${t}, ${d}] needs ${b * t * d}`,
-    );
-  }
+  if (data.length !== b * t * d) shapeMismatch('data', b * t * d, data.length, `shape [${b}, ${t}, ${d}]`);
   return { data, shape: [b, t, d] };
 }
 
@@ -93,8 +88,7 @@ function fromShaped(name: string, value: { data: unknown; shape: unknown }): Ten
     invalidArg(`${name}.data`, 'a Float32Array, Float64Array or array of numbers', data);
   }
   const n = dims[0] * dims[1] * dims[2];
-  if (data.length !== n)
-    shapeError(`\`${name}.data\` has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`);
+  if (data.length !== n) shapeMismatch(`${name}.data`, n, data.length, `shape [${shape.join(', ')}]`);
   if (tagOf(data) === 'Float32Array') return { data: data as Float32Array, shape: dims };
   const out = new Float32Array(n);
   if (ArrayBuffer.isView(data)) out.set(data as unknown as ArrayLike<number>);

@@ -1,5 +1,5 @@
 /** Argument checks shared by the public classes; each throws a RanError naming the argument. */
-import { ErrorCodes, RanError, invalidArg } from './errors';
+import { ErrorCodes, RanError, invalidArg, shapeMismatch } from './errors';
 import { didYouMean } from './suggest';
 import type { IndexMatrix, Tensor3 } from './tensor';
 
@@ -105,12 +105,8 @@ export function tensor3(name: string, x: unknown, d?: number): Tensor3 {
   integer(`${name}.shape[0] (B)`, b, 1);
   integer(`${name}.shape[1] (T)`, steps, 1);
   integer(`${name}.shape[2] (D)`, dim, 0);
-  if (t.data.length !== (b as number) * (steps as number) * (dim as number)) {
-    throw new RanError(
-      ErrorCodes.SHAPE,
-      `\`${name}.data\` has ${t.data.length} values, shape [${String(shape)}] needs ${(b as number) * (steps as number) * (dim as number)}`,
-    );
-  }
+  const needed = (b as number) * (steps as number) * (dim as number);
+  if (t.data.length !== needed) shapeMismatch(`${name}.data`, needed, t.data.length, `shape [${shape.join(', ')}]`);
   if (d !== undefined && dim !== d) {
     throw new RanError(
       ErrorCodes.SHAPE,
@@ -132,11 +128,7 @@ export function indexMatrix(name: string, t: unknown, batch: number, steps: numb
   if (b !== batch)
     throw new RanError(ErrorCodes.SHAPE, `\`${name}\` has ${String(b)} rows, the input has ${batch} sequences`);
   integer(`${name}.shape[1]`, n, 1);
-  if (m.data.length !== batch * (n as number))
-    throw new RanError(
-      ErrorCodes.SHAPE,
-      `\`${name}.data\` must hold ${batch * (n as number)} values, got ${m.data.length}`,
-    );
+  if (m.data.length !== batch * (n as number)) shapeMismatch(`${name}.data`, batch * (n as number), m.data.length);
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i] as number;
     if (v < 0 || v >= steps) {

@@ -331,9 +331,7 @@ export class Model {
   ): Promise<{ ridge: number; score: number; mse: number }[]> {
     const outputs = readout.outputs;
     const queries = new Ridge({ features: readout.features, outputs, rowsOnly: true });
-    const wrong = new Float64Array(ridges.length);
-    const squared = new Float64Array(ridges.length);
-    const singular = new Array<boolean>(ridges.length).fill(false);
+    const totals = ridges.map((ridge) => ({ ridge, squared: 0, wrong: 0, singular: false }));
     let rows = 0;
     const [b] = d.x.shape;
     const sel = selectionOf(d, 'validation');
@@ -358,11 +356,12 @@ export class Model {
       if (n > 0) {
         const y = queries.keptRows().y;
         const perRidge = await readout.predictSweepAsync(queries, ridges, { skipSingular: true });
-        perRidge.forEach((p, l) => {
-          if (p === undefined) singular[l] = true;
+        totals.forEach((total, l) => {
+          const p = perRidge[l];
+          if (p === undefined) total.singular = true;
           else {
-            squared[l] += squaredError(p, y);
-            if (classification) wrong[l] += misclassified(p, y, n, outputs);
+            total.squared += squaredError(p, y);
+            if (classification) total.wrong += misclassified(p, y, n, outputs);
           }
         });
         rows += n;
@@ -372,10 +371,10 @@ export class Model {
     if (rows === 0)
       throw new RanError(ErrorCodes.STATE, 'no validation rows were selected: check `t`, `washout` or `last`');
     // STREAM's scores (tasks/score.ts): error rate over rows, or MSE over every entry.
-    return ridges.map((ridge, l) => {
-      if (singular[l]) return { ridge, score: Infinity, mse: Infinity };
-      const mse = squared[l]! / (rows * outputs);
-      return { ridge, score: classification ? wrong[l]! / rows : mse, mse };
+    return totals.map(({ ridge, squared, wrong, singular }) => {
+      if (singular) return { ridge, score: Infinity, mse: Infinity };
+      const mse = squared / (rows * outputs);
+      return { ridge, score: classification ? wrong / rows : mse, mse };
     });
   }
 

@@ -176,4 +176,6 @@ export interface NativeBinding {
    * the calling thread for about `minSeconds`.
    */
   gemmCeiling(options: NativeGemmCeilingOptions): number;
+  /** The kernels' exp, expm1, tanh or GELU (native/include/fast_math.h) of every value, for the accuracy tests. */
+  fastMath(fn: 'exp' | 'expm1' | 'tanh' | 'gelu', x: Float32Array): Float32Array;
 }

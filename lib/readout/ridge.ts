@@ -2,7 +2,7 @@
  * Ridge regression readout (architecture.md, "Readout"): XᵀX and XᵀY accumulated in float64
  * natively, solved by Cholesky, or for several λ from one eigendecomposition.
  */
-import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { ErrorCodes, RanError, invalidArg, shapeMismatch } from '../errors';
 import { native, type NativeRidgeStats } from '../native';
 import * as v from '../validate';
 import { memoryLimit } from '../reservoirs/limits';
@@ -100,12 +100,13 @@ export class Ridge {
   /** Sets weights directly (e.g. from a saved model). */
   setWeights(w: Float64Array): void {
     if (!v.isTypedArray(w, 'Float64Array')) invalidArg('weights', 'a Float64Array', w);
-    if (w.length !== this.features * this.outputs) {
+    if (w.length !== this.features * this.outputs) shapeMismatch('weights', this.features * this.outputs, w.length);
+    const bad = w.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0)
       throw new RanError(
-        ErrorCodes.SHAPE,
-        `\`weights\` must hold ${this.features * this.outputs} values, got ${w.length}`,
+        ErrorCodes.NOT_FINITE,
+        `\`weights\` must be finite, found ${w[bad]} at [${Math.floor(bad / this.outputs)}, ${bad % this.outputs}]`,
       );
-    }
     this.w = w;
   }
 

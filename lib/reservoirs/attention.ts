@@ -16,7 +16,7 @@ import {
 } from './units';
 import { checkWeightBytes, csrBytes } from './limits';
 import { drawRecurrent } from './recurrentCache';
-import { blockSparse, toNativeMatrix, uniformMatrix } from './weights';
+import { blockSparse, uniformMatrix } from './weights';
 
 /** Options of RAN-A. Names follow architecture.md; the variants are `AttentionVariantOptions`. */
 export interface AttentionReservoirOptions extends CommonOptions, AttentionVariantOptions {
@@ -149,7 +149,7 @@ export class AttentionReservoir extends Reservoir<AttentionReservoirOptions> {
       ...attentionPopulation(rng, o, 0),
       ...attentionVariantFields(o, variantSeed(o.seed), wIn, o.inputDim, 0),
     };
-    super(o, { inputDim: o.inputDim, n, populations: [pop], w: toNativeMatrix(w), wIn, bias });
+    super(o, { inputDim: o.inputDim, n, populations: [pop], w, wIn, bias });
     this.radiusBeforeScaling = r0;
   }
 }

@@ -17,7 +17,8 @@ import {
   type AttentionVariantOptions,
 } from './units';
 import { checkWeightBytes, csrBytes } from './limits';
-import { blockSparse, rescaleToRadius, toNativeMatrix, uniformMatrix } from './weights';
+import { drawRecurrent } from './recurrentCache';
+import { blockSparse, uniformMatrix } from './weights';
 
 /** Connectivity per pair of populations: `attentionToMemory` is the fraction of attention units each memory unit receives from, etc. */
 export interface PopulationConnectivity {
@@ -211,19 +212,25 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
           }
         : o.connectivity;
     // Unit m receives from unit j: "attention→memory" is a memory unit m receiving from an attention unit j.
-    const w = blockSparse(
+    const key = `ran-c|${o.seed}|${ma}|${mf}|${d}|${c.attentionToAttention}|${c.attentionToMemory}|${c.memoryToAttention}|${c.memoryToMemory}`;
+    const { w, r0 } = drawRecurrent(
       rng,
-      ma + mf,
-      d,
-      (m, j) => {
-        const toMemory = m >= ma;
-        const fromMemory = j >= ma;
-        if (!toMemory) return fromMemory ? c.memoryToAttention : c.attentionToAttention;
-        return fromMemory ? c.memoryToMemory : c.attentionToMemory;
-      },
-      'normal',
+      key,
+      () =>
+        blockSparse(
+          rng,
+          ma + mf,
+          d,
+          (m, j) => {
+            const toMemory = m >= ma;
+            const fromMemory = j >= ma;
+            if (!toMemory) return fromMemory ? c.memoryToAttention : c.attentionToAttention;
+            return fromMemory ? c.memoryToMemory : c.attentionToMemory;
+          },
+          'normal',
+        ),
+      o.spectralRadius,
     );
-    const r0 = rescaleToRadius(w, o.spectralRadius);
     const n = (ma + mf) * d;
     const wIn = uniformMatrix(rng, n, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, n, 1, o.biasScaling);
@@ -279,7 +286,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
       ma * d,
     );
     if (o.readoutState !== 'y') mem.readoutState = o.readoutState;
-    super(o, { inputDim: o.inputDim, n, populations: [att, mem], w: toNativeMatrix(w), wIn, bias });
+    super(o, { inputDim: o.inputDim, n, populations: [att, mem], w, wIn, bias });
     this.radiusBeforeScaling = r0;
   }
 

@@ -7,7 +7,7 @@ import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
 import { checkWeightBytes, csrBytes } from './limits';
 import { drawRecurrent } from './recurrentCache';
-import { sparseSquare, toNativeMatrix, uniformMatrix, type Distribution } from './weights';
+import { sparseSquare, uniformMatrix, type Distribution } from './weights';
 
 /** Options of an ESN. Names follow architecture.md. */
 export interface ESNOptions extends CommonOptions {
@@ -81,7 +81,7 @@ export class ESN extends Reservoir<ESNOptions> {
       inputDim: o.inputDim,
       n: o.units,
       populations: [{ kind: 'tanh', units: o.units, width: 1, offset: 0, leakRate: o.leakRate }],
-      w: toNativeMatrix(w),
+      w,
       wIn,
       bias,
     });

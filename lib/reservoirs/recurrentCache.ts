@@ -5,13 +5,15 @@
  * eigensolver) are then the same every time. The cache keeps the matrix before rescaling,
  * its radius, and the generator's state after the draw, so a reservoir built from the cache
  * is the same, bit for bit, as one built afresh: the same values scaled by the same ρ / r0,
- * and the same W_in, b and unit weights drawn next.
+ * and the same W_in, b and unit weights drawn next. The matrix is kept in the form the
+ * kernel reads, so a trial only rescales its values.
  */
+import type { NativeMatrix } from '../native';
 import type { Random } from '../random';
-import { spectralRadiusOf, type Csr } from './weights';
+import { kernelForm, spectralRadiusOf, valuesOf, withValues, type BlockMatrix, type CsrMatrix } from './weights';
 
 interface Entry {
-  w: Csr;
+  w: NativeMatrix;
   r0: number;
   after: Random;
 }
@@ -27,30 +29,37 @@ function snapshot(rng: Random): Random {
 
 /**
  * The matrix `draw()` makes from `rng` (whose seed and draw parameters `key` must name
- * completely), rescaled to spectral radius `rho`; `rng` is left where the draw leaves it.
- * Returns the matrix and its radius before rescaling (0: nilpotent or empty, left as is).
+ * completely), in the kernel's form (`kernelForm`), rescaled to spectral radius `rho`; `rng`
+ * is left where the draw leaves it. Returns the matrix and its radius before rescaling (0:
+ * nilpotent or empty, left as is), measured on the drawn sparse form.
  */
-export function drawRecurrent(rng: Random, key: string, draw: () => Csr, rho: number): { w: Csr; r0: number } {
+export function drawRecurrent(
+  rng: Random,
+  key: string,
+  draw: () => CsrMatrix | BlockMatrix,
+  rho: number,
+): { w: NativeMatrix; r0: number } {
   let e = entries.get(key);
   if (e) {
     entries.delete(key); // most recently used last
     entries.set(key, e);
     Object.assign(rng, e.after);
   } else {
-    const w = draw();
-    e = { w: { ...w, values: w.values.slice() }, r0: spectralRadiusOf(w), after: snapshot(rng) };
-    if (w.values.length <= MAX_VALUES) {
+    const drawn = draw();
+    e = { r0: spectralRadiusOf(drawn), after: snapshot(rng), w: kernelForm(drawn) };
+    if (valuesOf(e.w).length <= MAX_VALUES) {
       entries.set(key, e);
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
     }
   }
-  // The same arithmetic as rescaleToRadius: each float32 value times ρ / r0.
-  const values = e.w.values.slice();
+  // Rescaled to ρ: each float32 value times ρ / r0, into a new array.
+  const from = valuesOf(e.w);
+  const values = new Float32Array(from.length);
   if (e.r0 > 0) {
     const s = rho / e.r0;
-    for (let i = 0; i < values.length; i++) values[i] = values[i]! * s;
-  }
-  return { w: { ...e.w, values }, r0: e.r0 };
+    for (let i = 0; i < values.length; i++) values[i] = from[i]! * s;
+  } else values.set(from);
+  return { w: withValues(e.w, values), r0: e.r0 };
 }
 
 /** Forgets every cached matrix (tests compare cached and fresh draws). */

@@ -79,14 +79,17 @@ export function attentionOptions(
       );
     n.attentionStats = true;
   }
-  if (o.attentionUnits === undefined) return undefined;
-  if (idx < 0)
-    invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', o.attentionUnits);
-  const pop = spec.populations[idx]!;
-  if (!Array.isArray(o.attentionUnits) || o.attentionUnits.length === 0)
-    invalidArg('options.attentionUnits', 'a non-empty array of unit indices', o.attentionUnits);
-  o.attentionUnits.forEach((u, i) => v.integer(`options.attentionUnits[${i}]`, u, 0, pop.units - 1));
+  const units = o.attentionUnits;
+  if (units === undefined) return undefined;
+  const pop = idx < 0 ? undefined : spec.populations[idx];
+  if (pop === undefined) invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', units);
+  if (!Array.isArray(units) || units.length === 0)
+    invalidArg('options.attentionUnits', 'a non-empty array of unit indices', units);
+  units.forEach((u, i) => {
+    v.integer(`options.attentionUnits[${i}]`, u, 0, pop.units - 1);
+    if (units.indexOf(u) < i) invalidArg(`options.attentionUnits[${i}]`, 'a unit not already listed', u);
+  });
   n.attentionPopulation = idx;
-  n.attentionUnits = Int32Array.from(o.attentionUnits);
-  return { units: o.attentionUnits.length, heads: pop.heads ?? 1, context: pop.context ?? 1 };
+  n.attentionUnits = Int32Array.from(units);
+  return { units: units.length, heads: pop.heads ?? 1, context: pop.context ?? 1 };
 }

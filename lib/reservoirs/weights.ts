@@ -4,46 +4,57 @@
  */
 import { native, type NativeMatrix } from '../native';
 import { Random } from '../random';
+import { takeNormals } from './normalStream';
 
 /** Entry distribution of random matrices. */
 export type Distribution = 'uniform' | 'normal';
 
-/** A CSR matrix under construction; block-sparse matrices also keep their block structure. */
-export interface Csr {
-  n: number;
-  rowPtr: Int32Array;
-  colIdx: Int32Array;
-  values: Float32Array;
-  /** Square blocks of this size (block-sparse matrices only). */
-  blockSize?: number;
-}
+/** A matrix in CSR form, as drawn by `sparseSquare`. */
+export type CsrMatrix = Extract<NativeMatrix, { rowPtr: Int32Array }>;
+/** A matrix in block-sparse (BSR) form, as drawn by `blockSparse`. */
+export type BlockMatrix = Extract<NativeMatrix, { blockSize: number }>;
 
 /** Draws one entry: uniform in [-1, 1) or standard normal. */
 export function draw(rng: Random, dist: Distribution): number {
   return dist === 'uniform' ? 2 * rng.uniform() - 1 : rng.normal();
 }
 
-/** n×n matrix whose entries are non-zero with probability c (row by row, column by column). */
-export function sparseSquare(rng: Random, n: number, c: number, dist: Distribution): Csr {
+/** A Float32Array/Int32Array that grows by doubling (values are written in order). */
+function grown<T extends Float32Array | Int32Array>(a: T, needed: number): T {
+  if (needed <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(needed, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
+/** n×n matrix whose entries are non-zero with probability c (row by row, column by column), in CSR form. */
+export function sparseSquare(rng: Random, n: number, c: number, dist: Distribution): CsrMatrix {
   const rowPtr = new Int32Array(n + 1);
-  const cols: number[] = [];
-  const vals: number[] = [];
+  let colIdx = new Int32Array(Math.ceil(c * n * n * 1.05) + 16);
+  let values = new Float32Array(colIdx.length);
+  let nnz = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (rng.uniform() < c) {
-        cols.push(j);
-        vals.push(draw(rng, dist));
+        if (nnz === colIdx.length) {
+          colIdx = grown(colIdx, nnz + 1);
+          values = grown(values, nnz + 1);
+        }
+        colIdx[nnz] = j;
+        values[nnz++] = draw(rng, dist);
       }
     }
-    rowPtr[i + 1] = cols.length;
+    rowPtr[i + 1] = nnz;
   }
-  return { n, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals) };
+  return { n, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) };
 }
 
 /**
- * Block-sparse matrix of `units` blocks of size d×d: block (m, j) is present with
- * probability c (unit m receives from unit j), entries drawn from `dist`.
- * `allowed(m, j)` gives the connectivity of each pair of units (RAN-C populations).
+ * Block-sparse matrix of `units` blocks of size d×d, drawn straight into the BSR form the
+ * kernel reads: block (m, j) is present with probability c (unit m receives from unit j),
+ * its entries drawn from `dist` row by row. `allowed(m, j)` gives the connectivity of each
+ * pair of units (RAN-C populations). Draw order: every presence, then each present block's
+ * entries, blocks in row-major order (the BSR order).
  */
 export function blockSparse(
   rng: Random,
@@ -51,106 +62,78 @@ export function blockSparse(
   d: number,
   connectivity: (m: number, j: number) => number,
   dist: Distribution,
-): Csr {
-  const present: boolean[][] = [];
+): BlockMatrix {
+  const present = new Uint8Array(units * units);
+  const blockRowPtr = new Int32Array(units + 1);
   for (let m = 0; m < units; m++) {
-    const row: boolean[] = [];
-    for (let j = 0; j < units; j++) row.push(rng.uniform() < connectivity(m, j));
-    present.push(row);
+    let count = blockRowPtr[m]!;
+    for (let j = 0; j < units; j++) {
+      if (rng.uniform() < connectivity(m, j)) {
+        present[m * units + j] = 1;
+        count++;
+      }
+    }
+    blockRowPtr[m + 1] = count;
   }
-  const n = units * d;
-  const rowPtr = new Int32Array(n + 1);
-  const cols: number[] = [];
-  const vals: number[] = [];
-  const blocks: Map<string, Float64Array> = new Map();
+  const blocks = blockRowPtr[units]!;
+  const blockCol = new Int32Array(blocks);
+  const blockValues = new Float32Array(blocks * d * d);
+  let p = 0;
+  let k = 0;
   for (let m = 0; m < units; m++) {
     for (let j = 0; j < units; j++) {
-      if (!present[m]![j]) continue;
-      const b = new Float64Array(d * d);
-      for (let k = 0; k < d * d; k++) b[k] = draw(rng, dist);
-      blocks.set(`${m},${j}`, b);
+      if (!present[m * units + j]) continue;
+      blockCol[p++] = j;
+      for (let e = 0; e < d * d; e++) blockValues[k++] = draw(rng, dist);
     }
   }
-  for (let m = 0; m < units; m++) {
-    for (let r = 0; r < d; r++) {
-      for (let j = 0; j < units; j++) {
-        const b = blocks.get(`${m},${j}`);
-        if (!b) continue;
-        for (let c = 0; c < d; c++) {
-          cols.push(j * d + c);
-          vals.push(b[r * d + c] as number);
-        }
-      }
-      rowPtr[m * d + r + 1] = cols.length;
-    }
-  }
-  return { n, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals), blockSize: d };
+  return { n: units * d, blockSize: d, blockRowPtr, blockCol, blockValues };
 }
 
-/** Largest |eigenvalue| of a CSR matrix (dense eigensolver up to n = 256, Arnoldi beyond, tolerance 1e-6). */
-export function spectralRadiusOf(m: Csr): number {
-  return native().spectralRadius({ n: m.n, rowPtr: m.rowPtr, colIdx: m.colIdx, values: m.values });
+/** The values array of a matrix (the one rescaling multiplies). */
+export function valuesOf(m: NativeMatrix): Float32Array {
+  return 'dense' in m ? m.dense : 'blockValues' in m ? m.blockValues : m.values;
+}
+
+/** The same matrix with another values array (same length). */
+export function withValues(m: NativeMatrix, values: Float32Array): NativeMatrix {
+  if ('dense' in m) return { n: m.n, dense: values };
+  if ('blockValues' in m) return { ...m, blockValues: values };
+  return { ...m, values };
 }
 
 /**
- * Rescales the matrix in place so its spectral radius is `rho` (computed, not bounded).
- * A matrix whose radius is 0 (nilpotent or empty) is left as it is.
+ * Largest |eigenvalue| of a matrix in any form the kernel reads: dense eigensolver up to
+ * n = 256, beyond it thick-restarted Arnoldi until the Ritz residual is within 1e-6 of the
+ * value (agreement with the dense eigensolver ~1e-8 on random reservoirs).
  */
-export function rescaleToRadius(m: Csr, rho: number): number {
-  const r0 = spectralRadiusOf(m);
-  if (r0 > 0) {
-    const s = rho / r0;
-    for (let i = 0; i < m.values.length; i++) m.values[i] = (m.values[i] as number) * s;
-  }
-  return r0;
+export function spectralRadiusOf(m: NativeMatrix): number {
+  return native().spectralRadius(m);
 }
 
 /**
- * The matrix as the addon reads it: dense when at least a third of entries are non-zero,
- * else block-sparse (BSR) for block-sparse matrices, else CSR.
+ * The form the kernel runs fastest on, from a drawn CSR or BSR matrix: dense when at least a
+ * third of the entries are non-zero; blocks of size 1 as CSR (the same arrays); else as drawn.
  */
-export function toNativeMatrix(m: Csr): NativeMatrix {
-  if (m.blockSize !== undefined && m.blockSize > 1 && m.values.length * 3 < m.n * m.n) return toBlocks(m, m.blockSize);
-  if (m.values.length * 3 >= m.n * m.n) {
+export function kernelForm(m: CsrMatrix | BlockMatrix): NativeMatrix {
+  const values = valuesOf(m);
+  if (values.length * 3 >= m.n * m.n) {
     const dense = new Float32Array(m.n * m.n);
-    for (let i = 0; i < m.n; i++) {
-      for (let p = m.rowPtr[i] as number; p < (m.rowPtr[i + 1] as number); p++)
-        dense[i * m.n + (m.colIdx[p] as number)] = m.values[p] as number;
+    if ('blockValues' in m) {
+      const b = m.blockSize;
+      for (let br = 0; br < m.n / b; br++)
+        for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
+          for (let r = 0; r < b; r++)
+            dense.set(values.subarray((p * b + r) * b, (p * b + r + 1) * b), (br * b + r) * m.n + m.blockCol[p]! * b);
+    } else {
+      for (let i = 0; i < m.n; i++)
+        for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) dense[i * m.n + m.colIdx[p]!] = values[p]!;
     }
     return { n: m.n, dense };
   }
+  if ('blockValues' in m && m.blockSize === 1)
+    return { n: m.n, rowPtr: m.blockRowPtr, colIdx: m.blockCol, values: m.blockValues };
   return m;
-}
-
-/** BSR form of a block-sparse CSR matrix whose rows list each block's columns contiguously. */
-function toBlocks(m: Csr, bs: number): NativeMatrix {
-  const rows = m.n / bs;
-  const blockRowPtr = new Int32Array(rows + 1);
-  const cols: number[] = [];
-  const values: number[] = [];
-  for (let br = 0; br < rows; br++) {
-    // Block columns of this block row, from its first row (all rows of a block row share them).
-    const first = br * bs;
-    const blocks: number[] = [];
-    for (let p = m.rowPtr[first]!; p < m.rowPtr[first + 1]!; p += bs) blocks.push(m.colIdx[p]! / bs);
-    for (const bc of blocks) {
-      cols.push(bc);
-      for (let r = 0; r < bs; r++) {
-        const row = first + r;
-        const k = blocks.indexOf(bc);
-        const start = m.rowPtr[row]! + k * bs;
-        for (let c = 0; c < bs; c++) values.push(m.values[start + c]!);
-      }
-    }
-    blockRowPtr[br + 1] = cols.length;
-  }
-  return {
-    n: m.n,
-    blockSize: bs,
-    blockRowPtr,
-    blockCol: Int32Array.from(cols),
-    blockValues: Float32Array.from(values),
-  };
 }
 
 /** rows×cols matrix, uniform in [-scale, scale). */
@@ -164,6 +147,8 @@ export function uniformMatrix(rng: Random, rows: number, cols: number, scale: nu
 export function fanInMatrices(rng: Random, copies: number, rows: number, cols: number, scale: number): Float32Array {
   const a = new Float32Array(copies * rows * cols);
   const s = scale / Math.sqrt(cols);
-  for (let i = 0; i < a.length; i++) a[i] = s * rng.normal();
+  // The trials of a search replay one recorded run of normals (normalStream.ts).
+  const normals = takeNormals(rng, a.length);
+  for (let i = 0; i < a.length; i++) a[i] = s * normals[i]!;
   return a;
 }

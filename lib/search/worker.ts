@@ -1,7 +1,7 @@
-/** worker_threads entry: runs trials sent by the pool, one at a time. */
+/** worker_threads entry: runs jobs sent by the pool, one at a time. */
 import { parentPort } from 'worker_threads';
-import { runTrial, type TrialRequest } from './trial';
+import { runJob, type Job } from './job';
 
-parentPort?.on('message', (req: TrialRequest) => {
-  void runTrial(req).then((r) => parentPort?.postMessage(r));
+parentPort?.on('message', (job: Job) => {
+  void runJob(job).then((r) => parentPort?.postMessage(r));
 });

@@ -3,10 +3,11 @@
  * validation split, then the best trial's test score; mean and spread over seeds.
  */
 import type { Architecture } from '../model/config';
-import { runTrials } from '../search/pool';
+import { TrialPool } from '../search/pool';
+import type { AttentionJob, AttentionResult } from '../search/job';
 import { bestTrial, firstRoundSize, planTrials, secondRoundRegime, trialRequests } from '../search/search';
 import type { Regime } from '../search/space';
-import { attentionUse, type AttentionUse } from './attention';
+import type { AttentionUse } from './attention';
 import { loadTask, type TaskSource, type TrialRequest, type TrialResult } from '../search/trial';
 import type { Difficulty } from '../tasks/configs';
 import type { TaskName } from '../tasks/names';
@@ -164,34 +165,40 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   }
   const total = searches.length * o.trials;
   let done = 0;
-  const results: TrialResult[] = await runTrials(requests, workers, (r) => o.onTrial?.(++done, total, r));
-  // Round 2: each search draws its remaining trials from the regime of its best round-1 trial.
-  const second: TrialRequest[] = [];
-  for (const s of searches) {
-    s.regime = secondRoundRegime(s.ids.map((id) => results[id]!));
-    const configs = planTrials(
-      { architecture: s.model, budget: o.budget, trials: o.trials, seed: s.seed, maxFeatures: o.maxFeatures },
-      s.shape,
-      s.regime,
-    ).slice(n1);
-    const reqs = trialRequests(s.source, configs, requests.length + second.length, threads);
-    s.ids.push(...reqs.map((r) => r.id));
-    second.push(...reqs);
-  }
-  requests.push(...second);
-  results.push(...(await runTrials(second, workers, (r) => o.onTrial?.(++done, total, r))));
-  return tasks.flatMap((task) =>
-    o.models.map((model) => cellOf(task, model, metrics.get(task)!, searches, requests, results)),
-  );
-}
-
-function attentionOf(config: TrialRequest['config'], source: TaskSource): AttentionUse | undefined {
+  // One pool for both rounds and the attention replays: its workers keep their caches.
+  const pool = new TrialPool(workers);
+  const attention = new Map<Search, AttentionUse | undefined>();
+  let results: TrialResult[];
   try {
-    const data = loadTask(source);
-    return attentionUse(config, data.valid.x, data.train.x);
-  } catch {
-    return undefined; // a config that failed in its trial fails here too; its score says so
+    results = await pool.run<TrialResult>(requests, (r) => o.onTrial?.(++done, total, r));
+    // Round 2: each search draws its remaining trials from the regime of its best round-1 trial.
+    const second: TrialRequest[] = [];
+    for (const s of searches) {
+      s.regime = secondRoundRegime(s.ids.map((id) => results[id]!));
+      const configs = planTrials(
+        { architecture: s.model, budget: o.budget, trials: o.trials, seed: s.seed, maxFeatures: o.maxFeatures },
+        s.shape,
+        s.regime,
+      ).slice(n1);
+      const reqs = trialRequests(s.source, configs, requests.length + second.length, threads);
+      s.ids.push(...reqs.map((r) => r.id));
+      second.push(...reqs);
+    }
+    requests.push(...second);
+    results.push(...(await pool.run<TrialResult>(second, (r) => o.onTrial?.(++done, total, r))));
+    // The best trial's attention statistics, replayed by the worker that holds its matrix.
+    const jobs: AttentionJob[] = searches.map((s, i) => {
+      const best = requests[bestTrial(s.ids.map((id) => results[id]!)).id]!;
+      return { job: 'attention', id: i, task: s.source, config: best.config, affinity: best.affinity };
+    });
+    const uses = await pool.run<AttentionResult>(jobs);
+    searches.forEach((s, i) => attention.set(s, uses[i]!.attention));
+  } finally {
+    await pool.close();
   }
+  return tasks.flatMap((task) =>
+    o.models.map((model) => cellOf(task, model, metrics.get(task)!, searches, requests, results, attention)),
+  );
 }
 
 function cellOf(
@@ -201,6 +208,7 @@ function cellOf(
   searches: readonly Search[],
   requests: readonly TrialRequest[],
   results: readonly TrialResult[],
+  attention: ReadonlyMap<Search, AttentionUse | undefined>,
 ): StreamCell {
   const mine = searches.filter((g) => g.task === task && g.model === model).sort((a, b) => a.seed - b.seed);
   const bests = mine.map((g) => bestTrial(g.ids.map((id) => results[id]!)));
@@ -215,7 +223,7 @@ function cellOf(
       validMse: b.validMse,
       trial: g.ids.indexOf(b.id),
       regime: g.regime,
-      attention: attentionOf(requests[b.id]!.config, g.source),
+      attention: attention.get(g),
       trainable: b.trainable,
       fixed: b.fixed,
       seconds: g.ids.reduce((a, id) => a + results[id]!.milliseconds, 0) / 1000,

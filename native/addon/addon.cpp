@@ -1,9 +1,11 @@
 // Module initialisation: per-environment state, the two classes and the free functions.
 #include "addon.h"
 
+#include <cmath>
 #include <thread>
 
 #include "args.h"
+#include "fast_math.h"
 #include "gemm_ceiling.h"
 #include "network_wrap.h"
 #include "ridge_wrap.h"
@@ -25,13 +27,38 @@ double MaxBytes(Napi::Env env) {
 
 namespace {
 
-// spectralRadius({n, dense} | {n, rowPtr, colIdx, values}, {tolerance?, denseLimit?})
+// The BSR form of a matrix object ({n, blockSize, blockRowPtr, blockCol, blockValues}), checked.
+void ReadBlocks(const Napi::Object& o, int n, ran::Recurrent& w) {
+  w.dense = false;
+  w.block = IntField(o, "blockSize", 1, n, 0, true);
+  if (n % w.block != 0) Fail(ran::kInvalidArg, "`blockSize` must divide n = " + std::to_string(n));
+  const int rows = n / w.block;
+  auto rp = Int32(o.Get("blockRowPtr"), "blockRowPtr", static_cast<int64_t>(rows) + 1);
+  auto bc = Int32(o.Get("blockCol"), "blockCol", -1);
+  const int64_t blocks = static_cast<int64_t>(bc.ElementLength());
+  auto v = Float32(o.Get("blockValues"), "blockValues", blocks * w.block * w.block);
+  w.block_row_ptr.assign(rp.Data(), rp.Data() + rp.ElementLength());
+  w.block_col.assign(bc.Data(), bc.Data() + bc.ElementLength());
+  w.block_values.assign(v.Data(), v.Data() + v.ElementLength());
+  if (w.block_row_ptr[0] != 0 || w.block_row_ptr[rows] != blocks)
+    Fail(ran::kShape, "`blockRowPtr` must start at 0 and end at blockCol.length");
+  for (int i = 0; i < rows; ++i)
+    if (w.block_row_ptr[i + 1] < w.block_row_ptr[i]) Fail(ran::kInvalidArg, "`blockRowPtr` must be non-decreasing");
+  for (int64_t p = 0; p < blocks; ++p)
+    if (w.block_col[p] < 0 || w.block_col[p] >= rows)
+      Fail(ran::kInvalidArg, "`blockCol[" + std::to_string(p) + "]` is outside [0, n / blockSize)");
+}
+
+// spectralRadius({n, dense} | {n, rowPtr, colIdx, values} | {n, blockSize, blockRowPtr, blockCol, blockValues},
+//                {tolerance?, denseLimit?})
 Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Object o = ObjectArg(info, 0, "matrix");
     const int n = IntField(o, "n", 1, 1 << 26, 0, true);
     ran::Recurrent w;
-    if (Has(o, "dense")) {
+    if (Has(o, "blockSize")) {
+      ReadBlocks(o, n, w);
+    } else if (Has(o, "dense")) {
       auto a = Float32(o.Get("dense"), "dense", static_cast<int64_t>(n) * n);
       w.dense_w.assign(a.Data(), a.Data() + a.ElementLength());
     } else {
@@ -43,17 +70,22 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
       w.col_idx.assign(ci.Data(), ci.Data() + ci.ElementLength());
       w.values.assign(v.Data(), v.Data() + v.ElementLength());
       if (w.row_ptr[0] != 0 || w.row_ptr[n] != static_cast<int32_t>(w.col_idx.size()))
-        Fail(ran::kShape, "`rowPtr` must start at 0 and end at colIdx.length");
+        InvalidArg("rowPtr", "a CSR row pointer from 0 to colIdx.length (" + std::to_string(w.col_idx.size()) + ")",
+                   "one from " + FormatNumber(w.row_ptr[0]) + " to " + FormatNumber(w.row_ptr[n]));
       for (int i = 0; i < n; ++i)
-        if (w.row_ptr[i + 1] < w.row_ptr[i]) Fail(ran::kInvalidArg, "`rowPtr` must be non-decreasing");
+        if (w.row_ptr[i + 1] < w.row_ptr[i])
+          InvalidArg("rowPtr[" + std::to_string(i + 1) + "]", ">= rowPtr[" + std::to_string(i) + "]",
+                     FormatNumber(w.row_ptr[i + 1]));
       for (size_t p = 0; p < w.col_idx.size(); ++p)
         if (w.col_idx[p] < 0 || w.col_idx[p] >= n)
-          Fail(ran::kInvalidArg, "`colIdx[" + std::to_string(p) + "]` is outside [0, n)");
+          InvalidArg("colIdx[" + std::to_string(p) + "]", "a column in [0, " + std::to_string(n) + ")",
+                     FormatNumber(w.col_idx[p]));
     }
-    const int64_t shape[1] = {static_cast<int64_t>(w.dense ? w.dense_w.size() : w.values.size())};
-    CheckFinite(w.dense ? w.dense_w.data() : w.values.data(), static_cast<size_t>(shape[0]), "matrix values", shape, 1);
+    const std::vector<float>& values = w.dense ? w.dense_w : w.block > 0 ? w.block_values : w.values;
+    const int64_t shape[1] = {static_cast<int64_t>(values.size())};
+    CheckFinite(values.data(), values.size(), "matrix values", shape, 1);
     ran::SpectralOptions so;
-    if (info.Length() > 1 && info[1].IsObject()) {
+    if (ArgAt(info, 1).IsObject()) {
       Napi::Object opt = info[1].As<Napi::Object>();
       so.tolerance = NumberField(opt, "tolerance", so.tolerance, false);
       so.dense_limit = IntField(opt, "denseLimit", 0, 1 << 20, so.dense_limit, false);
@@ -64,10 +96,10 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
 
 Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsNumber() || !(info[0].As<Napi::Number>().DoubleValue() > 0)) {
-      Fail(ran::kInvalidArg,
-           "`bytes` must be a positive number, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
-    }
+    const Napi::Value bytes = ArgAt(info, 0);
+    if (!bytes.IsNumber() || !(bytes.As<Napi::Number>().DoubleValue() > 0) ||
+        !std::isfinite(bytes.As<Napi::Number>().DoubleValue()))
+      InvalidArg("bytes", "a finite number in (0, " + FormatNumber(1.7976931348623157e308) + "]", bytes);
     AddonData(info.Env())->max_bytes = info[0].As<Napi::Number>().DoubleValue();
     return info.Env().Undefined();
   });
@@ -76,9 +108,7 @@ Napi::Value SetMemoryLimit(const Napi::CallbackInfo& info) {
 // setErrorClass(cls): the class of every error thrown from now on, as new cls(code, message).
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsFunction())
-      Fail(ran::kInvalidArg,
-           "`cls` must be a function, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
+    if (!ArgAt(info, 0).IsFunction()) InvalidArg("cls", "a function", ArgAt(info, 0));
     AddonData(info.Env())->error_class = Napi::Persistent(info[0].As<Napi::Function>());
     return info.Env().Undefined();
   });
@@ -89,11 +119,43 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
 // since the last call.
 Napi::Value ThreadPool(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() > 0 && !info[0].IsUndefined()) ran::set_pool_size(IntArg(info[0], "size", 1, 1024));
+    if (!ArgAt(info, 0).IsUndefined()) ran::set_pool_size(IntArg(info[0], "size", 1, 1024));
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("size", ran::pool_size());
     o.Set("peak", ran::take_pool_peak());
     return o;
+  });
+}
+
+// fastMath(fn, x): fn ('exp', 'expm1', 'tanh' or 'gelu') of fast_math.h applied to every value
+// of the Float32Array x, as the kernels compute it (test/native/fast-math.test.ts).
+Napi::Value FastMath(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    const std::vector<std::string> names = {"exp", "expm1", "tanh", "gelu"};
+    Napi::Object args = Napi::Object::New(info.Env());
+    args.Set("fn", ArgAt(info, 0));
+    const int which = ChoiceField(args, "fn", "fn", names, -1);
+    if (which < 0) InvalidArg("fn", OneOf(names), ArgAt(info, 0));
+    auto x = Float32(ArgAt(info, 1), "x", -1);
+    auto y = Napi::Float32Array::New(info.Env(), x.ElementLength());
+    const float* in = x.Data();
+    float* out = y.Data();
+    const size_t n = x.ElementLength();
+    switch (which) {
+      case 0:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_exp(in[i]);
+        break;
+      case 1:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_expm1(in[i]);
+        break;
+      case 2:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_tanh(in[i]);
+        break;
+      default:
+        for (size_t i = 0; i < n; ++i) out[i] = ran::fast_gelu(in[i]);
+        break;
+    }
+    return y;
   });
 }
 
@@ -139,6 +201,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threadPool", Napi::Function::New(env, ThreadPool, "threadPool"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   exports.Set("gemmCeiling", Napi::Function::New(env, GemmCeiling, "gemmCeiling"));
+  exports.Set("fastMath", Napi::Function::New(env, FastMath, "fastMath"));
   return exports;
 }
 

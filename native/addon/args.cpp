@@ -3,7 +3,7 @@
 #include "addon.h"
 
 #include <cmath>
-#include <limits>
+#include <cstdio>
 #include <sstream>
 
 namespace ranjs {
@@ -24,42 +24,117 @@ void Fail(const std::string& code, const std::string& message) {
   throw ran::Error(code, message);
 }
 
+std::string FormatNumber(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
+  if (x == std::floor(x) && std::fabs(x) < 1e21) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", x == 0 ? 0.0 : x);  // -0 prints as 0, as in JavaScript
+    return buf;
+  }
+  std::ostringstream s;
+  s.precision(17);
+  s << x;
+  return s.str();
+}
+
+namespace {
+
+// "an" before a vowel sound: an Int32Array, a Uint8Array, a Float64Array (as lib/errors.ts).
+std::string WithArticle(const std::string& name) {
+  const bool vowel = !name.empty() && std::string("AEIO").find(name[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
+const char* TypedArrayName(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array:
+      return "Int8Array";
+    case napi_uint8_array:
+      return "Uint8Array";
+    case napi_uint8_clamped_array:
+      return "Uint8ClampedArray";
+    case napi_int16_array:
+      return "Int16Array";
+    case napi_uint16_array:
+      return "Uint16Array";
+    case napi_int32_array:
+      return "Int32Array";
+    case napi_uint32_array:
+      return "Uint32Array";
+    case napi_float32_array:
+      return "Float32Array";
+    case napi_float64_array:
+      return "Float64Array";
+    case napi_bigint64_array:
+      return "BigInt64Array";
+    case napi_biguint64_array:
+      return "BigUint64Array";
+    default:
+      return "TypedArray";
+  }
+}
+
+std::string DescribeString(const Napi::String& s) {
+  std::u16string text = s.Utf16Value();
+  if (text.size() <= 40) return "\"" + s.Utf8Value() + "\"";
+  text.resize(40);
+  return "\"" + Napi::String::New(s.Env(), text).Utf8Value() + "…\"";
+}
+
+}  // namespace
+
 std::string Describe(const Napi::Value& v) {
-  if (v.IsUndefined()) return "undefined";
-  if (v.IsNull()) return "null";
-  if (v.IsNumber()) {
-    std::ostringstream s;
-    s << v.As<Napi::Number>().DoubleValue();
-    return s.str();
+  switch (v.Type()) {
+    case napi_undefined:
+      return "undefined";
+    case napi_null:
+      return "null";
+    case napi_number:
+    case napi_boolean:
+      return v.ToString().Utf8Value();  // JavaScript's own String(v)
+    case napi_string:
+      return DescribeString(v.As<Napi::String>());
+    case napi_function:
+      return "a function";
+    case napi_symbol:
+      return "a symbol";
+    case napi_bigint:
+      return "a bigint (" + v.ToString().Utf8Value() + "n)";
+    default:
+      break;
   }
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? "true" : "false";
-  if (v.IsString()) return "a string";
-  if (v.IsTypedArray()) {
-    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
-      case napi_float32_array:
-        return "a Float32Array";
-      case napi_float64_array:
-        return "a Float64Array";
-      case napi_int32_array:
-        return "an Int32Array";
-      case napi_uint8_array:
-        return "a Uint8Array";
-      default:
-        return "another typed array";
-    }
-  }
+  if (v.IsTypedArray()) return WithArticle(TypedArrayName(v.As<Napi::TypedArray>().TypedArrayType()));
+  if (v.IsDataView()) return "a DataView";
   if (v.IsArray()) return "an Array";
-  if (v.IsFunction()) return "a function";
-  if (v.IsObject()) return "an object";
-  return "a value of another type";
+  return "an object";
+}
+
+std::string OneOf(const std::vector<std::string>& values) {
+  std::string s = "one of ";
+  for (size_t i = 0; i < values.size(); ++i) s += (i ? ", \"" : "\"") + values[i] + "\"";
+  return s;
+}
+
+void InvalidArg(const std::string& name, const std::string& expected, const std::string& got) {
+  Fail(ran::kInvalidArg, "`" + name + "` must be " + expected + ", got " + got);
+}
+void InvalidArg(const std::string& name, const std::string& expected, const Napi::Value& got) {
+  InvalidArg(name, expected, Describe(got));
+}
+void ShapeError(const std::string& name, int64_t expected, int64_t got, const std::string& why) {
+  Fail(ran::kShape, "`" + name + "` must hold " + std::to_string(expected) + " values" +
+                        (why.empty() ? "" : " (" + why + ")") + ", got " + std::to_string(got));
+}
+
+Napi::Value ArgAt(const Napi::CallbackInfo& info, size_t i) {
+  return info.Length() > i ? info[i] : info.Env().Undefined();
 }
 
 Napi::Object ObjectArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (info.Length() <= i || !info[i].IsObject()) {
-    Fail(ran::kInvalidArg, std::string("`") + name + "` must be an object, got " +
-                               Describe(info.Length() > i ? info[i] : info.Env().Undefined()));
-  }
-  return info[i].As<Napi::Object>();
+  const Napi::Value v = ArgAt(info, i);
+  if (!v.IsObject()) InvalidArg(name, "an object", v);
+  return v.As<Napi::Object>();
 }
 
 bool Has(const Napi::Object& o, const char* key) {
@@ -68,60 +143,58 @@ bool Has(const Napi::Object& o, const char* key) {
   return !v.IsUndefined() && !v.IsNull();
 }
 
-int IntArg(const Napi::Value& v, const char* name, int min, int max) {
-  if (!v.IsNumber()) Fail(ran::kInvalidArg, std::string("`") + name + "` must be an integer, got " + Describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d == std::floor(d)) || d < min || d > max) {
-    std::ostringstream s;
-    s << "`" << name << "` must be an integer in [" << min << ", " << max << "], got " << Describe(v);
-    Fail(ran::kInvalidArg, s.str());
-  }
+int IntArg(const Napi::Value& v, const std::string& name, int min, int max) {
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+  if (!(d == std::floor(d)) || d < min || d > max)
+    InvalidArg(name, "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]", v);
   return static_cast<int>(d);
 }
 
 int IntField(const Napi::Object& o, const char* key, int min, int max, int fallback, bool required) {
-  if (!Has(o, key)) {
-    if (required) Fail(ran::kInvalidArg, std::string("`") + key + "` is required");
-    return fallback;
-  }
+  if (!required && !Has(o, key)) return fallback;
   return IntArg(o.Get(key), key, min, max);
 }
 
 double NumberField(const Napi::Object& o, const char* key, double fallback, bool required) {
-  if (!Has(o, key)) {
-    if (required) Fail(ran::kInvalidArg, std::string("`") + key + "` is required");
-    return fallback;
-  }
+  if (!required && !Has(o, key)) return fallback;
   Napi::Value v = o.Get(key);
-  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) {
-    Fail(ran::kInvalidArg, std::string("`") + key + "` must be a finite number, got " + Describe(v));
-  }
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) InvalidArg(key, "a finite number", v);
   return v.As<Napi::Number>().DoubleValue();
 }
 
-bool BoolField(const Napi::Object& o, const char* key, bool fallback) {
+bool FlagField(const Napi::Object& o, const char* key, bool fallback) {
   if (!Has(o, key)) return fallback;
-  Napi::Value v = o.Get(key);
-  if (!v.IsBoolean()) Fail(ran::kInvalidArg, std::string("`") + key + "` must be a boolean, got " + Describe(v));
-  return v.As<Napi::Boolean>().Value();
+  return o.Get(key).ToBoolean().Value();
+}
+
+int ChoiceField(const Napi::Object& o, const char* key, const std::string& name, const std::vector<std::string>& values,
+                int fallback) {
+  if (!Has(o, key)) return fallback;
+  const Napi::Value v = o.Get(key);
+  if (v.IsString()) {
+    const std::string s = v.As<Napi::String>().Utf8Value();
+    for (size_t i = 0; i < values.size(); ++i)
+      if (s == values[i]) return static_cast<int>(i);
+  }
+  InvalidArg(name, OneOf(values), v);
+}
+
+void Attached(const Napi::TypedArray& a, const std::string& name, const char* kind) {
+  if (a.ArrayBuffer().IsDetached())
+    InvalidArg(name, WithArticle(kind) + " whose buffer is not detached (transferred)", a);
 }
 
 namespace {
 
 template <typename A>
-A Typed(const Napi::Value& v, const std::string& name, int64_t expected, napi_typedarray_type kind,
-        const char* kind_name) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kind) {
-    Fail(ran::kInvalidArg, "`" + name + "` must be a " + kind_name + ", got " + Describe(v));
-  }
+A Typed(const Napi::Value& v, const std::string& name, int64_t expected, napi_typedarray_type kind) {
+  const char* kind_name = TypedArrayName(kind);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kind)
+    InvalidArg(name, WithArticle(kind_name), v);
   A a = v.As<A>();
-  if (a.ArrayBuffer().IsDetached()) {
-    Fail(ran::kInvalidArg, "`" + name + "` is detached (its ArrayBuffer was transferred)");
-  }
-  if (expected >= 0 && static_cast<int64_t>(a.ElementLength()) != expected) {
-    Fail(ran::kShape,
-         "`" + name + "` must hold " + std::to_string(expected) + " values, got " + std::to_string(a.ElementLength()));
-  }
+  Attached(a, name, kind_name);
+  if (expected >= 0 && static_cast<int64_t>(a.ElementLength()) != expected)
+    ShapeError(name, expected, static_cast<int64_t>(a.ElementLength()));
   return a;
 }
 
@@ -135,11 +208,7 @@ void CheckFiniteT(const T* data, size_t count, const std::string& name, const in
         idx[k] = static_cast<int64_t>(rest % static_cast<size_t>(shape[k]));
         rest /= static_cast<size_t>(shape[k]);
       }
-      std::ostringstream s;
-      s << "`" << name << "` must be finite, found " << data[i] << " at [";
-      for (int k = 0; k < dims; ++k) s << (k ? ", " : "") << idx[k];
-      s << "]";
-      Fail(ran::kNotFinite, s.str());
+      ran::throw_not_finite(name, static_cast<double>(data[i]), idx.data(), dims);
     }
   }
 }
@@ -147,13 +216,13 @@ void CheckFiniteT(const T* data, size_t count, const std::string& name, const in
 }  // namespace
 
 Napi::Float32Array Float32(const Napi::Value& v, const std::string& name, int64_t expected) {
-  return Typed<Napi::Float32Array>(v, name, expected, napi_float32_array, "Float32Array");
+  return Typed<Napi::Float32Array>(v, name, expected, napi_float32_array);
 }
 Napi::Float64Array Float64(const Napi::Value& v, const std::string& name, int64_t expected) {
-  return Typed<Napi::Float64Array>(v, name, expected, napi_float64_array, "Float64Array");
+  return Typed<Napi::Float64Array>(v, name, expected, napi_float64_array);
 }
 Napi::Int32Array Int32(const Napi::Value& v, const std::string& name, int64_t expected) {
-  return Typed<Napi::Int32Array>(v, name, expected, napi_int32_array, "Int32Array");
+  return Typed<Napi::Int32Array>(v, name, expected, napi_int32_array);
 }
 
 void CheckFinite(const float* data, size_t count, const std::string& name, const int64_t* shape, int dims) {

@@ -14,10 +14,7 @@ namespace ranjs {
 namespace {
 
 std::vector<float> CopyF32(const Napi::Object& o, const char* key, const std::string& owner, int64_t expected) {
-  if (!Has(o, key)) {
-    if (expected == 0) return {};
-    Fail(ran::kInvalidArg, "`" + owner + "." + key + "` is required");
-  }
+  if (!Has(o, key) && expected == 0) return {};
   auto a = Float32(o.Get(key), owner + "." + key, expected);
   const int64_t shape[1] = {static_cast<int64_t>(a.ElementLength())};
   CheckFinite(a.Data(), a.ElementLength(), owner + "." + key, shape, 1);
@@ -36,17 +33,12 @@ void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::st
       opt.set(p, NumberField(o, opt.key, opt.fallback, opt.required));
       break;
     case Type::Bool:
-      opt.set(p, BoolField(o, opt.key, opt.fallback != 0) ? 1 : 0);
+      opt.set(p, FlagField(o, opt.key, opt.fallback != 0) ? 1 : 0);
       break;
     case Type::Choice: {
-      if (!Has(o, opt.key)) break;
-      const std::string v = o.Get(opt.key).ToString().Utf8Value();
-      std::string allowed;
-      for (size_t i = 0; i < opt.choices.size(); ++i) {
-        if (v == opt.choices[i]) return opt.set(p, static_cast<double>(i));
-        allowed += (i == 0 ? "'" : i + 1 == opt.choices.size() ? " or '" : ", '") + opt.choices[i] + "'";
-      }
-      Fail(ran::kInvalidArg, "`" + name + "." + opt.key + "` must be " + allowed + ", got '" + v + "'");
+      const int i = ChoiceField(o, opt.key, name + "." + opt.key, opt.choices, -1);
+      if (i >= 0) opt.set(p, static_cast<double>(i));
+      break;
     }
     case Type::Weights:
       opt.weights(p) = CopyF32(o, opt.key, name, static_cast<int64_t>(opt.count(p)));
@@ -56,20 +48,16 @@ void ReadOption(const Napi::Object& o, const ran::UnitOption& opt, const std::st
 
 ran::Population ReadPopulation(const Napi::Object& o, size_t index) {
   const std::string name = "populations[" + std::to_string(index) + "]";
-  const size_t count = ran::unit_kinds().size();
-  std::string kinds;
-  for (size_t i = 0; i < count; ++i)
-    kinds += (i == 0 ? "'" : i + 1 == count ? " or '" : ", '") + std::string(ran::unit_kinds()[i]->name) + "'";
-  if (!Has(o, "kind") || !o.Get("kind").IsString()) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds);
-  const std::string kind = o.Get("kind").As<Napi::String>().Utf8Value();
+  std::vector<std::string> kinds;
+  for (const ran::UnitKind* k : ran::unit_kinds()) kinds.emplace_back(k->name);
   ran::Population p;
-  p.kind = ran::find_unit_kind(kind);
-  if (p.kind < 0) Fail(ran::kInvalidArg, "`" + name + ".kind` must be " + kinds + ", got '" + kind + "'");
+  p.kind = ChoiceField(o, "kind", name + ".kind", kinds, -1);
+  if (p.kind < 0) InvalidArg(name + ".kind", OneOf(kinds), o.Env().Undefined());
   p.units = IntField(o, "units", 1, 1 << 24, 0, true);
   p.width = IntField(o, "width", 1, 1 << 16, 1, false);
   p.offset = IntField(o, "offset", 0, 1 << 30, 0, true);
   p.leak_rate = static_cast<float>(NumberField(o, "leakRate", 1.0, false));
-  p.shared = BoolField(o, "shared", false);
+  p.shared = FlagField(o, "shared", false);
   for (const ran::UnitOption& opt : ran::unit_kind(p.kind).options) ReadOption(o, opt, name, p);
   return p;
 }
@@ -78,15 +66,14 @@ ran::NetworkSpec ReadSpec(const Napi::Object& o) {
   ran::NetworkSpec s;
   s.input_dim = IntField(o, "inputDim", 0, 1 << 24, 0, true);
   s.n = IntField(o, "n", 1, 1 << 26, 0, true);
-  if (!Has(o, "populations") || !o.Get("populations").IsArray())
-    Fail(ran::kInvalidArg, "`populations` must be an Array");
+  if (!o.Get("populations").IsArray()) InvalidArg("populations", "an Array", o.Get("populations"));
   auto pops = o.Get("populations").As<Napi::Array>();
   for (uint32_t i = 0; i < pops.Length(); ++i) {
-    if (!pops.Get(i).IsObject()) Fail(ran::kInvalidArg, "`populations[" + std::to_string(i) + "]` must be an object");
+    const std::string name = "populations[" + std::to_string(i) + "]";
+    if (!pops.Get(i).IsObject()) InvalidArg(name, "an object", pops.Get(i));
     s.populations.push_back(ReadPopulation(pops.Get(i).As<Napi::Object>(), i));
   }
-  if (!Has(o, "w") || !o.Get("w").IsObject())
-    Fail(ran::kInvalidArg, "`w` must be an object with `dense` or `rowPtr`/`colIdx`/`values`");
+  if (!o.Get("w").IsObject()) InvalidArg("w", "an object with `dense` or `rowPtr`/`colIdx`/`values`", o.Get("w"));
   Napi::Object w = o.Get("w").As<Napi::Object>();
   const int64_t n = s.n;
   if (Has(w, "blockSize")) {
@@ -123,9 +110,8 @@ int ReadStepList(const Napi::Object& opts, const char* array_key, const char* co
   out.assign(a.Data(), a.Data() + a.ElementLength());
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] < 0 || out[i] >= steps) {
-      Fail(ran::kInvalidArg, std::string("`") + array_key + "[" + std::to_string(i / count) + ", " +
-                                 std::to_string(i % count) + "]` must be a step in [0, " + std::to_string(steps) +
-                                 "), got " + std::to_string(out[i]));
+      InvalidArg(std::string(array_key) + "[" + std::to_string(i / count) + ", " + std::to_string(i % count) + "]",
+                 "a step in [0, " + std::to_string(steps) + ")", FormatNumber(out[i]));
     }
   }
   return count;
@@ -161,6 +147,7 @@ struct RunJob {
   Napi::ObjectReference result;                 // holds the output arrays (pinned while running)
   Napi::ObjectReference stats_object;           // pins the RidgeStats while running
   RidgeStatsWrap* stats_wrap = nullptr;
+  std::unique_ptr<BusyHold> stats_hold;  // the statistics this run trains, while it runs
 };
 
 namespace {
@@ -175,12 +162,11 @@ const T* Keep(const A& a, bool async, std::vector<T>& copy) {
 }
 
 void ReadInput(const Napi::CallbackInfo& info, const ran::Network& net, bool async, RunJob& job) {
-  if (info.Length() < 3) Fail(ran::kInvalidArg, "run(x, batch, steps, options) needs at least three arguments");
   ran::RunRequest& rq = job.rq;
-  rq.batch = IntArg(info[1], "batch", 1, 1 << 30);
-  rq.steps = IntArg(info[2], "steps", 1, 1 << 30);
+  rq.batch = IntArg(ArgAt(info, 1), "batch", 1, 1 << 30);
+  rq.steps = IntArg(ArgAt(info, 2), "steps", 1, 1 << 30);
   const int D = net.spec().input_dim;
-  auto x = Float32(info[0], "x", static_cast<int64_t>(rq.batch) * rq.steps * D);
+  auto x = Float32(ArgAt(info, 0), "x", static_cast<int64_t>(rq.batch) * rq.steps * D);
   const int64_t shape[3] = {rq.batch, rq.steps, D};
   CheckFinite(x.Data(), x.ElementLength(), "x", shape, 3);
   rq.x = Keep(x, async, job.x_copy);
@@ -189,21 +175,17 @@ void ReadInput(const Napi::CallbackInfo& info, const ran::Network& net, bool asy
 void ReadReadout(const Napi::Object& opts, int F, bool async, RunJob& job) {
   ran::RunRequest& rq = job.rq;
   rq.readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
+  // Finite by construction: a Ridge's weights are solved or checked by setWeights.
   auto w = Float64(opts.Get("readout"), "readout", static_cast<int64_t>(F) * rq.readout_outputs);
-  const int64_t s[2] = {F, rq.readout_outputs};
-  CheckFinite(w.Data(), w.ElementLength(), "readout", s, 2);
   rq.readout = Keep(w, async, job.readout_copy);
-  const std::string osel =
-      Has(opts, "outputSelect") ? opts.Get("outputSelect").ToString().Utf8Value() : std::string("all");
-  if (osel == "steps") {
+  const int osel = ChoiceField(opts, "outputSelect", "outputSelect", {"all", "steps", "last"}, 0);
+  if (osel == 1) {
     rq.output_selection = ran::Selection::Steps;
     rq.n_output_steps =
         ReadStepList(opts, "outputSteps", "outputStepsPerSequence", rq.batch, rq.steps, job.output_steps_copy);
     rq.output_steps = job.output_steps_copy.data();
-  } else if (osel == "last") {
+  } else if (osel == 2) {
     rq.output_selection = ran::Selection::Last;
-  } else if (osel != "all") {
-    Fail(ran::kInvalidArg, "`outputSelect` must be 'all', 'steps' or 'last', got '" + osel + "'");
   }
 }
 
@@ -214,14 +196,13 @@ void ReadCapture(const Napi::Object& opts, const ran::NetworkSpec& spec, RunJob&
   const ran::Population& p = spec.populations[rq.attention_population];
   const ran::UnitKind& kind = ran::unit_kind(p.kind);
   if (kind.capture_floats(p) == 0)
-    Fail(ran::kInvalidArg, "`attentionPopulation` must name a population whose weights can be captured (attention)");
+    InvalidArg("attentionPopulation", "a population whose weights can be captured (attention)",
+               FormatNumber(rq.attention_population));
   auto u = Int32(opts.Get("attentionUnits"), "attentionUnits", -1);
   for (size_t i = 0; i < u.ElementLength(); ++i) {
     if (u[i] < 0 || u[i] >= p.units)
-      Fail(ran::kInvalidArg, "`attentionUnits[" + std::to_string(i) + "]` must be in [0, " + std::to_string(p.units) +
-                                 "), got " + std::to_string(u[i]));
-    for (size_t j = 0; j < i; ++j)
-      if (u[j] == u[i]) Fail(ran::kInvalidArg, "`attentionUnits` must not repeat a unit");
+      InvalidArg("attentionUnits[" + std::to_string(i) + "]", "a unit in [0, " + std::to_string(p.units) + ")",
+                 FormatNumber(u[i]));
     rq.attention_units.push_back(u[i]);
   }
   job.capture_floats = static_cast<int64_t>(rq.attention_units.size() * kind.capture_floats(p));
@@ -271,9 +252,8 @@ Napi::Value UnitStatsResult(Napi::Env env, const ran::NetworkSpec& spec, const R
 }
 
 RidgeStatsWrap* StatsArg(Napi::Env env, const Napi::Value& sv) {
-  if (!sv.IsObject() || !sv.As<Napi::Object>().InstanceOf(AddonData(env)->ridge_ctor.Value())) {
-    Fail(ran::kInvalidArg, "`stats` must be a RidgeStats, got " + Describe(sv));
-  }
+  if (!sv.IsObject() || !sv.As<Napi::Object>().InstanceOf(AddonData(env)->ridge_ctor.Value()))
+    InvalidArg("stats", "a RidgeStats", sv);
   return Napi::ObjectWrap<RidgeStatsWrap>::Unwrap(sv.As<Napi::Object>());
 }
 
@@ -290,20 +270,19 @@ void ReadTraining(Napi::Env env, const Napi::Object& opts, int F, bool async, Ru
   const int d_out = st.outputs();
   auto tg = Float32(opts.Get("targets"), "targets", static_cast<int64_t>(rq.batch) * rq.steps * d_out);
   const int64_t tshape[3] = {rq.batch, rq.steps, d_out};
-  CheckFinite(tg.Data(), tg.ElementLength(), "targets", tshape, 3);
+  // Only the addon scans the targets, so it names them as the caller of Reservoir.run does.
+  CheckFinite(tg.Data(), tg.ElementLength(), "options.train.targets", tshape, 3);
   rq.targets = Keep(tg, async, job.targets_copy);
-  const std::string sel = Has(opts, "select") ? opts.Get("select").ToString().Utf8Value() : std::string("washout");
-  if (sel == "steps") {
+  const int sel = ChoiceField(opts, "select", "select", {"steps", "washout", "last"}, 1);
+  if (sel == 0) {
     rq.selection = ran::Selection::Steps;
     rq.n_select = ReadStepList(opts, "steps", "stepsPerSequence", rq.batch, rq.steps, job.steps_copy);
     rq.select_steps = job.steps_copy.data();
-  } else if (sel == "washout") {
+  } else if (sel == 1) {
     rq.selection = ran::Selection::Washout;
     rq.washout = IntField(opts, "washout", 0, 1 << 30, 0, false);
-  } else if (sel == "last") {
-    rq.selection = ran::Selection::Last;
   } else {
-    Fail(ran::kInvalidArg, "`select` must be 'steps', 'washout' or 'last', got '" + sel + "'");
+    rq.selection = ran::Selection::Last;
   }
   job.stats_wrap = sw;
   job.stats_object = Napi::Persistent(sv.As<Napi::Object>());
@@ -338,21 +317,21 @@ std::shared_ptr<RunJob> ParseRun(const Napi::CallbackInfo& info, std::shared_ptr
   ReadInput(info, network, async, *job);
   Napi::Object opts = info.Length() > 3 && info[3].IsObject() ? info[3].As<Napi::Object>() : Napi::Object::New(env);
   ran::RunRequest& rq = job->rq;
-  job->reset = BoolField(opts, "reset", false);
+  job->reset = FlagField(opts, "reset", false);
   if (Has(opts, "callId")) job->call_id = NumberField(opts, "callId", 0, false);
   if (!job->reset && carried_steps > 0 && carried_batch != rq.batch) {
     Fail(ran::kState, "the carried state holds " + std::to_string(carried_batch) + " sequences, `x` has " +
                           std::to_string(rq.batch) + "; call reset() first or pass the same batch");
   }
-  rq.include_input = BoolField(opts, "includeInput", true);
-  rq.include_bias = BoolField(opts, "includeBias", true);
+  rq.include_input = FlagField(opts, "includeInput", true);
+  rq.include_bias = FlagField(opts, "includeBias", true);
   rq.threads = IntField(opts, "threads", 1, 1024, 1, false);
-  job->want_states = BoolField(opts, "states", false);
-  job->want_drives = BoolField(opts, "drives", false);
+  job->want_states = FlagField(opts, "states", false);
+  job->want_drives = FlagField(opts, "drives", false);
   const int F = network.feature_dim(rq.include_input, rq.include_bias);
   if (Has(opts, "readout")) rq.readout_outputs = IntField(opts, "readoutOutputs", 1, 1 << 20, 0, true);
   if (Has(opts, "attentionUnits")) ReadCapture(opts, network.spec(), *job);
-  if (BoolField(opts, "attentionStats", false)) RequestUnitStats(network.spec(), *job);
+  if (FlagField(opts, "attentionStats", false)) RequestUnitStats(network.spec(), *job);
   CheckMemory(env, network, opts, job->reset || carried_steps == 0, F, *job);
   if (Has(opts, "readout")) ReadReadout(opts, F, async, *job);
   if (Has(opts, "stats")) ReadTraining(env, opts, F, async, *job);
@@ -456,15 +435,10 @@ Napi::Value NetworkWrap::RunImpl(const Napi::CallbackInfo& info, bool async) {
     net();  // throws if disposed
     std::shared_ptr<RunJob> job = ParseRun(info, net_, carried_batch_, carried_steps_, async);
     Napi::Object result = AllocateOutputs(env, net_->spec(), *job);
-    if (job->stats_wrap != nullptr) job->stats_wrap->Acquire();
-    try {
-      Begin(*job, !job->reset);
-    } catch (...) {
-      if (job->stats_wrap != nullptr) job->stats_wrap->Release();
-      throw;
-    }
+    job->stats_hold = std::make_unique<BusyHold>(job->stats_wrap);
+    Begin(*job, !job->reset);  // on a throw, the job and its hold end here
     auto finish = [this, job] {
-      if (job->stats_wrap != nullptr) job->stats_wrap->Release();
+      job->stats_hold.reset();
       Finish(*job);
     };
     auto complete = [job](Napi::Env e, Napi::Object out) {

@@ -24,14 +24,9 @@ Napi::Function RidgeStatsWrap::Define(Napi::Env env) {
 
 RidgeStatsWrap::RidgeStatsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RidgeStatsWrap>(info) {
   Guard(info.Env(), [&] {
-    if (info.Length() < 2) Fail(ran::kInvalidArg, "RidgeStats(features, outputs, {rowsOnly}) needs two integers");
-    const int f = IntArg(info[0], "features", 1, 1 << 16);
-    const int o = IntArg(info[1], "outputs", 1, 1 << 16);
-    bool rows_only = false;
-    if (info.Length() > 2 && !info[2].IsUndefined()) {
-      if (!info[2].IsObject()) Fail(ran::kInvalidArg, "`options` must be an object, got " + Describe(info[2]));
-      rows_only = BoolField(info[2].As<Napi::Object>(), "rowsOnly", false);
-    }
+    const int f = IntArg(ArgAt(info, 0), "features", 1, 1 << 16);
+    const int o = IntArg(ArgAt(info, 1), "outputs", 1, 1 << 16);
+    const bool rows_only = ArgAt(info, 2).IsObject() && FlagField(info[2].As<Napi::Object>(), "rowsOnly", false);
     // A row collector grows with its rows; only accumulated statistics have a fixed size.
     const double bytes = rows_only ? 0.0 : ran::RidgeStats::bytes(f, o);
     if (bytes > MaxBytes(info.Env()))
@@ -94,32 +89,29 @@ void CheckRowsFinite(const T* data, size_t len, int width, const char* name, int
 
 // addRows(x, y, {threads}): x and y as Float64Array or Float32Array rows.
 void ReadRows(const Napi::CallbackInfo& info, const ran::RidgeStats& s, bool copy, RowsInput& in) {
-  if (info.Length() < 2) Fail(ran::kInvalidArg, "addRows(x, y) needs two arrays");
-  if (info.Length() > 2 && !info[2].IsUndefined()) {
-    if (!info[2].IsObject()) Fail(ran::kInvalidArg, "`options` must be an object, got " + Describe(info[2]));
+  if (!ArgAt(info, 2).IsUndefined()) {
+    if (!info[2].IsObject()) InvalidArg("options", "an object", info[2]);
     in.threads = IntField(info[2].As<Napi::Object>(), "threads", 1, 1024, 1, false);
   }
   auto typed = [&](const Napi::Value& v, const char* name, int width) -> Napi::TypedArray {
-    if (!v.IsTypedArray())
-      Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
+    const bool kind = v.IsTypedArray() && (v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array ||
+                                           v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array);
+    if (!kind) InvalidArg(name, "a Float64Array or Float32Array", v);
     auto ta = v.As<Napi::TypedArray>();
-    if (ta.TypedArrayType() != napi_float64_array && ta.TypedArrayType() != napi_float32_array) {
-      Fail(ran::kInvalidArg, std::string("`") + name + "` must be a Float64Array or Float32Array, got " + Describe(v));
-    }
-    if (ta.ArrayBuffer().IsDetached())
-      Fail(ran::kInvalidArg, std::string("`") + name + "` is detached (its ArrayBuffer was transferred)");
+    Attached(ta, name, ta.TypedArrayType() == napi_float64_array ? "Float64Array" : "Float32Array");
     if (ta.ElementLength() % width != 0) {
-      Fail(ran::kShape, std::string("`") + name + "` length " + std::to_string(ta.ElementLength()) +
-                            " is not a multiple of " + std::to_string(width));
+      const int64_t len = static_cast<int64_t>(ta.ElementLength());
+      ShapeError(name, (len / width + 1) * width, len, "whole rows of " + std::to_string(width));
     }
     return ta;
   };
-  Napi::TypedArray x = typed(info[0], "x", s.features());
-  Napi::TypedArray y = typed(info[1], "y", s.outputs());
+  Napi::TypedArray x = typed(ArgAt(info, 0), "x", s.features());
+  Napi::TypedArray y = typed(ArgAt(info, 1), "y", s.outputs());
   in.rows = static_cast<int64_t>(x.ElementLength() / s.features());
   const int64_t ry = static_cast<int64_t>(y.ElementLength() / s.outputs());
   if (ry != in.rows)
-    Fail(ran::kShape, "`x` has " + std::to_string(in.rows) + " rows but `y` has " + std::to_string(ry));
+    ShapeError("y", in.rows * s.outputs(), static_cast<int64_t>(y.ElementLength()),
+               "one row per row of `x`: " + std::to_string(in.rows) + " rows of " + std::to_string(s.outputs()));
 
   const size_t nx = x.ElementLength(), ny = y.ElementLength();
   in.check_finite = !copy;
@@ -163,9 +155,9 @@ std::vector<double> ReadLambdas(const Napi::Value& v) {
     auto a = v.As<Napi::Float64Array>();
     l.assign(a.Data(), a.Data() + a.ElementLength());
   } else {
-    Fail(ran::kInvalidArg, "`ridge` must be a number or a Float64Array, got " + Describe(v));
+    InvalidArg("ridge", "a number or a Float64Array", v);
   }
-  if (l.empty()) Fail(ran::kInvalidArg, "`ridge` must hold at least one value");
+  if (l.empty()) InvalidArg("ridge", "a number or a non-empty Float64Array", v);
   return l;
 }
 
@@ -176,26 +168,48 @@ std::vector<double> SolveAll(const ran::RidgeStats& s, const std::vector<double>
   return s.solve_sweep(lambdas, skip_singular);
 }
 
-// solve(ridge, {skipSingular}) : the option only applies to sweeps.
-bool SkipSingular(const Napi::CallbackInfo& info) {
-  if (info.Length() < 2 || !info[1].IsObject()) return false;
-  return BoolField(info[1].As<Napi::Object>(), "skipSingular", false);
+// {skipSingular} at argument i: solve(ridge, o) (it only applies to sweeps), predictSweep(q, ridges, o).
+bool SkipSingularAt(const Napi::CallbackInfo& info, size_t i) {
+  return ArgAt(info, i).IsObject() && FlagField(info[i].As<Napi::Object>(), "skipSingular", false);
+}
+
+}  // namespace
+
+BusyHold::BusyHold(RidgeStatsWrap* a, RidgeStatsWrap* b) {
+  if (a != nullptr) a->Acquire();
+  a_ = a;
+  if (b == nullptr) return;
+  try {
+    b->Acquire();
+  } catch (...) {
+    Release();  // a constructor that throws runs no destructor
+    throw;
+  }
+  b_ = b;
+}
+
+void BusyHold::Release() {
+  if (b_ != nullptr) b_->Release();
+  if (a_ != nullptr) a_->Release();
+  a_ = b_ = nullptr;
+}
+
+namespace {
+
+Napi::Float64Array ToFloat64Array(Napi::Env env, const std::vector<double>& v) {
+  auto out = Napi::Float64Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), out.Data());
+  return out;
 }
 
 }  // namespace
 
 Napi::Value RidgeStatsWrap::AddRows(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    Acquire();
-    try {
-      RowsInput in;
-      ReadRows(info, *stats_, false, in);
-      AddTo(*stats_, in);
-    } catch (...) {
-      Release();
-      throw;
-    }
-    Release();
+    BusyHold hold(this);
+    RowsInput in;
+    ReadRows(info, *stats_, false, in);
+    AddTo(*stats_, in);
     return info.Env().Undefined();
   });
 }
@@ -205,52 +219,34 @@ Napi::Value RidgeStatsWrap::AddRowsAsync(const Napi::CallbackInfo& info) {
   return Guard(env, [&]() -> Napi::Value {
     auto in = std::make_shared<RowsInput>();
     ReadRows(info, *stats_, true, *in);
-    Acquire();
+    auto hold = std::make_shared<BusyHold>(this);
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
         env, Value(), [s, in] { AddTo(*s, *in); },
-        [this](Napi::Env e) {
-          Release();
+        [hold](Napi::Env e) {
+          hold->Release();
           return e.Undefined();
         },
-        [this] { Release(); });
+        [hold] { hold->Release(); });
   });
 }
 
 Napi::Value RidgeStatsWrap::Merge(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsObject() ||
-        !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
-      Fail(ran::kInvalidArg,
-           "`other` must be a RidgeStats, got " + Describe(info.Length() ? info[0] : info.Env().Undefined()));
-    }
+    if (!ArgAt(info, 0).IsObject() || !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value()))
+      InvalidArg("other", "a RidgeStats", ArgAt(info, 0));
     RidgeStatsWrap* other = Unwrap(info[0].As<Napi::Object>());
-    if (other == this) Fail(ran::kInvalidArg, "cannot merge statistics into themselves");
-    Acquire();
-    try {
-      other->Acquire();  // a running job may be writing the other statistics
-    } catch (...) {
-      Release();
-      throw;
-    }
-    try {
-      stats_->merge(*other->stats_);
-    } catch (...) {
-      other->Release();
-      Release();
-      throw;
-    }
-    other->Release();
-    Release();
+    if (other == this) InvalidArg("other", "other statistics than these", "these statistics");
+    BusyHold hold(this, other);
+    stats_->merge(*other->stats_);
     return info.Env().Undefined();
   });
 }
 
 Napi::Value RidgeStatsWrap::Reset(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    Acquire();
+    BusyHold hold(this);
     stats_->reset();
-    Release();
     return info.Env().Undefined();
   });
 }
@@ -258,23 +254,15 @@ Napi::Value RidgeStatsWrap::Reset(const Napi::CallbackInfo& info) {
 Napi::Value RidgeStatsWrap::Export(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Env env = info.Env();
-    Acquire();  // a running job may be writing the statistics
     std::vector<double> xtx, xty;
-    try {
+    {
+      BusyHold hold(this);
       xtx = stats_->xtx();
       xty = stats_->xty();
-    } catch (...) {
-      Release();
-      throw;
     }
-    Release();
-    auto a = Napi::Float64Array::New(env, xtx.size());
-    std::copy(xtx.begin(), xtx.end(), a.Data());
-    auto b = Napi::Float64Array::New(env, xty.size());
-    std::copy(xty.begin(), xty.end(), b.Data());
     Napi::Object o = Napi::Object::New(env);
-    o.Set("xtx", a);
-    o.Set("xty", b);
+    o.Set("xtx", ToFloat64Array(env, xtx));
+    o.Set("xty", ToFloat64Array(env, xty));
     o.Set("rows", Napi::Number::New(env, static_cast<double>(stats_->rows())));
     return o;
   });
@@ -287,57 +275,45 @@ Napi::Value RidgeStatsWrap::Import(const Napi::CallbackInfo& info) {
     auto a = Float64(o.Get("xtx"), "saved.xtx", f * f);
     auto b = Float64(o.Get("xty"), "saved.xty", f * out);
     const double rows = NumberField(o, "rows", 0, true);
-    if (rows < 0 || rows != std::floor(rows)) Fail(ran::kInvalidArg, "`saved.rows` must be a non-negative integer");
+    if (rows < 0 || rows != std::floor(rows)) InvalidArg("saved.rows", "an integer >= 0", o.Get("rows"));
     const int64_t s1[2] = {f, f}, s2[2] = {f, out};
     CheckFinite(a.Data(), a.ElementLength(), "saved.xtx", s1, 2);
     CheckFinite(b.Data(), b.ElementLength(), "saved.xty", s2, 2);
-    Acquire();
+    BusyHold hold(this);
     stats_->set(a.Data(), b.Data(), static_cast<int64_t>(rows));
-    Release();
     return info.Env().Undefined();
   });
 }
 
 Napi::Value RidgeStatsWrap::Solve(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
-    Napi::Env env = info.Env();
-    if (info.Length() < 1) Fail(ran::kInvalidArg, "`ridge` is required");
-    const bool sweep = !info[0].IsNumber();
-    const std::vector<double> lambdas = ReadLambdas(info[0]);
-    Acquire();
+    const bool sweep = !ArgAt(info, 0).IsNumber();
+    const std::vector<double> lambdas = ReadLambdas(ArgAt(info, 0));
     std::vector<double> w;
-    try {
-      w = SolveAll(*stats_, lambdas, sweep, SkipSingular(info));
-    } catch (...) {
-      Release();
-      throw;
+    {
+      BusyHold hold(this);
+      w = SolveAll(*stats_, lambdas, sweep, SkipSingularAt(info, 1));
     }
-    Release();
-    auto out = Napi::Float64Array::New(env, w.size());
-    std::copy(w.begin(), w.end(), out.Data());
-    return static_cast<Napi::Value>(out);
+    return static_cast<Napi::Value>(ToFloat64Array(info.Env(), w));
   });
 }
 
 Napi::Value RidgeStatsWrap::SolveAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
-    if (info.Length() < 1) Fail(ran::kInvalidArg, "`ridge` is required");
-    const bool sweep = !info[0].IsNumber();
-    auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(info[0]));
+    const bool sweep = !ArgAt(info, 0).IsNumber();
+    auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(ArgAt(info, 0)));
     auto result = std::make_shared<std::vector<double>>();
-    const bool skip = SkipSingular(info);
-    Acquire();
+    const bool skip = SkipSingularAt(info, 1);
+    auto hold = std::make_shared<BusyHold>(this);
     ran::RidgeStats* s = stats_.get();
     return AsyncJob::Start(
         env, Value(), [s, lambdas, result, sweep, skip] { *result = SolveAll(*s, *lambdas, sweep, skip); },
-        [this, result](Napi::Env e) -> Napi::Value {
-          Release();
-          auto out = Napi::Float64Array::New(e, result->size());
-          std::copy(result->begin(), result->end(), out.Data());
-          return out;
+        [hold, result](Napi::Env e) -> Napi::Value {
+          hold->Release();
+          return ToFloat64Array(e, *result);
         },
-        [this] { Release(); });
+        [hold] { hold->Release(); });
   });
 }
 
@@ -346,39 +322,23 @@ Napi::Value RidgeStatsWrap::KeptRows(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Env env = info.Env();
     if (!stats_->rows_kept()) Fail(ran::kState, "these statistics no longer hold their rows (more rows than features)");
-    Acquire();
-    const auto& x = stats_->kept_x();
-    const auto& y = stats_->kept_y();
-    auto a = Napi::Float64Array::New(env, x.size());
-    std::copy(x.begin(), x.end(), a.Data());
-    auto b = Napi::Float64Array::New(env, y.size());
-    std::copy(y.begin(), y.end(), b.Data());
-    Release();
+    BusyHold hold(this);
     Napi::Object o = Napi::Object::New(env);
-    o.Set("x", a);
-    o.Set("y", b);
+    o.Set("x", ToFloat64Array(env, stats_->kept_x()));
+    o.Set("y", ToFloat64Array(env, stats_->kept_y()));
     return o;
   });
 }
 
 RidgeStatsWrap* RidgeStatsWrap::QueriesArg(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsObject() ||
-      !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value())) {
-    Fail(ran::kInvalidArg, "`queries` must be a RidgeStats row collector, got " +
-                               Describe(info.Length() ? info[0] : info.Env().Undefined()));
-  }
+  if (!ArgAt(info, 0).IsObject() || !info[0].As<Napi::Object>().InstanceOf(AddonData(info.Env())->ridge_ctor.Value()))
+    InvalidArg("queries", "a RidgeStats row collector", ArgAt(info, 0));
   RidgeStatsWrap* q = Unwrap(info[0].As<Napi::Object>());
-  if (q == this) Fail(ran::kInvalidArg, "`queries` must be other statistics than these");
-  if (info.Length() < 2) Fail(ran::kInvalidArg, "`ridges` is required");
+  if (q == this) InvalidArg("queries", "other statistics than these", "these statistics");
   return q;
 }
 
 namespace {
-
-bool SkipSingularAt(const Napi::CallbackInfo& info, size_t i) {
-  if (info.Length() <= i || !info[i].IsObject()) return false;
-  return BoolField(info[i].As<Napi::Object>(), "skipSingular", false);
-}
 
 std::vector<double> PredictAll(const ran::RidgeStats& s, const ran::RidgeStats& q, const std::vector<double>& lambdas,
                                bool skip) {
@@ -393,27 +353,13 @@ std::vector<double> PredictAll(const ran::RidgeStats& s, const ran::RidgeStats& 
 Napi::Value RidgeStatsWrap::PredictSweep(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     RidgeStatsWrap* q = QueriesArg(info);
-    const std::vector<double> lambdas = ReadLambdas(info[1]);
-    Acquire();
+    const std::vector<double> lambdas = ReadLambdas(ArgAt(info, 1));
     std::vector<double> p;
-    try {
-      q->Acquire();
-    } catch (...) {
-      Release();
-      throw;
-    }
-    try {
+    {
+      BusyHold hold(this, q);
       p = PredictAll(*stats_, *q->stats_, lambdas, SkipSingularAt(info, 2));
-    } catch (...) {
-      q->Release();
-      Release();
-      throw;
     }
-    q->Release();
-    Release();
-    auto out = Napi::Float64Array::New(info.Env(), p.size());
-    std::copy(p.begin(), p.end(), out.Data());
-    return static_cast<Napi::Value>(out);
+    return static_cast<Napi::Value>(ToFloat64Array(info.Env(), p));
   });
 }
 
@@ -421,34 +367,24 @@ Napi::Value RidgeStatsWrap::PredictSweepAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
     RidgeStatsWrap* q = QueriesArg(info);
-    auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(info[1]));
+    auto lambdas = std::make_shared<std::vector<double>>(ReadLambdas(ArgAt(info, 1)));
     auto result = std::make_shared<std::vector<double>>();
     const bool skip = SkipSingularAt(info, 2);
-    Acquire();
-    try {
-      q->Acquire();
-    } catch (...) {
-      Release();
-      throw;
-    }
+    auto hold = std::make_shared<BusyHold>(this, q);
     auto pin = std::make_shared<Napi::ObjectReference>(Napi::Persistent(info[0].As<Napi::Object>()));
     ran::RidgeStats* s = stats_.get();
     ran::RidgeStats* qs = q->stats_.get();
+    auto end = [hold, pin] {
+      hold->Release();
+      pin->Reset();
+    };
     return AsyncJob::Start(
         env, Value(), [s, qs, lambdas, result, skip] { *result = PredictAll(*s, *qs, *lambdas, skip); },
-        [this, q, pin, result](Napi::Env e) -> Napi::Value {
-          q->Release();
-          Release();
-          pin->Reset();
-          auto out = Napi::Float64Array::New(e, result->size());
-          std::copy(result->begin(), result->end(), out.Data());
-          return out;
+        [end, result](Napi::Env e) -> Napi::Value {
+          end();
+          return ToFloat64Array(e, *result);
         },
-        [this, q, pin] {
-          q->Release();
-          Release();
-          pin->Reset();
-        });
+        end);
   });
 }
 

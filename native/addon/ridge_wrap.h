@@ -16,6 +16,7 @@ class RidgeStatsWrap : public Napi::ObjectWrap<RidgeStatsWrap> {
   ~RidgeStatsWrap() override;
   ran::RidgeStats& stats();
   // Marks the statistics as used by a running job; throws ERR_RAN_BUSY if they already are.
+  // Callers hold the mark through a BusyHold.
   void Acquire();
   void Release() { busy_.store(false); }
 
@@ -39,6 +40,22 @@ class RidgeStatsWrap : public Napi::ObjectWrap<RidgeStatsWrap> {
   std::unique_ptr<ran::RidgeStats> stats_;
   std::atomic<bool> busy_{false};
   int64_t external_ = 0;
+};
+
+// The busy mark of one or two statistics (ERR_RAN_BUSY if either is in use: a running job may
+// be writing them), held until Release() or the end of the scope, whichever comes first; an
+// asynchronous job shares one and releases it when it ends.
+class BusyHold {
+ public:
+  explicit BusyHold(RidgeStatsWrap* a, RidgeStatsWrap* b = nullptr);
+  ~BusyHold() { Release(); }
+  BusyHold(const BusyHold&) = delete;
+  BusyHold& operator=(const BusyHold&) = delete;
+  void Release();
+
+ private:
+  RidgeStatsWrap* a_ = nullptr;
+  RidgeStatsWrap* b_ = nullptr;
 };
 
 }  // namespace ranjs

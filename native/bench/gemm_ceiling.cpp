@@ -74,18 +74,15 @@ namespace ranjs {
 Napi::Value GemmCeiling(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Object o = ObjectArg(info, 0, "options");
-    if (!Has(o, "dtype")) Fail(ran::kInvalidArg, "`dtype` is required: 'float32' or 'float64'");
-    const Napi::Value d = o.Get("dtype");
-    const std::string dtype = d.IsString() ? d.As<Napi::String>().Utf8Value() : std::string();
-    if (dtype != "float32" && dtype != "float64") {
-      Fail(ran::kInvalidArg,
-           "`dtype` must be 'float32' or 'float64', got " + (d.IsString() ? "'" + dtype + "'" : Describe(d)));
-    }
+    const std::vector<std::string> dtypes = {"float32", "float64"};
+    const int d = ChoiceField(o, "dtype", "dtype", dtypes, -1);
+    if (d < 0) InvalidArg("dtype", OneOf(dtypes), o.Env().Undefined());
+    const std::string dtype = dtypes[d];
     const int n = IntField(o, "n", 1, 16384, 2048, false);
     const int threads = IntField(o, "threads", 1, 1024, 1, false);
     const double min_seconds = NumberField(o, "minSeconds", 1.0, false);
     if (!(min_seconds >= 0 && min_seconds <= 600)) {
-      Fail(ran::kInvalidArg, "`minSeconds` must be a number in [0, 600], got " + Describe(o.Get("minSeconds")));
+      InvalidArg("minSeconds", "a finite number in [0, 600]", o.Get("minSeconds"));
     }
     const double bytes = 3.0 * n * n * (dtype == "float64" ? 8 : 4);
     if (bytes > MaxBytes(info.Env())) {

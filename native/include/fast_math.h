@@ -1,6 +1,7 @@
-// exp and tanh from +, ×, and exact power-of-two scaling only: branch-free (so loops
-// over the batch lanes vectorise), identical on every libc, accurate to a few float ulps.
+// exp and tanh from +, ×, ÷ and exact power-of-two scaling only: branch-free (so loops over
+// the batch lanes vectorise), identical on every libc, accurate to a few float ulps.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -25,45 +26,57 @@ inline float madd(float a, float b, float c) {
 #endif
 }
 
-// exp(x) for float x; returns 0 below -87 and saturates above 88.
-inline float fast_exp(float x) {
+// e^x = 2^n (1 + p) with x = n ln2 + r, |r| <= ln2/2 and p = e^r - 1: the one polynomial that
+// exp, expm1 and tanh (so softmax, GELU and every unit's activation) share. x is clamped to
+// [-87, 88] first (e^x then stays a normal float); NaN stays NaN.
+struct ExpParts {
+  float scale;  // 2^n
+  float pm1;    // e^r - 1
+};
+inline ExpParts exp_parts(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  // x = n ln2 + r with |r| <= ln2/2; ln2 split in two so that n*ln2_hi is exact.
   // Round to nearest by adding and removing 1.5 * 2^23 (|x log2 e| < 2^22 here): plain float
   // additions, so the loops vectorise (roundf is a libm call that blocks vectorisation).
   const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  // ln2 split in two so that n * ln2_hi is exact.
   const float r = (x - n * 0.693145751953125f) - n * 1.428606765330187045e-06f;
-  // Taylor polynomial of degree 7 for e^r on |r| <= 0.347: truncation error < 2e-9.
-  float p = 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
+  // e^r - 1 = r + r^2 P(r), P of degree 4 fitted (near-minimax) to the relative error of e^r
+  // on |r| <= ln2/2: 3.1e-9 in exact arithmetic, far below a float ulp (6e-8), so float
+  // rounding alone sets the error (bounds in test/native/fast-math.test.ts). The form keeps
+  // e^r - 1 exact to a few ulps near 0, where tanh needs it.
+  float q = 1.381461276e-03f;
+  q = madd(q, r, 8.368710056e-03f);
+  q = madd(q, r, 4.166838899e-02f);
+  q = madd(q, r, 1.666652113e-01f);
+  q = madd(q, r, 4.999999404e-01f);
+  const float pm1 = madd(r * r, q, r);
+  // n is an integer in [-126, 127]; a NaN x gives an arbitrary n and a NaN result.
   const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
+  return {scale, pm1};
 }
 
-// tanh(x): odd Taylor series near 0 (no cancellation), 1 - 2/(e^{2|x|}+1) elsewhere.
+// e^x for float x: e^-87 (1.6e-38) below -87, e^88 (1.7e38) above 88, NaN for NaN.
+inline float fast_exp(float x) {
+  const ExpParts e = exp_parts(x);
+  return madd(e.scale, e.pm1, e.scale);
+}
+
+// e^x - 1 without cancellation near 0 (exact 2^n - 1 for the integer part, n <= 24 exact).
+inline float fast_expm1(float x) {
+  const ExpParts e = exp_parts(x);
+  return madd(e.scale, e.pm1, e.scale - 1.0f);
+}
+
+// tanh(x) = sign(x) (e^{2|x|} - 1) / (e^{2|x|} + 1): one exp-polynomial and one division,
+// odd by construction, no cancellation anywhere (e^{2|x|} - 1 >= 0). |x| > 9 gives ±1 (the
+// float nearest tanh(9)); ±inf gives ±1 and NaN gives NaN.
 inline float fast_tanh(float x) {
-  const float ax = x < 0.0f ? -x : x;
-  const float x2 = x * x;
-  float s = -929569.0f / 638512875.0f;
-  s = s * x2 + 21844.0f / 6081075.0f;
-  s = s * x2 - 1382.0f / 155925.0f;
-  s = s * x2 + 62.0f / 2835.0f;
-  s = s * x2 - 17.0f / 315.0f;
-  s = s * x2 + 2.0f / 15.0f;
-  s = s * x2 - 1.0f / 3.0f;
-  const float small = x + x * x2 * s;
+  const float ax = std::fabs(x);
   const float clamped = ax > 9.0f ? 9.0f : ax;
-  const float big = 1.0f - 2.0f / (fast_exp(2.0f * clamped) + 1.0f);
-  const float signed_big = x < 0.0f ? -big : big;
-  return ax < 0.5f ? small : signed_big;
+  const float em = fast_expm1(2.0f * clamped);
+  return std::copysign(em / (em + 2.0f), x);
 }
 
 // GELU, tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).

@@ -1,6 +1,9 @@
 // Errors raised by the kernels; the N-API layer turns them into JavaScript errors that
 // carry `code`, so that callers can branch on a stable string instead of a message.
 #pragma once
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -24,5 +27,14 @@ inline const char* kAborted = "ERR_RAN_ABORTED";
 inline const char* kBusy = "ERR_RAN_BUSY";
 inline const char* kState = "ERR_RAN_STATE";
 inline const char* kNoConvergence = "ERR_RAN_NO_CONVERGENCE";
+
+// ERR_RAN_NOT_FINITE in the wording of lib/errors.ts, the value printed as JavaScript does:
+// "`x` must be finite, found NaN at [3, 1]".
+[[noreturn]] inline void throw_not_finite(const std::string& name, double value, const int64_t* at, int dims) {
+  std::string s = "`" + name + "` must be finite, found " +
+                  (std::isnan(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity") + " at [";
+  for (int k = 0; k < dims; ++k) s += (k ? ", " : "") + std::to_string(at[k]);
+  throw Error(kNotFinite, s + "]");
+}
 
 }  // namespace ran

@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -241,15 +240,13 @@ void RidgeStats::add_rows(const float* x, const double* y, int64_t r, int thread
 
 namespace {
 
-// Same message as the N-API layer's checks: "`x` must be finite, found nan at [3, 1]".
 template <typename T>
 void throw_first_non_finite(const T* x, const double* y, int64_t r, int f, int o) {
   auto scan = [](const auto* p, size_t n, int width, const char* name) {
     for (size_t i = 0; i < n; ++i) {
       if (!std::isfinite(p[i])) {
-        std::ostringstream m;
-        m << "`" << name << "` must be finite, found " << p[i] << " at [" << i / width << ", " << i % width << "]";
-        throw Error(kNotFinite, m.str());
+        const int64_t at[2] = {static_cast<int64_t>(i / width), static_cast<int64_t>(i % width)};
+        throw_not_finite(name, static_cast<double>(p[i]), at, 2);
       }
     }
   };
@@ -284,6 +281,195 @@ void RidgeStats::add_rows_impl(const T* x, const double* y, int64_t r, int threa
   rows_ += r;
 }
 
+namespace {
+
+// The tasks of one slab, in order of row-tile blocks then panels, and the cost (row tiles)
+// before each: the same list for every slab and call of a shape.
+struct TaskList {
+  std::vector<Task> tasks;
+  std::vector<int64_t> cost_before{0};
+  int64_t total() const { return cost_before.back(); }
+};
+
+TaskList make_tasks(int fp, int w) {
+  const int n_tiles = (fp + kRowTile - 1) / kRowTile;  // the last may be narrower
+  const int n_panels = w / kLanes, x_panels = fp / kLanes;
+  TaskList list;
+  for (int b0 = 0; b0 < n_tiles; b0 += kBlockTiles) {
+    const int b1 = std::min(n_tiles, b0 + kBlockTiles);
+    for (int q = b0 * kRowTile / kLanes; q < n_panels; ++q) {
+      // A panel of XᵀX columns needs the row tiles reaching its last column; XᵀY needs all.
+      const int last = q < x_panels ? q / kRowPackets + 1 : n_tiles;
+      const int t1 = std::min(b1, last);
+      if (t1 <= b0) continue;
+      list.tasks.push_back({b0, t1, q});
+      list.cost_before.push_back(list.cost_before.back() + (t1 - b0));
+    }
+  }
+  return list;
+}
+
+// Threads worth leasing: below about a millisecond of work a thread costs more than it
+// saves, and threads beyond the cores would wait at every slab's barrier for one another.
+int threads_worth(const TaskList& list, int64_t r, int threads) {
+  const double flops = 2.0 * static_cast<double>(r) * list.total() * kRowTile * kLanes;
+  return std::max(1, std::min<int>({threads, static_cast<int>(list.tasks.size()), static_cast<int>(flops / 2e7) + 1}));
+}
+
+// The packing buffer of the calling thread, kept across calls: the executor adds 256 rows at
+// a time from inside its time loop, and a fresh megabyte each time was an allocation (and
+// page faults) per flush. Packing writes every entry, so what it held before does not matter.
+// (Fetched on the caller: inside a worker, a thread_local would be that worker's own.)
+AlignedVec& caller_pack_buffer(size_t size) {
+  thread_local AlignedVec packs;
+  if (packs.size() < size) packs.resize(size);
+  return packs;
+}
+
+// A buffer above 8 MB is not kept (it would stay with the thread).
+struct ReleaseLarge {
+  AlignedVec& v;
+  ~ReleaseLarge() {
+    if (v.size() * sizeof(double) > (size_t{8} << 20)) AlignedVec().swap(v);
+  }
+};
+
+// One accumulate call as its threads share it: each thread owns a contiguous range of tasks
+// of equal cost (its own row blocks stay in its L2), and when done takes what is left of the
+// other ranges: a thread the OS pauses delays the others by one task, not by its share.
+// Which thread runs a task does not change a bit: a tile's sum depends only on the slab,
+// and the barrier orders a tile's slabs.
+template <typename T>
+class SlabWork {
+ public:
+  struct Shape {
+    const T* x;
+    const double* y;
+    int64_t r;
+    int f, o, fp, w;
+  };
+  SlabWork(const Shape& shape, const TaskList& list, int nt, bool fused_check, double* packs, double* g)
+      : sh_(shape),
+        list_(list),
+        nt_(nt),
+        fused_check_(fused_check),
+        n_panels_(shape.w / kLanes),
+        x_panels_(shape.fp / kLanes),
+        n_groups_((n_panels_ + kPackGroup - 1) / kPackGroup),
+        n_slabs_((shape.r + kSlab - 1) / kSlab),
+        slab_size_(static_cast<size_t>(std::min<int64_t>(kSlab, shape.r)) * shape.w),
+        range_begin_(nt + 1, list.tasks.size()),
+        next_task_(static_cast<size_t>(n_slabs_) * nt),
+        next_group_(static_cast<size_t>(n_slabs_)),
+        packs_(packs),
+        g_(g),
+        barrier_(nt) {
+    range_begin_[0] = 0;
+    const auto& cost = list.cost_before;
+    for (int t = 1; t < nt; ++t)
+      range_begin_[t] =
+          static_cast<size_t>(std::lower_bound(cost.begin(), cost.end(), list.total() * t / nt) - cost.begin());
+    for (auto& a : next_group_) a.store(0, std::memory_order_relaxed);
+    for (size_t i = 0; i < next_task_.size(); ++i)
+      next_task_[i].store(range_begin_[i % nt], std::memory_order_relaxed);
+  }
+
+  // Doubles of packing buffer needed: two when threaded, as a thread packs slab s + 1 while
+  // others still read slab s.
+  static size_t buffer_size(int64_t r, int w, int nt) {
+    return static_cast<size_t>(std::min<int64_t>(kSlab, r)) * w * (nt > 1 ? 2 : 1);
+  }
+
+  void run(int t) {
+    // This thread's share of the next slab's columns to prefetch.
+    const int q0 = n_panels_ * t / nt_, q1 = n_panels_ * (t + 1) / nt_;
+    for (int64_t s = 0; s < n_slabs_; ++s) {
+      const int64_t k0 = s * kSlab;
+      const int kc = static_cast<int>(std::min<int64_t>(kSlab, sh_.r - k0));
+      double* pack = packs_ + (nt_ > 1 ? static_cast<size_t>(s % 2) * slab_size_ : 0);
+      if (!pack_slab(s, k0, kc, pack)) note_bad(s);
+      if (nt_ > 1) barrier_.wait();
+      if (fused_check_ && bad_slab_.load(std::memory_order_relaxed) <= s) return;  // same answer in every thread
+      const int64_t next_row = k0 + kSlab;
+      NextSlabPrefetch prefetch(sh_.x, sizeof(T), sh_.f, q0 * kLanes, q1 * kLanes, next_row,
+                                static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, sh_.r - next_row))));
+      update_slab(t, s, kc, pack, prefetch);
+      prefetch.upto(1, 1);
+    }
+  }
+
+  // True when a packed value was not finite (only looked for with fused_check).
+  bool failed() const { return bad_slab_.load() != kNone; }
+
+ private:
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+
+  // Groups of panels go to whichever thread asks next: a thread that finished the last slab
+  // early packs most of this one. False if a value was not finite.
+  bool pack_slab(int64_t s, int64_t k0, int kc, double* pack) {
+    bool finite = true;
+    for (int gi; (gi = next_group_[s].fetch_add(1, std::memory_order_relaxed)) < n_groups_;) {
+      const int g0 = gi * kPackGroup, g1 = std::min(n_panels_, g0 + kPackGroup);
+      if (fused_check_) {
+        finite &= pack_panels<true>(sh_.x, sh_.y, sh_.f, sh_.o, sh_.fp, k0, kc, g0, g1, pack);
+      } else {
+        pack_panels<false>(sh_.x, sh_.y, sh_.f, sh_.o, sh_.fp, k0, kc, g0, g1, pack);
+      }
+    }
+    return finite;
+  }
+
+  // The first slab where a packed value was not finite. A slab, not a flag: a thread may
+  // already pack slab s + 1 while another has just left slab s's barrier, and that one must
+  // still finish slab s and reach the next barrier, or the first would wait there forever.
+  void note_bad(int64_t s) {
+    int64_t seen = bad_slab_.load(std::memory_order_relaxed);
+    while (s < seen && !bad_slab_.compare_exchange_weak(seen, s, std::memory_order_relaxed)) {
+    }
+  }
+
+  // This thread's range of the slab's tasks first, then what is left of the others'.
+  void update_slab(int t, int64_t s, int kc, const double* pack, NextSlabPrefetch& prefetch) {
+    const size_t ps = static_cast<size_t>(kc) * kLanes;
+    const size_t ld = sh_.fp;
+    for (int k = 0; k < nt_; ++k) {
+      const int range = (t + k) % nt_;
+      const size_t begin = range_begin_[range], end = range_begin_[range + 1];
+      std::atomic<size_t>& next = next_task_[static_cast<size_t>(s) * nt_ + range];
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < end;) {
+        if (k == 0) prefetch.upto(i - begin + 1, end - begin);
+        const Task& task = list_.tasks[i];
+        const double* b = pack + task.q * ps;
+        double* c = g_ + static_cast<size_t>(task.q) * kLanes * ld;
+        for (int tile = task.t0; tile < task.t1; ++tile) {
+          // Row packets that exist, and in XᵀX only those reaching the upper triangle.
+          int packets = std::min(kRowPackets, x_panels_ - tile * kRowPackets);
+          if (task.q < x_panels_) packets = std::min(packets, task.q - tile * kRowPackets + 1);
+          tile_update(packets, pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc,
+                      c + static_cast<size_t>(tile) * kRowTile, ld);
+        }
+      }
+    }
+  }
+
+  const Shape sh_;
+  const TaskList& list_;
+  const int nt_;
+  const bool fused_check_;
+  const int n_panels_, x_panels_, n_groups_;
+  const int64_t n_slabs_;
+  const size_t slab_size_;
+  std::vector<size_t> range_begin_;
+  std::vector<std::atomic<size_t>> next_task_;  // [slab][range]: the next task of the range
+  std::vector<std::atomic<int>> next_group_;    // [slab]: the next group of panels to pack
+  double* const packs_;
+  double* const g_;
+  Barrier barrier_;
+  std::atomic<int64_t> bad_slab_{kNone};
+};
+
+}  // namespace
+
 template <typename T>
 void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads, bool check_finite) const {
   // When the rows outweigh the statistics, values are checked as they are packed and a bad
@@ -294,129 +480,18 @@ void RidgeStats::accumulate(const T* x, const double* y, int64_t r, int threads,
       throw_first_non_finite(x, y, r, f_, o_);
     }
   }
-  const int n_tiles = (fp_ + kRowTile - 1) / kRowTile;  // the last may be narrower
-  const int n_panels = w_ / kLanes;
-  const int x_panels = fp_ / kLanes;
-
-  std::vector<Task> tasks;
-  std::vector<int64_t> cost_before{0};
-  for (int b0 = 0; b0 < n_tiles; b0 += kBlockTiles) {
-    const int b1 = std::min(n_tiles, b0 + kBlockTiles);
-    for (int q = b0 * kRowTile / kLanes; q < n_panels; ++q) {
-      // A panel of XᵀX columns needs the row tiles reaching its last column; XᵀY needs all.
-      const int last = q < x_panels ? q / kRowPackets + 1 : n_tiles;
-      const int t1 = std::min(b1, last);
-      if (t1 <= b0) continue;
-      tasks.push_back({b0, t1, q});
-      cost_before.push_back(cost_before.back() + (t1 - b0));
-    }
-  }
-  const int64_t total = cost_before.back();
-
-  // Below about a millisecond of work a thread costs more than it saves, and threads beyond
-  // the cores would wait at every slab's barrier for one another to be scheduled.
-  const double flops = 2.0 * static_cast<double>(r) * total * kRowTile * kLanes;
+  const TaskList list = make_tasks(fp_, w_);
   // Threads come from the shared pool (thread_pool.h): at most the free ones, so that
   // concurrent calls together never exceed the cores; the sums do not depend on how many.
-  WorkerLease lease(
-      std::max(1, std::min<int>({threads, static_cast<int>(tasks.size()), static_cast<int>(flops / 2e7) + 1})));
+  WorkerLease lease(threads_worth(list, r, threads));
   const int nt = lease.size();
-
-  const int slab_rows = static_cast<int>(std::min<int64_t>(kSlab, r));
-  const size_t slab_size = static_cast<size_t>(slab_rows) * w_;
-  // Two buffers when threaded: a thread packs slab s + 1 while others still read slab s.
-  // Kept per thread across calls: the executor adds 256 rows at a time from inside its time
-  // loop, and a fresh megabyte each time was an allocation (and page faults) per flush.
-  // Packing writes every entry, so what a buffer held before does not matter.
-  // (A reference, not the thread_local itself: inside the worker lambda the name would mean
-  // each worker thread's own, empty, buffer.)
-  thread_local AlignedVec caller_packs;
-  AlignedVec& packs = caller_packs;
-  if (packs.size() < slab_size * (nt > 1 ? 2 : 1)) packs.resize(slab_size * (nt > 1 ? 2 : 1));
-  struct ReleaseLarge {  // a buffer above 8 MB is not kept (it would stay with the thread)
-    AlignedVec& v;
-    ~ReleaseLarge() {
-      if (v.size() * sizeof(double) > (size_t{8} << 20)) AlignedVec().swap(v);
-    }
-  } release_large{packs};
-  const int64_t n_slabs = (r + kSlab - 1) / kSlab;
-  Barrier barrier(nt);
-  // Each thread owns a contiguous range of tasks of equal cost (its own row blocks stay in its
-  // L2), and when done takes what is left of the other ranges: a thread the OS pauses delays
-  // the others by one task, not by its share. Which thread runs a task does not change a bit:
-  // a tile's sum depends only on the slab, and the barrier orders a tile's slabs.
-  std::vector<size_t> range_begin(nt + 1, tasks.size());
-  range_begin[0] = 0;
-  for (int t = 1; t < nt; ++t) {
-    range_begin[t] = static_cast<size_t>(std::lower_bound(cost_before.begin(), cost_before.end(), total * t / nt) -
-                                         cost_before.begin());
-  }
-  std::vector<std::atomic<size_t>> next_task(static_cast<size_t>(n_slabs) * nt);
-  const int n_groups = (n_panels + kPackGroup - 1) / kPackGroup;
-  std::vector<std::atomic<int>> next_group(static_cast<size_t>(n_slabs));
-  for (auto& a : next_group) a.store(0, std::memory_order_relaxed);
-  for (size_t i = 0; i < next_task.size(); ++i) next_task[i].store(range_begin[i % nt], std::memory_order_relaxed);
-  double* g = g_.data();
-  const size_t ld = fp_;
+  AlignedVec& packs = caller_pack_buffer(SlabWork<T>::buffer_size(r, w_, nt));
+  ReleaseLarge release_large{packs};
   std::vector<double> backup;
   if (fused_check) backup = g_;
-  // First slab where a packed value was not finite. A slab, not a flag: a thread may already
-  // pack slab s + 1 while another has just left slab s's barrier, and that one must still
-  // finish slab s and reach the next barrier, or the first would wait there forever.
-  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
-  std::atomic<int64_t> bad_slab{kNone};
-
-  auto work = [&](int t) {
-    // This thread's share of the next slab's columns to prefetch.
-    const int q0 = n_panels * t / nt, q1 = n_panels * (t + 1) / nt;
-    for (int64_t s = 0; s < n_slabs; ++s) {
-      const int64_t k0 = s * kSlab;
-      const int kc = static_cast<int>(std::min<int64_t>(kSlab, r - k0));
-      double* pack = packs.data() + (nt > 1 ? static_cast<size_t>(s % 2) * slab_size : 0);
-      // Groups of panels go to whichever thread asks next: a thread that finished the last
-      // slab early packs most of this one.
-      bool finite = true;
-      for (int gi; (gi = next_group[s].fetch_add(1, std::memory_order_relaxed)) < n_groups;) {
-        const int g0 = gi * kPackGroup, g1 = std::min(n_panels, g0 + kPackGroup);
-        if (fused_check) {
-          finite &= pack_panels<true>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
-        } else {
-          pack_panels<false>(x, y, f_, o_, fp_, k0, kc, g0, g1, pack);
-        }
-      }
-      if (!finite) {
-        int64_t seen = bad_slab.load(std::memory_order_relaxed);
-        while (s < seen && !bad_slab.compare_exchange_weak(seen, s, std::memory_order_relaxed)) {
-        }
-      }
-      if (nt > 1) barrier.wait();
-      if (fused_check && bad_slab.load(std::memory_order_relaxed) <= s) return;  // same answer in every thread
-      const size_t ps = static_cast<size_t>(kc) * kLanes;
-      const int64_t next_row = k0 + kSlab;
-      NextSlabPrefetch prefetch(x, sizeof(T), f_, q0 * kLanes, q1 * kLanes, next_row,
-                                static_cast<int>(std::min<int64_t>(kSlab, std::max<int64_t>(0, r - next_row))));
-      for (int k = 0; k < nt; ++k) {
-        const int range = (t + k) % nt;
-        std::atomic<size_t>& next = next_task[static_cast<size_t>(s) * nt + range];
-        for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < range_begin[range + 1];) {
-          if (k == 0) prefetch.upto(i - range_begin[range] + 1, range_begin[range + 1] - range_begin[range]);
-          const Task& task = tasks[i];
-          const double* b = pack + task.q * ps;
-          double* c = g + static_cast<size_t>(task.q) * kLanes * ld;
-          for (int tile = task.t0; tile < task.t1; ++tile) {
-            // Row packets that exist, and in XᵀX only those reaching the upper triangle.
-            int packets = std::min(kRowPackets, x_panels - tile * kRowPackets);
-            if (task.q < x_panels) packets = std::min(packets, task.q - tile * kRowPackets + 1);
-            tile_update(packets, pack + static_cast<size_t>(tile) * kRowPackets * ps, ps, b, kc,
-                        c + static_cast<size_t>(tile) * kRowTile, ld);
-          }
-        }
-      }
-      prefetch.upto(1, 1);
-    }
-  };
-  lease.run(work);
-  if (bad_slab.load() != kNone) {
+  SlabWork<T> work({x, y, r, f_, o_, fp_, w_}, list, nt, fused_check, packs.data(), g_.data());
+  lease.run([&work](int t) { work.run(t); });
+  if (work.failed()) {
     g_ = std::move(backup);
     throw_first_non_finite(x, y, r, f_, o_);
   }

@@ -11,6 +11,7 @@
 
 #include "fast_math.h"
 #include "products.h"
+#include "softmax.h"
 #include "unit_kind.h"
 
 namespace ran {
@@ -221,9 +222,9 @@ void mask_unfilled(const Ring<TB>& ring, float* score) {
       if (s >= ring.filled[l]) score[s * TB + l] = 0.0f;
 }
 
-// score[s] ← softmax over the filled slots of the scores of head `hd` (columns [j0, j0 + dh),
-// adjusted by adjust_scores). With `entropy`, also the entropy of the weights per lane, from the
-// scores (−Σ w log w = log Σe − Σ e·(x − max) / Σe: one logarithm per head, not one per slot).
+// score[s] ← softmax over the filled slots of q·k_s / (√dh · temperature), for head `hd`
+// (columns [j0, j0 + dh)); with a variant, of the scores adjust_scores gives. With `entropy`,
+// also the entropy of the weights per lane (softmax.h).
 template <int TB>
 void attention_weights(const Population& p, int m, int hd, const float* q, const float* ku, const Ring<TB>& ring,
                        float* score, double* entropy) {
@@ -234,34 +235,12 @@ void attention_weights(const Population& p, int m, int hd, const float* q, const
                                         ku + s0 * slot_stride + static_cast<size_t>(j0) * TB, slot_stride, dh,
                                         score + static_cast<size_t>(s0) * TB);
   });
-  adjust_scores<TB>(p, m, hd, ring, score);
-  float mx[TB];
-  for (int l = 0; l < TB; ++l) mx[l] = -INFINITY;
-  for (int s = 0; s < filled; ++s)
-    for (int l = 0; l < TB; ++l) mx[l] = std::max(mx[l], score[s * TB + l]);
-  float sum[TB] = {};
-  if (entropy != nullptr) {
-    float dot[TB] = {};  // float, so that the loop stays vectorised like the one below
-    for (int s = 0; s < filled; ++s)
-      for (int l = 0; l < TB; ++l) {
-        const float x = score[s * TB + l] - mx[l];
-        const float e = fast_exp(x);
-        dot[l] += e * x;
-        score[s * TB + l] = e;
-        sum[l] += e;
-      }
-    for (int l = 0; l < TB; ++l)
-      entropy[l] = std::log(static_cast<double>(sum[l])) - static_cast<double>(dot[l]) / sum[l];
-  } else {
-    for (int s = 0; s < filled; ++s)
-      for (int l = 0; l < TB; ++l) {
-        const float e = fast_exp(score[s * TB + l] - mx[l]);
-        score[s * TB + l] = e;
-        sum[l] += e;
-      }
+  if (p.scores == Scores::Dot && !p.relative_bias && !p.gated_writes) {
+    softmax_lanes<TB>(score, filled, 1.0f / (std::sqrt(static_cast<float>(dh)) * p.temperature), entropy);
+    return;
   }
-  for (int s = 0; s < filled; ++s)
-    for (int l = 0; l < TB; ++l) score[s * TB + l] /= sum[l];
+  adjust_scores<TB>(p, m, hd, ring, score);
+  softmax_lanes<TB>(score, filled, 1.0f, entropy);
   if (p.gated_writes) mask_unfilled<TB>(ring, score);
 }
 

@@ -5,6 +5,7 @@
 
 #include "fast_math.h"
 #include "products.h"
+#include "softmax.h"
 #include "unit_kind.h"
 
 namespace ran {
@@ -61,20 +62,7 @@ void retrieval_weights(const Population& p, float* w) {
     }
     return;
   }
-  float mx[TB], sum[TB] = {};
-  for (int l = 0; l < TB; ++l) mx[l] = -INFINITY;
-  for (int i = 0; i < P; ++i)
-    for (int l = 0; l < TB; ++l) {
-      w[i * TB + l] *= inv_t;
-      mx[l] = std::max(mx[l], w[i * TB + l]);
-    }
-  for (int i = 0; i < P; ++i)
-    for (int l = 0; l < TB; ++l) {
-      w[i * TB + l] = fast_exp(w[i * TB + l] - mx[l]);
-      sum[l] += w[i * TB + l];
-    }
-  for (int i = 0; i < P; ++i)
-    for (int l = 0; l < TB; ++l) w[i * TB + l] /= sum[l];
+  softmax_lanes<TB>(w, P, inv_t, nullptr);
 }
 
 template <int TB>

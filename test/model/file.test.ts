@@ -320,13 +320,13 @@ describe('errors', () => {
 
   test('checksum mismatch', () => {
     const b = copy(good);
-    b[b.length - 3] ^= 0x10;
+    b[b.length - 3]! ^= 0x10;
     rejects(b, /checksum mismatch/);
     const c = copy(good);
-    c[40] ^= 0x01;
+    c[40]! ^= 0x01;
     rejects(c, /checksum mismatch/);
     const d = copy(good);
-    d[25] ^= 0x80;
+    d[25]! ^= 0x80;
     rejects(d, /checksum mismatch/);
   });
 
@@ -554,7 +554,9 @@ describe('fuzz', () => {
         for (let depth = 0; depth < 5; depth++) {
           const keys = Array.isArray(node) ? node.map((_: unknown, j: number) => j) : Object.keys(node);
           if (keys.length === 0) break;
-          key = keys[rng.integer(keys.length)];
+          const picked: string | number | undefined = keys[rng.integer(keys.length)];
+          if (picked === undefined) break;
+          key = picked;
           if (node[key] === null || typeof node[key] !== 'object' || rng.uniform() < 0.3) break;
           node = node[key];
         }

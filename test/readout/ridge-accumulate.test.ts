@@ -164,11 +164,11 @@ describe('ridge accumulation: bad input', () => {
     const bad32 = Float32Array.from(big);
     bad32[7000] = -Infinity;
     expect(() => ridge.addRows(bad32, new Float32Array(3000 * 2))).toThrow(
-      /`x` must be finite, found -inf at \[2333, 1\]/,
+      /`x` must be finite, found -Infinity at \[2333, 1\]/,
     );
     const badY = new Float32Array(3000 * 2);
     badY[5] = NaN;
-    expect(() => ridge.addRows(big, badY)).toThrow(/`y` must be finite, found nan at \[2, 1\]/);
+    expect(() => ridge.addRows(big, badY)).toThrow(/`y` must be finite, found NaN at \[2, 1\]/);
     expect(ridge.rows).toBe(0);
     expect(ridge.exportStatistics().xtx.every((v) => v === 0)).toBe(true);
   });
@@ -186,12 +186,12 @@ describe('ridge accumulation: bad input', () => {
       const x = randomRows(16, r, f);
       x[(r - 1) * f + f - 1] = NaN;
       expect(() => stats.addRows(x, randomRows(17, r, o), { threads: 2 })).toThrow(
-        new RegExp(`found nan at \\[${r - 1}, ${f - 1}\\]`),
+        new RegExp(`found NaN at \\[${r - 1}, ${f - 1}\\]`),
       );
       const y = randomRows(18, r, o);
       y[(r - 1) * o] = Infinity;
       expect(() => stats.addRows(randomRows(16, r, f), y, { threads: 2 })).toThrow(
-        new RegExp(`\`y\` must be finite, found inf at \\[${r - 1}, 0\\]`),
+        new RegExp(`\`y\` must be finite, found Infinity at \\[${r - 1}, 0\\]`),
       );
       const after = stats.exportStatistics();
       expect(after.rows).toBe(300);
@@ -203,7 +203,9 @@ describe('ridge accumulation: bad input', () => {
   test('kinds and shapes', () => {
     throwsCode(() => ridge.addRows(new Int32Array(3) as never, new Float64Array(2)), 'ERR_RAN_INVALID_ARG');
     throwsCode(() => ridge.addRows(new Float64Array(4), new Float64Array(2)), 'ERR_RAN_SHAPE');
-    expect(() => ridge.addRows(new Float64Array(6), new Float64Array(2))).toThrow(/`x` has 2 rows but `y` has 1/);
+    expect(() => ridge.addRows(new Float64Array(6), new Float64Array(2))).toThrow(
+      /`y` must hold 4 values \(one row per row of `x`: 2 rows of 2\), got 2/,
+    );
   });
 });
 
@@ -224,9 +226,9 @@ describe('gemmCeiling', () => {
     throwsCode(() => b.gemmCeiling(undefined as never), 'ERR_RAN_INVALID_ARG');
     throwsCode(() => b.gemmCeiling({} as never), 'ERR_RAN_INVALID_ARG');
     expect(() => b.gemmCeiling({ dtype: 'float16' as never })).toThrow(
-      /`dtype` must be 'float32' or 'float64', got 'float16'/,
+      /`dtype` must be one of "float32", "float64", got "float16"/,
     );
-    expect(() => b.gemmCeiling({ dtype: 32 as never })).toThrow(/`dtype` must be 'float32' or 'float64', got 32/);
+    expect(() => b.gemmCeiling({ dtype: 32 as never })).toThrow(/`dtype` must be one of "float32", "float64", got 32/);
     for (const n of [0, -5, 1.5, 16385, NaN])
       throwsCode(() => b.gemmCeiling({ dtype: 'float32', n, minSeconds: 0 }), 'ERR_RAN_INVALID_ARG');
     for (const threads of [0, 2.5, 1025])

@@ -18,7 +18,7 @@ function times(x: Float64Array, w: Float64Array, f: number, o: number): Float64A
   const r = x.length / f;
   const out = new Float64Array(r * o);
   for (let i = 0; i < r; i++)
-    for (let k = 0; k < o; k++) for (let j = 0; j < f; j++) out[i * o + k] += x[i * f + j]! * w[j * o + k]!;
+    for (let k = 0; k < o; k++) for (let j = 0; j < f; j++) out[i * o + k]! += x[i * f + j]! * w[j * o + k]!;
   return out;
 }
 

@@ -23,13 +23,13 @@ export function denseW(spec: NativeNetworkSpec): Float64Array {
       for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++) {
         for (let r = 0; r < bs; r++)
           for (let c = 0; c < bs; c++)
-            w[(br * bs + r) * n + m.blockCol[p]! * bs + c] += m.blockValues[(p * bs + r) * bs + c]!;
+            w[(br * bs + r) * n + m.blockCol[p]! * bs + c]! += m.blockValues[(p * bs + r) * bs + c]!;
       }
     }
   } else {
     const m = spec.w;
     for (let i = 0; i < n; i++)
-      for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) w[i * n + m.colIdx[p]!] += m.values[p]!;
+      for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) w[i * n + m.colIdx[p]!]! += m.values[p]!;
   }
   return w;
 }
@@ -298,7 +298,7 @@ export function referenceAttentionStats(
   heads: number,
   k: number,
 ): { relativeEntropy: number[]; newestWeight: number[]; meanLag: number[] } {
-  const sums = Array.from({ length: units }, () => [0, 0, 0, 0]);
+  const sums = Array.from({ length: units }, (): [number, number, number, number] => [0, 0, 0, 0]);
   for (let s = 0; s < b; s++) {
     for (let step = 0; step < t; step++) {
       const filled = Math.min(step + 1, k);

@@ -13,8 +13,8 @@ export function normalEquations(
   for (let k = 0; k < r; k++) {
     for (let i = 0; i < f; i++) {
       const xi = x[k * f + i]!;
-      for (let j = 0; j < f; j++) xtx[i * f + j] += xi * x[k * f + j]!;
-      for (let j = 0; j < o; j++) xty[i * o + j] += xi * y[k * o + j]!;
+      for (let j = 0; j < f; j++) xtx[i * f + j]! += xi * x[k * f + j]!;
+      for (let j = 0; j < o; j++) xty[i * o + j]! += xi * y[k * o + j]!;
     }
   }
   return { xtx, xty };

@@ -4,6 +4,7 @@
  */
 import { ESN } from '../../lib/reservoirs/esn';
 import { AttentionReservoir } from '../../lib/reservoirs/attention';
+import { DecomposedReservoir } from '../../lib/reservoirs/decomposed';
 import { clearRecurrentCache } from '../../lib/reservoirs/recurrentCache';
 import { randomTensor, sameBits } from '../helpers';
 import type { Reservoir } from '../../lib/reservoirs/reservoir';
@@ -24,6 +25,23 @@ test.each([
     'ran-a',
     (rho: number) =>
       new AttentionReservoir({ inputDim: 3, units: 20, seed: 11, spectralRadius: rho, connectivity: 0.2 }),
+  ],
+  [
+    'ran-c',
+    (rho: number) =>
+      new DecomposedReservoir({
+        inputDim: 3,
+        attentionUnits: 10,
+        memoryUnits: 8,
+        seed: 11,
+        spectralRadius: rho,
+        connectivity: {
+          attentionToAttention: 0.3,
+          attentionToMemory: 0.1,
+          memoryToAttention: 0.2,
+          memoryToMemory: 0.5,
+        },
+      }),
   ],
 ] as const)('%s: a cached draw rescaled to another ρ equals a fresh one', (_kind, make) => {
   clearRecurrentCache();

@@ -93,7 +93,7 @@ describe('RAN-A variants: native vs float64 reference', () => {
         const got = res.run(x, { states: true, attentionUnits: att });
         const ref = referenceRun(res.describe(), x.data, b, t, att);
         expect(maxError(got.states!.data, ref.states, ATOL, RTOL)).toBeLessThanOrEqual(1);
-        expect(maxError(got.attention!.data, ref.attention, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+        expect(maxError(got.attention!.data, ref.attention, 2e-5, 1e-4)).toBeLessThanOrEqual(1);
         checkFeatures(res, x);
       },
     );
@@ -118,7 +118,7 @@ describe('RAN-A variants: native vs float64 reference', () => {
     const got = res.run(x, { states: true, attentionUnits: [1] });
     const ref = referenceRun(res.describe(), x.data, 5, 150, [1]);
     expect(maxError(got.states!.data, ref.states, ATOL, RTOL)).toBeLessThanOrEqual(1);
-    expect(maxError(got.attention!.data, ref.attention, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+    expect(maxError(got.attention!.data, ref.attention, 2e-5, 1e-4)).toBeLessThanOrEqual(1);
   });
 });
 
@@ -251,7 +251,7 @@ describe('attention statistics with gated writes', () => {
     const got = res.run(x, { attentionStats: true }).attentionStats!;
     const all = Array.from({ length: units }, (_, i) => i);
     const w = referenceRun(res.describe(), x.data, b, t, all).attention;
-    const sums = Array.from({ length: units }, () => [0, 0, 0, 0]);
+    const sums = Array.from({ length: units }, (): [number, number, number, number] => [0, 0, 0, 0]);
     for (let r = 0; r < b * t; r++)
       for (let m = 0; m < units; m++)
         for (let h = 0; h < heads; h++) {
@@ -348,7 +348,7 @@ describe('variant options', () => {
     };
     expect(() => new (native().Network)(gated)).toThrow(/inputDim must be positive/);
     const choice = { ...spec, populations: [{ ...pop, readoutState: 'z' as 'y' }] };
-    expect(() => new (native().Network)(choice)).toThrow(/readoutState` must be 'y', 'o' or 'both'/);
+    expect(() => new (native().Network)(choice)).toThrow(/readoutState` must be one of "y", "o", "both"/);
     const gates = {
       ...spec,
       populations: [{ ...pop, gatedWrites: true, inputDim: 2, writeGate: new Float32Array(3) }],

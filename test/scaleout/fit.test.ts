@@ -190,7 +190,7 @@ describe('.ranstats parts', () => {
 
   test('a corrupted, truncated or foreign-format file is refused with its name', () => {
     const bad = bytes.slice();
-    bad[bad.length - 3] ^= 1;
+    bad[bad.length - 3]! ^= 1;
     expect(() => decodeStats(bad, 'p.ranstats')).toThrow(/p\.ranstats: checksum mismatch/);
     expect(() => decodeStats(bytes.subarray(0, bytes.length - 8), 'p.ranstats')).toThrow(/p\.ranstats: truncated/);
     expect(() => decodeStats(new Uint8Array(40), 'p.ranstats')).toThrow(/not a \.ranstats file/);

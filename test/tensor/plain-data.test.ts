@@ -89,7 +89,7 @@ describe('toTensor3: one conversion at the boundary', () => {
     expect(throwsCode(() => toTensor3('x', 'abc'), 'ERR_RAN_INVALID_ARG').message).toMatch(/`x` must be a tensor/);
     expect(
       throwsCode(() => toTensor3('x', { data: new Float64Array(5), shape: [2, 3] }), 'ERR_RAN_SHAPE').message,
-    ).toMatch(/`x\.data` has 5 values, shape \[2, 3\] needs 6/);
+    ).toMatch(/`x\.data` must hold 6 values \(shape \[2, 3\]\), got 5/);
     expect(
       throwsCode(() => toTensor3('x', { data: new Float64Array(6), shape: [6] }), 'ERR_RAN_INVALID_ARG').message,
     ).toMatch(/`x\.shape`/);

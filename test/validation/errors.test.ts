@@ -37,7 +37,7 @@ describe('bad input gets a clear error with a stable code', () => {
   test('NaN and Infinity are rejected with the position of the first bad value', () => {
     const x = randomTensor(1, 3, 5, 2);
     x.data[(2 * 5 + 4) * 2 + 1] = NaN;
-    expect(() => esn.run(x)).toThrow(/`x` must be finite, found nan at \[2, 4, 1\]/);
+    expect(() => esn.run(x)).toThrow(/`x` must be finite, found NaN at \[2, 4, 1\]/);
     x.data[(2 * 5 + 4) * 2 + 1] = 0;
     x.data[3] = Infinity;
     throwsCode(() => esn.run(x), 'ERR_RAN_NOT_FINITE');
@@ -138,7 +138,7 @@ describe('bad input gets a clear error with a stable code', () => {
       /must be a Float32Array, got a Float64Array/,
     );
     expect(() => new b.Network({ ...spec, populations: [{ ...spec.populations[0]!, kind: 'lstm' as never }] })).toThrow(
-      /'tanh', 'attention' or 'memory'/,
+      /`populations\[0\].kind` must be one of "tanh", "attention", "memory", got "lstm"/,
     );
     const net = new b.Network(spec);
     expect(() => net.run(new Float32Array(5), 2, 3)).toThrow(/`x` must hold 6 values, got 5/);

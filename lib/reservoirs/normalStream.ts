@@ -1,0 +1,122 @@
+/**
+ * Standard normals drawn once per process and replayed. The unit weights of a reservoir
+ * (W_Q, W_K, W_V, W_1, W_2, memory keys and values) are one run of `rng.normal()` from the
+ * generator's state after W, W_in and b; the trials of a search share that state (same seed,
+ * size and connectivity) and differ in how many normals they take (context, heads or d_ff
+ * change the shapes, not the stream) and in the scales they multiply them by. Replaying a
+ * recorded run gives the same numbers and leaves the generator in the same state, bit for
+ * bit, as drawing them afresh.
+ */
+import type { Random } from '../random';
+
+/** The generator's fields (xoshiro128** state and the spare of the polar method). */
+interface State {
+  s0: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  spareNormal: number | null;
+}
+
+interface Stream {
+  /** A copy of the generator, positioned after the last recorded normal. */
+  gen: Random;
+  values: Float64Array;
+  /** Generator words after normal i: words[4i .. 4i + 3]. */
+  words: Int32Array;
+  /** Whether a spare normal was pending after normal i. */
+  spare: Uint8Array;
+  length: number;
+}
+
+const MAX_STREAMS = 4;
+// 25 bytes per recorded normal: at most 4 × 13 MB.
+const MAX_LENGTH = 1 << 19;
+const streams: Stream[] = [];
+/** Where a handed-out run ended: the generator state it left → its stream and position. */
+const ends = new Map<string, { stream: Stream; at: number }>();
+
+function keyOf(rng: Random): string {
+  const s = rng as unknown as State;
+  return `${s.s0},${s.s1},${s.s2},${s.s3},${s.spareNormal}`;
+}
+
+function copyOf(rng: Random): Random {
+  return Object.assign(Object.create(Object.getPrototypeOf(rng) as object) as Random, rng);
+}
+
+function extend(s: Stream, length: number): void {
+  if (length > s.values.length) {
+    const cap = Math.max(length, 2 * s.values.length);
+    const values = new Float64Array(cap);
+    values.set(s.values.subarray(0, s.length));
+    const words = new Int32Array(4 * cap);
+    words.set(s.words.subarray(0, 4 * s.length));
+    const spare = new Uint8Array(cap);
+    spare.set(s.spare.subarray(0, s.length));
+    Object.assign(s, { values, words, spare });
+  }
+  const g = s.gen as unknown as State;
+  for (let i = s.length; i < length; i++) {
+    s.values[i] = s.gen.normal();
+    s.words[4 * i] = g.s0;
+    s.words[4 * i + 1] = g.s1;
+    s.words[4 * i + 2] = g.s2;
+    s.words[4 * i + 3] = g.s3;
+    s.spare[i] = g.spareNormal === null ? 0 : 1;
+  }
+  s.length = Math.max(s.length, length);
+}
+
+function find(rng: Random): { stream: Stream; at: number } {
+  const known = ends.get(keyOf(rng));
+  if (known) return known;
+  const stream: Stream = {
+    gen: copyOf(rng),
+    values: new Float64Array(1024),
+    words: new Int32Array(4096),
+    spare: new Uint8Array(1024),
+    length: 0,
+  };
+  streams.push(stream);
+  ends.set(keyOf(rng), { stream, at: 0 });
+  if (streams.length > MAX_STREAMS) {
+    const old = streams.shift()!;
+    for (const [k, e] of ends) if (e.stream === old) ends.delete(k);
+  }
+  return { stream, at: 0 };
+}
+
+/**
+ * The next `count` values of `rng.normal()` (a view, valid until the next call), with `rng`
+ * left where drawing them would leave it.
+ */
+export function takeNormals(rng: Random, count: number): Float64Array {
+  const { stream, at } = find(rng);
+  const end = at + count;
+  if (end + 1 > MAX_LENGTH) {
+    // Too long to keep: draw afresh.
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = rng.normal();
+    return out;
+  }
+  // One normal beyond the run: a pending spare is the next value of the stream.
+  extend(stream, end + 1);
+  if (count > 0) {
+    const r = rng as unknown as State;
+    const w = stream.words;
+    r.s0 = w[4 * (end - 1)]!;
+    r.s1 = w[4 * (end - 1) + 1]!;
+    r.s2 = w[4 * (end - 1) + 2]!;
+    r.s3 = w[4 * (end - 1) + 3]!;
+    r.spareNormal = stream.spare[end - 1] ? stream.values[end]! : null;
+    ends.set(keyOf(rng), { stream, at: end });
+  }
+  return stream.values.subarray(at, end);
+}
+
+/** Forgets every recorded run (tests compare replayed and fresh draws). */
+export function clearNormalStreams(): void {
+  streams.length = 0;
+  ends.clear();
+}

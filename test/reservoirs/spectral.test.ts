@@ -1,0 +1,124 @@
+/**
+ * The spectral radius as computed (Arnoldi beyond 256, dense eigenvalues below) against the
+ * dense eigensolver on random matrices of several sizes, connectivities and forms, and the
+ * weights drawn straight into the kernel's form.
+ */
+import { native } from '../../lib/native';
+import { Random } from '../../lib/random';
+import {
+  blockSparse,
+  kernelForm,
+  sparseSquare,
+  spectralRadiusOf,
+  type BlockMatrix,
+  type CsrMatrix,
+} from '../../lib/reservoirs/weights';
+import { AttentionReservoir } from '../../lib/reservoirs/attention';
+
+function denseOf(m: CsrMatrix | BlockMatrix): Float32Array {
+  const d = kernelForm(m);
+  if ('dense' in d) return d.dense;
+  // A slow, obvious expansion, independent of kernelForm's.
+  const a = new Float32Array(m.n * m.n);
+  if ('blockValues' in m) {
+    const b = m.blockSize;
+    for (let br = 0; br < m.n / b; br++)
+      for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
+        for (let r = 0; r < b; r++)
+          for (let c = 0; c < b; c++)
+            a[(br * b + r) * m.n + m.blockCol[p]! * b + c] = m.blockValues[(p * b + r) * b + c]!;
+  } else {
+    for (let i = 0; i < m.n; i++)
+      for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) a[i * m.n + m.colIdx[p]!] = m.values[p]!;
+  }
+  return a;
+}
+
+function csrOfBlocks(m: BlockMatrix): CsrMatrix {
+  const b = m.blockSize;
+  const rowPtr = new Int32Array(m.n + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  for (let br = 0; br < m.n / b; br++)
+    for (let r = 0; r < b; r++) {
+      for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
+        for (let c = 0; c < b; c++) {
+          cols.push(m.blockCol[p]! * b + c);
+          vals.push(m.blockValues[(p * b + r) * b + c]!);
+        }
+      rowPtr[br * b + r + 1] = cols.length;
+    }
+  return { n: m.n, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals) };
+}
+
+const exact = (dense: Float32Array, n: number): number => native().spectralRadius({ n, dense }, { denseLimit: 100000 });
+
+describe('spectral radius', () => {
+  test.each([
+    [300, 0.02, 'uniform'],
+    [400, 0.1, 'uniform'],
+    [500, 0.2, 'normal'],
+    [700, 0.05, 'uniform'],
+    [600, 0.4, 'uniform'],
+  ] as const)('Arnoldi on CSR n=%i c=%f (%s) matches the dense eigensolver within 1e-6', (n, c, dist) => {
+    for (const seed of [1, 2]) {
+      const m = sparseSquare(new Random(seed * 31 + n), n, c, dist);
+      const want = exact(denseOf(m), n);
+      expect(Math.abs(spectralRadiusOf(m) - want) / want).toBeLessThan(1e-6);
+      expect(Math.abs(spectralRadiusOf(kernelForm(m)) - want) / want).toBeLessThan(1e-6);
+    }
+  });
+
+  test.each([
+    [20, 16, 0.2],
+    [40, 8, 0.1],
+    [50, 16, 0.4],
+    [62, 16, 0.05],
+    [300, 1, 0.1],
+  ])('Arnoldi on BSR units=%i d=%i c=%f matches the dense eigensolver, as its CSR form does', (units, d, c) => {
+    const m = blockSparse(new Random(units + d), units, d, () => c, 'normal');
+    const n = units * d;
+    const want = exact(denseOf(m), n);
+    const got = spectralRadiusOf(m);
+    expect(Math.abs(got - want) / want).toBeLessThan(1e-6);
+    // The CSR form of the same matrix: the same radius within the tolerance.
+    expect(Math.abs(spectralRadiusOf(csrOfBlocks(m)) - want) / want).toBeLessThan(1e-6);
+    expect(native().spectralRadius(m, { denseLimit: 100000 })).toBe(want);
+  });
+
+  test('bad BSR input is a clear error', () => {
+    const m = blockSparse(new Random(1), 4, 4, () => 0.5, 'normal');
+    expect(() => native().spectralRadius({ ...m, blockSize: 3 })).toThrow(/blockSize/);
+    expect(() => native().spectralRadius({ ...m, blockCol: m.blockCol.map(() => 9) })).toThrow(/blockCol/);
+    expect(() => native().spectralRadius({ ...m, blockValues: m.blockValues.subarray(1) })).toThrow(/blockValues/);
+  });
+});
+
+describe('weights in the kernel form', () => {
+  test('blockSparse draws the same entries as a CSR expansion of its blocks', () => {
+    const m = blockSparse(new Random(5), 10, 3, (i, j) => (i === j ? 0.9 : 0.3), 'uniform');
+    const csr = csrOfBlocks(m);
+    const rng = new Random(5);
+    const present: boolean[] = [];
+    for (let i = 0; i < 100; i++) present.push(rng.uniform() < (Math.floor(i / 10) === i % 10 ? 0.9 : 0.3));
+    expect(m.blockCol.length).toBe(present.filter(Boolean).length);
+    // The first present block's first entry is the first draw after the presences.
+    expect(csr.values[0]).toBe(Math.fround(2 * rng.uniform() - 1));
+  });
+
+  test('kernelForm: dense from a third of the entries, blocks of size 1 as CSR', () => {
+    const sparse = blockSparse(new Random(2), 30, 4, () => 0.1, 'normal');
+    expect('blockValues' in kernelForm(sparse)).toBe(true);
+    const full = blockSparse(new Random(2), 30, 4, () => 0.6, 'normal');
+    expect(kernelForm(full)).toEqual({ n: 120, dense: denseOf(full) });
+    const scalar = kernelForm(blockSparse(new Random(2), 30, 1, () => 0.1, 'normal'));
+    expect('rowPtr' in scalar).toBe(true);
+  });
+
+  test('RAN-A of width 1 builds and runs (its blocks are a CSR matrix)', () => {
+    const r = new AttentionReservoir({ inputDim: 2, units: 300, width: 1, connectivity: 0.1, ffHidden: 0, seed: 3 });
+    const out = r.run({ data: new Float32Array(2 * 5 * 2).fill(0.5), shape: [2, 5, 2] }, { states: true });
+    expect(out.states!.shape).toEqual([2, 5, 300]);
+    r.dispose();
+  });
+});

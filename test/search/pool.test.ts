@@ -1,0 +1,51 @@
+import * as path from 'path';
+import type { Worker } from 'worker_threads';
+import { TrialPool } from '../../lib/search/pool';
+import { planTrials, trialRequests } from '../../lib/search/search';
+import type { AttentionResult } from '../../lib/search/job';
+import type { TrialResult } from '../../lib/search/trial';
+import { attentionOf } from '../../lib/search/job';
+import { sourceWorker } from '../source-worker';
+
+const source = { name: 'adding_problem', difficulty: 'small' as const, seed: 0 };
+
+function start(ids: number[]): () => Worker {
+  return () => {
+    const w = sourceWorker(path.join(__dirname, '..', '..', 'lib', 'search', 'worker.ts'));
+    ids.push(w.threadId);
+    return w;
+  };
+}
+
+describe('TrialPool', () => {
+  test('keeps its threads across batches, and results do not depend on the number of workers', async () => {
+    const configs = planTrials(
+      { architecture: 'ran-a', budget: 1000, trials: 4, seed: 1 },
+      { inputDim: 5, outputs: 5 },
+    );
+    const first = trialRequests(source, configs.slice(0, 2), 0, 1);
+    const second = trialRequests(source, configs.slice(2), 2, 1);
+    const key = (rs: TrialResult[]): number[][] => rs.map((r) => [r.id, r.valid, r.test, r.ridge]);
+    const inThread = new TrialPool(0);
+    const expected = [...(await inThread.run<TrialResult>(first)), ...(await inThread.run<TrialResult>(second))];
+    await inThread.close();
+    expect(expected.every((r) => r.error === undefined)).toBe(true);
+    for (const workers of [1, 2]) {
+      const ids: number[] = [];
+      const pool = new TrialPool(workers, start(ids));
+      try {
+        const got = [...(await pool.run<TrialResult>(first)), ...(await pool.run<TrialResult>(second))];
+        expect(key(got)).toEqual(key(expected));
+        // The attention replay of a config comes from a worker, as it would in this thread.
+        const [use] = await pool.run<AttentionResult>([
+          { job: 'attention', id: 0, task: source, config: configs[1]!, affinity: first[1]!.affinity },
+        ]);
+        expect(use!.attention).toEqual(attentionOf(configs[1]!, source));
+        expect(use!.attention).toBeDefined();
+      } finally {
+        await pool.close();
+      }
+      expect(ids).toHaveLength(workers);
+    }
+  }, 120_000);
+});

@@ -82,7 +82,8 @@ export function attentionOptions(
   const units = o.attentionUnits;
   if (units === undefined) return undefined;
   const pop = idx < 0 ? undefined : spec.populations[idx];
-  if (pop === undefined) invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', units);
+  if (pop === undefined)
+    invalidArg('options.attentionUnits', 'undefined: this reservoir has no attention units', units);
   if (!Array.isArray(units) || units.length === 0)
     invalidArg('options.attentionUnits', 'a non-empty array of unit indices', units);
   units.forEach((u, i) => {

@@ -32,7 +32,10 @@ inline const char* kNoConvergence = "ERR_RAN_NO_CONVERGENCE";
 // "`x` must be finite, found NaN at [3, 1]".
 [[noreturn]] inline void throw_not_finite(const std::string& name, double value, const int64_t* at, int dims) {
   std::string s = "`" + name + "` must be finite, found " +
-                  (std::isnan(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity") + " at [";
+                  (std::isnan(value) ? "NaN"
+                   : value > 0       ? "Infinity"
+                                     : "-Infinity") +
+                  " at [";
   for (int k = 0; k < dims; ++k) s += (k ? ", " : "") + std::to_string(at[k]);
   throw Error(kNotFinite, s + "]");
 }

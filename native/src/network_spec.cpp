@@ -9,15 +9,9 @@ namespace ran {
 
 namespace {
 
-void require(bool ok, const std::string& what) {
-  if (!ok) throw Error(kInvalidArg, what);
-}
-
-void require_size(const std::vector<float>& v, size_t expected, const std::string& name) {
-  if (v.size() != expected) {
-    throw Error(kShape, name + " must hold " + std::to_string(expected) + " values, got " + std::to_string(v.size()));
-  }
-}
+// The checks of unit_kind.h (one wording for every spec error), under this file's names.
+constexpr auto require = require_units;
+constexpr auto require_size = require_count;
 
 }  // namespace
 

@@ -370,8 +370,7 @@ class SlabWork {
       range_begin_[t] =
           static_cast<size_t>(std::lower_bound(cost.begin(), cost.end(), list.total() * t / nt) - cost.begin());
     for (auto& a : next_group_) a.store(0, std::memory_order_relaxed);
-    for (size_t i = 0; i < next_task_.size(); ++i)
-      next_task_[i].store(range_begin_[i % nt], std::memory_order_relaxed);
+    for (size_t i = 0; i < next_task_.size(); ++i) next_task_[i].store(range_begin_[i % nt], std::memory_order_relaxed);
   }
 
   // Doubles of packing buffer needed: two when threaded, as a thread packs slab s + 1 while

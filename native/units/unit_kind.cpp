@@ -72,7 +72,9 @@ void require_units(bool ok, const std::string& what) {
 
 void require_count(const std::vector<float>& v, size_t expected, const std::string& name) {
   if (v.size() != expected) {
-    throw Error(kShape, name + " must hold " + std::to_string(expected) + " values, got " + std::to_string(v.size()));
+    // The addon's wording (native/addon/args.h).
+    throw Error(kShape,
+                "`" + name + "` must hold " + std::to_string(expected) + " values, got " + std::to_string(v.size()));
   }
 }
 

@@ -7,7 +7,15 @@ import { Random } from '../random';
 import { toTensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
-import { attentionPopulation, memoryPopulation } from './units';
+import {
+  VARIANT_KEYS,
+  attentionPopulation,
+  attentionVariantFields,
+  attentionVariantOptions,
+  memoryPopulation,
+  variantSeed,
+  type AttentionVariantOptions,
+} from './units';
 import { checkWeightBytes, csrBytes } from './limits';
 import { drawRecurrent } from './recurrentCache';
 import { blockSparse, uniformMatrix } from './weights';
@@ -20,8 +28,11 @@ export interface PopulationConnectivity {
   memoryToMemory: number;
 }
 
-/** Options of RAN-C. Names follow architecture.md. */
-export interface DecomposedReservoirOptions extends CommonOptions {
+/**
+ * Options of RAN-C. Names follow architecture.md; the variants are `AttentionVariantOptions`
+ * (of the attention units; `readoutState` applies to the memory units too).
+ */
+export interface DecomposedReservoirOptions extends CommonOptions, AttentionVariantOptions {
   /** Attention units M_a (default 32). */
   attentionUnits?: number;
   /** Memory units M_f (default 32). */
@@ -92,6 +103,7 @@ const KEYS = [
   'shared',
   'valueScale',
   'memoryValueScale',
+  ...VARIANT_KEYS,
 ];
 
 /** Fills defaults and checks every option. */
@@ -150,6 +162,7 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
     shared: v.boolean('shared', o.shared ?? false),
     valueScale: v.number('valueScale', o.valueScale ?? 1, 0, 1e6),
     memoryValueScale: v.number('memoryValueScale', o.memoryValueScale ?? 1, 0, 1e6),
+    ...attentionVariantOptions(o),
   };
 }
 
@@ -248,8 +261,19 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
         keyScale: 1,
         valueScale: o.valueScale,
         ffScale: 1,
+        tiedKeys: o.tiedKeys,
       },
       0,
+    );
+    Object.assign(
+      att,
+      attentionVariantFields(
+        { ...o, units: ma, heads: o.heads, context: o.context, width: d, shared: o.shared },
+        variantSeed(o.seed),
+        wIn,
+        o.inputDim,
+        0,
+      ),
     );
     const mem = memoryPopulation(
       rng,
@@ -265,6 +289,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
       },
       ma * d,
     );
+    if (o.readoutState !== 'y') mem.readoutState = o.readoutState;
     super(o, { inputDim: o.inputDim, n, populations: [att, mem], w, wIn, bias });
     this.radiusBeforeScaling = r0;
   }

@@ -20,6 +20,7 @@ export { RanError, ErrorCodes, type ErrorCode } from './errors';
 export { defaultThreads } from './threads';
 export { buildInfo, memoryLimit, setMemoryLimit, type NativeBuildInfo } from './native';
 export { AttentionReservoir, type AttentionReservoirOptions } from './reservoirs/attention';
+export { type AttentionVariantOptions, type ReadoutState } from './reservoirs/units';
 export {
   DecomposedReservoir,
   type DecomposedReservoirOptions,

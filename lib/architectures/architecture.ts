@@ -17,6 +17,8 @@ export interface PopulationShape {
   units: number;
   /** Width d of each unit (state entries per unit). */
   width: number;
+  /** What the readout reads of it (attention and memory units): "y" (default), "o" or "both" (2 features per entry). */
+  readoutState?: 'y' | 'o' | 'both';
 }
 
 /** An array a model file stores beside the readout: reservoir data its seed does not reproduce. */
@@ -73,6 +75,11 @@ export interface ArchitectureDefinition<
   prepare?(reservoir: R, x: Tensor3, options: { threads?: number }): void;
   /** Arrays that model files store beside the readout. */
   readonly stored?: StoredArrays<O, R>;
+}
+
+/** Readout features from the states of populations: Σ units × width, twice for `readoutState: "both"`. */
+export function readoutSizeOf(populations: readonly PopulationShape[]): number {
+  return populations.reduce((n, p) => n + p.units * p.width * (p.readoutState === 'both' ? 2 : 1), 0);
 }
 
 /** State entries of populations: Σ units × width. */

@@ -36,4 +36,4 @@ export function architecture(name: unknown, argument = 'kind'): ArchitectureDefi
 }
 
 export type { ArchitectureDefinition, PopulationShape, StoredArray, StoredArrays } from './architecture';
-export { stateSizeOf } from './architecture';
+export { readoutSizeOf, stateSizeOf } from './architecture';

@@ -24,8 +24,8 @@ export const ranC: ArchitectureDefinition<DecomposedReservoirOptions, Decomposed
   normalize: decomposedReservoirOptions,
   create: (options) => new DecomposedReservoir(options),
   populations: (o) => [
-    { kind: 'attention', units: o.attentionUnits, width: o.width },
-    { kind: 'memory', units: o.memoryUnits, width: o.width },
+    { kind: 'attention', units: o.attentionUnits, width: o.width, readoutState: o.readoutState },
+    { kind: 'memory', units: o.memoryUnits, width: o.width, readoutState: o.readoutState },
   ],
   // Half the units attend (rounded up), the others are memory units.
   sizeFor: (states, width) => {
@@ -44,6 +44,10 @@ export const ranC: ArchitectureDefinition<DecomposedReservoirOptions, Decomposed
     retrieval: { kind: 'choice', values: ['relu', 'softmax'] },
     memoryTemperature: { kind: 'log', min: 0.1, max: 2 },
     keys: { kind: 'choice', values: ['random', 'data'] },
+    // Attention unit variants that won on development seeds' validation scores (issue 14 §3,
+    // scripts/variants.js): slots holding the state, and per-head lag biases (0: none).
+    slotContent: { kind: 'choice', values: ['drive', 'state'] },
+    positionBias: { kind: 'choice', values: [0, 0.5, 1, 2] },
   },
   prepare: (reservoir, x, options) => {
     if (reservoir.options.keys === 'data' && !reservoir.hasDataKeys) reservoir.fitKeys(x, options);

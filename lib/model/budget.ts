@@ -30,7 +30,9 @@ export interface BudgetSize {
 /**
  * The largest reservoir whose readout fits the budget: features × outputs ≤ budget, with
  * features capped at `maxFeatures` (default 1000) so that every STREAM task trains in about
- * a second; the cap binds at 100k and 1M for tasks with few outputs.
+ * a second; the cap binds at 100k and 1M for tasks with few outputs. With `readoutState:
+ * "both"` the readout reads two features per state entry (y and o), so the reservoir is half
+ * as large.
  */
 export function sizeForBudget(
   kind: Architecture,
@@ -39,6 +41,7 @@ export function sizeForBudget(
   outputs: number,
   width = 16,
   maxFeatures = 1000,
+  options: { readoutState?: unknown } = {},
 ): BudgetSize {
   const arch = architecture(kind);
   v.integer('budget', budget, 1);
@@ -46,15 +49,16 @@ export function sizeForBudget(
   v.integer('outputs', outputs, 1);
   v.integer('width', width, 1);
   v.integer('maxFeatures', maxFeatures, 2);
+  const perState = options.readoutState === 'both' ? 2 : 1;
   const features = Math.min(maxFeatures, Math.floor(budget / outputs));
-  const size = arch.sizeFor(features - inputDim - 1, width);
+  const size = arch.sizeFor(Math.floor((features - inputDim - 1) / perState), width);
   if (size === undefined) {
-    const smallest = arch.smallestState(width);
+    const smallest = arch.smallestState(width) * perState;
     invalidArg(
       'budget',
       `at least ${(inputDim + 1 + smallest) * outputs} for ${outputs} outputs${smallest > 1 ? ` at width ${width}` : ''}`,
       budget,
     );
   }
-  return { features: size.states + inputDim + 1, options: size.options as Record<string, number> };
+  return { features: size.states * perState + inputDim + 1, options: size.options as Record<string, number> };
 }

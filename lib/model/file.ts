@@ -17,7 +17,7 @@ import {
   ARCHITECTURES,
   architecture,
   isArchitecture,
-  stateSizeOf,
+  readoutSizeOf,
   type ArchitectureDefinition,
 } from '../architectures/index';
 import type { CommonOptions, Reservoir } from '../reservoirs/reservoir';
@@ -270,7 +270,7 @@ function reservoirOf(
   const arch = architecture(config.kind);
   try {
     const options = arch.normalize(config.options);
-    const features = stateSizeOf(arch.populations(options)) + (options.includeInput ? options.inputDim : 0) + 1;
+    const features = readoutSizeOf(arch.populations(options)) + (options.includeInput ? options.inputDim : 0) + 1;
     return { arch, options, features };
   } catch (e) {
     return fail(`invalid reservoir options: ${(e as Error).message}`, e);

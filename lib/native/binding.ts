@@ -27,6 +27,21 @@ export interface NativePopulation {
   retrieval?: 'relu' | 'softmax';
   keys?: Float32Array;
   values?: Float32Array;
+  /** Attention and memory units: what the readout reads, y (default), o or both. */
+  readoutState?: 'y' | 'o' | 'both';
+  scores?: 'dot' | 'cosine';
+  sharpness?: number;
+  relativeBias?: boolean;
+  /** [units or 1][heads][context], added to the scores by age (with `relativeBias`). */
+  positionBias?: Float32Array;
+  slotContent?: 'drive' | 'input' | 'state';
+  inputDim?: number;
+  /** [units][width][inputDim]: W_in rows of the population (slotContent "input"). */
+  wSlot?: Float32Array;
+  gatedWrites?: boolean;
+  writeThreshold?: number;
+  /** [units][inputDim] (gatedWrites). */
+  writeGate?: Float32Array;
 }
 
 /** A recurrent matrix: dense row-major, or CSR. */

@@ -6,13 +6,20 @@ import { invalidArg } from '../errors';
 import { Random } from '../random';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
-import { attentionPopulation } from './units';
+import {
+  VARIANT_KEYS,
+  attentionPopulation,
+  attentionVariantFields,
+  attentionVariantOptions,
+  variantSeed,
+  type AttentionVariantOptions,
+} from './units';
 import { checkWeightBytes, csrBytes } from './limits';
 import { drawRecurrent } from './recurrentCache';
 import { blockSparse, uniformMatrix } from './weights';
 
-/** Options of RAN-A. Names follow architecture.md. */
-export interface AttentionReservoirOptions extends CommonOptions {
+/** Options of RAN-A. Names follow architecture.md; the variants are `AttentionVariantOptions`. */
+export interface AttentionReservoirOptions extends CommonOptions, AttentionVariantOptions {
   /** Number of attention units M (default 32). */
   units?: number;
   /** Unit width d (default 16). */
@@ -70,6 +77,7 @@ const KEYS = [
   'keyScale',
   'valueScale',
   'ffScale',
+  ...VARIANT_KEYS,
 ];
 
 /** Fills defaults and checks every option. */
@@ -100,6 +108,7 @@ export function attentionReservoirOptions(options: AttentionReservoirOptions): R
     keyScale: v.number('keyScale', o.keyScale ?? 1, 0, 1e6),
     valueScale: v.number('valueScale', o.valueScale ?? 1, 0, 1e6),
     ffScale: v.number('ffScale', o.ffScale ?? 1, 0, 1e6),
+    ...attentionVariantOptions(o),
   };
 }
 
@@ -136,7 +145,10 @@ export class AttentionReservoir extends Reservoir<AttentionReservoirOptions> {
     const n = o.units * o.width;
     const wIn = uniformMatrix(rng, n, o.inputDim, o.inputScaling);
     const bias = uniformMatrix(rng, n, 1, o.biasScaling);
-    const pop = attentionPopulation(rng, o, 0);
+    const pop = {
+      ...attentionPopulation(rng, o, 0),
+      ...attentionVariantFields(o, variantSeed(o.seed), wIn, o.inputDim, 0),
+    };
     super(o, { inputDim: o.inputDim, n, populations: [pop], w, wIn, bias });
     this.radiusBeforeScaling = r0;
   }

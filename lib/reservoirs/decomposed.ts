@@ -7,7 +7,15 @@ import { Random } from '../random';
 import { toTensor3, type TensorLike } from '../tensor';
 import * as v from '../validate';
 import { Reservoir, type CommonOptions } from './reservoir';
-import { attentionPopulation, memoryPopulation } from './units';
+import {
+  VARIANT_KEYS,
+  attentionPopulation,
+  attentionVariantFields,
+  attentionVariantOptions,
+  memoryPopulation,
+  variantSeed,
+  type AttentionVariantOptions,
+} from './units';
 import { checkWeightBytes, csrBytes } from './limits';
 import { drawRecurrent } from './recurrentCache';
 import { blockSparse, uniformMatrix } from './weights';
@@ -20,8 +28,11 @@ export interface PopulationConnectivity {
   memoryToMemory: number;
 }
 
-/** Options of RAN-C. Names follow architecture.md. */
-export interface DecomposedReservoirOptions extends CommonOptions {
+/**
+ * Options of RAN-C. Names follow architecture.md; the variants are `AttentionVariantOptions`
+ * (of the attention units; `readoutState` applies to the memory units too).
+ */
+export interface DecomposedReservoirOptions extends CommonOptions, AttentionVariantOptions {
   /** Attention units M_a (default 32). */
   attentionUnits?: number;
   /** Memory units M_f (default 32). */
@@ -62,6 +73,8 @@ export interface DecomposedReservoirOptions extends CommonOptions {
   memoryInputFraction?: number;
   /** Unit weights shared within each population (default false). */
   shared?: boolean;
+  /** Scale of W_V of the attention units (default 1): the attention read-out's share of the drive. */
+  valueScale?: number;
   /** Scale of the memory values (default 1). */
   memoryValueScale?: number;
 }
@@ -88,7 +101,9 @@ const KEYS = [
   'biasScaling',
   'memoryInputFraction',
   'shared',
+  'valueScale',
   'memoryValueScale',
+  ...VARIANT_KEYS,
 ];
 
 /** Fills defaults and checks every option. */
@@ -145,7 +160,9 @@ export function decomposedReservoirOptions(options: DecomposedReservoirOptions):
     biasScaling: v.number('biasScaling', o.biasScaling ?? 0.2, 0, 1e6),
     memoryInputFraction: v.number('memoryInputFraction', o.memoryInputFraction ?? 0, 0, 1),
     shared: v.boolean('shared', o.shared ?? false),
+    valueScale: v.number('valueScale', o.valueScale ?? 1, 0, 1e6),
     memoryValueScale: v.number('memoryValueScale', o.memoryValueScale ?? 1, 0, 1e6),
+    ...attentionVariantOptions(o),
   };
 }
 
@@ -242,10 +259,21 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
         leakRate: leakA,
         queryScale: 1,
         keyScale: 1,
-        valueScale: 1,
+        valueScale: o.valueScale,
         ffScale: 1,
+        tiedKeys: o.tiedKeys,
       },
       0,
+    );
+    Object.assign(
+      att,
+      attentionVariantFields(
+        { ...o, units: ma, heads: o.heads, context: o.context, width: d, shared: o.shared },
+        variantSeed(o.seed),
+        wIn,
+        o.inputDim,
+        0,
+      ),
     );
     const mem = memoryPopulation(
       rng,
@@ -261,6 +289,7 @@ export class DecomposedReservoir extends Reservoir<DecomposedReservoirOptions> {
       },
       ma * d,
     );
+    if (o.readoutState !== 'y') mem.readoutState = o.readoutState;
     super(o, { inputDim: o.inputDim, n, populations: [att, mem], w, wIn, bias });
     this.radiusBeforeScaling = r0;
   }

@@ -32,7 +32,10 @@ interface Stream {
 const MAX_STREAMS = 4;
 // 25 bytes per recorded normal: at most 4 × 13 MB.
 const MAX_LENGTH = 1 << 19;
-const MIN_RUN = 1024;
+// Shorter runs are drawn afresh unless they continue a recorded one: recording costs 25 bytes
+// per normal and bookkeeping per new generator state, which a process that builds many small
+// reservoirs (a server) would pay for nothing.
+const MIN_LENGTH = 4096;
 const streams: Stream[] = [];
 /** Where a handed-out run ended: the generator state it left → its stream and position. */
 const ends = new Map<string, { stream: Stream; at: number }>();
@@ -94,8 +97,8 @@ function find(rng: Random): { stream: Stream; at: number } {
   return { stream, at: 0 };
 }
 
-/** Drawn afresh: runs too short to be worth recording (their bookkeeping would cost more) or too long to keep. */
-function fresh(rng: Random, count: number): Float64Array {
+/** Drawn afresh: runs too short to be worth recording or too long to keep. */
+function drawFresh(rng: Random, count: number): Float64Array {
   const out = new Float64Array(count);
   for (let i = 0; i < count; i++) out[i] = rng.normal();
   return out;
@@ -106,10 +109,11 @@ function fresh(rng: Random, count: number): Float64Array {
  * left where drawing them would leave it.
  */
 export function takeNormals(rng: Random, count: number): Float64Array {
-  if (count < MIN_RUN) return fresh(rng, count);
-  const { stream, at } = find(rng);
+  const known = ends.get(keyOf(rng));
+  if (known === undefined && count < MIN_LENGTH) return drawFresh(rng, count);
+  const { stream, at } = known ?? find(rng);
   const end = at + count;
-  if (end + 1 > MAX_LENGTH) return fresh(rng, count);
+  if (end + 1 > MAX_LENGTH) return drawFresh(rng, count); // too long to keep
   // One normal beyond the run: a pending spare is the next value of the stream.
   extend(stream, end + 1);
   if (count > 0) {

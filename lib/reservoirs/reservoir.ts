@@ -150,9 +150,14 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return this.spec.n;
   }
 
-  /** Readout features per step: states, then the input if `includeInput`, then the constant 1. */
+  /** State entries the readout reads: y and/or o of each population (`readoutState`), n when it reads y alone. */
+  get readoutStates(): number {
+    return this.spec.populations.reduce((f, p) => f + p.units * p.width * (p.readoutState === 'both' ? 2 : 1), 0);
+  }
+
+  /** Readout features per step: the read states (y, o or both), then the input if `includeInput`, then the constant 1. */
   get featureDim(): number {
-    return this.spec.n + (this.common.includeInput ? this.spec.inputDim : 0) + 1;
+    return this.readoutStates + (this.common.includeInput ? this.spec.inputDim : 0) + 1;
   }
 
   /** Trainable parameters of a ridge readout with `outputs` outputs: (features + 1) · outputs. */
@@ -169,7 +174,7 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
       s.wIn.length +
       s.bias.length;
     for (const p of s.populations) {
-      for (const a of [p.wQ, p.wK, p.wV, p.w1, p.w2, p.keys, p.values]) count += a ? a.length : 0;
+      for (const a of [p.wQ, p.wK, p.wV, p.w1, p.w2, p.keys, p.values, p.writeGate]) count += a ? a.length : 0;
     }
     return count;
   }

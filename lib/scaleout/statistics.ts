@@ -6,6 +6,7 @@
  * - classification: the validation feature rows and targets at the scored steps (an error
  *   rate needs every row's arg max; scored steps are few per sequence in classification).
  */
+import { ErrorCodes, RanError } from '../errors';
 import type { Model } from '../model/model';
 import type { Ridge } from '../readout/ridge';
 import type { Reservoir } from '../reservoirs/reservoir';
@@ -110,6 +111,9 @@ async function gatherRows(
   const n = split.t.shape[1];
   const f = res.featureDim;
   const size = res.stateSize;
+  // The rows are rebuilt from the returned states y: a readout of o is not supported here.
+  if (res.describe().populations.some((p) => (p.readoutState ?? 'y') !== 'y'))
+    throw new RanError(ErrorCodes.INVALID_ARG, 'scale-out classification needs readoutState "y" (the default)');
   const withInput = f - size - 1 === d;
   const rows = (range[1] - range[0]) * n;
   const x = new Float64Array(rows * f);

@@ -91,11 +91,15 @@ class Network {
  private:
   friend class TileRunner;
   void zero_state(RunState& state, int batch) const;
+  void set_readout_rows();
   size_t scratch_floats() const;
 
   NetworkSpec spec_;
-  size_t tile_floats_ = 0;                           // per lane: the state, then the contexts
-  std::vector<size_t> context_offset_;               // per population: its context in a tile
+  size_t tile_floats_ = 0;              // per lane: the state, then the contexts
+  std::vector<size_t> context_offset_;  // per population: its context in a tile
+  // Tile rows of the readout's state features (y of the populations read as y, then o of
+  // those read as o); empty when the readout reads y alone, rows [0, n).
+  std::vector<size_t> readout_rows_;
   std::vector<std::unique_ptr<PackedUnits>> packs_;  // per population, from its kind's pack()
   std::vector<float> w_in_packed_;                   // W_in in 8-row panels (pack_input)
   std::vector<float> block_t_;                       // a block-sparse W's blocks, transposed

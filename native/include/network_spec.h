@@ -11,6 +11,12 @@ namespace ran {
 
 enum class Activation { Relu = 0, Gelu = 1 };
 enum class Retrieval { Relu = 0, Softmax = 1 };
+// What the readout sees of a population: its state y, its fast output o (before the leak), or both.
+enum class ReadoutState { Y = 0, O = 1, Both = 2 };
+enum class Scores { Dot = 0, Cosine = 1 };
+// What an attention unit's slots hold: keys and values from the drive z, the input part of
+// the drive W_in u, or the unit's state y(t-1).
+enum class SlotContent { Drive = 0, Input = 1, State = 2 };
 
 // One population's spec. The fields after the common ones belong to unit kinds
 // (native/units/): each kind's module lists the ones it reads, checks and packs.
@@ -20,7 +26,8 @@ struct Population {
   int width = 1;   // d: state entries per unit
   int offset = 0;  // first state index of this population
   float leak_rate = 1.0f;
-  bool shared = false;  // one set of unit weights for all units
+  bool shared = false;                           // one set of unit weights for all units
+  ReadoutState readout_state = ReadoutState::Y;  // attention and memory units
 
   // Attention units (architecture.md, RAN-A steps 2-4).
   int context = 1;
@@ -31,6 +38,17 @@ struct Population {
   Activation activation = Activation::Relu;
   std::vector<float> w_1;  // [units or 1][ff_hidden][d]
   std::vector<float> w_2;  // [units or 1][d][ff_hidden]
+  // Variants (architecture.md, "Attention unit variants"); the defaults are RAN-A as stated.
+  Scores scores = Scores::Dot;
+  float sharpness = 1.0f;            // β of cosine scores
+  bool relative_bias = false;        // position_bias is given
+  std::vector<float> position_bias;  // [units or 1][heads][context], added to the scores by age
+  SlotContent slot_content = SlotContent::Drive;
+  int input_dim = 0;              // D_in, for slot_content Input and gated writes
+  std::vector<float> w_slot;      // [units][d][input_dim]: W_in^m, for slot_content Input
+  bool gated_writes = false;      // a slot is written only when |g·u| > θ‖u‖
+  float write_threshold = 0.0f;   // θ
+  std::vector<float> write_gate;  // [units][input_dim]: g per unit
 
   // Memory units (architecture.md, RAN-C).
   int slots = 0;  // P

@@ -118,8 +118,13 @@ class StepSelection {
 // tile in batches of kSinkRows and merged into the run's total in tile order.
 class FeatureSink {
  public:
-  FeatureSink(const RunRequest& rq, int n, int input_dim, int features)
-      : rq_(rq), n_(n), d_(input_dim), f_(features), d_out_(rq.stats != nullptr ? rq.stats->outputs() : 0) {
+  FeatureSink(const RunRequest& rq, int n, const std::vector<size_t>& rows, int input_dim, int features)
+      : rq_(rq),
+        n_(n),
+        rows_of_(rows),
+        d_(input_dim),
+        f_(features),
+        d_out_(rq.stats != nullptr ? rq.stats->outputs() : 0) {
     feat_.resize(static_cast<size_t>(f_));
     out_acc_.resize(rq.readout != nullptr ? static_cast<size_t>(rq.readout_outputs) : 0);
     if (rq.stats != nullptr) {
@@ -129,10 +134,14 @@ class FeatureSink {
     }
   }
 
-  // Lane `lane` of a TB-lane tile (y [n][TB], u [D][TB]) at sequence b, step t.
+  // Lane `lane` of a TB-lane tile (y [n][TB] then the contexts, u [D][TB]) at sequence b, step t.
   void take(const float* y, const float* u, int TB, int lane, int b, int t, bool train, bool output) {
     int c = 0;
-    for (int i = 0; i < n_; ++i) feat_[c++] = y[static_cast<size_t>(i) * TB + lane];
+    if (rows_of_.empty()) {
+      for (int i = 0; i < n_; ++i) feat_[c++] = y[static_cast<size_t>(i) * TB + lane];
+    } else {
+      for (size_t r : rows_of_) feat_[c++] = y[r * TB + lane];
+    }
     if (rq_.include_input)
       for (int k = 0; k < d_; ++k) feat_[c++] = u[static_cast<size_t>(k) * TB + lane];
     if (rq_.include_bias) feat_[c++] = 1.0;
@@ -181,7 +190,9 @@ class FeatureSink {
   }
 
   const RunRequest& rq_;
-  const int n_, d_, f_, d_out_;
+  const int n_;
+  const std::vector<size_t>& rows_of_;
+  const int d_, f_, d_out_;
   std::vector<double> feat_, out_acc_, rows_x_, rows_y_;
   int rows_ = 0;
   std::unique_ptr<RidgeStats> partial_;
@@ -206,7 +217,8 @@ class TileRunner {
         state_(state),
         select_(select),
         capture_(capture),
-        sink_(rq, net.spec_.n, net.spec_.input_dim, net.feature_dim(rq.include_input, rq.include_bias)) {
+        sink_(rq, net.spec_.n, net.readout_rows_, net.spec_.input_dim,
+              net.feature_dim(rq.include_input, rq.include_bias)) {
     z_.resize(static_cast<size_t>(spec_.n) * kMaxLanes);
     u_.assign(static_cast<size_t>(std::max(spec_.input_dim, 1)) * kMaxLanes, 0.0f);
     work_.resize(net.scratch_floats() * kMaxLanes);
@@ -288,9 +300,15 @@ class TileRunner {
       const size_t off = static_cast<size_t>(p.offset) * TB;
       UnitCapture cap;
       const bool captured = capture_for(static_cast<int>(pi), b0, nb, t, cap);
-      const UnitStep s{
-          &p,           net_.packs_[pi].get(),    step, z_.data() + off, y + off, y + net_.context_offset_[pi] * TB,
-          work_.data(), captured ? &cap : nullptr};
+      const UnitStep s{&p,
+                       net_.packs_[pi].get(),
+                       step,
+                       z_.data() + off,
+                       u_.data(),
+                       y + off,
+                       y + net_.context_offset_[pi] * TB,
+                       work_.data(),
+                       captured ? &cap : nullptr};
       unit_kind(p.kind).step[lane_index(TB)](s);
     }
   }
@@ -342,6 +360,7 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
     packs_.push_back(kind.pack(p));
   }
   tile_floats_ = off;  // per lane
+  set_readout_rows();
   w_in_packed_ = pack_input(spec_.w_in, spec_.n, spec_.input_dim);
   if (spec_.w.block > 0) {
     block_t_ = transpose_blocks(spec_.w.block_values, spec_.w.block);
@@ -354,8 +373,29 @@ Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
   if (spec_.w.block == 0 && !spec_.w.dense) slices_.build(spec_.n, spec_.w.row_ptr, spec_.w.col_idx, spec_.w.values);
 }
 
+// y of the populations whose readout reads y, then o of those whose readout reads o, which
+// their kind keeps in its context (UnitKind::output_offset).
+void Network::set_readout_rows() {
+  bool any_o = false;
+  for (const auto& p : spec_.populations) any_o = any_o || p.readout_state != ReadoutState::Y;
+  if (!any_o) return;
+  for (const auto& p : spec_.populations)
+    if (p.readout_state != ReadoutState::O)
+      for (int i = 0; i < p.size(); ++i) readout_rows_.push_back(static_cast<size_t>(p.offset + i));
+  for (size_t pi = 0; pi < spec_.populations.size(); ++pi) {
+    const Population& p = spec_.populations[pi];
+    if (p.readout_state == ReadoutState::Y) continue;
+    const auto offset = unit_kind(p.kind).output_offset;
+    if (offset == nullptr)
+      throw Error(kInvalidArg, std::string(unit_kind(p.kind).name) + " units have no readoutState");
+    const size_t at = context_offset_[pi] + offset(p);
+    for (int i = 0; i < p.size(); ++i) readout_rows_.push_back(at + static_cast<size_t>(i));
+  }
+}
+
 int Network::feature_dim(bool include_input, bool include_bias) const {
-  return spec_.n + (include_input ? spec_.input_dim : 0) + (include_bias ? 1 : 0);
+  const int states = readout_rows_.empty() ? spec_.n : static_cast<int>(readout_rows_.size());
+  return states + (include_input ? spec_.input_dim : 0) + (include_bias ? 1 : 0);
 }
 
 size_t Network::scratch_floats() const {

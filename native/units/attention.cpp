@@ -2,7 +2,10 @@
 // unit projects its drive z to a query, a key and a value, writes the key and value into a
 // ring of the last k steps (its context, kept in the run state), attends over the filled
 // slots per head, adds the result to z (residual), optionally a feed-forward half, then
-// leaks: y ← (1 − α) y + α tanh(r + f).
+// leaks: y ← (1 − α) y + α tanh(r + f). The variants (architecture.md, "Attention unit
+// variants"): cosine scores with sharpness β, per-head biases by age, slots holding the input
+// part of the drive or the state, writes gated by the input, and the fast output o kept for
+// the readout.
 #include <algorithm>
 #include <cmath>
 
@@ -42,7 +45,7 @@ std::unique_ptr<PackedUnits> pack(const Population& p) {
 // Scratch of one unit's step, [entries][TB] each.
 template <int TB>
 struct Scratch {
-  float *q, *h, *r, *f, *hid, *score;
+  float *q, *h, *r, *f, *hid, *score, *src, *kv;
   Scratch(const Population& p, float* base) {
     const size_t d = static_cast<size_t>(p.width) * TB;
     q = base;
@@ -51,41 +54,194 @@ struct Scratch {
     f = r + d;
     hid = f + d;
     score = hid + static_cast<size_t>(std::max(p.ff_hidden, 1)) * TB;
+    src = score + static_cast<size_t>(p.context + 1) * TB;  // W_in^m u (slot content Input)
+    kv = src + d;                                           // a gated write's key and value
   }
 };
 
-// q into s.q; k and v into the ring at `slot`.
+// Which slots each lane has filled and which one is the newest. Without gated writes every
+// lane writes at every step (slot = step mod k); with them each lane keeps its own count of
+// writes in the context (`ring`: [units][2][TB], next slot then filled slots, as floats).
 template <int TB>
-void project(const Population& p, const AttentionPack& pack, size_t wm, const float* zu, float* ku, float* vu, int slot,
-             float* q) {
-  const int d = p.width;
-  const size_t dd = static_cast<size_t>(d) * d;
-  if (TB == 1) {
-    // q, k, v in one pass into q[0, 3d) (h and r are written later).
-    matvec_cols(pack.qkv_t.data() + wm * d * pack.qkv_stride, pack.qkv_stride, 3 * d, d, zu, q);
-    std::copy(q + d, q + 2 * d, ku + static_cast<size_t>(slot) * d);
-    std::copy(q + 2 * d, q + 3 * d, vu + static_cast<size_t>(slot) * d);
-  } else {
-    matvec_lanes<TB>(p.w_k.data() + wm * dd, d, d, zu, ku + static_cast<size_t>(slot) * d * TB);
-    matvec_lanes<TB>(p.w_v.data() + wm * dd, d, d, zu, vu + static_cast<size_t>(slot) * d * TB);
-    matvec_lanes<TB>(p.w_q.data() + wm * dd, d, d, zu, q);
+struct Ring {
+  int newest[TB], filled[TB], writes[TB];
+  int max_filled = 0;
+  // Age, in writes, of slot s for lane l (0 = newest).
+  int age(int s, int l, int k) const { return (newest[l] - s + k) % k; }
+};
+
+template <int TB>
+Ring<TB> every_step_ring(int64_t step, int k) {
+  Ring<TB> ring;
+  const int slot = static_cast<int>(step % k), filled = step + 1 < k ? static_cast<int>(step + 1) : k;
+  for (int l = 0; l < TB; ++l) {
+    ring.newest[l] = slot;
+    ring.filled[l] = filled;
+    ring.writes[l] = 1;
+  }
+  ring.max_filled = filled;
+  return ring;
+}
+
+// Gated writes: lane l writes when |g_m · u| > θ ‖u‖ (so never on a zero input); `counts`
+// is unit m's [2][TB] in the context, updated here.
+template <int TB>
+Ring<TB> gated_ring(const Population& p, int m, const float* u, float* counts) {
+  const int k = p.context, D = p.input_dim;
+  const float* g = p.write_gate.data() + static_cast<size_t>(m) * D;
+  float dot[TB] = {}, norm2[TB] = {};
+  for (int i = 0; i < D; ++i)
+    for (int l = 0; l < TB; ++l) {
+      const float ui = u[static_cast<size_t>(i) * TB + l];
+      dot[l] = madd(g[i], ui, dot[l]);
+      norm2[l] = madd(ui, ui, norm2[l]);
+    }
+  Ring<TB> ring;
+  for (int l = 0; l < TB; ++l) {
+    const int next = static_cast<int>(counts[l]), filled = static_cast<int>(counts[TB + l]);
+    ring.writes[l] = std::fabs(dot[l]) > p.write_threshold * std::sqrt(norm2[l]) ? 1 : 0;
+    ring.newest[l] = ring.writes[l] ? next : (next + k - 1) % k;
+    ring.filled[l] = std::min(k, filled + ring.writes[l]);
+    counts[l] = static_cast<float>(ring.writes[l] ? (next + 1) % k : next);
+    counts[TB + l] = static_cast<float>(ring.filled[l]);
+    ring.max_filled = std::max(ring.max_filled, ring.filled[l]);
+  }
+  return ring;
+}
+
+// Each head's part of x [d][TB] divided by its length (cosine scores); a zero part stays 0.
+template <int TB>
+void normalize_heads(const Population& p, float* x) {
+  const int dh = p.width / p.heads;
+  for (int hd = 0; hd < p.heads; ++hd) {
+    float* xh = x + static_cast<size_t>(hd) * dh * TB;
+    float n2[TB] = {};
+    for (int j = 0; j < dh; ++j)
+      for (int l = 0; l < TB; ++l) n2[l] = madd(xh[j * TB + l], xh[j * TB + l], n2[l]);
+    float inv[TB];
+    for (int l = 0; l < TB; ++l) inv[l] = 1.0f / std::sqrt(n2[l] + 1e-12f);
+    for (int j = 0; j < dh; ++j)
+      for (int l = 0; l < TB; ++l) xh[j * TB + l] *= inv[l];
   }
 }
 
-// score[s] ← softmax over the filled slots of q·k_s / (√dh · temperature), for head columns
-// [j0, j0 + dh). With `entropy`, also the entropy of the weights per lane (softmax.h).
+// What unit m's keys and values are computed from: z, W_in^m u (into s.src) or y(t-1).
 template <int TB>
-void attention_weights(const Population& p, const float* q, const float* ku, int j0, int filled, float* score,
-                       double* entropy) {
-  const int d = p.width, dh = d / p.heads;
-  const float scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * p.temperature);
+const float* slot_source(const UnitStep& st, int m, float* src) {
+  const Population& p = *st.pop;
+  const size_t md = static_cast<size_t>(m) * p.width;
+  switch (p.slot_content) {
+    case SlotContent::Input:
+      matvec_lanes<TB>(p.w_slot.data() + md * p.input_dim, p.width, p.input_dim, st.u, src);
+      return src;
+    case SlotContent::State:
+      return st.y + md * TB;
+    default:
+      return st.z + md * TB;
+  }
+}
+
+// q into s.q; k and v into the ring at `slot` (or, for gated writes, into s.kv, then into
+// each writing lane's own slot).
+template <int TB>
+void project(const UnitStep& st, const AttentionPack& pack, int m, const Ring<TB>& ring, const Scratch<TB>& s,
+             float* ku, float* vu) {
+  const Population& p = *st.pop;
+  const int d = p.width;
+  const size_t dd = static_cast<size_t>(d) * d, wm = p.shared ? 0 : static_cast<size_t>(m);
+  const float* zu = st.z + static_cast<size_t>(m) * d * TB;
+  const float* src = slot_source<TB>(st, m, s.src);
+  const bool direct = !p.gated_writes;
+  float* kt = direct ? ku + static_cast<size_t>(ring.newest[0]) * d * TB : s.kv;
+  float* vt = direct ? vu + static_cast<size_t>(ring.newest[0]) * d * TB : s.kv + static_cast<size_t>(d) * TB;
+  if (TB == 1 && direct && src == zu) {
+    // q, k, v in one pass into q[0, 3d) (h and r are written later).
+    matvec_cols(pack.qkv_t.data() + wm * d * pack.qkv_stride, pack.qkv_stride, 3 * d, d, zu, s.q);
+    std::copy(s.q + d, s.q + 2 * d, kt);
+    std::copy(s.q + 2 * d, s.q + 3 * d, vt);
+  } else {
+    matvec_lanes<TB>(p.w_k.data() + wm * dd, d, d, src, kt);
+    matvec_lanes<TB>(p.w_v.data() + wm * dd, d, d, src, vt);
+    matvec_lanes<TB>(p.w_q.data() + wm * dd, d, d, zu, s.q);
+  }
+  if (p.scores == Scores::Cosine) {
+    normalize_heads<TB>(p, s.q);
+    normalize_heads<TB>(p, kt);
+  }
+  if (direct) return;
+  for (int l = 0; l < TB; ++l) {
+    if (!ring.writes[l]) continue;
+    const size_t at = static_cast<size_t>(ring.newest[l]) * d * TB;
+    for (int j = 0; j < d; ++j) {
+      ku[at + static_cast<size_t>(j) * TB + l] = kt[static_cast<size_t>(j) * TB + l];
+      vu[at + static_cast<size_t>(j) * TB + l] = vt[static_cast<size_t>(j) * TB + l];
+    }
+  }
+}
+
+// Scores before the softmax: q·k scaled (1/(√dh·temperature), or β for cosine scores), plus
+// the head's bias by age; slots a lane has not filled get a large negative score (their weight
+// is then set to 0 after the softmax, in mask_unfilled).
+template <int TB>
+void adjust_scores(const Population& p, int m, int hd, const Ring<TB>& ring, float* score) {
+  const int k = p.context, dh = p.width / p.heads;
+  const float scale =
+      p.scores == Scores::Cosine ? p.sharpness : 1.0f / (std::sqrt(static_cast<float>(dh)) * p.temperature);
+  for (int s = 0; s < ring.max_filled; ++s)
+    for (int l = 0; l < TB; ++l) score[s * TB + l] *= scale;
+  if (p.relative_bias) {
+    const float* bias = p.position_bias.data() + ((p.shared ? 0 : static_cast<size_t>(m)) * p.heads + hd) * k;
+    for (int s = 0; s < ring.max_filled; ++s)
+      for (int l = 0; l < TB; ++l) score[s * TB + l] += bias[ring.age(s, l, k)];
+  }
+  if (!p.gated_writes) return;
+  for (int s = 0; s < ring.max_filled; ++s)
+    for (int l = 0; l < TB; ++l)
+      if (s >= ring.filled[l]) score[s * TB + l] = -1e30f;
+}
+
+// −Σ w log w over each lane's filled slots, from the weights: with gated writes the softmax's
+// own entropy would include the tiny weights of the masked slots, whose number depends on the
+// other lanes of the tile.
+template <int TB>
+void weights_entropy(const Ring<TB>& ring, const float* score, double* entropy) {
+  for (int l = 0; l < TB; ++l) {
+    double h = 0.0;
+    for (int s = 0; s < ring.filled[l]; ++s) {
+      const double w = score[s * TB + l];
+      if (w > 0.0) h -= w * std::log(w);
+    }
+    entropy[l] = h;
+  }
+}
+
+template <int TB>
+void mask_unfilled(const Ring<TB>& ring, float* score) {
+  for (int s = 0; s < ring.max_filled; ++s)
+    for (int l = 0; l < TB; ++l)
+      if (s >= ring.filled[l]) score[s * TB + l] = 0.0f;
+}
+
+// score[s] ← softmax over the filled slots of q·k_s / (√dh · temperature), for head `hd`
+// (columns [j0, j0 + dh)); with a variant, of the scores adjust_scores gives. With `entropy`,
+// also the entropy of the weights per lane (softmax.h).
+template <int TB>
+void attention_weights(const Population& p, int m, int hd, const float* q, const float* ku, const Ring<TB>& ring,
+                       float* score, double* entropy) {
+  const int d = p.width, dh = d / p.heads, j0 = hd * dh, filled = ring.max_filled;
   const size_t slot_stride = static_cast<size_t>(d) * TB;
   in_groups(filled, [&](auto g, int s0) {
     score_group<TB, decltype(g)::value>(q + static_cast<size_t>(j0) * TB,
                                         ku + s0 * slot_stride + static_cast<size_t>(j0) * TB, slot_stride, dh,
                                         score + static_cast<size_t>(s0) * TB);
   });
-  softmax_lanes<TB>(score, filled, scale, entropy);
+  if (p.scores == Scores::Dot && !p.relative_bias && !p.gated_writes) {
+    softmax_lanes<TB>(score, filled, 1.0f / (std::sqrt(static_cast<float>(dh)) * p.temperature), entropy);
+    return;
+  }
+  adjust_scores<TB>(p, m, hd, ring, score);
+  softmax_lanes<TB>(score, filled, 1.0f, entropy);
+  if (p.gated_writes) mask_unfilled<TB>(ring, score);
 }
 
 // The attention statistics (docs/architecture.md, "Attention statistics"), per unit and
@@ -95,20 +251,18 @@ void attention_weights(const Population& p, const float* q, const float* ku, int
 constexpr int kStatCount = 4;
 
 template <int TB>
-void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int filled, const float* score,
+void add_stats(const UnitCapture& cap, const Population& p, int m, const Ring<TB>& ring, const float* score,
                const double* entropy) {
-  if (filled < 2) return;
+  if (ring.max_filled < 2) return;
   const int k = p.context;
-  const double log_filled = std::log(static_cast<double>(filled));
   float lag[TB] = {};  // slots outer, lanes inner: contiguous and vectorised
-  for (int s = 0; s < filled; ++s) {
-    const float age = static_cast<float>((slot - s + k) % k);
-    for (int l = 0; l < TB; ++l) lag[l] += score[s * TB + l] * age;
-  }
+  for (int s = 0; s < ring.max_filled; ++s)
+    for (int l = 0; l < TB; ++l) lag[l] += score[s * TB + l] * static_cast<float>(ring.age(s, l, k));
   for (int l = 0; l < cap.valid_lanes; ++l) {
+    if (ring.filled[l] < 2) continue;
     double* out = cap.stats + (static_cast<size_t>(l) * p.units + m) * kStatCount;
-    out[0] += entropy[l] / log_filled;
-    out[1] += score[slot * TB + l];
+    out[0] += entropy[l] / std::log(static_cast<double>(ring.filled[l]));
+    out[1] += score[ring.newest[l] * TB + l];
     out[2] += lag[l];
     out[3] += 1.0;
   }
@@ -116,26 +270,21 @@ void add_stats(const UnitCapture& cap, const Population& p, int m, int slot, int
 
 // The weights of head `hd` of unit `m` by age (0 = newest) into the capture block.
 template <int TB>
-void capture_weights(const UnitCapture& cap, const Population& p, int m, int hd, int slot, int filled,
+void capture_weights(const UnitCapture& cap, const Population& p, int m, int hd, const Ring<TB>& ring,
                      const float* score) {
   const int k = p.context;
   const size_t base = (static_cast<size_t>(cap.unit_slot[m]) * p.heads + hd) * k;
   for (int l = 0; l < cap.valid_lanes; ++l) {
     float* o = cap.weights + l * cap.lane_stride + base;
     for (int s = 0; s < k; ++s) o[s] = 0.0f;
-    for (int s = 0; s < filled; ++s) o[(slot - s + k) % k] = score[s * TB + l];
+    for (int s = 0; s < ring.filled[l]; ++s) o[ring.age(s, l, k)] = score[s * TB + l];
   }
 }
 
-// y ← (1 − α) y + α tanh(r + f(r)), f the feed-forward half (none when ff_hidden = 0).
+// s.f = W_2 φ(W_1 r).
 template <int TB>
-void output(const Population& p, const AttentionPack& pack, size_t wm, const Scratch<TB>& s, float* yu) {
+void feed_forward(const Population& p, const AttentionPack& pack, size_t wm, const Scratch<TB>& s) {
   const int d = p.width, dff = p.ff_hidden;
-  const float keep = 1.0f - p.leak_rate, alpha = p.leak_rate;
-  if (dff == 0) {
-    for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(s.r[i]);
-    return;
-  }
   if (TB == 1)
     matvec_cols(pack.w1_t.data() + wm * d * pack.w1_stride, pack.w1_stride, dff, d, s.r, s.hid);
   else
@@ -149,43 +298,86 @@ void output(const Population& p, const AttentionPack& pack, size_t wm, const Scr
     matvec_cols(pack.w2_t.data() + wm * dff * pack.w2_stride, pack.w2_stride, d, dff, s.hid, s.f);
   else
     matvec_lanes<TB>(p.w_2.data() + wm * d * dff, d, dff, s.hid, s.f);
-  for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(s.r[i] + s.f[i]);
 }
 
-// context: keys then values, [units][context][d][TB] each.
+// o = tanh(r + f(r)), f the feed-forward half (none when ff_hidden = 0), kept in `ou` when
+// the readout reads it; y ← (1 − α) y + α o.
+template <int TB>
+void output(const Population& p, const AttentionPack& pack, size_t wm, const Scratch<TB>& s, float* yu, float* ou) {
+  const int n = p.width * TB;
+  const float keep = 1.0f - p.leak_rate, alpha = p.leak_rate;
+  if (p.ff_hidden > 0) {
+    feed_forward<TB>(p, pack, wm, s);
+    for (int i = 0; i < n; ++i) s.r[i] += s.f[i];
+  }
+  if (ou == nullptr) {
+    for (int i = 0; i < n; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(s.r[i]);
+    return;
+  }
+  for (int i = 0; i < n; ++i) {
+    ou[i] = fast_tanh(s.r[i]);
+    yu[i] = keep * yu[i] + alpha * ou[i];
+  }
+}
+
+// Unit m's weights by head, then its residual r = z + h.
+template <int TB>
+void attend(const UnitStep& st, int m, const Ring<TB>& ring, const Scratch<TB>& s, const float* ku, const float* vu) {
+  const Population& p = *st.pop;
+  const int d = p.width, dh = d / p.heads;
+  const size_t slot_stride = static_cast<size_t>(d) * TB;
+  const UnitCapture* cap = st.capture;
+  const bool stats = cap != nullptr && cap->stats != nullptr;
+  for (int hd = 0; hd < p.heads; ++hd) {
+    const int j0 = hd * dh;
+    double entropy[TB];
+    attention_weights<TB>(p, m, hd, s.q, ku, ring, s.score, stats && !p.gated_writes ? entropy : nullptr);
+    if (stats && p.gated_writes) weights_entropy<TB>(ring, s.score, entropy);
+    if (stats) add_stats<TB>(*cap, p, m, ring, s.score, entropy);
+    in_groups(dh, [&](auto jn, int j) {
+      value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, ring.max_filled,
+                                           s.h + static_cast<size_t>(j0 + j) * TB);
+    });
+    if (cap != nullptr && cap->weights != nullptr && cap->unit_slot[m] >= 0)
+      capture_weights<TB>(*cap, p, m, hd, ring, s.score);
+  }
+  const float* zu = st.z + static_cast<size_t>(m) * d * TB;
+  for (int i = 0; i < d * TB; ++i) s.r[i] = zu[i] + s.h[i];
+}
+
+bool reads_output(const Population& p) {
+  return p.readout_state != ReadoutState::Y;
+}
+
+// Per lane, after the keys and values: o ([units][d], when the readout reads it), then the
+// write counts ([units][2], with gated writes).
+size_t output_offset(const Population& p) {
+  return 2 * static_cast<size_t>(p.units) * p.context * p.width;
+}
+size_t counts_offset(const Population& p) {
+  return output_offset(p) + (reads_output(p) ? static_cast<size_t>(p.units) * p.width : 0);
+}
+
+// context: keys then values, [units][context][d][TB] each, then o and the write counts.
 template <int TB>
 void step(const UnitStep& st) {
   const Population& p = *st.pop;
   const AttentionPack& pack = static_cast<const AttentionPack&>(*st.packed);
-  const int d = p.width, k = p.context, dh = d / p.heads;
-  const int slot = static_cast<int>(st.step % k);
-  const int filled = st.step + 1 < k ? static_cast<int>(st.step + 1) : k;
+  const int d = p.width, k = p.context;
   const Scratch<TB> s(p, st.scratch);
   float* keys = st.context;
   float* vals = keys + static_cast<size_t>(p.units) * k * d * TB;
+  float* outs = reads_output(p) ? st.context + output_offset(p) * TB : nullptr;
+  float* counts = st.context + counts_offset(p) * TB;
+  const Ring<TB> every = every_step_ring<TB>(st.step, k);
   for (int m = 0; m < p.units; ++m) {
-    const size_t wm = p.shared ? 0 : static_cast<size_t>(m);
-    const float* zu = st.z + static_cast<size_t>(m) * d * TB;
+    const size_t wm = p.shared ? 0 : static_cast<size_t>(m), md = static_cast<size_t>(m) * d * TB;
     float* ku = keys + static_cast<size_t>(m) * k * d * TB;
     float* vu = vals + static_cast<size_t>(m) * k * d * TB;
-    project<TB>(p, pack, wm, zu, ku, vu, slot, s.q);
-    const size_t slot_stride = static_cast<size_t>(d) * TB;
-    for (int hd = 0; hd < p.heads; ++hd) {
-      const int j0 = hd * dh;
-      const UnitCapture* cap = st.capture;
-      const bool stats = cap != nullptr && cap->stats != nullptr;
-      double entropy[TB];
-      attention_weights<TB>(p, s.q, ku, j0, filled, s.score, stats ? entropy : nullptr);
-      if (stats) add_stats<TB>(*cap, p, m, slot, filled, s.score, entropy);
-      in_groups(dh, [&](auto jn, int j) {
-        value_group<TB, decltype(jn)::value>(s.score, vu + static_cast<size_t>(j0 + j) * TB, slot_stride, filled,
-                                             s.h + static_cast<size_t>(j0 + j) * TB);
-      });
-      if (cap != nullptr && cap->weights != nullptr && cap->unit_slot[m] >= 0)
-        capture_weights<TB>(*cap, p, m, hd, slot, filled, s.score);
-    }
-    for (int i = 0; i < d * TB; ++i) s.r[i] = zu[i] + s.h[i];
-    output<TB>(p, pack, wm, s, st.y + static_cast<size_t>(m) * d * TB);
+    const Ring<TB> ring = p.gated_writes ? gated_ring<TB>(p, m, st.u, counts + static_cast<size_t>(m) * 2 * TB) : every;
+    project<TB>(st, pack, m, ring, s, ku, vu);
+    attend<TB>(st, m, ring, s, ku, vu);
+    output<TB>(p, pack, wm, s, st.y + md, outs != nullptr ? outs + md : nullptr);
   }
 }
 
@@ -194,6 +386,11 @@ void validate(const Population& p, const std::string& name) {
   require_units(p.heads > 0 && p.width % p.heads == 0, name + ": heads must divide the width");
   require_units(p.temperature > 0.0f, name + ": temperature must be positive");
   require_units(p.ff_hidden >= 0, name + ": ffHidden must be non-negative");
+  require_units(std::isfinite(p.sharpness) && p.sharpness > 0.0f, name + ": sharpness must be positive");
+  require_units(std::isfinite(p.write_threshold) && p.write_threshold >= 0.0f,
+                name + ": writeThreshold must be non-negative");
+  require_units((p.slot_content != SlotContent::Input && !p.gated_writes) || p.input_dim > 0,
+                name + ": inputDim must be positive for slotContent 'input' or gated writes");
   const size_t dd = weight_copies(p) * p.width * p.width, ff = weight_copies(p) * p.ff_hidden * p.width;
   require_count(p.w_q, dd, name + ".wQ");
   require_count(p.w_k, dd, name + ".wK");
@@ -208,11 +405,20 @@ size_t square(const Population& p) {
 size_t feed_forward(const Population& p) {
   return weight_copies(p) * p.ff_hidden * p.width;
 }
+size_t position_biases(const Population& p) {
+  return p.relative_bias ? weight_copies(p) * p.heads * p.context : 0;
+}
+size_t slot_inputs(const Population& p) {
+  return p.slot_content == SlotContent::Input ? static_cast<size_t>(p.units) * p.width * p.input_dim : 0;
+}
+size_t write_gates(const Population& p) {
+  return p.gated_writes ? static_cast<size_t>(p.units) * p.input_dim : 0;
+}
 size_t scratch(const Population& p) {
-  return 4 * static_cast<size_t>(p.width) + std::max(p.ff_hidden, 1) + p.context + 1;
+  return 7 * static_cast<size_t>(p.width) + std::max(p.ff_hidden, 1) + p.context + 1;
 }
 size_t context(const Population& p) {
-  return 2 * static_cast<size_t>(p.units) * p.context * p.width;
+  return counts_offset(p) + (p.gated_writes ? 2 * static_cast<size_t>(p.units) : 0);
 }
 size_t captured(const Population& p) {
   return static_cast<size_t>(p.heads) * p.context;
@@ -233,14 +439,30 @@ const UnitKind& attention_units() {
        weights_option("wK", square, [](Population& p) -> std::vector<float>& { return p.w_k; }),
        weights_option("wV", square, [](Population& p) -> std::vector<float>& { return p.w_v; }),
        weights_option("w1", feed_forward, [](Population& p) -> std::vector<float>& { return p.w_1; }),
-       weights_option("w2", feed_forward, [](Population& p) -> std::vector<float>& { return p.w_2; })},
+       weights_option("w2", feed_forward, [](Population& p) -> std::vector<float>& { return p.w_2; }),
+       choice_option("readoutState", {"y", "o", "both"},
+                     [](Population& p, double v) { p.readout_state = static_cast<ReadoutState>(static_cast<int>(v)); }),
+       choice_option("scores", {"dot", "cosine"},
+                     [](Population& p, double v) { p.scores = static_cast<Scores>(static_cast<int>(v)); }),
+       number_option("sharpness", 1.0, [](Population& p, double v) { p.sharpness = static_cast<float>(v); }),
+       bool_option("relativeBias", false, [](Population& p, double v) { p.relative_bias = v != 0; }),
+       weights_option("positionBias", position_biases,
+                      [](Population& p) -> std::vector<float>& { return p.position_bias; }),
+       choice_option("slotContent", {"drive", "input", "state"},
+                     [](Population& p, double v) { p.slot_content = static_cast<SlotContent>(static_cast<int>(v)); }),
+       int_option("inputDim", 0, 1 << 20, 0, false, [](Population& p, double v) { p.input_dim = static_cast<int>(v); }),
+       weights_option("wSlot", slot_inputs, [](Population& p) -> std::vector<float>& { return p.w_slot; }),
+       bool_option("gatedWrites", false, [](Population& p, double v) { p.gated_writes = v != 0; }),
+       number_option("writeThreshold", 0.0, [](Population& p, double v) { p.write_threshold = static_cast<float>(v); }),
+       weights_option("writeGate", write_gates, [](Population& p) -> std::vector<float>& { return p.write_gate; })},
       validate,
       pack,
       scratch,
       context,
       captured,
       {step<1>, step<4>, step<8>, step<16>},
-      kStatCount};
+      kStatCount,
+      output_offset};
   return kind;
 }
 

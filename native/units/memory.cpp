@@ -92,7 +92,15 @@ void step(const UnitStep& s) {
       });
     }
     float* yu = s.y + static_cast<size_t>(m) * d * TB;
-    for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(out[i]);
+    if (p.readout_state == ReadoutState::Y) {
+      for (int i = 0; i < d * TB; ++i) yu[i] = keep * yu[i] + alpha * fast_tanh(out[i]);
+      continue;
+    }
+    float* ou = s.context + static_cast<size_t>(m) * d * TB;  // o for the readout
+    for (int i = 0; i < d * TB; ++i) {
+      ou[i] = fast_tanh(out[i]);
+      yu[i] = keep * yu[i] + alpha * ou[i];
+    }
   }
 }
 
@@ -113,6 +121,10 @@ size_t scratch(const Population& p) {
 size_t none(const Population&) {
   return 0;
 }
+// The context holds only o ([units][d] per lane), when the readout reads it.
+size_t context(const Population& p) {
+  return p.readout_state == ReadoutState::Y ? 0 : static_cast<size_t>(p.size());
+}
 
 }  // namespace
 
@@ -124,13 +136,18 @@ const UnitKind& memory_units() {
        choice_option("retrieval", {"relu", "softmax"},
                      [](Population& p, double v) { p.retrieval = static_cast<Retrieval>(static_cast<int>(v)); }),
        weights_option("keys", slot_values, [](Population& p) -> std::vector<float>& { return p.keys; }),
-       weights_option("values", slot_values, [](Population& p) -> std::vector<float>& { return p.values; })},
+       weights_option("values", slot_values, [](Population& p) -> std::vector<float>& { return p.values; }),
+       choice_option(
+           "readoutState", {"y", "o", "both"},
+           [](Population& p, double v) { p.readout_state = static_cast<ReadoutState>(static_cast<int>(v)); })},
       validate,
       pack,
       scratch,
+      context,
       none,
-      none,
-      {step<1>, step<4>, step<8>, step<16>}};
+      {step<1>, step<4>, step<8>, step<16>},
+      0,
+      none};
   return kind;
 }
 

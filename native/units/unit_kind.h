@@ -36,6 +36,7 @@ struct UnitStep {
   const PackedUnits* packed;   // from pack(); null if the kind packs nothing
   int64_t step;                // steps since the last reset
   const float* z;              // the population's drive, [size][TB]
+  const float* u;              // the input, [input_dim][TB]
   float* y;                    // its state, [size][TB]
   float* context;              // what it keeps between steps (context_floats per lane), or null
   float* scratch;              // scratch_floats per lane
@@ -81,6 +82,9 @@ struct UnitKind {
   // Running sums per unit and sequence the kind adds at each step when asked
   // (UnitCapture::stats); 0: none.
   int stat_count = 0;
+  // Where in its context (floats per lane) the kind keeps its fast output o for a readout
+  // that reads it (Population::readout_state); null: the kind offers only y.
+  size_t (*output_offset)(const Population& p) = nullptr;
 };
 
 constexpr int lane_index(int lanes) {

@@ -60,6 +60,8 @@ export interface ReferenceRun {
   drives: Float64Array;
   /** [B][T][units][heads][k] attention weights of `attentionUnits` of the first attention population, age 0 = newest. */
   attention: Float64Array;
+  /** [B][T][n] the fast outputs o (before the leak) of every population. */
+  fast: Float64Array;
 }
 
 /** Runs B sequences of x [B, T, D] from a zero state. */
@@ -79,6 +81,7 @@ export function referenceRun(
   const states = new Float64Array(b * t * n);
   const drives = new Float64Array(b * t * n);
   const attention = new Float64Array(b * t * capStride);
+  const fast = new Float64Array(b * t * n);
   for (let s = 0; s < b; s++) {
     const st: SequenceState = { y: new Float64Array(n), history: new Map(), step: 0 };
     for (let step = 0; step < t; step++) {
@@ -97,10 +100,11 @@ export function referenceRun(
           pi === capturePop
             ? attention.subarray((s * t + step) * capStride, (s * t + step + 1) * capStride)
             : undefined;
-        const o = unitOutputs(p, pi, z, st, attentionUnits, capture);
+        const o = unitOutputs(p, pi, z, u, st, attentionUnits, capture);
         for (let i = 0; i < p.units * p.width; i++) {
           const j = p.offset + i;
           yNew[j] = (1 - p.leakRate) * st.y[j]! + p.leakRate * o[i]!;
+          fast[(s * t + step) * n + j] = o[i]!;
         }
       });
       st.y = yNew;
@@ -108,13 +112,49 @@ export function referenceRun(
       states.set(st.y, (s * t + step) * n);
     }
   }
-  return { states, drives, attention };
+  return { states, drives, attention, fast };
+}
+
+/** x divided by its length (with 1e-12 added to the squared length, as the kernel does). */
+function normalized(x: number[]): number[] {
+  const len = Math.sqrt(x.reduce((a, c) => a + c * c, 0) + 1e-12);
+  return x.map((v) => v / len);
+}
+
+/** Each head's part of x divided by its length: the cosine-score variant. */
+function normalizeHeads(x: number[], heads: number): number[] {
+  const dh = x.length / heads;
+  const out: number[] = [];
+  for (let h = 0; h < heads; h++) out.push(...normalized(x.slice(h * dh, (h + 1) * dh)));
+  return out;
+}
+
+/** Whether unit m writes a slot at this step: always, or (gated writes) |g_m·u| > θ‖u‖. */
+function writes(p: NativePopulation, m: number, u: ArrayLike<number>): boolean {
+  if (!p.gatedWrites) return true;
+  const dIn = p.inputDim!;
+  let dot = 0;
+  let norm2 = 0;
+  for (let i = 0; i < dIn; i++) {
+    dot += p.writeGate![m * dIn + i]! * u[i]!;
+    norm2 += u[i]! * u[i]!;
+  }
+  return Math.abs(dot) > p.writeThreshold! * Math.sqrt(norm2);
+}
+
+/** What unit m's keys and values are computed from: the drive, W_in^m u, or y(t−1). */
+function slotSource(p: NativePopulation, m: number, zu: number[], u: ArrayLike<number>, y: Float64Array): number[] {
+  const dw = p.width;
+  if (p.slotContent === 'input') return matvec(p.wSlot!, m * dw * p.inputDim!, dw, p.inputDim!, u);
+  if (p.slotContent === 'state') return Array.from(y.subarray(p.offset + m * dw, p.offset + (m + 1) * dw));
+  return zu;
 }
 
 function unitOutputs(
   p: NativePopulation,
   pi: number,
   z: Float64Array,
+  u: ArrayLike<number>,
   st: SequenceState,
   captureUnits: number[],
   capture?: Float64Array,
@@ -157,22 +197,29 @@ function unitOutputs(
     const k = p.context!;
     const heads = p.heads!;
     const dh = dw / heads;
-    const key = matvec(p.wK!, wm * dw * dw, dw, dw, zu);
-    const val = matvec(p.wV!, wm * dw * dw, dw, dw, zu);
-    const q = matvec(p.wQ!, wm * dw * dw, dw, dw, zu);
+    const cosine = p.scores === 'cosine';
+    const src = slotSource(p, m, zu, u, st.y);
+    const key = matvec(p.wK!, wm * dw * dw, dw, dw, src);
+    const val = matvec(p.wV!, wm * dw * dw, dw, dw, src);
+    const q0 = matvec(p.wQ!, wm * dw * dw, dw, dw, zu);
+    const q = cosine ? normalizeHeads(q0, heads) : q0;
     const h = hist[m]!;
-    h.keys.push(key);
-    h.values.push(val);
+    if (writes(p, m, u)) {
+      h.keys.push(cosine ? normalizeHeads(key, heads) : key);
+      h.values.push(val);
+    }
     if (h.keys.length > k) {
       h.keys.shift();
       h.values.shift();
     }
     const att = new Array<number>(dw).fill(0);
     for (let hd = 0; hd < heads; hd++) {
-      const scores = h.keys.map((kv) => {
+      const scores = h.keys.map((kv, s) => {
         let acc = 0;
         for (let j = hd * dh; j < (hd + 1) * dh; j++) acc += q[j]! * kv[j]!;
-        return acc / (Math.sqrt(dh) * p.temperature!);
+        const age = h.keys.length - 1 - s;
+        const bias = p.relativeBias ? p.positionBias![(wm * heads + hd) * k + age]! : 0;
+        return (cosine ? acc * p.sharpness! : acc / (Math.sqrt(dh) * p.temperature!)) + bias;
       });
       const mx = Math.max(...scores);
       const e = scores.map((s) => Math.exp(s - mx));
@@ -206,7 +253,10 @@ function unitOutputs(
   return out;
 }
 
-/** Features [y; u; 1] of every step, float64 [B*T][F]. */
+/**
+ * Features of every step, float64 [B*T][F]: [y; u; 1], or with `readoutState` the y of the
+ * populations read as y, then the fast outputs o (`fast`, from referenceRun) of those read as o.
+ */
 export function referenceFeatures(
   spec: NativeNetworkSpec,
   states: Float64Array,
@@ -214,15 +264,22 @@ export function referenceFeatures(
   b: number,
   t: number,
   includeInput = true,
+  fast?: Float64Array,
 ): Float64Array {
   const n = spec.n;
   const d = includeInput ? spec.inputDim : 0;
-  const f = n + d + 1;
+  const rows: [Float64Array, number][] = [];
+  for (const p of spec.populations)
+    if (p.readoutState !== 'o') for (let i = 0; i < p.units * p.width; i++) rows.push([states, p.offset + i]);
+  for (const p of spec.populations)
+    if (p.readoutState === 'o' || p.readoutState === 'both')
+      for (let i = 0; i < p.units * p.width; i++) rows.push([fast!, p.offset + i]);
+  const f = rows.length + d + 1;
   const out = new Float64Array(b * t * f);
   for (let r = 0; r < b * t; r++) {
-    for (let i = 0; i < n; i++) out[r * f + i] = states[r * n + i]!;
-    for (let k = 0; k < d; k++) out[r * f + n + k] = x[r * spec.inputDim + k]!;
-    out[r * f + n + d] = 1;
+    rows.forEach(([src, i], c) => (out[r * f + c] = src[r * n + i]!));
+    for (let k = 0; k < d; k++) out[r * f + rows.length + k] = x[r * spec.inputDim + k]!;
+    out[r * f + rows.length + d] = 1;
   }
   return out;
 }

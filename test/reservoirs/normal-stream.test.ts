@@ -27,12 +27,13 @@ function replayed(seed: number, before: number, counts: readonly number[]): numb
   return out;
 }
 
-// Runs shorter than 1024 are drawn afresh, longer ones recorded and replayed.
+// Runs shorter than 4096 are drawn afresh unless they continue a recorded run; longer ones are
+// recorded and replayed.
 test.each([
-  [0, [1500]],
-  [1, [1500]],
-  [0, [1025, 1024, 1, 0, 2047]],
-  [3, [2, 1030, 9, 1031]],
+  [0, [4500]],
+  [1, [4500]],
+  [0, [4097, 1024, 1, 0, 2047]],
+  [3, [2, 4100, 9, 1031]],
   [0, [5000, 17, 1100]],
 ])('runs of normals after %i draws, taken in runs %j, replay bit for bit', (before, counts) => {
   clearNormalStreams();
@@ -40,7 +41,7 @@ test.each([
   expect(replayed(9, before, counts)).toEqual(want); // recorded
   expect(replayed(9, before, counts)).toEqual(want); // replayed
   // A shorter then a longer run from the same start: the stream extends.
-  expect(replayed(9, before, [1024])).toEqual(fresh(9, before, [1024]));
+  expect(replayed(9, before, [4096])).toEqual(fresh(9, before, [4096]));
   expect(replayed(9, before, [counts.reduce((a, b) => a + b, 0) + 3])).toEqual(
     fresh(9, before, [counts.reduce((a, b) => a + b, 0) + 3]),
   );
@@ -56,12 +57,12 @@ function weights(r: Reservoir): Float32Array[] {
 
 test('reservoirs of one seed with other shapes and scales get the same unit weights as fresh ones', () => {
   const make = [
-    () => new AttentionReservoir({ inputDim: 3, units: 12, seed: 4, ffHidden: 32 }),
-    () => new AttentionReservoir({ inputDim: 3, units: 12, seed: 4, ffHidden: 0, queryScale: 0.5 }),
-    () => new AttentionReservoir({ inputDim: 3, units: 12, seed: 4, ffHidden: 16, heads: 2, ffScale: 2 }),
-    () => new AttentionReservoir({ inputDim: 3, units: 12, seed: 4, shared: true }),
-    () => new DecomposedReservoir({ inputDim: 3, attentionUnits: 6, memoryUnits: 5, seed: 4, slots: 7 }),
-    () => new DecomposedReservoir({ inputDim: 3, attentionUnits: 6, memoryUnits: 5, seed: 4, slots: 32 }),
+    () => new AttentionReservoir({ inputDim: 3, units: 20, seed: 4, ffHidden: 32 }),
+    () => new AttentionReservoir({ inputDim: 3, units: 20, seed: 4, ffHidden: 0, queryScale: 0.5 }),
+    () => new AttentionReservoir({ inputDim: 3, units: 20, seed: 4, ffHidden: 16, heads: 2, ffScale: 2 }),
+    () => new AttentionReservoir({ inputDim: 3, units: 20, seed: 4, shared: true }),
+    () => new DecomposedReservoir({ inputDim: 3, attentionUnits: 20, memoryUnits: 5, seed: 4, slots: 7 }),
+    () => new DecomposedReservoir({ inputDim: 3, attentionUnits: 20, memoryUnits: 5, seed: 4, slots: 32 }),
   ];
   clearNormalStreams();
   clearRecurrentCache();

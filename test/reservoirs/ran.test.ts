@@ -87,6 +87,24 @@ describe('RAN-C native vs float64 reference', () => {
     expect(s.wIn.subarray(0, 2 * 4 * 3).some((v) => v !== 0)).toBe(true);
   });
 
+  test('valueScale scales the attention units’ W_V only, and the states follow the reference', () => {
+    const base = { inputDim: 2, attentionUnits: 3, memoryUnits: 2, width: 4, context: 3, seed: 4 };
+    const one = new DecomposedReservoir(base);
+    const cool = new DecomposedReservoir({ ...base, valueScale: 0.05 });
+    const [a, b] = [one.describe(), cool.describe()];
+    const wv1 = a.populations[0]!.wV!;
+    const wv2 = b.populations[0]!.wV!;
+    for (let i = 0; i < wv1.length; i++) expect(wv2[i]).toBeCloseTo(wv1[i]! * 0.05, 6);
+    expect(sameBits(a.populations[0]!.wQ!, b.populations[0]!.wQ!)).toBe(true);
+    expect(sameBits(a.populations[1]!.values!, b.populations[1]!.values!)).toBe(true);
+    const x = randomTensor(9, 2, 7, 2);
+    const states = cool.run(x, { states: true }).states!.data;
+    expect(maxError(states, referenceRun(b, x.data, 2, 7).states, ATOL, RTOL)).toBeLessThanOrEqual(1);
+    expect(() => new DecomposedReservoir({ ...base, valueScale: -1 })).toThrow(/valueScale/);
+    one.dispose();
+    cool.dispose();
+  });
+
   test('data keys: fitKeys stores unit-norm drive vectors and changes the states', () => {
     const res = new DecomposedReservoir({
       inputDim: 2,

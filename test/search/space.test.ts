@@ -7,7 +7,7 @@ import type { TrialResult } from '../../lib/search/trial';
 import { evaluateStream } from '../../lib/stream/evaluate';
 import { writeTaskFolder } from '../../lib/io/taskFolder';
 import { buildTask } from '../../lib/tasks/index';
-import { ARCHITECTURES } from '../../lib/model/config';
+import { ARCHITECTURES, createReservoir } from '../../lib/model/config';
 import { Random } from '../../lib/random';
 
 function result(id: number, valid: number, validMse: number): TrialResult {
@@ -39,6 +39,35 @@ describe('search regimes (no task names)', () => {
       expect(g.leakRate).toBeGreaterThanOrEqual(0.005);
       expect(g.leakRate).toBeLessThanOrEqual(0.1);
     }
+  });
+
+  test('linear regime: RAN-A draws have the attention and feed-forward paths scaled down (ESN-like loop gain), RAN-C draws keep their attention', () => {
+    const rng = new Random(2);
+    for (let i = 0; i < 200; i++) {
+      const a = sample(spaceFor('ran-a', 'linear'), rng);
+      const c = sample(spaceFor('ran-c', 'linear'), rng);
+      for (const scale of [a.valueScale, a.ffScale]) {
+        expect(scale).toBeGreaterThanOrEqual(0.01);
+        expect(scale).toBeLessThanOrEqual(0.1);
+      }
+      expect(c.valueScale).toBeUndefined();
+      expect(c.memoryValueScale).toBeGreaterThanOrEqual(0.1);
+    }
+    // Integrate regime: about half the RAN draws have k = 1 (no blur of the leaky sum).
+    for (const a of ['ran-a', 'ran-c'] as const) {
+      const ks = Array.from({ length: 400 }, () => sample(spaceFor(a, 'integrate'), rng).context);
+      const ones = ks.filter((k) => k === 1).length / ks.length;
+      expect(ones).toBeGreaterThan(0.4);
+      expect(ones).toBeLessThan(0.6);
+      expect(Math.max(...(ks as number[]))).toBe(32);
+    }
+    // Every drawn option is one the architecture accepts.
+    const configs = planTrials(
+      { architecture: 'ran-a', budget: 10000, trials: 6, seed: 3 },
+      { inputDim: 2, outputs: 1 },
+      'linear',
+    );
+    for (const config of configs) expect(() => createReservoir(config).dispose()).not.toThrow();
   });
 
   test('round 1 is trial 0 (the defaults) and one draw per regime in turn; round 2 draws from the regime it is given', () => {

@@ -159,6 +159,61 @@ int thick_restart(const Eigen::EigenSolver<MatD>& es, int m, int keep, MatD& V, 
   return cols;
 }
 
+// Calls f(j) for every column j of row `i` of the pattern graph (block rows for BSR) that
+// holds a stored non-zero.
+template <typename F>
+void for_each_successor(const Recurrent& w, int n, int i, F&& f) {
+  if (w.dense) {
+    const float* row = w.dense_w.data() + static_cast<size_t>(i) * n;
+    for (int j = 0; j < n; ++j)
+      if (row[j] != 0.0f) f(j);
+  } else if (w.block > 0) {
+    for (int32_t p = w.block_row_ptr[i]; p < w.block_row_ptr[i + 1]; ++p) f(w.block_col[p]);
+  } else {
+    for (int32_t p = w.row_ptr[i]; p < w.row_ptr[i + 1]; ++p)
+      if (w.values[p] != 0.0f) f(w.col_idx[p]);
+  }
+}
+
+// Whether the graph i -> j of the non-zeros has no cycle. Such a matrix is nilpotent, its
+// radius exactly 0, which no eigensolver can confirm: the eigenvalues of a nilpotent matrix
+// move by (rounding)^(1/n), so both Arnoldi and the dense solver report a spurious radius.
+bool pattern_is_acyclic(const Recurrent& w, int n) {
+  const int nodes = w.block > 0 ? n / w.block : n;
+  for (int i = 0; i < nodes; ++i) {  // a self-loop is a cycle: random reservoirs end here, at once
+    bool loop = false;
+    for_each_successor(w, n, i, [&](int j) { loop = loop || j == i; });
+    if (loop) return false;
+  }
+  std::vector<int32_t> pending(nodes, 0);  // successors not yet finished, per node (Kahn's algorithm on the reverse)
+  std::vector<std::vector<int32_t>> predecessors(nodes);
+  for (int i = 0; i < nodes; ++i)
+    for_each_successor(w, n, i, [&](int j) {
+      ++pending[i];
+      predecessors[j].push_back(i);
+    });
+  std::vector<int32_t> ready;
+  for (int i = 0; i < nodes; ++i)
+    if (pending[i] == 0) ready.push_back(i);
+  int finished = 0;
+  while (!ready.empty()) {
+    const int j = ready.back();
+    ready.pop_back();
+    ++finished;
+    for (int i : predecessors[j])
+      if (--pending[i] == 0) ready.push_back(i);
+  }
+  return finished == nodes;
+}
+
+// All eigenvalues of the dense matrix.
+double dense_radius(const Recurrent& w, int n) {
+  Eigen::EigenSolver<MatD> es(to_dense(w, n), false);
+  if (es.info() != Eigen::Success)
+    throw Error(kNoConvergence, "spectral radius: the eigenvalue iteration did not converge");
+  return max_modulus(es.eigenvalues());
+}
+
 // Arnoldi with thick restarts: the Ritz value of largest modulus of an m-dimensional Krylov
 // space, converged when its residual ‖W y − θ y‖ = |h_{m+1,m} s_m| is within the relative
 // tolerance of θ.
@@ -185,7 +240,8 @@ double arnoldi_radius(const Recurrent& w, int n, const SpectralOptions& o) {
     const Eigen::VectorXcd s = es.eigenvectors().col(best).normalized();
     const double residual = H(steps, steps - 1) * std::abs(s[steps - 1]);
     // The change test ends the iteration when no Ritz vector converges (e.g. a cycle's n equal
-    // moduli): the estimate then no longer moves.
+    // moduli): the estimate then no longer moves. (Nilpotent patterns, where it would stop at a
+    // spurious value, never get here: see pattern_is_acyclic.)
     if (steps < m || residual <= o.tolerance * estimate ||
         std::abs(estimate - previous) <= 0.01 * o.tolerance * estimate)
       return estimate;
@@ -201,12 +257,8 @@ double arnoldi_radius(const Recurrent& w, int n, const SpectralOptions& o) {
 
 double spectral_radius(const Recurrent& w, int n, const SpectralOptions& options) {
   if (n <= 0) throw Error(kInvalidArg, "n must be a positive integer");
-  if (n <= options.dense_limit) {
-    Eigen::EigenSolver<MatD> es(to_dense(w, n), false);
-    if (es.info() != Eigen::Success)
-      throw Error(kNoConvergence, "spectral radius: the eigenvalue iteration did not converge");
-    return max_modulus(es.eigenvalues());
-  }
+  if (pattern_is_acyclic(w, n)) return 0.0;
+  if (n <= options.dense_limit) return dense_radius(w, n);
   return arnoldi_radius(w, n, options);
 }
 

@@ -122,3 +122,54 @@ describe('weights in the kernel form', () => {
     r.dispose();
   });
 });
+
+describe('spectral radius of structured matrices', () => {
+  /** n×n CSR with random normal entries at (i, j) where `keep(i, j)`. */
+  function patterned(n: number, keep: (i: number, j: number) => boolean, seed: number): CsrMatrix {
+    const rng = new Random(seed);
+    const rowPtr = new Int32Array(n + 1);
+    const cols: number[] = [];
+    const vals: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (keep(i, j) && rng.uniform() < 0.2) {
+          cols.push(j);
+          vals.push(rng.normal());
+        }
+      }
+      rowPtr[i + 1] = cols.length;
+    }
+    return { n, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals) };
+  }
+
+  test.each([100, 400])('a strictly lower-triangular (nilpotent) matrix of size %i has radius 0', (n) => {
+    const m = patterned(n, (i, j) => j < i, n);
+    expect(spectralRadiusOf(m)).toBe(0);
+    expect(spectralRadiusOf(kernelForm(m))).toBe(0);
+    // Its powers vanish: W^n x = 0 for any x (the reference fact the radius 0 stands for).
+    const d = denseOf(m);
+    let x = Float64Array.from({ length: n }, (_, i) => 1 + (i % 7));
+    for (let k = 0; k < n; k++) {
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) y[i]! += d[i * n + j]! * x[j]!;
+      x = y;
+    }
+    expect(x.every((v) => v === 0)).toBe(true);
+  });
+
+  test('block-sparse matrices whose units feed forward only (no cycle) have radius 0', () => {
+    const m = blockSparse(new Random(5), 40, 8, (unit, from) => (from < unit ? 0.3 : 0), 'normal');
+    expect(m.blockValues.length).toBeGreaterThan(0);
+    expect(spectralRadiusOf(m)).toBe(0);
+  });
+
+  // No Ritz vector converges on a cycle (n eigenvalues of equal modulus): the iteration ends
+  // when its estimate stops moving, which is looser than the residual tolerance.
+  test('a cycle through every node (n equal moduli) gives its radius within 1e-4', () => {
+    const n = 300;
+    const rowPtr = Int32Array.from({ length: n + 1 }, (_, i) => i);
+    const colIdx = Int32Array.from({ length: n }, (_, i) => (i + 1) % n);
+    const values = new Float32Array(n).fill(0.5);
+    expect(Math.abs(spectralRadiusOf({ n, rowPtr, colIdx, values }) - 0.5) / 0.5).toBeLessThan(1e-4);
+  });
+});

@@ -22,6 +22,11 @@ export interface TrialRequest {
    * and measures fewer matrices (reservoirs/recurrentCache.ts). Never changes a result.
    */
   affinity?: string;
+  /**
+   * Score the test split too (default true). A search leaves it out of its trials and scores
+   * only the chosen one (the test split is often as long as the training split).
+   */
+  scoreTest?: boolean;
 }
 
 /** What a trial measured. */
@@ -30,6 +35,7 @@ export interface TrialResult {
   valid: number;
   /** Validation MSE of the readout output at the chosen λ (breaks ties in `valid`). */
   validMse: number;
+  /** Test score; NaN when the request had `scoreTest: false`. */
   test: number;
   ridge: number;
   milliseconds: number;
@@ -64,7 +70,8 @@ export async function runTrial(req: TrialRequest): Promise<TrialResult> {
     model = new Model(createReservoir(req.config));
     const fit = await model.fit(task, { ridges: req.ridges, threads: req.threads });
     const chosen = fit.validation?.find((v) => v.ridge === fit.ridge);
-    const test = await model.evaluate(task.test, task.classification, { threads: req.threads });
+    const test =
+      req.scoreTest === false ? NaN : await model.evaluate(task.test, task.classification, { threads: req.threads });
     return {
       id: req.id,
       valid: chosen?.score ?? NaN,

@@ -4,7 +4,7 @@
  */
 import type { Architecture } from '../model/config';
 import { TrialPool } from '../search/pool';
-import type { AttentionJob, AttentionResult } from '../search/job';
+import type { AttentionJob, AttentionResult, Job, JobResult } from '../search/job';
 import { bestTrial, firstRoundSize, planTrials, secondRoundRegime, trialRequests } from '../search/search';
 import type { Regime } from '../search/space';
 import type { AttentionUse } from './attention';
@@ -40,6 +40,10 @@ export interface StreamOptions {
   maxFeatures?: number;
   /** Reads the task from a folder of .npy files instead of generating it. */
   dataDir?: string;
+  /**
+   * Called after each search trial. Trials are scored on validation only (`r.test` is NaN):
+   * the chosen trial of each search is scored on test afterwards, in the cell.
+   */
   onTrial?: (done: number, total: number, r: TrialResult) => void;
 }
 
@@ -134,6 +138,16 @@ function checkStreamOptions(o: StreamOptions): void {
     invalidArg('options.onTrial', 'a function', o.onTrial);
 }
 
+/** A search's trial requests: validation only; the chosen trial alone is scored on test. */
+function searchRequests(
+  source: TaskSource,
+  configs: Parameters<typeof trialRequests>[1],
+  first: number,
+  threads: number,
+): TrialRequest[] {
+  return trialRequests(source, configs, first, threads).map((r) => ({ ...r, scoreTest: false }));
+}
+
 /** Runs the evaluation (two rounds per search); the result does not depend on the number of workers. */
 export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   checkStreamOptions(o);
@@ -157,7 +171,7 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
           { architecture: model, budget: o.budget, trials: o.trials, seed, maxFeatures: o.maxFeatures },
           shape,
         ).slice(0, n1);
-        const reqs = trialRequests(source, configs, requests.length, threads);
+        const reqs = searchRequests(source, configs, requests.length, threads);
         searches.push({ task, model, seed, source, shape, ids: reqs.map((r) => r.id), regime: 'wide' });
         requests.push(...reqs);
       }
@@ -180,19 +194,26 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
         s.shape,
         s.regime,
       ).slice(n1);
-      const reqs = trialRequests(s.source, configs, requests.length + second.length, threads);
+      const reqs = searchRequests(s.source, configs, requests.length + second.length, threads);
       s.ids.push(...reqs.map((r) => r.id));
       second.push(...reqs);
     }
     requests.push(...second);
     results.push(...(await pool.run<TrialResult>(second, (r) => o.onTrial?.(++done, total, r))));
-    // The best trial's attention statistics, replayed by the worker that holds its matrix.
-    const jobs: AttentionJob[] = searches.map((s, i) => {
-      const best = requests[bestTrial(s.ids.map((id) => results[id]!)).id]!;
-      return { job: 'attention', id: i, task: s.source, config: best.config, affinity: best.affinity };
+    // The best trial of each search, replayed by the worker that holds its matrix: its test
+    // score (the same model, so the same bits) and its attention statistics.
+    const bestIds = searches.map((s) => bestTrial(s.ids.map((id) => results[id]!)).id);
+    const finals: Job[] = bestIds.map((id, i) => ({ ...requests[id]!, id: i, scoreTest: true }));
+    bestIds.forEach((id, i) => {
+      const best = requests[id]!;
+      const job: AttentionJob = { job: 'attention', id: searches.length + i, task: best.task, config: best.config };
+      finals.push({ ...job, ...(best.affinity !== undefined ? { affinity: best.affinity } : {}) });
     });
-    const uses = await pool.run<AttentionResult>(jobs);
-    searches.forEach((s, i) => attention.set(s, uses[i]!.attention));
+    const replayed = await pool.run<JobResult>(finals);
+    bestIds.forEach((id, i) => {
+      results[id] = { ...results[id]!, test: (replayed[i] as TrialResult).test };
+      attention.set(searches[i]!, (replayed[searches.length + i] as AttentionResult).attention);
+    });
   } finally {
     await pool.close();
   }

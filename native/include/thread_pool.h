@@ -14,7 +14,8 @@ namespace ran {
 class WorkerLease {
  public:
   // Leases between 1 and `wanted` workers. The calling thread is the first; if it already
-  // computes for a lease (a kernel inside a kernel) it does not take a second slot.
+  // computes for a lease (a kernel inside a kernel) or holds a live lease, it does not take
+  // a second slot.
   explicit WorkerLease(int wanted);
   ~WorkerLease();
   WorkerLease(const WorkerLease&) = delete;

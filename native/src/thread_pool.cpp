@@ -17,6 +17,10 @@ namespace {
 
 // True on a thread that holds a compute slot (a pool thread, or a caller inside run()).
 thread_local bool t_computing = false;
+// Caller slots held by this thread's live leases. A lease taken while another is alive on
+// the same thread (e.g. a merge of ridge statistics after a run, before the run's lease
+// ends) must not wait for a second slot: the first may hold the last one.
+thread_local int t_caller_slots = 0;
 
 int threads_from_environment() {
   const char* env = std::getenv("RAN_THREADS");
@@ -133,11 +137,13 @@ int take_pool_peak() {
 }
 
 WorkerLease::WorkerLease(int wanted) {
-  holds_caller_slot_ = !t_computing;
+  holds_caller_slot_ = !t_computing && t_caller_slots == 0;
   size_ = 1 + pool().acquire(holds_caller_slot_, std::max(0, wanted - 1));
+  if (holds_caller_slot_) ++t_caller_slots;
 }
 
 WorkerLease::~WorkerLease() {
+  if (holds_caller_slot_) --t_caller_slots;
   pool().release(size_ - 1 + (holds_caller_slot_ ? 1 : 0));
 }
 

@@ -196,3 +196,35 @@ describe('the ridge kernel draws its threads from the same pool', () => {
     }
   });
 });
+
+describe('one readout trained over several runs', () => {
+  // Each run merges its statistics into the readout while its own worker lease is alive; that
+  // merge leases workers again, and used to wait forever for a slot the run itself held.
+  test.each([
+    [1, 1],
+    [1, 2],
+    [2, 2],
+    [4, 3],
+  ])(
+    'pool of %i, %i threads per call: sync and async runs complete, same weights as pool 1',
+    async (size, threads) => {
+      const solveAfterThreeRuns = async (poolSize: number, t: number): Promise<Float64Array> => {
+        pool(poolSize);
+        const res = new ESN({ inputDim: 2, units: 40, seed: 9 });
+        const readout = res.createReadout(1);
+        for (let k = 0; k < 3; k++) {
+          const x = randomTensor(40 + k, 64, 12, 2);
+          const train = { readout, targets: randomTensor(50 + k, 64, 12, 1), select: 'last' as const };
+          if (k === 1) res.run(x, { threads: t, train });
+          else await res.runAsync(x, { threads: t, train });
+        }
+        const w = readout.solve(1e-3);
+        res.dispose();
+        return w;
+      };
+      const reference = await solveAfterThreeRuns(1, 1);
+      expect(sameBits(await solveAfterThreeRuns(size, threads), reference)).toBe(true);
+    },
+    60_000,
+  );
+});

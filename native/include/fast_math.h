@@ -50,8 +50,11 @@ inline ExpParts exp_parts(float x) {
   q = madd(q, r, 1.666652113e-01f);
   q = madd(q, r, 4.999999404e-01f);
   const float pm1 = madd(r * r, q, r);
-  // n is an integer in [-126, 127]; a NaN x gives an arbitrary n and a NaN result.
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  // n is an integer in [-126, 127]. For a NaN x, n is NaN, whose conversion to an integer is
+  // undefined: 0 stands in for it (the result is NaN through pm1 anyway). The biased exponent
+  // is shifted as unsigned, which is defined for every value.
+  const float n_or_0 = n == n ? n : 0.0f;
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n_or_0) + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return {scale, pm1};

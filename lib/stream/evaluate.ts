@@ -211,7 +211,9 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
     });
     const replayed = await pool.run<JobResult>(finals);
     bestIds.forEach((id, i) => {
-      results[id] = { ...results[id]!, test: (replayed[i] as TrialResult).test };
+      const final = replayed[i] as TrialResult;
+      // Scoring the test split can fail (e.g. NaN in its inputs): the chosen trial then failed.
+      results[id] = { ...results[id]!, test: final.test, ...(final.error !== undefined ? { error: final.error } : {}) };
       attention.set(searches[i]!, (replayed[searches.length + i] as AttentionResult).attention);
     });
   } finally {

@@ -179,12 +179,12 @@ describe('output paths, failed trials, optional packages', () => {
   });
 
   test('failed trials are JSON lines with their error, and the exit code is 1', () => {
-    // A task folder whose test inputs hold NaN: every trial fails when it scores the test split.
+    // A task folder whose training inputs hold NaN: every trial fails when it runs them.
     const bad = path.join(dir, 'bad-task');
     fs.cpSync(taskDir, bad, { recursive: true });
-    const x = readNpy(path.join(bad, 'X_test.npy'));
+    const x = readNpy(path.join(bad, 'X_train.npy'));
     (x.data as Float32Array)[0] = NaN;
-    writeNpy(path.join(bad, 'X_test.npy'), x);
+    writeNpy(path.join(bad, 'X_train.npy'), x);
     const r = run([
       'eval',
       '--data',
@@ -211,5 +211,35 @@ describe('output paths, failed trials, optional packages', () => {
       expect(f).toMatchObject({ task: 'data', model: 'esn', seed: 0 });
     }
     expect(r.stderr).toMatch(/2 trial\(s\) failed/);
+  });
+
+  test('NaN in the test split fails the chosen trial (scored on test alone), exit code 1', () => {
+    const bad = path.join(dir, 'bad-test-split');
+    fs.cpSync(taskDir, bad, { recursive: true });
+    const x = readNpy(path.join(bad, 'X_test.npy'));
+    (x.data as Float32Array)[0] = NaN;
+    writeNpy(path.join(bad, 'X_test.npy'), x);
+    const r = run([
+      'eval',
+      '--data',
+      bad,
+      '--models',
+      'esn',
+      '--trials',
+      '2',
+      '--budget',
+      '1k',
+      '--json',
+      '--workers',
+      '1',
+    ]);
+    expect(r.status).toBe(1);
+    const failed = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['failed'] === true);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!['error']).toMatch(/NaN|finite/i);
   });
 });

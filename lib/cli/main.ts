@@ -3,6 +3,10 @@
  * `ran`: the command-line interface. Each command is a module of lib/cli/commands/ exporting a
  * {@link Command}; this file only dispatches and prints the overall help.
  */
+// First: `ran eval` / `ran stream` start their search workers now, so that the workers load
+// the library while this thread loads the rest of the CLI and reads the task.
+import { prestartForCommand } from '../search/prestart';
+prestartForCommand(process.argv.slice(2));
 import { UsageError, type Command } from './command';
 import { bench } from './commands/bench';
 import { evalCommand } from './commands/eval';

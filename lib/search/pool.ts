@@ -133,6 +133,7 @@ export class TrialPool {
   async run<R extends JobResult>(jobs: readonly Job[], onResult?: (r: R, done: number) => void): Promise<R[]> {
     if (this.closed) throw new Error('the trial pool is closed');
     const results = new Array<R>(jobs.length);
+    if (jobs.length === 0) return results;
     let done = 0;
     if (this.inThread) {
       for (let i = 0; i < jobs.length; i++) {

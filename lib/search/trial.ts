@@ -2,7 +2,7 @@
 import { readTaskFolder } from '../io/taskFolder';
 import { createReservoir, type ReservoirConfig } from '../model/config';
 import { Model } from '../model/model';
-import { buildTask, type StreamTask } from '../tasks/index';
+import type { StreamTask } from '../tasks/index';
 import type { Difficulty } from '../tasks/configs';
 import type { TaskData } from '../tasks/types';
 
@@ -54,7 +54,11 @@ export function loadTask(source: TaskSource): TaskData | StreamTask {
     task =
       'dir' in source
         ? readTaskFolder(source.dir)
-        : buildTask(source.name, { difficulty: source.difficulty, seed: source.seed });
+        : // The generators load only when a task is generated (a worker running a folder's task never needs them).
+          (require('../tasks/index') as typeof import('../tasks/index')).buildTask(source.name, {
+            difficulty: source.difficulty,
+            seed: source.seed,
+          });
     if (cache.size > 8) cache.clear();
     cache.set(key, task);
   }

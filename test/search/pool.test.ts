@@ -71,6 +71,7 @@ describe('TrialPool', () => {
       expect(key(got)).toEqual(key(expected));
       expect(got.every((r) => r.error === undefined)).toBe(true);
       expect(pool.matricesDrawn).toBe(1);
+      expect(await pool.run<TrialResult>([])).toEqual([]); // an empty batch (a search without a round 2)
     } finally {
       await pool.close();
     }

@@ -37,7 +37,7 @@ test('normal entries stay in TypeScript (same as the reference)', () => {
 });
 
 test('bad arguments to the native draw are clear errors', () => {
-  const draw = native().drawSparseUniform;
+  const draw = (s: Int32Array, n: number, c: number): unknown => native().drawSparseUniform(s, n, c);
   throwsCode(() => draw(new Int32Array(3), 10, 0.1), 'ERR_RAN_SHAPE'); // state must hold 4 words
   throwsCode(() => draw(new Int32Array(4), 0, 0.1), 'ERR_RAN_INVALID_ARG');
   throwsCode(() => draw(new Int32Array(4), 2.5, 0.1), 'ERR_RAN_INVALID_ARG');

@@ -4,6 +4,7 @@
  */
 import { native, type NativeMatrix } from '../native';
 import { Random } from '../random';
+import { fillNormals } from './nativeNormals';
 import { takeNormals } from './normalStream';
 
 /** Entry distribution of random matrices. */
@@ -79,14 +80,13 @@ export function blockSparse(
   const blockCol = new Int32Array(blocks);
   const blockValues = new Float32Array(blocks * d * d);
   let p = 0;
-  let k = 0;
-  for (let m = 0; m < units; m++) {
-    for (let j = 0; j < units; j++) {
-      if (!present[m * units + j]) continue;
-      blockCol[p++] = j;
-      for (let e = 0; e < d * d; e++) blockValues[k++] = draw(rng, dist);
-    }
-  }
+  for (let m = 0; m < units; m++) for (let j = 0; j < units; j++) if (present[m * units + j]) blockCol[p++] = j;
+  // The entries are one run of draws: normals come from the addon's port of the generator.
+  if (dist === 'normal') {
+    const normals = new Float64Array(blockValues.length);
+    fillNormals(rng, normals);
+    blockValues.set(normals);
+  } else for (let k = 0; k < blockValues.length; k++) blockValues[k] = draw(rng, dist);
   return { n: units * d, blockSize: d, blockRowPtr, blockCol, blockValues };
 }
 

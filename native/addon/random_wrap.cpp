@@ -18,10 +18,9 @@ Napi::Value Normals(const Napi::CallbackInfo& info) {
     auto spare = Float64(ArgAt(info, 1), "spare", 2);
     auto out = Float64(ArgAt(info, 2), "out", -1);
     const int64_t count = static_cast<int64_t>(out.ElementLength());
-    const bool record = info.Length() > 3 && !info[3].IsUndefined();
     int32_t* words = nullptr;
     uint8_t* spares = nullptr;
-    if (record) {
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
       auto w = Int32(ArgAt(info, 3), "words", 4 * count);
       words = w.Data();
       if (!ArgAt(info, 4).IsTypedArray() || ArgAt(info, 4).As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
@@ -35,14 +34,7 @@ Napi::Value Normals(const Napi::CallbackInfo& info) {
     for (int i = 0; i < 4; ++i) g.s[i] = static_cast<uint32_t>(state[i]);
     g.has_spare = spare[0] != 0;
     g.spare = spare[1];
-    double* o = out.Data();
-    for (int64_t i = 0; i < count; ++i) {
-      o[i] = g.normal();
-      if (record) {
-        for (int k = 0; k < 4; ++k) words[4 * i + k] = static_cast<int32_t>(g.s[k]);
-        spares[i] = g.has_spare ? 1 : 0;
-      }
-    }
+    ran::fill_normals(g, out.Data(), count, words, spares);
     for (int i = 0; i < 4; ++i) state[i] = static_cast<int32_t>(g.s[i]);
     spare[0] = g.has_spare ? 1 : 0;
     spare[1] = g.has_spare ? g.spare : 0;

@@ -93,40 +93,6 @@ inline void matvec_lanes(const float* w, int rows, int cols, const float* x, flo
     rows_lanes<TB, 1>(w + static_cast<size_t>(o) * cols, cols, cols, x, out + static_cast<size_t>(o) * TB);
 }
 
-// Rows o0 … o0 + R − 1 of a stack of row-major blocks of `block` rows each (w points at row
-// o0), row o into dst[o / block] + (o % block)·TB: the R rows may straddle blocks. Same sums in
-// the same order as rows_lanes; only where each row lands differs.
-template <int TB, int R>
-inline void rows_lanes_split(const float* w, int cols, const float* x, int o0, int block, float* const* dst) {
-  float acc[R][TB] = {};
-  for (int i = 0; i < cols; ++i) {
-    const float* xi = x + static_cast<size_t>(i) * TB;
-#pragma GCC unroll 24
-    for (int r = 0; r < R; ++r) {
-      const float a = w[static_cast<size_t>(r) * cols + i];
-#pragma GCC unroll 16
-      for (int l = 0; l < TB; ++l) acc[r][l] = madd(a, xi[l], acc[r][l]);
-    }
-  }
-  for (int r = 0; r < R; ++r) {
-    const int o = o0 + r;
-    float* out = dst[o / block] + static_cast<size_t>(o % block) * TB;
-    for (int l = 0; l < TB; ++l) out[l] = acc[r][l];
-  }
-}
-
-// out_b[o][l] = Σ_i w[b·block + o][i] x[i][l] for `blocks` row-major block×cols matrices
-// stacked in w (b = 0 … blocks − 1), into the blocks' own destinations dst[b]: one pass over
-// x for all of them, RF rows at a time across block boundaries.
-template <int TB, int RF>
-inline void matvec_lanes_stacked(const float* w, int blocks, int block, int cols, const float* x, float* const* dst) {
-  const int rows = blocks * block;
-  int o = 0;
-  for (; o + RF <= rows; o += RF)
-    rows_lanes_split<TB, RF>(w + static_cast<size_t>(o) * cols, cols, x, o, block, dst);
-  for (; o < rows; ++o) rows_lanes_split<TB, 1>(w + static_cast<size_t>(o) * cols, cols, x, o, block, dst);
-}
-
 // One lane: out[o] = Σ_i w[o][i] x[i] with w stored transposed (wt[i][o], `stride` >= rows
 // floats per column, a multiple of 16, zero-padded), vectorised over the rows. Same sums in the
 // same order as matvec_lanes; with a single sequence, vectors over the lanes would hold one

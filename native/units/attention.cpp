@@ -19,33 +19,11 @@ namespace ran {
 namespace {
 
 // For one sequence: W_Q, W_K, W_V side by side (one pass over z gives q, k and v), W_1 and
-// W_2, each transposed for matvec_cols. For tiles of lanes: W_Q, W_K, W_V stacked row-major,
-// per unit one (3d)×d matrix (rows 0…d−1 give q, d…2d−1 k, 2d…3d−1 v), so that one pass
-// over the drive z feeds kQkvRows rows at once, across the three matrices (d = 16: 48 rows
-// in two passes of 24 instead of three products of two passes of 8 each); each row is still
-// one ascending chain from +0, so q, k and v keep their bits.
+// W_2, each transposed for matvec_cols.
 struct AttentionPack : PackedUnits {
-  std::vector<float> qkv_t, w1_t, w2_t, qkv_rows;
+  std::vector<float> qkv_t, w1_t, w2_t;
   size_t qkv_stride = 0, w1_stride = 0, w2_stride = 0;
 };
-
-#ifndef RAN_QKV_ROWS
-#define RAN_QKV_ROWS 24
-#endif
-template <int TB>
-constexpr int kQkvRows = TB >= 16 ? RAN_QKV_ROWS : 8;
-
-std::vector<float> stack_qkv(const Population& p, int copies) {
-  const size_t dd = static_cast<size_t>(p.width) * p.width;
-  std::vector<float> out(3 * dd * copies);
-  for (int m = 0; m < copies; ++m) {
-    float* at = out.data() + 3 * dd * m;
-    std::copy_n(p.w_q.data() + dd * m, dd, at);
-    std::copy_n(p.w_k.data() + dd * m, dd, at + dd);
-    std::copy_n(p.w_v.data() + dd * m, dd, at + 2 * dd);
-  }
-  return out;
-}
 
 std::unique_ptr<PackedUnits> pack(const Population& p) {
   auto u = std::make_unique<AttentionPack>();
@@ -55,7 +33,6 @@ std::unique_ptr<PackedUnits> pack(const Population& p) {
   transpose_into(p.w_q.data(), copies, d, d, u->qkv_stride, 0, u->qkv_t.data());
   transpose_into(p.w_k.data(), copies, d, d, u->qkv_stride, d, u->qkv_t.data());
   transpose_into(p.w_v.data(), copies, d, d, u->qkv_stride, 2 * static_cast<size_t>(d), u->qkv_t.data());
-  u->qkv_rows = stack_qkv(p, copies);
   if (dff > 0) {
     u->w1_stride = round16(dff);
     u->w1_t = transpose_rows(p.w_1.data(), copies, dff, d, u->w1_stride);
@@ -182,9 +159,6 @@ void project(const UnitStep& st, const AttentionPack& pack, int m, const Ring<TB
     matvec_cols(pack.qkv_t.data() + wm * d * pack.qkv_stride, pack.qkv_stride, 3 * d, d, zu, s.q);
     std::copy(s.q + d, s.q + 2 * d, kt);
     std::copy(s.q + 2 * d, s.q + 3 * d, vt);
-  } else if (src == zu) {
-    float* const dst[3] = {s.q, kt, vt};
-    matvec_lanes_stacked<TB, kQkvRows<TB>>(pack.qkv_rows.data() + wm * 3 * dd, 3, d, d, zu, dst);
   } else {
     matvec_lanes<TB>(p.w_k.data() + wm * dd, d, d, src, kt);
     matvec_lanes<TB>(p.w_v.data() + wm * dd, d, d, src, vt);

@@ -7,6 +7,9 @@ import { native, type NativeRidgeStats } from '../native';
 import * as v from '../validate';
 import { memoryLimit } from '../reservoirs/limits';
 import { defaultThreads } from '../threads';
+import { toRows, type RowsLike } from './rows';
+
+export type { RowsLike } from './rows';
 
 /** Options of a ridge readout. */
 export interface RidgeOptions {
@@ -110,12 +113,18 @@ export class Ridge {
     this.w = w;
   }
 
-  /** Adds rows x [r × features] and y [r × outputs]. */
-  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array, options: AddRowsOptions = {}): void {
+  /**
+   * Adds rows x [r × features] and y [r × outputs]: flat Float64Array or Float32Array rows, or
+   * the tensor forms `run` accepts — `{ data, shape }` with shape [r, width] or [B, T, width]
+   * (B·T rows), nested arrays [r][width] or [B][T][width] (see {@link RowsLike}).
+   */
+  addRows(x: RowsLike, y: RowsLike, options: AddRowsOptions = {}): void {
+    const xs = toRows('x', x, this.features);
+    const ys = toRows('y', y, this.outputs);
     const o = v.options('options', options);
     v.knownKeys('options', o, ['threads']);
     const threads = o.threads === undefined ? defaultThreads() : v.integer('options.threads', o.threads, 1, 1024);
-    this.stats.addRows(x, y, { threads });
+    this.stats.addRows(xs, ys, { threads });
   }
 
   /** Adds the statistics of another readout of the same shape (e.g. from another batch or worker). */
@@ -210,11 +219,10 @@ export class Ridge {
     );
   }
 
-  /** Outputs of rows x [r × features] with the solved weights: [r × outputs]. */
-  predict(x: Float64Array | Float32Array, weights: Float64Array | undefined = this.w): Float64Array {
+  /** Outputs of rows x [r × features] (any {@link RowsLike} form) with the solved weights: [r × outputs]. */
+  predict(rows: RowsLike, weights: Float64Array | undefined = this.w): Float64Array {
     if (!weights) throw new RanError(ErrorCodes.STATE, 'the readout has no weights yet: call solve() first');
-    if (!v.isTypedArray(x, 'Float64Array') && !v.isTypedArray(x, 'Float32Array'))
-      invalidArg('x', 'a Float64Array or Float32Array of rows', x);
+    const x = toRows('x', rows, this.features);
     if (!v.isTypedArray(weights, 'Float64Array') || weights.length !== this.features * this.outputs)
       invalidArg('weights', `a Float64Array of ${this.features * this.outputs} values`, weights);
     if (x.length % this.features !== 0)

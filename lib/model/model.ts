@@ -335,7 +335,7 @@ export class Model {
   /**
    * The validation score of every λ: the validation features are collected at the scored
    * steps (batch by batch) and one native call gives the outputs of every λ from one
-   * eigendecomposition. A λ for which XᵀX + λI is singular scores Infinity.
+   * factorisation of XᵀX (or of the Gram matrix). A λ for which XᵀX + λI is singular scores Infinity.
    */
   private async validationScores(
     readout: Ridge,

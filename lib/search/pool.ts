@@ -107,7 +107,12 @@ export class TrialPool {
    */
   private here(): Slot {
     logRecurrent(true);
-    const slot: Slot = { holds: new Set(cachedRecurrentKeys()), post: (r) => setImmediate(() => run(r).catch((e: Error) => slot.onFail?.(e))) };
+    const post = (r: WorkerRequest): void => {
+      setImmediate(() => {
+        run(r).catch((e: Error) => slot.onFail?.(e));
+      });
+    };
+    const slot: Slot = { holds: new Set(cachedRecurrentKeys()), post };
     const run = async (r: WorkerRequest): Promise<void> => {
       for (const e of r.install) installRecurrent(e);
       const result = await runJob(r.job);
@@ -235,7 +240,7 @@ export class TrialPool {
   async close(): Promise<void> {
     this.closed = true;
     if (this.slots.length > 0) logRecurrent(false);
-    await Promise.all(this.slots.map((s) => s.worker?.terminate()));
+    await Promise.all(this.slots.flatMap((s) => (s.worker ? [s.worker.terminate()] : [])));
   }
 }
 

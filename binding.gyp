@@ -34,6 +34,7 @@
         "native/addon/args.cpp",
         "native/addon/async_job.cpp",
         "native/addon/network_wrap.cpp",
+        "native/addon/random_wrap.cpp",
         "native/addon/ridge_wrap.cpp",
         "native/bench/gemm_ceiling.cpp"
       ],

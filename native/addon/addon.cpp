@@ -113,7 +113,7 @@ Napi::Value DrawSparseUniform(const Napi::CallbackInfo& info) {
     const double c = cv.As<Napi::Number>().DoubleValue();
     if (static_cast<double>(n) * n * c * 8.0 > MaxBytes(info.Env()))
       Fail(ran::kInvalidArg, "the matrix would exceed the memory limit");
-    ran::Xoshiro128 rng;
+    ran::PortableRandom rng;
     for (int k = 0; k < 4; ++k) rng.s[k] = static_cast<uint32_t>(state[k]);
     ran::CsrDraw m = ran::draw_sparse_uniform(rng, n, c);
     for (int k = 0; k < 4; ++k) state[k] = static_cast<int32_t>(rng.s[k]);

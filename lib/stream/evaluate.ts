@@ -34,7 +34,7 @@ export interface StreamOptions {
   firstSeed?: number;
   /** Search trials per (task, seed, model); trial 0 is the defaults. */
   trials: number;
-  /** worker_threads (default: one per core). */
+  /** Trials run at once: this thread and `workers` − 1 worker_threads (default: one per core; 0 or 1: this thread alone). */
   workers?: number;
   /** Cap on readout features (default 1000). */
   maxFeatures?: number;

@@ -61,7 +61,7 @@ export function planTrials(plan: SearchPlan, shape: TaskShape, secondRound: Regi
     // worker draws and measures each (size, connectivity)'s recurrent matrix once
     // (reservoirs/recurrentCache.ts).
     const base = { inputDim: shape.inputDim, seed: plan.seed * 1000 };
-    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } } as ReservoirConfig);
+    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } });
   }
   return configs;
 }

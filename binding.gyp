@@ -20,6 +20,7 @@
     {
       "target_name": "recurrent_attention",
       "sources": [
+        "native/src/draw.cpp",
         "native/src/network.cpp",
         "native/src/network_spec.cpp",
         "native/src/ridge.cpp",
@@ -33,6 +34,7 @@
         "native/addon/args.cpp",
         "native/addon/async_job.cpp",
         "native/addon/network_wrap.cpp",
+        "native/addon/random_wrap.cpp",
         "native/addon/ridge_wrap.cpp",
         "native/bench/gemm_ceiling.cpp"
       ],

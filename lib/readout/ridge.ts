@@ -1,6 +1,6 @@
 /**
  * Ridge regression readout (architecture.md, "Readout"): XᵀX and XᵀY accumulated in float64
- * natively, solved by Cholesky, or for several λ from one eigendecomposition.
+ * natively, solved by Cholesky, or for several λ from one tridiagonalisation of XᵀX.
  */
 import { ErrorCodes, RanError, invalidArg, shapeMismatch } from '../errors';
 import { native, type NativeRidgeStats } from '../native';
@@ -157,7 +157,7 @@ export class Ridge {
 
   /**
    * Outputs of the rows held by `queries` (a `rowsOnly` collector, e.g. validation features)
-   * for every λ: one [rows × outputs] array per λ, from one eigendecomposition — of XᵀX, or
+   * for every λ: one [rows × outputs] array per λ, from one factorisation — a tridiagonalisation of XᵀX, or
    * of the Gram matrix X Xᵀ of the training rows when there are fewer rows than features
    * (the same solutions). The decomposition is kept until rows are added, so a following
    * `sweep` or `solveAt` for one of these λ does not repeat it. A singular λ throws
@@ -196,7 +196,7 @@ export class Ridge {
   }
 
   /**
-   * Weights for each λ from one eigendecomposition of XᵀX (of X Xᵀ when there are fewer
+   * Weights for each λ from one tridiagonalisation of XᵀX (the Gram matrix X Xᵀ when there are fewer
    * rows than features; the same solutions) (does not change `weights`).
    * A λ for which XᵀX + λI is singular throws ERR_RAN_SINGULAR, or with `skipSingular`
    * gives `undefined` in its place.

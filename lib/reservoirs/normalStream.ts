@@ -8,6 +8,7 @@
  * bit, as drawing them afresh.
  */
 import type { Random } from '../random';
+import { fillNormals } from './nativeNormals';
 
 /** The generator's fields (xoshiro128** state and the spare of the polar method). */
 interface State {
@@ -60,15 +61,13 @@ function extend(s: Stream, length: number): void {
     spare.set(s.spare.subarray(0, s.length));
     Object.assign(s, { values, words, spare });
   }
-  const g = s.gen as unknown as State;
-  for (let i = s.length; i < length; i++) {
-    s.values[i] = s.gen.normal();
-    s.words[4 * i] = g.s0;
-    s.words[4 * i + 1] = g.s1;
-    s.words[4 * i + 2] = g.s2;
-    s.words[4 * i + 3] = g.s3;
-    s.spare[i] = g.spareNormal === null ? 0 : 1;
-  }
+  if (length > s.length)
+    fillNormals(
+      s.gen,
+      s.values.subarray(s.length, length),
+      s.words.subarray(4 * s.length, 4 * length),
+      s.spare.subarray(s.length, length),
+    );
   s.length = Math.max(s.length, length);
 }
 
@@ -100,7 +99,7 @@ function find(rng: Random): { stream: Stream; at: number } {
 /** Drawn afresh: runs too short to be worth recording or too long to keep. */
 function drawFresh(rng: Random, count: number): Float64Array {
   const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) out[i] = rng.normal();
+  fillNormals(rng, out);
   return out;
 }
 

@@ -24,6 +24,12 @@ function callBudget(): number {
   return Math.max(1, Math.min(defaultThreads(), Number.isInteger(uv) && uv > 0 ? uv : 4));
 }
 
+function nonZeros(a: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) count++;
+  return count;
+}
+
 /** Which steps of each sequence feed the readout's statistics. */
 export type Selection =
   /** STREAM's prediction steps: per sequence a list of steps of this call. */
@@ -166,11 +172,15 @@ export abstract class Reservoir<O extends CommonOptions = CommonOptions> {
     return this.featureDim * outputs;
   }
 
-  /** Number of fixed random weights (recurrent non-zeros, input, bias, unit weights). */
+  /**
+   * Number of fixed random weights (recurrent non-zeros, input, bias, unit weights). The
+   * non-zeros of a W handed to the kernel dense are counted as such, not its n² entries, so
+   * the count does not depend on the form the kernel runs fastest on.
+   */
   get fixedParameters(): number {
     const s = this.spec;
     let count =
-      ('dense' in s.w ? s.w.dense.length : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length) +
+      ('dense' in s.w ? nonZeros(s.w.dense) : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length) +
       s.wIn.length +
       s.bias.length;
     for (const p of s.populations) {

@@ -1,6 +1,7 @@
 // Module initialisation: per-environment state, the two classes and the free functions.
 #include "addon.h"
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -8,6 +9,7 @@
 #include "fast_math.h"
 #include "gemm_ceiling.h"
 #include "network_wrap.h"
+#include "random_wrap.h"
 #include "ridge_wrap.h"
 #include "spectral.h"
 #include "thread_pool.h"
@@ -195,6 +197,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("RidgeStats", ridge);
   exports.Set("Network", network);
   exports.Set("spectralRadius", Napi::Function::New(env, SpectralRadius, "spectralRadius"));
+  exports.Set("drawSparseUniform", Napi::Function::New(env, DrawSparseUniform, "drawSparseUniform"));
+  exports.Set("normals", Napi::Function::New(env, Normals, "normals"));
   exports.Set("setMemoryLimit", Napi::Function::New(env, SetMemoryLimit, "setMemoryLimit"));
   exports.Set("memoryLimit", Napi::Function::New(env, MemoryLimit, "memoryLimit"));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));

@@ -153,10 +153,43 @@ inline std::vector<float> transpose_blocks(const std::vector<float>& blocks, int
 // output row (m, r) sums its blocks in stored (ascending) order and, inside a block, the
 // columns in order — the CSR order.
 // One lane, blocks of 16: the 16 rows of a block row in one vector, columns in CSR order.
+// Four block rows advance together, so that four independent chains of FMAs are in flight
+// (one row's chain waits on itself: RAN-A 62 x 16 units at c = 0.4, one sequence, spent a
+// third of a search trial here); a row that has run out of blocks adds zero blocks times
+// zeros until the longest is done, which leaves its sums as they are (as a dense W's zeros
+// do). The order within a row does not change.
 inline void drive_blocked16_one_lane(const int32_t* row_ptr, const int32_t* col, const float* val_t, int n,
                                      const float* y, float* z) {
+  alignas(64) static const float zeros[256] = {};
   const int rows = n / 16;
-  for (int m = 0; m < rows; ++m) {
+  constexpr int G = 4;
+  int m0 = 0;
+  for (; m0 + G <= rows; m0 += G) {
+    float acc[G][16] = {};
+    int32_t longest = 0;
+    for (int g = 0; g < G; ++g) longest = std::max(longest, row_ptr[m0 + g + 1] - row_ptr[m0 + g]);
+    for (int32_t q = 0; q < longest; ++q) {
+      const float* blk[G];
+      const float* yb[G];
+      for (int g = 0; g < G; ++g) {
+        const int32_t p = row_ptr[m0 + g] + q;
+        const bool real = p < row_ptr[m0 + g + 1];
+        blk[g] = real ? val_t + static_cast<size_t>(p) * 256 : zeros;
+        yb[g] = real ? y + static_cast<size_t>(col[p]) * 16 : zeros;
+      }
+      for (int c = 0; c < 16; ++c) {
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) {
+          const float yc = yb[g][c];
+#pragma GCC unroll 16
+          for (int r = 0; r < 16; ++r) acc[g][r] = madd(blk[g][c * 16 + r], yc, acc[g][r]);
+        }
+      }
+    }
+    for (int g = 0; g < G; ++g)
+      for (int r = 0; r < 16; ++r) z[static_cast<size_t>(m0 + g) * 16 + r] = acc[g][r];
+  }
+  for (int m = m0; m < rows; ++m) {
     float acc[16] = {};
     for (int32_t p = row_ptr[m]; p < row_ptr[m + 1]; ++p) {
       const float* blk = val_t + static_cast<size_t>(p) * 256;

@@ -1,5 +1,5 @@
 // The executor: steps a composed network over B sequences in lockstep, for T steps, in
-// one call. Sequences are grouped in tiles of 16 (the last one 1, 4, 8 or 16 wide) stored
+// one call. Sequences are grouped in tiles of 16 (the last one 1 or 16 wide) stored
 // batch-innermost ([state index][lane]), so the unit kernels vectorise over the lanes;
 // tiles of one lane use kernels vectorised over rows instead. Every kernel keeps each sum's
 // order, so a sequence's arithmetic never depends on its tile or on the other sequences.

@@ -1,5 +1,6 @@
 import { AttentionReservoir } from '../../lib/reservoirs/attention';
 import { DecomposedReservoir } from '../../lib/reservoirs/decomposed';
+import { ESN } from '../../lib/reservoirs/esn';
 import { native, type NativeNetworkSpec } from '../../lib/native';
 import { referenceRun } from '../reference/network';
 import { maxError, randomTensor, sameBits } from '../helpers';
@@ -274,5 +275,16 @@ describe('attention properties', () => {
     const s = res.describe();
     const w = 'dense' in s.w ? s.w.dense.length : 'blockValues' in s.w ? s.w.blockValues.length : s.w.values.length;
     expect(res.fixedParameters).toBe(w + 32 * 3 + 32 + 4 * (3 * 64 + 2 * 128));
+  });
+
+  test('parameter counts: a W handed to the kernel dense counts its non-zeros, not n²', () => {
+    const res = new ESN({ inputDim: 3, units: 60, connectivity: 0.5, seed: 2 });
+    const s = res.describe();
+    expect('dense' in s.w).toBe(true);
+    const dense = (s.w as { dense: Float32Array }).dense;
+    const nnz = dense.filter((v) => v !== 0).length;
+    expect(nnz).toBeLessThan(0.7 * 60 * 60);
+    expect(res.fixedParameters).toBe(nnz + 60 * 3 + 60);
+    res.dispose();
   });
 });

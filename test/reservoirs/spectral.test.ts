@@ -106,11 +106,15 @@ describe('weights in the kernel form', () => {
     expect(csr.values[0]).toBe(Math.fround(2 * rng.uniform() - 1));
   });
 
-  test('kernelForm: dense from a third of the entries, blocks of size 1 as CSR', () => {
+  test('kernelForm: dense from a third of the entries (two thirds for blocks of 8 or more), blocks of size 1 as CSR', () => {
     const sparse = blockSparse(new Random(2), 30, 4, () => 0.1, 'normal');
     expect('blockValues' in kernelForm(sparse)).toBe(true);
     const full = blockSparse(new Random(2), 30, 4, () => 0.6, 'normal');
     expect(kernelForm(full)).toEqual({ n: 120, dense: denseOf(full) });
+    // Blocks of 8 or more stay blocks up to two thirds of the entries.
+    expect('blockValues' in kernelForm(blockSparse(new Random(2), 30, 8, () => 0.6, 'normal'))).toBe(true);
+    const full8 = blockSparse(new Random(2), 30, 8, () => 0.9, 'normal');
+    expect(kernelForm(full8)).toEqual({ n: 240, dense: denseOf(full8) });
     const scalar = kernelForm(blockSparse(new Random(2), 30, 1, () => 0.1, 'normal'));
     expect('rowPtr' in scalar).toBe(true);
   });

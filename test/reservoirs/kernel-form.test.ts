@@ -1,0 +1,45 @@
+/**
+ * The form a recurrent matrix is handed to the kernel in (dense, or blocks) changes no bit:
+ * every form sums a row's non-zeros in column order. RAN-A keeps its blocks up to two
+ * thirds of non-zero entries, so this is what lets it skip the dense expansion.
+ */
+import { native } from '../../lib/native';
+import { AttentionReservoir } from '../../lib/reservoirs/attention';
+import { clearRecurrentCache } from '../../lib/reservoirs/recurrentCache';
+import type { BlockMatrix } from '../../lib/reservoirs/weights';
+import { randomTensor, sameBits } from '../helpers';
+
+/** A slow, obvious expansion of a BSR matrix. */
+function denseOf(m: BlockMatrix): Float32Array {
+  const a = new Float32Array(m.n * m.n);
+  const b = m.blockSize;
+  for (let br = 0; br < m.n / b; br++)
+    for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
+      for (let r = 0; r < b; r++)
+        for (let c = 0; c < b; c++) a[(br * b + r) * m.n + m.blockCol[p]! * b + c] = m.blockValues[(p * b + r) * b + c]!;
+  return a;
+}
+
+test.each([
+  [0.4, 1],
+  [0.4, 5],
+  [0.4, 21],
+  [0.5, 16],
+])('RAN-A at connectivity %f keeps its blocks, and runs %i sequences as a dense W does, bit for bit', (c, batch) => {
+  clearRecurrentCache();
+  const r = new AttentionReservoir({ inputDim: 3, units: 12, width: 16, connectivity: c, seed: 4, context: 4 });
+  const spec = r.describe();
+  expect('blockValues' in spec.w).toBe(true);
+  const x = randomTensor(9, batch, 7, 3);
+  const opts = { reset: true, states: true, includeInput: true, includeBias: true, threads: 2 };
+  const blocked = new (native().Network)(spec).run(x.data, batch, 7, opts).states!;
+  const dense = new (native().Network)({ ...spec, w: { n: spec.n, dense: denseOf(spec.w as BlockMatrix) } }).run(
+    x.data,
+    batch,
+    7,
+    opts,
+  ).states!;
+  expect(sameBits(blocked, dense)).toBe(true);
+  expect(sameBits(blocked, r.run(x, { states: true }).states!.data)).toBe(true);
+  r.dispose();
+});

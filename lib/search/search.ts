@@ -99,7 +99,7 @@ function affinityOf(config: ReservoirConfig): string {
   type Shape = { seed?: number; units?: number; attentionUnits?: number; connectivity?: unknown };
   let o = config.options as Shape;
   try {
-    o = architecture(config.kind).normalize(config.options as never) as Shape;
+    o = architecture(config.kind).normalize(config.options);
   } catch {
     // An invalid config fails in its trial; any affinity will do.
   }

@@ -296,7 +296,7 @@ function cellOf(
     best: requests[bests[0]!.id]!.config,
     failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
     failedTrials: mine.flatMap((g) =>
-      g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error! }] : [])),
+      g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error }] : [])),
     ),
   };
 }

@@ -63,11 +63,21 @@ struct RunRequest {
 // What a run carries from one step to the next: per tile of sequences, the unit states
 // and the units' contexts. Each call owns one (a fresh one when it resets), so calls on
 // one Network run concurrently; a call that continues a series is handed the carried one.
+// The tiles' memory goes, when the state ends, to the next run that needs tiles of the same
+// size (release()); so a state is moved, never copied.
 struct RunState {
   int batch = 0;
   int64_t steps = 0;            // steps since the last reset
   std::vector<int> tile_lanes;  // lanes of each tile (tile_lanes_for_batch)
   std::vector<std::vector<float>> tiles;
+  RunState() = default;
+  RunState(RunState&&) noexcept = default;
+  RunState& operator=(RunState&& other) noexcept;
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
+  ~RunState() { release(); }
+  // Empties the state, handing its tiles' memory on.
+  void release();
   bool empty() const { return steps == 0; }
   size_t bytes() const;
 };

@@ -34,6 +34,46 @@ std::vector<int> tile_lanes_for_batch(int batch) {
   return lanes;
 }
 
+// Tile memory of ended runs, for the next run's tiles of the same size, from any thread. A
+// search builds a Network per trial, and a RAN-A state holds megabytes per tile (the
+// attention contexts): fresh memory cost page faults at every trial's first run. Bounded;
+// never destroyed, as states may end after static destructors have run.
+class TileRecycler {
+ public:
+  static TileRecycler& instance() {
+    static TileRecycler* recycler = new TileRecycler();
+    return *recycler;
+  }
+  // `floats` zeros, in recycled memory when some of that size is kept.
+  std::vector<float> take(size_t floats) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = kept_.size(); i-- > 0;) {
+        if (kept_[i].size() != floats) continue;
+        std::vector<float> tile = std::move(kept_[i]);
+        kept_.erase(kept_.begin() + static_cast<std::ptrdiff_t>(i));
+        bytes_ -= floats * sizeof(float);
+        std::fill(tile.begin(), tile.end(), 0.0f);
+        return tile;
+      }
+    }
+    return std::vector<float>(floats, 0.0f);
+  }
+  void give(std::vector<float>& tile) {
+    const size_t b = tile.size() * sizeof(float);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (b == 0 || bytes_ + b > kMaxBytes) return;  // the caller frees it
+    bytes_ += b;
+    kept_.push_back(std::move(tile));
+  }
+
+ private:
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  std::mutex mu_;
+  std::vector<std::vector<float>> kept_;
+  size_t bytes_ = 0;
+};
+
 // Rows of features waiting to be added to the ridge statistics.
 constexpr int kSinkRows = 256;
 
@@ -409,6 +449,25 @@ size_t Network::scratch_floats() const {
   return scratch;
 }
 
+RunState& RunState::operator=(RunState&& other) noexcept {
+  if (this != &other) {
+    release();
+    batch = other.batch;
+    steps = other.steps;
+    tile_lanes = std::move(other.tile_lanes);
+    tiles = std::move(other.tiles);
+    other.tile_lanes.clear();
+    other.tiles.clear();
+  }
+  return *this;
+}
+
+void RunState::release() {
+  for (auto& t : tiles) TileRecycler::instance().give(t);
+  tiles.clear();
+  tile_lanes.clear();
+}
+
 size_t RunState::bytes() const {
   size_t total = 0;
   for (const auto& t : tiles) total += t.size() * sizeof(float);
@@ -443,9 +502,9 @@ void Network::zero_state(RunState& s, int batch) const {
   if (s.tile_lanes == lanes) {
     for (auto& t : s.tiles) std::fill(t.begin(), t.end(), 0.0f);
   } else {
-    s.tiles.clear();
+    s.release();
     s.tile_lanes = lanes;
-    for (int l : lanes) s.tiles.emplace_back(tile_floats_ * l, 0.0f);
+    for (int l : lanes) s.tiles.push_back(TileRecycler::instance().take(tile_floats_ * l));
   }
   s.batch = batch;
   s.steps = 0;

@@ -20,6 +20,7 @@
     {
       "target_name": "recurrent_attention",
       "sources": [
+        "native/src/draw.cpp",
         "native/src/network.cpp",
         "native/src/network_spec.cpp",
         "native/src/ridge.cpp",

@@ -13,7 +13,7 @@ export {
   type AttentionStats,
   type CommonOptions,
 } from './reservoirs/reservoir';
-export { Ridge, type AddRowsOptions, type RidgeOptions, type RidgeStatistics } from './readout/ridge';
+export { Ridge, type AddRowsOptions, type RidgeOptions, type RidgeStatistics, type RowsLike } from './readout/ridge';
 export { Random } from './random';
 export { type Tensor3, type IndexMatrix, type TensorLike, tensor3, zeros3, sliceBatch, toTensor3 } from './tensor';
 export { RanError, ErrorCodes, type ErrorCode } from './errors';

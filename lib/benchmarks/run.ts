@@ -105,7 +105,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** FLOPs of one sequence-step of a network (multiply-add = 2), counting the kernels' work. */
-function flopsPerStep(spec: NativeNetworkSpec): number {
+export function flopsPerStep(spec: NativeNetworkSpec): number {
   const nnz =
     'dense' in spec.w
       ? spec.w.dense.length

@@ -3,25 +3,40 @@
  * `ran`: the command-line interface. Each command is a module of lib/cli/commands/ exporting a
  * {@link Command}; this file only dispatches and prints the overall help.
  */
+// First: `ran eval` / `ran stream` start their search workers now, so that the workers load
+// the library while this thread loads the rest of the CLI and reads the task.
+import { prestartForCommand } from '../search/prestart';
+prestartForCommand(process.argv.slice(2));
 import { UsageError, type Command } from './command';
-import { bench } from './commands/bench';
-import { evalCommand } from './commands/eval';
-import { fit } from './commands/fit';
-import { inspect } from './commands/inspect';
-import { merge } from './commands/merge';
-import { predict } from './commands/predict';
-import { search } from './commands/search';
-import { stream } from './commands/stream';
 
-/** The commands, in the order `ran --help` lists them. */
-const COMMANDS: readonly Command[] = [stream, evalCommand, fit, predict, inspect, search, merge, bench];
+/**
+ * The commands by name, in the order `ran --help` lists them. A command's module (and the
+ * library it needs) is loaded only when that command runs or the overall help is printed:
+ * `ran eval` does not load what `ran fit` or `ran merge` need.
+ */
+const COMMANDS: Readonly<Record<string, () => Command>> = {
+  stream: () => (require('./commands/stream') as typeof import('./commands/stream')).stream,
+  eval: () => (require('./commands/eval') as typeof import('./commands/eval')).evalCommand,
+  fit: () => (require('./commands/fit') as typeof import('./commands/fit')).fit,
+  predict: () => (require('./commands/predict') as typeof import('./commands/predict')).predict,
+  inspect: () => (require('./commands/inspect') as typeof import('./commands/inspect')).inspect,
+  search: () => (require('./commands/search') as typeof import('./commands/search')).search,
+  merge: () => (require('./commands/merge') as typeof import('./commands/merge')).merge,
+  bench: () => (require('./commands/bench') as typeof import('./commands/bench')).bench,
+};
+const NAMES = Object.keys(COMMANDS);
+
+/** The command called `name`, or undefined. */
+function commandNamed(name: string | undefined): Command | undefined {
+  return name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name]!() : undefined;
+}
 
 function version(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
 function help(): string {
-  const lines = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`);
+  const lines = NAMES.map((n) => COMMANDS[n]!()).map((c) => `  ${c.usage}\n      ${c.summary}`);
   return `ran — Recurrent Attention Networks (reservoir computing with attention units)
 
 Usage:
@@ -38,12 +53,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    const topic = name === 'help' ? commandNamed(rest[0]) : undefined;
     process.stdout.write(`${topic ? topic.help : help()}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  const command = commandNamed(name);
+  if (!command) throw new UsageError(`unknown command "${name}"; commands: ${NAMES.join(', ')}`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help}\n`);
     return 0;

@@ -264,6 +264,22 @@ export class Model {
   }
 
   /**
+   * The readout of an earlier `fit` of the same reservoir config on `train`: its weights and
+   * λ, with the architecture's data-dependent set-up (RAN-C's data keys) redone on `train.x`.
+   * The model then predicts the same bits as that fitted one, without a second fit (a
+   * search scores its chosen trial on test this way).
+   * @internal
+   */
+  useFittedWeights(train: SequenceData, weights: Float64Array, ridge: number, options: { threads?: number } = {}): void {
+    const x = checkData(train, 'train');
+    if (isArchitecture(this.reservoir.kind))
+      architecture(this.reservoir.kind).prepare?.(this.reservoir, x.x, { threads: options.threads });
+    const readout = this.reservoir.createReadout(x.y.shape[2], ridge);
+    readout.setWeights(weights);
+    this.readout = readout;
+  }
+
+  /**
    * Most predictions that may wait for a free slot (the reservoir's `maxQueued`, default
    * 1024). `predict` and `evaluate` may be called many times at once on one model (as a server
    * does under load): each call starts from a reset state, calls beyond the thread budget wait
@@ -319,7 +335,7 @@ export class Model {
   /**
    * The validation score of every λ: the validation features are collected at the scored
    * steps (batch by batch) and one native call gives the outputs of every λ from one
-   * eigendecomposition. A λ for which XᵀX + λI is singular scores Infinity.
+   * factorisation of XᵀX (or of the Gram matrix). A λ for which XᵀX + λI is singular scores Infinity.
    */
   private async validationScores(
     readout: Ridge,

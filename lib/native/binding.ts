@@ -164,6 +164,11 @@ export interface NativeBinding {
   RidgeStats: new (features: number, outputs: number, options?: { rowsOnly?: boolean }) => NativeRidgeStats;
   spectralRadius(matrix: NativeMatrix, options?: { tolerance?: number; denseLimit?: number }): number;
   /**
+   * The CSR matrix of `sparseSquare` (reservoirs/weights.ts) with uniform entries, drawn from
+   * the xoshiro128** `state` (lib/random.ts's four words), which it advances in place.
+   */
+  drawSparseUniform(state: Int32Array, n: number, c: number): { rowPtr: Int32Array; colIdx: Int32Array; values: Float32Array };
+  /**
    * The next `out.length` normals of lib/random.ts's generator, drawn natively (the same bits):
    * `state` (its four words) and `spare` ([pending ? 1 : 0, value]) are updated in place;
    * `words` and `spares`, when given, record the state after each normal.

@@ -1,12 +1,15 @@
 /**
  * Ridge regression readout (architecture.md, "Readout"): XᵀX and XᵀY accumulated in float64
- * natively, solved by Cholesky, or for several λ from one eigendecomposition.
+ * natively, solved by Cholesky, or for several λ from one tridiagonalisation of XᵀX.
  */
 import { ErrorCodes, RanError, invalidArg, shapeMismatch } from '../errors';
 import { native, type NativeRidgeStats } from '../native';
 import * as v from '../validate';
 import { memoryLimit } from '../reservoirs/limits';
 import { defaultThreads } from '../threads';
+import { toRows, type RowsLike } from './rows';
+
+export type { RowsLike } from './rows';
 
 /** Options of a ridge readout. */
 export interface RidgeOptions {
@@ -110,12 +113,18 @@ export class Ridge {
     this.w = w;
   }
 
-  /** Adds rows x [r × features] and y [r × outputs]. */
-  addRows(x: Float64Array | Float32Array, y: Float64Array | Float32Array, options: AddRowsOptions = {}): void {
+  /**
+   * Adds rows x [r × features] and y [r × outputs]: flat Float64Array or Float32Array rows, or
+   * the tensor forms `run` accepts — `{ data, shape }` with shape [r, width] or [B, T, width]
+   * (B·T rows), nested arrays [r][width] or [B][T][width] (see {@link RowsLike}).
+   */
+  addRows(x: RowsLike, y: RowsLike, options: AddRowsOptions = {}): void {
+    const xs = toRows('x', x, this.features);
+    const ys = toRows('y', y, this.outputs);
     const o = v.options('options', options);
     v.knownKeys('options', o, ['threads']);
     const threads = o.threads === undefined ? defaultThreads() : v.integer('options.threads', o.threads, 1, 1024);
-    this.stats.addRows(x, y, { threads });
+    this.stats.addRows(xs, ys, { threads });
   }
 
   /** Adds the statistics of another readout of the same shape (e.g. from another batch or worker). */
@@ -148,7 +157,7 @@ export class Ridge {
 
   /**
    * Outputs of the rows held by `queries` (a `rowsOnly` collector, e.g. validation features)
-   * for every λ: one [rows × outputs] array per λ, from one eigendecomposition — of XᵀX, or
+   * for every λ: one [rows × outputs] array per λ, from one factorisation — a tridiagonalisation of XᵀX, or
    * of the Gram matrix X Xᵀ of the training rows when there are fewer rows than features
    * (the same solutions). The decomposition is kept until rows are added, so a following
    * `sweep` or `solveAt` for one of these λ does not repeat it. A singular λ throws
@@ -187,7 +196,7 @@ export class Ridge {
   }
 
   /**
-   * Weights for each λ from one eigendecomposition of XᵀX (of X Xᵀ when there are fewer
+   * Weights for each λ from one tridiagonalisation of XᵀX (the Gram matrix X Xᵀ when there are fewer
    * rows than features; the same solutions) (does not change `weights`).
    * A λ for which XᵀX + λI is singular throws ERR_RAN_SINGULAR, or with `skipSingular`
    * gives `undefined` in its place.
@@ -210,11 +219,10 @@ export class Ridge {
     );
   }
 
-  /** Outputs of rows x [r × features] with the solved weights: [r × outputs]. */
-  predict(x: Float64Array | Float32Array, weights: Float64Array | undefined = this.w): Float64Array {
+  /** Outputs of rows x [r × features] (any {@link RowsLike} form) with the solved weights: [r × outputs]. */
+  predict(rows: RowsLike, weights: Float64Array | undefined = this.w): Float64Array {
     if (!weights) throw new RanError(ErrorCodes.STATE, 'the readout has no weights yet: call solve() first');
-    if (!v.isTypedArray(x, 'Float64Array') && !v.isTypedArray(x, 'Float32Array'))
-      invalidArg('x', 'a Float64Array or Float32Array of rows', x);
+    const x = toRows('x', rows, this.features);
     if (!v.isTypedArray(weights, 'Float64Array') || weights.length !== this.features * this.outputs)
       invalidArg('weights', `a Float64Array of ${this.features * this.outputs} values`, weights);
     if (x.length % this.features !== 0)

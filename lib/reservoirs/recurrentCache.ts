@@ -7,12 +7,26 @@
  * is the same, bit for bit, as one built afresh: the same values scaled by the same ρ / r0,
  * and the same W_in, b and unit weights drawn next. The matrix is kept in the form the
  * kernel reads, so a trial only rescales its values.
+ *
+ * Search workers share what they draw (search/pool.ts): a worker logs the entries it draws
+ * and the keys its jobs use, the pool hands an entry to the next worker whose job needs it,
+ * and that worker installs it instead of drawing it again — the same values, radius and
+ * generator state, so the same bits as its own draw.
  */
 import type { NativeMatrix } from '../native';
 import type { Random } from '../random';
 import { kernelForm, spectralRadiusOf, valuesOf, withValues, type BlockMatrix, type CsrMatrix } from './weights';
 
 interface Entry {
+  w: NativeMatrix;
+  r0: number;
+  /** The generator's fields after the draw (a Random, or a plain copy from another thread). */
+  after: Random;
+}
+
+/** A cached matrix as it travels between threads (structured clone keeps every bit). */
+export interface SharedRecurrent {
+  key: string;
   w: NativeMatrix;
   r0: number;
   after: Random;
@@ -22,6 +36,14 @@ const entries = new Map<string, Entry>();
 const MAX_ENTRIES = 4;
 // Larger matrices are not kept: the cache would then hold hundreds of megabytes per worker.
 const MAX_VALUES = 4_000_000;
+
+/** What this thread drew and used since `takeRecurrentLog` last ran; undefined: not logging. */
+let log: { drawn: SharedRecurrent[]; used: Set<string> } | undefined;
+
+function remember(key: string, e: Entry): void {
+  entries.set(key, e);
+  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+}
 
 function snapshot(rng: Random): Random {
   return Object.assign(Object.create(Object.getPrototypeOf(rng) as object) as Random, rng);
@@ -39,6 +61,7 @@ export function drawRecurrent(
   draw: () => CsrMatrix | BlockMatrix,
   rho: number,
 ): { w: NativeMatrix; r0: number } {
+  log?.used.add(key);
   let e = entries.get(key);
   if (e) {
     entries.delete(key); // most recently used last
@@ -48,8 +71,8 @@ export function drawRecurrent(
     const drawn = draw();
     e = { r0: spectralRadiusOf(drawn), after: snapshot(rng), w: kernelForm(drawn) };
     if (valuesOf(e.w).length <= MAX_VALUES) {
-      entries.set(key, e);
-      if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      remember(key, e);
+      log?.drawn.push({ key, ...e });
     }
   }
   // Rescaled to ρ: each float32 value times ρ / r0, into a new array.
@@ -65,4 +88,34 @@ export function drawRecurrent(
 /** Forgets every cached matrix (tests compare cached and fresh draws). */
 export function clearRecurrentCache(): void {
   entries.clear();
+}
+
+/** Starts logging draws and used keys for `takeRecurrentLog` (search workers only: the log holds the matrices). */
+export function logRecurrent(): void {
+  log ??= { drawn: [], used: new Set() };
+}
+
+/**
+ * The entries this thread drew and cached, and every key it looked up, since the last call
+ * (empty unless `logRecurrent` was called); clears the log.
+ */
+export function takeRecurrentLog(): { drawn: SharedRecurrent[]; used: string[] } {
+  if (!log) return { drawn: [], used: [] };
+  const out = { drawn: log.drawn, used: [...log.used] };
+  log = { drawn: [], used: new Set() };
+  return out;
+}
+
+/** The keys held now, least recently used first. */
+export function cachedRecurrentKeys(): string[] {
+  return [...entries.keys()];
+}
+
+/**
+ * Caches a matrix drawn elsewhere (by another search worker) under its key: a later
+ * `drawRecurrent` with that key uses it as if this thread had drawn it.
+ */
+export function installRecurrent(e: SharedRecurrent): void {
+  if (entries.has(e.key) || valuesOf(e.w).length > MAX_VALUES) return;
+  remember(e.key, { w: e.w, r0: e.r0, after: e.after });
 }

@@ -28,8 +28,25 @@ function grown<T extends Float32Array | Int32Array>(a: T, needed: number): T {
   return b;
 }
 
-/** n×n matrix whose entries are non-zero with probability c (row by row, column by column), in CSR form. */
+/** The generator's state words (xoshiro128**), as lib/random.ts holds them. */
+type GeneratorWords = { s0: number; s1: number; s2: number; s3: number };
+
+/**
+ * n×n matrix whose entries are non-zero with probability c (row by row, column by column), in
+ * CSR form. Uniform entries are drawn natively (the same numbers and generator state as
+ * `sparseSquareReference`, bit for bit: n² uniforms are most of an ESN's set-up).
+ */
 export function sparseSquare(rng: Random, n: number, c: number, dist: Distribution): CsrMatrix {
+  if (dist !== 'uniform' || n > 65536) return sparseSquareReference(rng, n, c, dist);
+  const words = rng as unknown as GeneratorWords;
+  const state = Int32Array.of(words.s0, words.s1, words.s2, words.s3);
+  const m = native().drawSparseUniform(state, n, c);
+  [words.s0, words.s1, words.s2, words.s3] = state as unknown as [number, number, number, number];
+  return { n, ...m };
+}
+
+/** `sparseSquare` in TypeScript, one `rng` call at a time (normal entries, and the tests' reference). */
+export function sparseSquareReference(rng: Random, n: number, c: number, dist: Distribution): CsrMatrix {
   const rowPtr = new Int32Array(n + 1);
   let colIdx = new Int32Array(Math.ceil(c * n * n * 1.05) + 16);
   let values = new Float32Array(colIdx.length);

@@ -3,7 +3,7 @@
  * best trial's, for the report) — the latter in the worker that already holds the config's
  * recurrent matrix, so the main thread does not draw and measure it again.
  */
-import { attentionUse, type AttentionUse } from '../stream/attention';
+import type { AttentionUse } from '../stream/attention';
 import type { ReservoirConfig } from '../model/config';
 import { loadTask, runTrial, type TaskSource, type TrialRequest, type TrialResult } from './trial';
 
@@ -29,6 +29,8 @@ export type JobResult = TrialResult | AttentionResult;
 export function attentionOf(config: ReservoirConfig, source: TaskSource): AttentionUse | undefined {
   try {
     const data = loadTask(source);
+    // Loaded on first use: a worker that only runs trials does not need it.
+    const { attentionUse } = require('../stream/attention') as typeof import('../stream/attention');
     return attentionUse(config, data.valid.x, data.train.x);
   } catch {
     return undefined;

@@ -5,6 +5,7 @@
  * generated task and the same data read from a folder get the same search. The trial with
  * the best validation score is reported on test.
  */
+import { architecture } from '../architectures/index';
 import { ARCHITECTURES, type Architecture, type ReservoirConfig } from '../model/config';
 import { DEFAULT_RIDGES } from '../model/model';
 import { sizeForBudget } from '../model/budget';
@@ -90,10 +91,19 @@ export function trialRequests(
   }));
 }
 
-/** What decides a config's recurrent matrix besides its architecture's defaults. */
+/**
+ * What decides a config's recurrent matrix, defaults filled in (trial 0, the defaults, then
+ * shares its matrix with the trials that name the same values).
+ */
 function affinityOf(config: ReservoirConfig): string {
-  const o = config.options as { seed?: number; units?: number; attentionUnits?: number; connectivity?: number };
-  return `${config.kind}|${o.seed}|${o.units ?? o.attentionUnits}|${o.connectivity}`;
+  type Shape = { seed?: number; units?: number; attentionUnits?: number; connectivity?: unknown };
+  let o = config.options as Shape;
+  try {
+    o = architecture(config.kind).normalize(config.options as never) as Shape;
+  } catch {
+    // An invalid config fails in its trial; any affinity will do.
+  }
+  return `${config.kind}|${o.seed}|${o.units ?? o.attentionUnits}|${JSON.stringify(o.connectivity)}`;
 }
 
 function key(x: number): number {

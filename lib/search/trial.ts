@@ -2,7 +2,7 @@
 import { readTaskFolder } from '../io/taskFolder';
 import { createReservoir, type ReservoirConfig } from '../model/config';
 import { Model } from '../model/model';
-import { buildTask, type StreamTask } from '../tasks/index';
+import type { StreamTask } from '../tasks/index';
 import type { Difficulty } from '../tasks/configs';
 import type { TaskData } from '../tasks/types';
 
@@ -27,6 +27,10 @@ export interface TrialRequest {
    * only the chosen one (the test split is often as long as the training split).
    */
   scoreTest?: boolean;
+  /** Return the readout's weights (`TrialResult.weights`), so the trial can be scored later without a refit. */
+  keepWeights?: boolean;
+  /** The readout of an earlier run of this request (weights and λ): skip the fit and score test only. */
+  fitted?: { weights: Float64Array; ridge: number };
 }
 
 /** What a trial measured. */
@@ -41,6 +45,8 @@ export interface TrialResult {
   milliseconds: number;
   trainable: number;
   fixed: number;
+  /** The readout's weights, with `keepWeights`. */
+  weights?: Float64Array;
   error?: string;
 }
 
@@ -54,7 +60,11 @@ export function loadTask(source: TaskSource): TaskData | StreamTask {
     task =
       'dir' in source
         ? readTaskFolder(source.dir)
-        : buildTask(source.name, { difficulty: source.difficulty, seed: source.seed });
+        : // The generators load only when a task is generated (a worker running a folder's task never needs them).
+          (require('../tasks/index') as typeof import('../tasks/index')).buildTask(source.name, {
+            difficulty: source.difficulty,
+            seed: source.seed,
+          });
     if (cache.size > 8) cache.clear();
     cache.set(key, task);
   }
@@ -68,7 +78,11 @@ export async function runTrial(req: TrialRequest): Promise<TrialResult> {
   try {
     const task = loadTask(req.task);
     model = new Model(createReservoir(req.config));
-    const fit = await model.fit(task, { ridges: req.ridges, threads: req.threads });
+    // With the weights of an earlier run the same model is rebuilt without a fit (no validation score).
+    if (req.fitted) model.useFittedWeights(task.train, req.fitted.weights, req.fitted.ridge, { threads: req.threads });
+    const fit = req.fitted
+      ? { ridge: req.fitted.ridge, validation: undefined }
+      : await model.fit(task, { ridges: req.ridges, threads: req.threads });
     const chosen = fit.validation?.find((v) => v.ridge === fit.ridge);
     const test =
       req.scoreTest === false ? NaN : await model.evaluate(task.test, task.classification, { threads: req.threads });
@@ -81,6 +95,7 @@ export async function runTrial(req: TrialRequest): Promise<TrialResult> {
       milliseconds: Date.now() - started,
       trainable: model.trainableParameters,
       fixed: model.fixedParameters,
+      ...(req.keepWeights === true && model.readout?.weights ? { weights: model.readout.weights } : {}),
     };
   } catch (e) {
     return {

@@ -8,7 +8,11 @@ import { architecture } from '../architectures/index';
 import type { ReservoirConfig } from '../model/config';
 import { sliceBatch, type Tensor3 } from '../tensor';
 
-/** Attention statistics averaged over units, heads, sequences and steps with ≥ 2 filled slots. */
+/**
+ * Attention statistics: per attention unit, means over sequences, steps and heads with ≥ 2
+ * filled slots (a unit that never had two counts as one slot: entropy 0, newest 1, lag 0),
+ * averaged over the units.
+ */
 export interface AttentionUse {
   /** Context length k. */
   context: number;
@@ -20,13 +24,13 @@ export interface AttentionUse {
   lag: number;
 }
 
-/** Cap on attention weights held at once (floats): bounds the memory of a replay. */
-const MAX_WEIGHTS = 8_000_000;
-
 /**
  * Replays `config` on up to `maxSequences` sequences of `x` (after fitting data keys on
  * `trainX` when the config asks for them); undefined when the config has no attention
- * units or k = 1 (one slot: attention is the identity).
+ * units or k = 1 (one slot: attention is the identity). The statistics are the run's own
+ * (`attentionStats`, per unit over the steps and heads where that unit had two filled slots,
+ * counted per sequence: with gated writes a unit fills its context only when it writes, so
+ * the step number does not tell how many slots are filled), averaged over the units.
  */
 export function attentionUse(
   config: ReservoirConfig,
@@ -39,46 +43,18 @@ export function attentionUse(
   const reservoir = arch.create(config.options);
   try {
     arch.prepare?.(reservoir, trainX, { threads: 1 });
-    // The run captures the first attention population.
     const pop = reservoir.describe().populations.find((p) => p.kind === 'attention')!;
-    const units = pop.units;
-    const heads = pop.heads ?? 1;
     const k = pop.context ?? 1;
-    if (units < 1 || k < 2) return undefined;
-    const [b, t] = x.shape;
-    const sequences = Math.max(
-      1,
-      Math.min(b, maxSequences, Math.floor(MAX_WEIGHTS / Math.max(1, t * units * heads * k))),
-    );
-    const run = reservoir.run(sliceBatch(x, 0, sequences), {
-      attentionUnits: Array.from({ length: units }, (_, i) => i),
-      threads: 1,
-    });
-    const a = run.attention!.data;
-    let entropy = 0;
-    let newest = 0;
-    let lag = 0;
-    let n = 0;
-    for (let s = 0; s < sequences; s++) {
-      for (let step = 1; step < t; step++) {
-        const filled = Math.min(step + 1, k);
-        for (let uh = 0; uh < units * heads; uh++) {
-          const off = ((s * t + step) * units * heads + uh) * k;
-          let h = 0;
-          let l = 0;
-          for (let age = 0; age < filled; age++) {
-            const w = a[off + age]!;
-            if (w > 0) h -= w * Math.log(w);
-            l += age * w;
-          }
-          entropy += h / Math.log(filled);
-          newest += a[off]!;
-          lag += l;
-          n++;
-        }
-      }
-    }
-    return { context: k, entropy: entropy / n, newest: newest / n, lag: lag / n };
+    if (pop.units < 1 || k < 2) return undefined;
+    const sequences = Math.max(1, Math.min(x.shape[0], maxSequences));
+    const stats = reservoir.run(sliceBatch(x, 0, sequences), { attentionStats: true, threads: 1 }).attentionStats!;
+    const mean = (a: Float64Array): number => a.reduce((sum, v) => sum + v, 0) / a.length;
+    return {
+      context: k,
+      entropy: mean(stats.relativeEntropy),
+      newest: mean(stats.newestWeight),
+      lag: mean(stats.meanLag),
+    };
   } finally {
     reservoir.dispose();
   }

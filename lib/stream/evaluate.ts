@@ -138,19 +138,38 @@ function checkStreamOptions(o: StreamOptions): void {
     invalidArg('options.onTrial', 'a function', o.onTrial);
 }
 
-/** A search's trial requests: validation only; the chosen trial alone is scored on test. */
+/**
+ * A search's trial requests: validation only; the chosen trial alone is scored on test, from
+ * the readout weights its trial returns (no second fit).
+ */
 function searchRequests(
   source: TaskSource,
   configs: Parameters<typeof trialRequests>[1],
   first: number,
   threads: number,
 ): TrialRequest[] {
-  return trialRequests(source, configs, first, threads).map((r) => ({ ...r, scoreTest: false }));
+  return trialRequests(source, configs, first, threads).map((r) => ({ ...r, scoreTest: false, keepWeights: true }));
+}
+
+/**
+ * With RAN_STREAM_TIMING=1, each phase's wall time and its jobs' summed time go to stderr
+ * (where an evaluation's time goes; never changes a result).
+ */
+function phaseTimer(): (phase: string, jobs?: readonly { milliseconds?: number }[]) => void {
+  if (process.env['RAN_STREAM_TIMING'] !== '1') return () => undefined;
+  let last = performance.now();
+  return (phase, jobs = []) => {
+    const now = performance.now();
+    const busy = jobs.reduce((a, r) => a + (r.milliseconds ?? 0), 0);
+    process.stderr.write(`timing ${phase}: ${(now - last).toFixed(0)} ms wall, ${busy.toFixed(0)} ms in ${jobs.length} jobs\n`);
+    last = now;
+  };
 }
 
 /** Runs the evaluation (two rounds per search); the result does not depend on the number of workers. */
 export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   checkStreamOptions(o);
+  const lap = phaseTimer();
   const workers = o.workers ?? defaultThreads();
   const threads = Math.max(1, Math.floor(defaultThreads() / Math.max(1, workers)));
   const requests: TrialRequest[] = [];
@@ -177,6 +196,7 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
       }
     }
   }
+  lap('tasks and round-1 plans (main thread)');
   const total = searches.length * o.trials;
   let done = 0;
   // One pool for both rounds and the attention replays: its workers keep their caches.
@@ -185,6 +205,7 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
   let results: TrialResult[];
   try {
     results = await pool.run<TrialResult>(requests, (r) => o.onTrial?.(++done, total, r));
+    lap('round 1', results);
     // Round 2: each search draws its remaining trials from the regime of its best round-1 trial.
     const second: TrialRequest[] = [];
     for (const s of searches) {
@@ -200,16 +221,24 @@ export async function evaluateStream(o: StreamOptions): Promise<StreamCell[]> {
     }
     requests.push(...second);
     results.push(...(await pool.run<TrialResult>(second, (r) => o.onTrial?.(++done, total, r))));
-    // The best trial of each search, replayed by the worker that holds its matrix: its test
-    // score (the same model, so the same bits) and its attention statistics.
+    lap('round 2', results.slice(requests.length - second.length));
+    // The best trial of each search, rebuilt by the worker that holds its matrix with the
+    // readout weights its trial returned: its test score (the same model, so the same bits)
+    // and its attention statistics.
     const bestIds = searches.map((s) => bestTrial(s.ids.map((id) => results[id]!)).id);
-    const finals: Job[] = bestIds.map((id, i) => ({ ...requests[id]!, id: i, scoreTest: true }));
+    const finals: Job[] = bestIds.map((id, i) => {
+      const { weights, ridge } = results[id]!;
+      const fitted = weights !== undefined ? { fitted: { weights, ridge } } : {};
+      return { ...requests[id]!, id: i, scoreTest: true, keepWeights: false, ...fitted };
+    });
+    for (const r of results) delete r.weights;
     bestIds.forEach((id, i) => {
       const best = requests[id]!;
       const job: AttentionJob = { job: 'attention', id: searches.length + i, task: best.task, config: best.config };
       finals.push({ ...job, ...(best.affinity !== undefined ? { affinity: best.affinity } : {}) });
     });
     const replayed = await pool.run<JobResult>(finals);
+    lap('test scores and attention of the chosen trials', replayed.slice(0, searches.length) as TrialResult[]);
     bestIds.forEach((id, i) => {
       const final = replayed[i] as TrialResult;
       // Scoring the test split can fail (e.g. NaN in its inputs): the chosen trial then failed.

@@ -599,27 +599,29 @@ std::vector<double> RidgeStats::solve_cholesky(double lambda) const {
   return to_row_major(W);
 }
 
-// The factorisations behind every λ. Primal (XᵀX space): one eigendecomposition XᵀX =
-// U diag(s) Uᵀ, W(λ) = U diag(1/(s + λ)) UᵀXᵀY. Dual (Gram space, fewer kept rows r than
-// features): K = X Xᵀ once, then per λ one r×r Cholesky, α(λ) = (K + λI)⁻¹Y and
-// W(λ) = Xᵀα(λ) — the same solutions by the push-through identity
-// Xᵀ(X Xᵀ + λI)⁻¹ = (XᵀX + λI)⁻¹Xᵀ, for r³/3 flops per λ instead of an f×f eigenproblem.
+// The factorisations behind every λ. Primal (XᵀX space): one Householder tridiagonalisation
+// XᵀX = Q T Qᵀ, then per λ one tridiagonal LDLᵀ solve, W(λ) = Q (T + λI)⁻¹ QᵀXᵀY — the
+// eigenvectors of XᵀX are never formed (forming them took two thirds of a full
+// eigendecomposition's time). Dual (Gram space, fewer kept rows r than features): K = X Xᵀ
+// once, then per λ one r×r Cholesky, α(λ) = (K + λI)⁻¹Y and W(λ) = Xᵀα(λ) — the same
+// solutions by the push-through identity Xᵀ(X Xᵀ + λI)⁻¹ = (XᵀX + λI)⁻¹Xᵀ, for r³/3 flops
+// per λ instead of an f×f eigenproblem.
 struct RidgeStats::Spectrum {
   bool dual = false;
-  MatD b;             // primal: U, f × f
-  Eigen::VectorXd s;  // primal: eigenvalues
-  MatD c;             // primal: UᵀXᵀY, f × o
-  MatD k;             // dual: X Xᵀ, r × r (lower triangle)
-  double scale = 0;   // the largest eigenvalue of XᵀX (and of X Xᵀ)
+  Eigen::Tridiagonalization<MatD> tri;  // primal: Q (Householder vectors) and T
+  Eigen::VectorXd s;                    // primal: eigenvalues of T (values only)
+  MatD c;                               // primal: QᵀXᵀY, f × o
+  MatD k;                               // dual: X Xᵀ, r × r (lower triangle)
+  double scale = 0;                     // the largest eigenvalue of XᵀX (and of X Xᵀ)
   // XᵀX + λI is singular to working precision. In the dual space XᵀX has f − r zero
-  // eigenvalues, so the test is λ itself; a failed Cholesky is singular too.
+  // eigenvalues, so the test is λ itself; a failed Cholesky (or LDLᵀ pivot) is singular too.
   bool singular(double lambda) const {
     const double tiny = 1e-13 * scale;
     return dual ? lambda <= tiny : s.minCoeff() + lambda <= tiny;
   }
-  // Coefficients in the basis (primal: U, dual: the rows Xᵀ); empty if singular.
+  // Coefficients in the basis (primal: Q, dual: the rows Xᵀ); empty if singular.
   MatD coefficients(double lambda, const double* y, int64_t rows, int outputs) const {
-    if (!dual) return (s.array() + lambda).matrix().cwiseInverse().asDiagonal() * c;
+    if (!dual) return tridiagonal_solve(lambda);
     MatD a = k;
     a.diagonal().array() += lambda;
     Eigen::LLT<MatD, Eigen::Lower> llt(a);
@@ -628,6 +630,29 @@ struct RidgeStats::Spectrum {
     if (!alpha.allFinite()) return MatD();
     return alpha;
   }
+  // (T + λI)⁻¹ QᵀXᵀY by LDLᵀ without pivoting (backward stable for a positive definite
+  // tridiagonal matrix); a pivot ≤ 0 means not positive definite: empty.
+  MatD tridiagonal_solve(double lambda) const {
+    const Eigen::VectorXd& d = tri.diagonal();
+    const Eigen::VectorXd& e = tri.subDiagonal();
+    const Eigen::Index n = d.size();
+    Eigen::VectorXd pivot(n), l(std::max<Eigen::Index>(n - 1, 0));
+    MatD z = c;
+    pivot(0) = d(0) + lambda;
+    if (!(pivot(0) > 0)) return MatD();
+    for (Eigen::Index i = 1; i < n; ++i) {
+      l(i - 1) = e(i - 1) / pivot(i - 1);
+      pivot(i) = d(i) + lambda - l(i - 1) * e(i - 1);
+      if (!(pivot(i) > 0)) return MatD();
+      z.row(i) -= l(i - 1) * z.row(i - 1);
+    }
+    z.row(n - 1) /= pivot(n - 1);
+    for (Eigen::Index i = n - 2; i >= 0; --i) z.row(i) = z.row(i) / pivot(i) - l(i) * z.row(i + 1);
+    if (!z.allFinite()) return MatD();
+    return z;
+  }
+  // Primal coefficients as readout weights: Q z.
+  MatD weights(const MatD& coef) const { return tri.matrixQ() * coef; }
 };
 
 namespace {
@@ -665,12 +690,13 @@ std::shared_ptr<const RidgeStats::Spectrum> RidgeStats::decompose() const {
   } else {
     materialize();
     Eigen::Map<const MatD, 0, Eigen::OuterStride<>> G(g_.data(), f_, f_, Eigen::OuterStride<>(fp_));
-    Eigen::SelfAdjointEigenSolver<MatD> es(MatD(G.selfadjointView<Eigen::Upper>()));
-    if (es.info() != Eigen::Success) throw Error(kNoConvergence, "the eigendecomposition of XᵀX did not converge");
-    sp.b = es.eigenvectors();
-    sp.c = sp.b.transpose() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(
-                                  g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
-    sp.s = es.eigenvalues();
+    sp.tri.compute(MatD(G.selfadjointView<Eigen::Upper>()));
+    Eigen::SelfAdjointEigenSolver<MatD> values;
+    values.computeFromTridiagonal(sp.tri.diagonal(), sp.tri.subDiagonal(), Eigen::EigenvaluesOnly);
+    if (values.info() != Eigen::Success) throw Error(kNoConvergence, "the eigenvalues of XᵀX did not converge");
+    sp.c = sp.tri.matrixQ().adjoint() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(
+                                             g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+    sp.s = values.eigenvalues();
     sp.scale = std::max(std::abs(sp.s.maxCoeff()), 1e-300);
   }
   spectrum_ = made;
@@ -711,7 +737,7 @@ std::vector<double> RidgeStats::solve_sweep(const std::vector<double>& lambdas, 
       lambdas, skip_singular,
       [&](size_t i, const Spectrum& sp, const MatD& coef) {
         const MatD W =
-            sp.dual ? MatD(Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose() * coef) : MatD(sp.b * coef);
+            sp.dual ? MatD(Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose() * coef) : sp.weights(coef);
         Eigen::Map<RowMatD>(out.data() + i * block, f_, o_) = W;
       },
       [](size_t) {});
@@ -728,14 +754,19 @@ std::vector<double> RidgeStats::predict_sweep(const RidgeStats& queries, const s
   const Eigen::Map<const RowMatD> Xq(queries.rx_.data(), rq, f_);
   const size_t block = static_cast<size_t>(rq) * o_;
   std::vector<double> out(lambdas.size() * block, std::numeric_limits<double>::quiet_NaN());
-  // The queries in the basis once (primal: Xq U; dual: Xq Xᵀ); then each λ costs rq·k·o.
+  // Dual: the queries in the basis once (Xq Xᵀ), then each λ costs rq·r·o. Primal: each λ's
+  // weights Q z (f²·o), then Xq W (rq·f·o).
   MatD z;
   for_each_lambda(
       lambdas, skip_singular,
       [&](size_t i, const Spectrum& sp, const MatD& coef) {
-        if (z.size() == 0 && rq > 0)
-          z = sp.dual ? MatD(Xq * Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose()) : MatD(Xq * sp.b);
-        if (rq > 0) Eigen::Map<RowMatD>(out.data() + i * block, rq, o_) = z * coef;
+        if (rq == 0) return;
+        if (!sp.dual) {
+          Eigen::Map<RowMatD>(out.data() + i * block, rq, o_) = Xq * sp.weights(coef);
+          return;
+        }
+        if (z.size() == 0) z = Xq * Eigen::Map<const RowMatD>(rx_.data(), rows_, f_).transpose();
+        Eigen::Map<RowMatD>(out.data() + i * block, rq, o_) = z * coef;
       },
       [](size_t) {});
   return out;

@@ -5,7 +5,13 @@
 import { ESN } from '../../lib/reservoirs/esn';
 import { AttentionReservoir } from '../../lib/reservoirs/attention';
 import { DecomposedReservoir } from '../../lib/reservoirs/decomposed';
-import { clearRecurrentCache } from '../../lib/reservoirs/recurrentCache';
+import {
+  cachedRecurrentKeys,
+  clearRecurrentCache,
+  installRecurrent,
+  logRecurrent,
+  takeRecurrentLog,
+} from '../../lib/reservoirs/recurrentCache';
 import { randomTensor, sameBits } from '../helpers';
 import type { Reservoir } from '../../lib/reservoirs/reservoir';
 
@@ -15,7 +21,7 @@ function states(r: Reservoir, inputDim: number): Float32Array {
   return out;
 }
 
-test.each([
+const makers = [
   [
     'esn',
     (rho: number) =>
@@ -43,7 +49,9 @@ test.each([
         },
       }),
   ],
-] as const)('%s: a cached draw rescaled to another ρ equals a fresh one', (_kind, make) => {
+] as const;
+
+test.each(makers)('%s: a cached draw rescaled to another ρ equals a fresh one', (_kind, make) => {
   clearRecurrentCache();
   const first = make(0.9); // fills the cache
   first.dispose();
@@ -53,3 +61,27 @@ test.each([
   const fresh = make(0.4);
   expect(sameBits(a, states(fresh, 3))).toBe(true);
 });
+
+test.each(makers)(
+  '%s: a matrix drawn in another thread (a structured clone of its entry), installed, equals a fresh draw',
+  (_kind, make) => {
+    clearRecurrentCache();
+    takeRecurrentLog();
+    logRecurrent();
+    make(0.9).dispose(); // the "other worker" draws
+    const log = takeRecurrentLog();
+    expect(log.drawn).toHaveLength(1);
+    expect(log.used).toEqual([log.drawn[0]!.key]);
+    const shipped = structuredClone(log.drawn); // what postMessage delivers
+    clearRecurrentCache();
+    for (const e of shipped) installRecurrent(e);
+    expect(cachedRecurrentKeys()).toEqual([shipped[0]!.key]);
+    const installed = states(make(0.4), 3);
+    const used = takeRecurrentLog();
+    expect(used.drawn).toHaveLength(0); // no draw: the installed entry served
+    expect(used.used).toEqual([shipped[0]!.key]);
+    clearRecurrentCache();
+    const fresh = states(make(0.4), 3);
+    expect(sameBits(installed, fresh)).toBe(true);
+  },
+);

@@ -48,4 +48,32 @@ describe('TrialPool', () => {
       expect(ids).toHaveLength(workers);
     }
   }, 120_000);
+
+  test('a matrix drawn by one worker is handed to the other: drawn once, same results as in one thread', async () => {
+    // Four ESN trials on one recurrent matrix (same seed, size, connectivity), different ρ.
+    const configs = [0.5, 0.7, 0.9, 1.1].map((spectralRadius) => ({
+      kind: 'esn' as const,
+      options: { inputDim: 5, units: 300, seed: 7, connectivity: 0.1, spectralRadius },
+    }));
+    const first = trialRequests(source, configs.slice(0, 1), 0, 1);
+    const second = trialRequests(source, configs.slice(1), 1, 1);
+    expect(new Set([...first, ...second].map((r) => r.affinity)).size).toBe(1);
+    const key = (rs: TrialResult[]): number[][] => rs.map((r) => [r.id, r.valid, r.validMse, r.test, r.ridge]);
+    const inThread = new TrialPool(0);
+    const expected = [...(await inThread.run<TrialResult>(first)), ...(await inThread.run<TrialResult>(second))];
+    const ids: number[] = [];
+    const pool = new TrialPool(2, start(ids));
+    try {
+      // The first batch starts one worker, which draws the matrix; the second batch starts
+      // the other, which must get the matrix from the pool rather than draw it.
+      const got = [...(await pool.run<TrialResult>(first)), ...(await pool.run<TrialResult>(second))];
+      expect(ids).toHaveLength(2);
+      expect(key(got)).toEqual(key(expected));
+      expect(got.every((r) => r.error === undefined)).toBe(true);
+      expect(pool.matricesDrawn).toBe(1);
+      expect(await pool.run<TrialResult>([])).toEqual([]); // an empty batch (a search without a round 2)
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
 });

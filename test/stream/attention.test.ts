@@ -52,6 +52,48 @@ describe('attention use of a configuration', () => {
     expect(mine.lag).toBeCloseTo(mean(stats.meanLag), 3);
   });
 
+  test('gated writes: filled slots counted from the writes, not from the step number', () => {
+    // Only every third step has a nonzero input; a zero input never writes (|g·u| > θ‖u‖ fails),
+    // and with writeRate 1 (θ = 0) every nonzero input writes. So at step t a unit has filled
+    // min(writes so far, k) slots, fewer than min(t + 1, k).
+    const [b, t, d, k] = [3, 24, 2, 6];
+    const gx = randomTensor(11, b, t, d);
+    for (let s = 0; s < b; s++)
+      for (let step = 0; step < t; step++) if (step % 3 !== 0) gx.data.fill(0, (s * t + step) * d, (s * t + step + 1) * d);
+    const options = { inputDim: d, units: 3, width: 4, context: k, heads: 2, temperature: 0.3, seed: 5, gatedWrites: true };
+    const use = attentionUse({ kind: 'ran-a', options }, gx, gx)!;
+    // Reference: the captured weights by age, pooled per unit over the (sequence, step, head)
+    // with two filled slots, then averaged over the units.
+    const res = new AttentionReservoir(options);
+    const a = res.run(gx, { attentionUnits: [0, 1, 2], threads: 1 }).attention!.data;
+    res.dispose();
+    const [units, heads] = [3, 2];
+    const per = Array.from({ length: units }, () => ({ h: 0, newest: 0, lag: 0, n: 0 }));
+    for (let s = 0; s < b; s++)
+      for (let step = 0; step < t; step++) {
+        const filled = Math.min(Math.floor(step / 3) + 1, k);
+        if (filled < 2) continue;
+        for (let u = 0; u < units; u++)
+          for (let hd = 0; hd < heads; hd++) {
+            const off = (((s * t + step) * units + u) * heads + hd) * k;
+            let h = 0;
+            for (let age = 0; age < filled; age++) {
+              const w = a[off + age]!;
+              if (w > 0) h -= w * Math.log(w);
+              per[u]!.lag += age * w;
+            }
+            for (let age = filled; age < k; age++) expect(a[off + age]).toBe(0);
+            per[u]!.h += h / Math.log(filled);
+            per[u]!.newest += a[off]!;
+            per[u]!.n++;
+          }
+      }
+    const mean = (f: (p: (typeof per)[0]) => number): number => per.reduce((sum, p) => sum + f(p) / p.n, 0) / units;
+    expect(use.entropy).toBeCloseTo(mean((p) => p.h), 4);
+    expect(use.newest).toBeCloseTo(mean((p) => p.newest), 4);
+    expect(use.lag).toBeCloseTo(mean((p) => p.lag), 3);
+  });
+
   test('RAN-C with data keys is replayed with its keys fitted', () => {
     const s = attentionUse(
       {

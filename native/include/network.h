@@ -1,5 +1,5 @@
 // The executor: steps a composed network over B sequences in lockstep, for T steps, in
-// one call. Sequences are grouped in tiles of 16 (the last one 1 or 16 wide) stored
+// one call. Sequences are grouped in tiles of 16 (the last one 1, 4, 8 or 16 wide) stored
 // batch-innermost ([state index][lane]), so the unit kernels vectorise over the lanes;
 // tiles of one lane use kernels vectorised over rows instead. Every kernel keeps each sum's
 // order, so a sequence's arithmetic never depends on its tile or on the other sequences.
@@ -105,6 +105,7 @@ class Network {
   size_t scratch_floats() const;
 
   NetworkSpec spec_;
+  bool narrow_tiles_ = false;           // the rest tile of a batch may be 4 or 8 lanes wide
   size_t tile_floats_ = 0;              // per lane: the state, then the contexts
   std::vector<size_t> context_offset_;  // per population: its context in a tile
   // Tile rows of the readout's state features (y of the populations read as y, then o of

@@ -20,18 +20,29 @@ namespace {
 constexpr int kMaxLanes = 16;
 
 // Tiles of 16 sequences, then one tile for the rest: one lane for one sequence (the kernels
-// vectorised over rows), else 16 lanes, the unused ones computed and discarded. A 4- or
-// 8-lane tile cost more than a 16-lane one (the compiler leaves their kernels scalar: RAN-A
-// 62 x 16 units, 50 steps, c = 0.1, one thread: 4 lanes 6.5 ms, 8 lanes 19.8 ms, 16 lanes
-// 3.6 ms; an ESN of 992 units 4.3, 6.1 and 3.8 ms). The tiles hold the same sequences
-// whatever their width, and a sequence's arithmetic does not depend on it (drive.h), so
-// the width changes no bit. Depends on the batch only, so the statistics add up in the same
-// order whatever the thread count.
-std::vector<int> tile_lanes_for_batch(int batch) {
+// vectorised over rows); else, when `narrow`, as narrow as fits (4, 8 or 16 lanes), or else 16
+// lanes, the unused ones computed and discarded. The tiles hold the same sequences whatever
+// their width, and a sequence's arithmetic does not depend on it (drive.h), so the width
+// changes no bit. Depends on the batch only, so the statistics add up in the same order
+// whatever the thread count.
+std::vector<int> tile_lanes_for_batch(int batch, bool narrow) {
   std::vector<int> lanes(static_cast<size_t>(batch / kMaxLanes), kMaxLanes);
   const int rest = batch % kMaxLanes;
-  if (rest > 0) lanes.push_back(rest > 1 ? kMaxLanes : 1);
+  if (rest > 0) lanes.push_back(rest == 1 ? 1 : !narrow || rest > 8 ? kMaxLanes : rest > 4 ? 8 : 4);
   return lanes;
+}
+
+// Whether the rest tile may be narrow: tanh units over a CSR or dense W, whose 4- and 8-lane
+// kernels are vectorised (ESN of 996 units, 4 sequences of 50 steps, one thread: 1.0 ms in a
+// 4-lane tile, 1.5 ms in a 16-lane one at c = 0.02; 7-11 vs 9-16 ms at c = 0.2). The compiler
+// leaves the block-sparse drive and the attention step scalar at 4 and 8 lanes: RAN-A 62 x 16
+// units, c = 0.1, 50 steps: 4 sequences 6.5 ms in a 4-lane tile, 3.6 ms in a 16-lane one; 8
+// sequences 19.8 vs 3.4 ms.
+bool narrow_tiles_pay(const NetworkSpec& spec) {
+  if (spec.w.block > 0) return false;
+  for (const Population& p : spec.populations)
+    if (&unit_kind(p.kind) != &tanh_units()) return false;
+  return true;
 }
 
 // Tile memory of ended runs, for the next run's tiles of the same size, from any thread. A
@@ -395,6 +406,7 @@ class TileRunner {
 
 Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
   validate_spec(spec_);
+  narrow_tiles_ = narrow_tiles_pay(spec_);
   size_t off = static_cast<size_t>(spec_.n);
   context_offset_.assign(spec_.populations.size(), 0);
   for (size_t i = 0; i < spec_.populations.size(); ++i) {
@@ -475,7 +487,7 @@ size_t RunState::bytes() const {
 }
 
 double Network::run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const {
-  const std::vector<int> tile_lanes = tile_lanes_for_batch(batch);
+  const std::vector<int> tile_lanes = tile_lanes_for_batch(batch, narrow_tiles_);
   double lane_total = 0.0;
   for (int l : tile_lanes) lane_total += l;
   const double tiles = static_cast<double>(tile_lanes.size());
@@ -498,7 +510,7 @@ double Network::run_bytes(int batch, int threads, bool allocate_state, int featu
 // Zeros sized for `batch`, in the memory `s` already holds when its tiles have that shape:
 // a fresh allocation per call costs page faults comparable to a short run.
 void Network::zero_state(RunState& s, int batch) const {
-  const std::vector<int> lanes = tile_lanes_for_batch(batch);
+  const std::vector<int> lanes = tile_lanes_for_batch(batch, narrow_tiles_);
   if (s.tile_lanes == lanes) {
     for (auto& t : s.tiles) std::fill(t.begin(), t.end(), 0.0f);
   } else {

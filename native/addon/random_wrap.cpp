@@ -37,11 +37,11 @@ Napi::Value Normals(const Napi::CallbackInfo& info) {
       spares = sp.Data();
     }
     ran::PortableRandom g;
-    for (int i = 0; i < 4; ++i) g.gen.s[i] = static_cast<uint32_t>(state[i]);
+    for (int i = 0; i < 4; ++i) g.s[i] = static_cast<uint32_t>(state[i]);
     g.has_spare = spare[0] != 0;
     g.spare = spare[1];
     ran::fill_normals(g, out.Data(), count, words, spares);
-    for (int i = 0; i < 4; ++i) state[i] = static_cast<int32_t>(g.gen.s[i]);
+    for (int i = 0; i < 4; ++i) state[i] = static_cast<int32_t>(g.s[i]);
     spare[0] = g.has_spare ? 1 : 0;
     spare[1] = g.has_spare ? g.spare : 0;
     return info.Env().Undefined();

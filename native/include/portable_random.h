@@ -9,8 +9,6 @@
 #include <cmath>
 #include <cstdint>
 
-#include "draw.h"
-
 namespace ran {
 
 constexpr double kLn2 = 0.6931471805599453;
@@ -74,13 +72,30 @@ void portable_logs(const double* x, double* out) {
   for (int j = 0; j < L; ++j) out[j] = 2 * sum[j] + static_cast<double>(e[j]) * kLn2;
 }
 
-// Marsaglia's polar normals over the generator of draw.h.
 struct PortableRandom {
-  Xoshiro128 gen;
+  uint32_t s[4];
   bool has_spare = false;
   double spare = 0;
 
-  double uniform() { return gen.uniform(); }
+  static uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+  uint32_t next_uint32() {
+    const uint32_t result = rotl(s[1] * 5u, 7) * 9u;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  double uniform() {
+    const double hi = static_cast<double>(next_uint32() >> 5);
+    const double lo = static_cast<double>(next_uint32() >> 6);
+    return (hi * 67108864.0 + lo) / 9007199254740992.0;
+  }
 
   // The (u, v, s) of the next accepted pair of the polar method.
   void pair(double& u, double& v, double& q) {
@@ -123,7 +138,7 @@ inline void fill_normals(PortableRandom& g, double* out, int64_t count, int32_t*
   if (count > 0 && g.has_spare) {
     out[i] = g.spare;
     g.has_spare = false;
-    record(i++, g.gen.s, false);
+    record(i++, g.s, false);
   }
   constexpr int kBatch = 64, kLanes = 4;
   double u[kBatch], v[kBatch], q[kBatch], lg[kBatch];
@@ -132,7 +147,7 @@ inline void fill_normals(PortableRandom& g, double* out, int64_t count, int32_t*
     const int pairs = static_cast<int>(std::min<int64_t>(kBatch, (count - i + 1) / 2));
     for (int p = 0; p < pairs; ++p) {
       g.pair(u[p], v[p], q[p]);
-      std::copy(g.gen.s, g.gen.s + 4, st[p]);
+      std::copy(g.s, g.s + 4, st[p]);
     }
     int p = 0;
     for (; p + kLanes <= pairs; p += kLanes) portable_logs<kLanes>(q + p, lg + p);

@@ -36,8 +36,11 @@ interface Slot {
   holds: Set<string>;
 }
 
-/** Matrices kept by the pool to hand to other workers (the largest are not cached at all). */
-const MAX_SHARED = 8;
+/**
+ * Matrices kept by the pool to hand to other workers, as many as a worker's cache holds
+ * (each up to its 4 M values; the largest are not cached at all).
+ */
+const MAX_SHARED = 4;
 
 /**
  * Worker threads kept across batches of jobs. `workers` runs at most that many jobs at once:

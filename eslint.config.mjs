@@ -24,9 +24,9 @@ export default defineConfig(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      // tsconfig enables noUncheckedIndexedAccess, so `a[i]!` is needed where it is written; the rule
-      // (off while other branches are open) still flags 33 older assertions that are now redundant.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      // An assertion the types already give only hides the place where they stop giving it
+      // (tsconfig's noUncheckedIndexedAccess makes `a[i]!` needed where it is written).
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       // require() is used on purpose: the native binary (a path found at run time), optional
       // packages loaded on first use (vega), package.json (outside lib/, the build's rootDir).
       '@typescript-eslint/no-require-imports': 'off',

@@ -177,7 +177,7 @@ export async function renderScalingReport(
       return `<li>${escape(LABEL[impl])}: total time ∝ T<sup>${p.toFixed(2)}</sup> (fitted over ${ls.length} measured T, ${ls[0]!.T}–${ls[ls.length - 1]!.T})</li>`;
     })
     .join('');
-  const skipped = Array.isArray(meta['skipped']) ? (meta['skipped'] as string[]) : [];
+  const skipped = Array.isArray(meta['skipped']) ? meta['skipped'] : [];
   const chips = Object.entries(meta)
     .filter(([k]) => k !== 'skipped')
     .map(([k, v]) => `<li><b>${escape(k)}</b> ${escape(String(v))}</li>`)

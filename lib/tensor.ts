@@ -166,7 +166,7 @@ function depthOf(name: string, value: ArrayLike<unknown>): 1 | 2 | 3 {
  */
 export function toTensor3(name: string, value: unknown): Tensor3 {
   if (value !== null && typeof value === 'object' && !isRow(value) && 'data' in value && 'shape' in value) {
-    const t = value as { data: unknown; shape: unknown };
+    const t = value;
     if (tagOf(t.data) === 'Float32Array' && Array.isArray(t.shape) && t.shape.length === 3) return t as Tensor3;
     return fromShaped(name, t);
   }

@@ -32,7 +32,7 @@ export function isArchitecture(name: unknown): name is Architecture {
  */
 export function architecture(name: unknown, argument = 'kind'): ArchitectureDefinition {
   if (!isArchitecture(name)) invalidArg(argument, `one of ${ARCHITECTURES.join(', ')}`, name);
-  return REGISTRY[name] as ArchitectureDefinition;
+  return REGISTRY[name];
 }
 
 export type { ArchitectureDefinition, PopulationShape, StoredArray, StoredArrays } from './architecture';

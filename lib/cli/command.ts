@@ -57,7 +57,7 @@ export function parseCommand<O extends Options>(
     usage(e instanceof Error ? e.message : String(e));
   }
   if (parsed.positionals.length > positionals) usage(`unexpected argument "${parsed.positionals[positionals]}"`);
-  return parsed as never;
+  return parsed;
 }
 
 /** The items of a comma-separated list (or all of them for undefined / "all"), each checked. */

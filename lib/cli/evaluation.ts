@@ -35,7 +35,7 @@ export const EVALUATION_HELP = `  --models all|a,b,...    architectures: ${ARCHI
   --seeds N               number of task and reservoir seeds (default 1)
   --first-seed S          seeds S..S+N-1 (default 0): development seeds 0-99, report seeds 1000+
   --trials N              random-search trials per task, seed and model (default 8)
-  --workers N             worker threads (default: one per core)
+  --workers N             trials run at once: this thread and N - 1 worker threads (default: one per core)
   --max-features N        cap on readout features (default 1000)
   --json                  print JSON lines (one per task, model and seed; one per failed trial)
   --report FILE.html      also write an HTML report (needs the optional packages vega, vega-lite)

@@ -37,7 +37,7 @@ export function fitArguments(a: unknown, b: unknown, c: unknown): [TaskLike | Se
   if (!isDataLike(a)) {
     if (c !== undefined)
       invalidArg('fit(data, options)', 'two arguments (or fit(X, Y, options) with X and Y arrays)', c);
-    return [a as TaskLike | SequenceData, (b ?? {}) as FitOptions];
+    return [a as TaskLike | SequenceData, b ?? {}];
   }
   if (!isDataLike(b)) invalidArg('Y', 'the targets of fit(X, Y, options?): an array or tensor like X', b);
   const o = v.options('options', c as ArrayFitOptions | undefined);

@@ -89,7 +89,7 @@ function fromNested(name: string, value: ArrayLike<unknown>, width: number): Flo
 export function toRows(name: string, value: unknown, width: number): Float64Array | Float32Array {
   if (isFloat(value)) return value;
   if (value !== null && typeof value === 'object' && !isRow(value) && 'data' in value && 'shape' in value)
-    return fromShaped(name, value as { data: unknown; shape: unknown }, width);
+    return fromShaped(name, value, width);
   if (Array.isArray(value) && value.length > 0 && isRow(value[0])) return fromNested(name, value, width);
   return invalidArg(
     name,

@@ -166,7 +166,7 @@ export function scoreChartSpec(cells: readonly StreamCell[], budget: string): To
         },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 /**
@@ -448,5 +448,5 @@ export function attentionChartSpec(s: SampleTrace, viridis: Uint8Array): TopLeve
         },
       ],
     },
-  } as TopLevelSpec;
+  };
 }

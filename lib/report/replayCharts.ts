@@ -42,7 +42,7 @@ export function predictionChartSpec(r: ReplayTrace): TopLevelSpec {
           encoding: { y: { field: 'y', type: 'quantitative' } },
         },
       ],
-    } as TopLevelSpec;
+    };
   }
   const values = r.outputs.flatMap((o) =>
     r.steps.flatMap((t, i) => [
@@ -93,7 +93,7 @@ export function predictionChartSpec(r: ReplayTrace): TopLevelSpec {
       },
     },
     resolve: { scale: { y: 'independent' } },
-  } as TopLevelSpec;
+  };
 }
 
 /** Validation score against λ (log scale), the kept λ marked. */
@@ -127,5 +127,5 @@ export function ridgeChartSpec(r: ReplayTrace): TopLevelSpec {
         encoding: { x: { field: 'ridge', type: 'quantitative' } },
       },
     ],
-  } as TopLevelSpec;
+  };
 }

@@ -42,5 +42,5 @@ export function fillNormals(rng: Random, out: Float64Array, after?: Int32Array, 
     g.s2 = words[2]!;
     g.s3 = words[3]!;
   }
-  g.spareNormal = spare[0] ? spare[1]! : null;
+  g.spareNormal = spare[0] ? spare[1] : null;
 }

@@ -90,9 +90,13 @@ export function clearRecurrentCache(): void {
   entries.clear();
 }
 
-/** Starts logging draws and used keys for `takeRecurrentLog` (search workers only: the log holds the matrices). */
-export function logRecurrent(): void {
-  log ??= { drawn: [], used: new Set() };
+/**
+ * Starts (or, `on` false, stops and clears) logging draws and used keys for
+ * `takeRecurrentLog`: search workers and a trial pool's own thread only, since the log holds
+ * the matrices until taken.
+ */
+export function logRecurrent(on = true): void {
+  log = on ? (log ?? { drawn: [], used: new Set() }) : undefined;
 }
 
 /**
@@ -118,4 +122,10 @@ export function cachedRecurrentKeys(): string[] {
 export function installRecurrent(e: SharedRecurrent): void {
   if (entries.has(e.key) || valuesOf(e.w).length > MAX_VALUES) return;
   remember(e.key, { w: e.w, r0: e.r0, after: e.after });
+}
+
+/** The cached matrix of `key` as `installRecurrent` takes it (the cache's own arrays), or undefined. */
+export function recurrentEntry(key: string): SharedRecurrent | undefined {
+  const e = entries.get(key);
+  return e && { key, ...e };
 }

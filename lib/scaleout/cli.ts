@@ -74,7 +74,7 @@ export function readConfigFile(file: string): ReservoirConfig {
     throw new UsageError(`--config: cannot read JSON from "${file}" (${(e as Error).message})`);
   }
   const c = (
-    json !== null && typeof json === 'object' && 'config' in json ? (json as { config: unknown }).config : json
+    json !== null && typeof json === 'object' && 'config' in json ? json.config : json
   ) as ReservoirConfig;
   if (
     c === null ||

@@ -112,7 +112,7 @@ export async function solveStatistics(
     const scoreOf = validationScorer(stats.valid, f, o);
     const scores = ridges.map((ridge, l) => ({
       ridge,
-      ...(solved[l] === undefined ? { score: Infinity, mse: Infinity } : scoreOf(solved[l]!)),
+      ...(solved[l] === undefined ? { score: Infinity, mse: Infinity } : scoreOf(solved[l])),
     }));
     let best = 0;
     scores.forEach((s, i) => {

@@ -14,4 +14,6 @@ export interface WorkerReply {
   drawn: SharedRecurrent[];
   used: string[];
   cached: string[];
+  /** Matrices the job used that were cached before it (the pool's own thread sends them: no copy). */
+  held?: SharedRecurrent[];
 }

@@ -8,7 +8,14 @@
  */
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
-import type { SharedRecurrent } from '../reservoirs/recurrentCache';
+import {
+  cachedRecurrentKeys,
+  installRecurrent,
+  logRecurrent,
+  recurrentEntry,
+  takeRecurrentLog,
+  type SharedRecurrent,
+} from '../reservoirs/recurrentCache';
 import { runJob, type Job, type JobResult } from './job';
 import type { WorkerReply, WorkerRequest } from './messages';
 import { takeWorker, WORKER_SCRIPT } from './prestart';
@@ -18,7 +25,10 @@ import type { TrialRequest, TrialResult } from './trial';
 export type WorkerFactory = () => Worker;
 
 interface Slot {
-  worker: Worker;
+  /** The thread; undefined for the slot that runs jobs in this thread. */
+  worker?: Worker;
+  /** Hands the slot a job. */
+  post: (request: WorkerRequest) => void;
   onReply?: (m: WorkerReply) => void;
   onFail?: (e: Error) => void;
   failure?: Error;
@@ -26,13 +36,18 @@ interface Slot {
   holds: Set<string>;
 }
 
-/** Matrices kept by the pool to hand to other workers (the largest are not cached at all). */
-const MAX_SHARED = 8;
+/**
+ * Matrices kept by the pool to hand to other workers, as many as a worker's cache holds
+ * (each up to its 4 M values; the largest are not cached at all).
+ */
+const MAX_SHARED = 4;
 
 /**
- * Worker threads kept across batches of jobs. `workers` 0 runs jobs in this thread, as does
- * running from the TypeScript sources (ts-jest) without `createWorker`, since no compiled
- * worker.js exists there. Call `close()` when done (it ends the threads).
+ * Worker threads kept across batches of jobs. `workers` runs at most that many jobs at once:
+ * one in this thread (which would otherwise only wait) and the others in `workers` − 1
+ * worker threads. `workers` 0 or 1 runs jobs one by one in this thread, as does running from
+ * the TypeScript sources (ts-jest) without `createWorker`, since no compiled worker.js exists
+ * there. Call `close()` when done (it ends the threads).
  *
  * The pool knows, from the workers' replies, which recurrent matrices (cache keys) the jobs
  * of each affinity use, which worker holds which, and keeps a copy of each one drawn: a job
@@ -55,7 +70,7 @@ export class TrialPool {
     private readonly workers: number,
     private readonly createWorker?: WorkerFactory,
   ) {
-    this.inThread = workers <= 0 || (createWorker === undefined && !fs.existsSync(WORKER_SCRIPT));
+    this.inThread = workers <= 1 || (createWorker === undefined && !fs.existsSync(WORKER_SCRIPT));
     this.start = createWorker ?? (() => takeWorker() ?? new Worker(WORKER_SCRIPT));
   }
 
@@ -66,25 +81,50 @@ export class TrialPool {
 
   private drawnCount = 0;
 
-  /** Threads started so far (at most `workers`, started as batches need them). */
+  /** Worker threads started so far (at most `workers` − 1, started as batches need them). */
   get threads(): number {
-    return this.slots.length;
+    return this.slots.filter((s) => s.worker).length;
   }
 
   private grow(count: number): void {
+    if (this.slots.length === 0) this.slots.push(this.here());
     while (this.slots.length < Math.min(this.workers, count)) {
-      const slot: Slot = { worker: this.start(), holds: new Set() };
+      const worker = this.start();
+      const slot: Slot = { worker, post: (r) => worker.postMessage(r), holds: new Set() };
       const fail = (e: Error): void => {
         slot.failure = e;
         slot.onFail?.(e);
       };
-      slot.worker.on('message', (m: WorkerReply) => slot.onReply?.(m));
-      slot.worker.on('error', fail);
-      slot.worker.on('exit', (code) => {
+      worker.on('message', (m: WorkerReply) => slot.onReply?.(m));
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
         if (!this.closed) fail(new Error(`a search worker exited with code ${code}`));
       });
       this.slots.push(slot);
     }
+  }
+
+  /**
+   * The slot of this thread: it runs a job as a worker does (reservoirs/recurrentCache.ts
+   * logs what it draws), after the current event-loop turn.
+   */
+  private here(): Slot {
+    logRecurrent(true);
+    const post = (r: WorkerRequest): void => {
+      setImmediate(() => {
+        run(r).catch((e: Error) => slot.onFail?.(e));
+      });
+    };
+    const slot: Slot = { holds: new Set(cachedRecurrentKeys()), post };
+    const run = async (r: WorkerRequest): Promise<void> => {
+      for (const e of r.install) installRecurrent(e);
+      const result = await runJob(r.job);
+      const { drawn, used } = takeRecurrentLog();
+      // Matrices this thread held before the pool started are shared too.
+      const held = used.map(recurrentEntry).filter((e) => e !== undefined && !drawn.some((d) => d.key === e.key));
+      slot.onReply?.({ result, drawn, used, cached: cachedRecurrentKeys(), held: held as SharedRecurrent[] });
+    };
+    return slot;
   }
 
   /**
@@ -118,7 +158,7 @@ export class TrialPool {
   private learn(job: Job, slot: Slot, m: WorkerReply): void {
     slot.holds = new Set(m.cached);
     this.drawnCount += m.drawn.length;
-    for (const e of m.drawn) {
+    for (const e of [...(m.held ?? []), ...m.drawn]) {
       this.shared.delete(e.key);
       this.shared.set(e.key, e);
       if (this.shared.size > MAX_SHARED) this.shared.delete(this.shared.keys().next().value!);
@@ -176,7 +216,7 @@ export class TrialPool {
           if (job.affinity !== undefined && !this.keysOf.has(job.affinity)) drawing.add(job.affinity);
           const request: WorkerRequest = { job, install: this.toInstall(job, slot) };
           for (const e of request.install) slot.holds.add(e.key);
-          slot.worker.postMessage(request);
+          slot.post(request);
         });
       };
       for (const [k, slot] of busy.entries()) {
@@ -202,7 +242,8 @@ export class TrialPool {
   /** Ends every thread. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    if (this.slots.length > 0) logRecurrent(false);
+    await Promise.all(this.slots.flatMap((s) => (s.worker ? [s.worker.terminate()] : [])));
   }
 }
 

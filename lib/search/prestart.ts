@@ -55,8 +55,9 @@ function intOption(argv: readonly string[], name: string): number | undefined {
 }
 
 /**
- * How many workers `ran eval` or `ran stream` will start (argv without `node main.js`): its
- * `--workers` (default one per core), at most its `--trials`; 0 for other commands, help,
+ * How many worker threads `ran eval` or `ran stream` will start (argv without `node
+ * main.js`): one less than its `--workers` (default one per core) or its `--trials`, the
+ * smaller (search/pool.ts runs one job in the main thread); 0 for other commands, help,
  * or anything it cannot read (a malformed option: the command reports it).
  */
 export function workersToPrestart(argv: readonly string[]): number {
@@ -70,7 +71,8 @@ export function workersToPrestart(argv: readonly string[]): number {
     return 0; // a bad RAN_THREADS: the command reports it
   }
   if (workers === undefined) return 0;
-  return Math.min(workers, intOption(rest, '--trials') ?? workers, 64);
+  // The trial pool runs one job in the main thread and the others in workers − 1 threads.
+  return Math.max(0, Math.min(workers, intOption(rest, '--trials') ?? workers, 64) - 1);
 }
 
 /** Starts the workers `ran eval` / `ran stream` will use (see `workersToPrestart`). */

@@ -62,7 +62,7 @@ export function planTrials(plan: SearchPlan, shape: TaskShape, secondRound: Regi
     // worker draws and measures each (size, connectivity)'s recurrent matrix once
     // (reservoirs/recurrentCache.ts).
     const base = { inputDim: shape.inputDim, seed: plan.seed * 1000 };
-    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } } as ReservoirConfig);
+    configs.push({ kind: plan.architecture, options: { ...base, ...size.options, ...point } });
   }
   return configs;
 }
@@ -99,7 +99,7 @@ function affinityOf(config: ReservoirConfig): string {
   type Shape = { seed?: number; units?: number; attentionUnits?: number; connectivity?: unknown };
   let o = config.options as Shape;
   try {
-    o = architecture(config.kind).normalize(config.options as never) as Shape;
+    o = architecture(config.kind).normalize(config.options);
   } catch {
     // An invalid config fails in its trial; any affinity will do.
   }

@@ -34,7 +34,7 @@ export interface StreamOptions {
   firstSeed?: number;
   /** Search trials per (task, seed, model); trial 0 is the defaults. */
   trials: number;
-  /** worker_threads (default: one per core). */
+  /** Trials run at once: this thread and `workers` − 1 worker_threads (default: one per core; 0 or 1: this thread alone). */
   workers?: number;
   /** Cap on readout features (default 1000). */
   maxFeatures?: number;
@@ -296,7 +296,7 @@ function cellOf(
     best: requests[bests[0]!.id]!.config,
     failures: all.filter((r) => r.error).map((r) => `trial ${r.id}: ${r.error}`),
     failedTrials: mine.flatMap((g) =>
-      g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error! }] : [])),
+      g.ids.flatMap((id, trial) => (results[id]!.error ? [{ seed: g.seed, trial, error: results[id]!.error }] : [])),
     ),
   };
 }

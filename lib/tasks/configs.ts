@@ -177,5 +177,5 @@ export function getConfig<K extends TaskName>(task: K, difficulty: Difficulty | 
       `unknown difficulty ${describe(difficulty)}; known: ${DIFFICULTIES.join(', ')}`,
     );
   }
-  return { ...CONFIGS[difficulty][task] } as TaskParamsMap[K];
+  return { ...CONFIGS[difficulty][task] };
 }

@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "args.h"
-#include "draw.h"
 #include "fast_math.h"
 #include "gemm_ceiling.h"
 #include "network_wrap.h"
@@ -94,41 +93,6 @@ Napi::Value SpectralRadius(const Napi::CallbackInfo& info) {
       so.dense_limit = IntField(opt, "denseLimit", 0, 1 << 20, so.dense_limit, false);
     }
     return Napi::Number::New(info.Env(), ran::spectral_radius(w, n, so));
-  });
-}
-
-// drawSparseUniform(state: Int32Array(4), n, c): {rowPtr, colIdx, values}, the CSR matrix of
-// lib/reservoirs/weights.ts sparseSquare with uniform entries; `state` (xoshiro128**) is advanced in place.
-Napi::Value DrawSparseUniform(const Napi::CallbackInfo& info) {
-  return Guard(info.Env(), [&] {
-    Napi::Int32Array state = Int32(ArgAt(info, 0), "state", 4);
-    const Napi::Value nv = ArgAt(info, 1), cv = ArgAt(info, 2);
-    if (!nv.IsNumber() || !(nv.As<Napi::Number>().DoubleValue() >= 1) ||
-        nv.As<Napi::Number>().DoubleValue() > 65536 ||
-        std::floor(nv.As<Napi::Number>().DoubleValue()) != nv.As<Napi::Number>().DoubleValue())
-      InvalidArg("n", "an integer in [1, 65536]", nv);
-    if (!cv.IsNumber() || !(cv.As<Napi::Number>().DoubleValue() >= 0) || !(cv.As<Napi::Number>().DoubleValue() <= 1))
-      InvalidArg("c", "a number in [0, 1]", cv);
-    const int n = nv.As<Napi::Number>().Int32Value();
-    const double c = cv.As<Napi::Number>().DoubleValue();
-    if (static_cast<double>(n) * n * c * 8.0 > MaxBytes(info.Env()))
-      Fail(ran::kInvalidArg, "the matrix would exceed the memory limit");
-    ran::Xoshiro128 rng;
-    for (int k = 0; k < 4; ++k) rng.s[k] = static_cast<uint32_t>(state[k]);
-    ran::CsrDraw m = ran::draw_sparse_uniform(rng, n, c);
-    for (int k = 0; k < 4; ++k) state[k] = static_cast<int32_t>(rng.s[k]);
-    Napi::Env env = info.Env();
-    auto rp = Napi::Int32Array::New(env, m.row_ptr.size());
-    std::copy(m.row_ptr.begin(), m.row_ptr.end(), rp.Data());
-    auto ci = Napi::Int32Array::New(env, m.col_idx.size());
-    std::copy(m.col_idx.begin(), m.col_idx.end(), ci.Data());
-    auto v = Napi::Float32Array::New(env, m.values.size());
-    std::copy(m.values.begin(), m.values.end(), v.Data());
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("rowPtr", rp);
-    out.Set("colIdx", ci);
-    out.Set("values", v);
-    return static_cast<Napi::Value>(out);
   });
 }
 

@@ -1,3 +1,5 @@
+// The portable generator's draws (lib/random.ts) made natively, the same bits.
+//
 // normals(state, spare, out, words?, spares?): fills `out` with the next out.length normals
 // of lib/random.ts's generator (portable_random.h). `state` (Int32Array of 4: the xoshiro
 // words) and `spare` (Float64Array of 2: [pending ? 1 : 0, value]) are read and updated in
@@ -5,9 +7,13 @@
 // (lib/reservoirs/normalStream.ts replays from them).
 #include "random_wrap.h"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
+#include "addon.h"
 #include "args.h"
+#include "draw.h"
 #include "portable_random.h"
 
 namespace ranjs {
@@ -39,6 +45,41 @@ Napi::Value Normals(const Napi::CallbackInfo& info) {
     spare[0] = g.has_spare ? 1 : 0;
     spare[1] = g.has_spare ? g.spare : 0;
     return info.Env().Undefined();
+  });
+}
+
+// drawSparseUniform(state: Int32Array(4), n, c): {rowPtr, colIdx, values}, the CSR matrix of
+// lib/reservoirs/weights.ts sparseSquare with uniform entries; `state` (xoshiro128**) is advanced in place.
+Napi::Value DrawSparseUniform(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&] {
+    Napi::Int32Array state = Int32(ArgAt(info, 0), "state", 4);
+    const Napi::Value nv = ArgAt(info, 1), cv = ArgAt(info, 2);
+    if (!nv.IsNumber() || !(nv.As<Napi::Number>().DoubleValue() >= 1) ||
+        nv.As<Napi::Number>().DoubleValue() > 65536 ||
+        std::floor(nv.As<Napi::Number>().DoubleValue()) != nv.As<Napi::Number>().DoubleValue())
+      InvalidArg("n", "an integer in [1, 65536]", nv);
+    if (!cv.IsNumber() || !(cv.As<Napi::Number>().DoubleValue() >= 0) || !(cv.As<Napi::Number>().DoubleValue() <= 1))
+      InvalidArg("c", "a number in [0, 1]", cv);
+    const int n = nv.As<Napi::Number>().Int32Value();
+    const double c = cv.As<Napi::Number>().DoubleValue();
+    if (static_cast<double>(n) * n * c * 8.0 > MaxBytes(info.Env()))
+      Fail(ran::kInvalidArg, "the matrix would exceed the memory limit");
+    ran::PortableRandom rng;
+    for (int k = 0; k < 4; ++k) rng.s[k] = static_cast<uint32_t>(state[k]);
+    ran::CsrDraw m = ran::draw_sparse_uniform(rng, n, c);
+    for (int k = 0; k < 4; ++k) state[k] = static_cast<int32_t>(rng.s[k]);
+    Napi::Env env = info.Env();
+    auto rp = Napi::Int32Array::New(env, m.row_ptr.size());
+    std::copy(m.row_ptr.begin(), m.row_ptr.end(), rp.Data());
+    auto ci = Napi::Int32Array::New(env, m.col_idx.size());
+    std::copy(m.col_idx.begin(), m.col_idx.end(), ci.Data());
+    auto v = Napi::Float32Array::New(env, m.values.size());
+    std::copy(m.values.begin(), m.values.end(), v.Data());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("rowPtr", rp);
+    out.Set("colIdx", ci);
+    out.Set("values", v);
+    return static_cast<Napi::Value>(out);
   });
 }
 

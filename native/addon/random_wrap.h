@@ -1,9 +1,10 @@
-// The portable generator's normals, drawn natively (random_wrap.cpp).
+// Draws of the portable generator (lib/random.ts) made natively (random_wrap.cpp).
 #pragma once
 #include <napi.h>
 
 namespace ranjs {
 
 Napi::Value Normals(const Napi::CallbackInfo& info);
+Napi::Value DrawSparseUniform(const Napi::CallbackInfo& info);
 
 }  // namespace ranjs

@@ -1,5 +1,5 @@
 // The executor: steps a composed network over B sequences in lockstep, for T steps, in
-// one call. Sequences are grouped in tiles of 16 (the last one 1 or 16 wide) stored
+// one call. Sequences are grouped in tiles of 16 (the last one 1, 4, 8 or 16 wide) stored
 // batch-innermost ([state index][lane]), so the unit kernels vectorise over the lanes;
 // tiles of one lane use kernels vectorised over rows instead. Every kernel keeps each sum's
 // order, so a sequence's arithmetic never depends on its tile or on the other sequences.
@@ -63,11 +63,21 @@ struct RunRequest {
 // What a run carries from one step to the next: per tile of sequences, the unit states
 // and the units' contexts. Each call owns one (a fresh one when it resets), so calls on
 // one Network run concurrently; a call that continues a series is handed the carried one.
+// The tiles' memory goes, when the state ends, to the next run that needs tiles of the same
+// size (release()); so a state is moved, never copied.
 struct RunState {
   int batch = 0;
   int64_t steps = 0;            // steps since the last reset
   std::vector<int> tile_lanes;  // lanes of each tile (tile_lanes_for_batch)
   std::vector<std::vector<float>> tiles;
+  RunState() = default;
+  RunState(RunState&&) noexcept = default;
+  RunState& operator=(RunState&& other) noexcept;
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
+  ~RunState() { release(); }
+  // Empties the state, handing its tiles' memory on.
+  void release();
   bool empty() const { return steps == 0; }
   size_t bytes() const;
 };
@@ -95,6 +105,7 @@ class Network {
   size_t scratch_floats() const;
 
   NetworkSpec spec_;
+  bool narrow_tiles_ = false;           // the rest tile of a batch may be 4 or 8 lanes wide
   size_t tile_floats_ = 0;              // per lane: the state, then the contexts
   std::vector<size_t> context_offset_;  // per population: its context in a tile
   // Tile rows of the readout's state features (y of the populations read as y, then o of

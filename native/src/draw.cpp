@@ -5,7 +5,7 @@
 
 namespace ran {
 
-CsrDraw draw_sparse_uniform(Xoshiro128& rng, int n, double c) {
+CsrDraw draw_sparse_uniform(PortableRandom& rng, int n, double c) {
   CsrDraw m;
   m.row_ptr.assign(static_cast<size_t>(n) + 1, 0);
   const size_t expected = static_cast<size_t>(std::ceil(c * n * static_cast<double>(n) * 1.05)) + 16;

@@ -20,19 +20,70 @@ namespace {
 constexpr int kMaxLanes = 16;
 
 // Tiles of 16 sequences, then one tile for the rest: one lane for one sequence (the kernels
-// vectorised over rows), else 16 lanes, the unused ones computed and discarded. A 4- or
-// 8-lane tile cost more than a 16-lane one (the compiler leaves their kernels scalar: RAN-A
-// 62 x 16 units, 50 steps, c = 0.1, one thread: 4 lanes 6.5 ms, 8 lanes 19.8 ms, 16 lanes
-// 3.6 ms; an ESN of 992 units 4.3, 6.1 and 3.8 ms). The tiles hold the same sequences
-// whatever their width, and a sequence's arithmetic does not depend on it (drive.h), so
-// the width changes no bit. Depends on the batch only, so the statistics add up in the same
-// order whatever the thread count.
-std::vector<int> tile_lanes_for_batch(int batch) {
+// vectorised over rows); else, when `narrow`, as narrow as fits (4, 8 or 16 lanes), or else 16
+// lanes, the unused ones computed and discarded. The tiles hold the same sequences whatever
+// their width, and a sequence's arithmetic does not depend on it (drive.h), so the width
+// changes no bit. Depends on the batch only, so the statistics add up in the same order
+// whatever the thread count.
+std::vector<int> tile_lanes_for_batch(int batch, bool narrow) {
   std::vector<int> lanes(static_cast<size_t>(batch / kMaxLanes), kMaxLanes);
   const int rest = batch % kMaxLanes;
-  if (rest > 0) lanes.push_back(rest > 1 ? kMaxLanes : 1);
+  if (rest > 0) lanes.push_back(rest == 1 ? 1 : !narrow || rest > 8 ? kMaxLanes : rest > 4 ? 8 : 4);
   return lanes;
 }
+
+// Whether the rest tile may be narrow: tanh units over a CSR or dense W, whose 4- and 8-lane
+// kernels are vectorised (ESN of 996 units, 4 sequences of 50 steps, one thread: 1.0 ms in a
+// 4-lane tile, 1.5 ms in a 16-lane one at c = 0.02; 7-11 vs 9-16 ms at c = 0.2). The compiler
+// leaves the block-sparse drive and the attention step scalar at 4 and 8 lanes: RAN-A 62 x 16
+// units, c = 0.1, 50 steps: 4 sequences 6.5 ms in a 4-lane tile, 3.6 ms in a 16-lane one; 8
+// sequences 19.8 vs 3.4 ms.
+bool narrow_tiles_pay(const NetworkSpec& spec) {
+  if (spec.w.block > 0) return false;
+  for (const Population& p : spec.populations)
+    if (&unit_kind(p.kind) != &tanh_units()) return false;
+  return true;
+}
+
+// Tile memory of ended runs, for the next run's tiles of the same size, from any thread. A
+// search builds a Network per trial, and a RAN-A state holds megabytes per tile (the
+// attention contexts): fresh memory cost page faults at every trial's first run. Bounded;
+// never destroyed, as states may end after static destructors have run.
+class TileRecycler {
+ public:
+  static TileRecycler& instance() {
+    static TileRecycler* recycler = new TileRecycler();
+    return *recycler;
+  }
+  // `floats` zeros, in recycled memory when some of that size is kept.
+  std::vector<float> take(size_t floats) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = kept_.size(); i-- > 0;) {
+        if (kept_[i].size() != floats) continue;
+        std::vector<float> tile = std::move(kept_[i]);
+        kept_.erase(kept_.begin() + static_cast<std::ptrdiff_t>(i));
+        bytes_ -= floats * sizeof(float);
+        std::fill(tile.begin(), tile.end(), 0.0f);
+        return tile;
+      }
+    }
+    return std::vector<float>(floats, 0.0f);
+  }
+  void give(std::vector<float>& tile) {
+    const size_t b = tile.size() * sizeof(float);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (b == 0 || bytes_ + b > kMaxBytes) return;  // the caller frees it
+    bytes_ += b;
+    kept_.push_back(std::move(tile));
+  }
+
+ private:
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  std::mutex mu_;
+  std::vector<std::vector<float>> kept_;
+  size_t bytes_ = 0;
+};
 
 // Rows of features waiting to be added to the ridge statistics.
 constexpr int kSinkRows = 256;
@@ -355,6 +406,7 @@ class TileRunner {
 
 Network::Network(NetworkSpec spec) : spec_(std::move(spec)) {
   validate_spec(spec_);
+  narrow_tiles_ = narrow_tiles_pay(spec_);
   size_t off = static_cast<size_t>(spec_.n);
   context_offset_.assign(spec_.populations.size(), 0);
   for (size_t i = 0; i < spec_.populations.size(); ++i) {
@@ -409,6 +461,25 @@ size_t Network::scratch_floats() const {
   return scratch;
 }
 
+RunState& RunState::operator=(RunState&& other) noexcept {
+  if (this != &other) {
+    release();
+    batch = other.batch;
+    steps = other.steps;
+    tile_lanes = std::move(other.tile_lanes);
+    tiles = std::move(other.tiles);
+    other.tile_lanes.clear();
+    other.tiles.clear();
+  }
+  return *this;
+}
+
+void RunState::release() {
+  for (auto& t : tiles) TileRecycler::instance().give(t);
+  tiles.clear();
+  tile_lanes.clear();
+}
+
 size_t RunState::bytes() const {
   size_t total = 0;
   for (const auto& t : tiles) total += t.size() * sizeof(float);
@@ -416,7 +487,7 @@ size_t RunState::bytes() const {
 }
 
 double Network::run_bytes(int batch, int threads, bool allocate_state, int features, int stats_outputs) const {
-  const std::vector<int> tile_lanes = tile_lanes_for_batch(batch);
+  const std::vector<int> tile_lanes = tile_lanes_for_batch(batch, narrow_tiles_);
   double lane_total = 0.0;
   for (int l : tile_lanes) lane_total += l;
   const double tiles = static_cast<double>(tile_lanes.size());
@@ -439,13 +510,13 @@ double Network::run_bytes(int batch, int threads, bool allocate_state, int featu
 // Zeros sized for `batch`, in the memory `s` already holds when its tiles have that shape:
 // a fresh allocation per call costs page faults comparable to a short run.
 void Network::zero_state(RunState& s, int batch) const {
-  const std::vector<int> lanes = tile_lanes_for_batch(batch);
+  const std::vector<int> lanes = tile_lanes_for_batch(batch, narrow_tiles_);
   if (s.tile_lanes == lanes) {
     for (auto& t : s.tiles) std::fill(t.begin(), t.end(), 0.0f);
   } else {
-    s.tiles.clear();
+    s.release();
     s.tile_lanes = lanes;
-    for (int l : lanes) s.tiles.emplace_back(tile_floats_ * l, 0.0f);
+    for (int l : lanes) s.tiles.push_back(TileRecycler::instance().take(tile_floats_ * l));
   }
   s.batch = batch;
   s.steps = 0;

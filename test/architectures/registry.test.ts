@@ -36,7 +36,7 @@ describe('the registry of architectures', () => {
     const arch = architecture(name);
     for (const inputDim of [1, 3]) {
       const options = { inputDim, seed: 5, ...SMALL[name] };
-      const reservoir = createReservoir({ kind: name, options } as ReservoirConfig);
+      const reservoir = createReservoir({ kind: name, options });
       try {
         const declared = arch.populations(arch.normalize(options));
         expect(stateSizeOf(declared)).toBe(reservoir.stateSize);
@@ -60,8 +60,8 @@ describe('the registry of architectures', () => {
         const size = arch.sizeFor(states, width)!;
         expect(size.states).toBeLessThanOrEqual(states);
         // the unit width applies to architectures that have the option (not the ESN's scalar units)
-        const hasWidth = 'width' in arch.normalize({ inputDim: 2, ...size.options } as never);
-        const options = arch.normalize({ inputDim: 2, ...(hasWidth ? { width } : {}), ...size.options } as never);
+        const hasWidth = 'width' in arch.normalize({ inputDim: 2, ...size.options });
+        const options = arch.normalize({ inputDim: 2, ...(hasWidth ? { width } : {}), ...size.options });
         const populations = arch.populations(options);
         expect(stateSizeOf(populations)).toBe(size.states);
         // one more unit would not fit
@@ -76,7 +76,7 @@ describe('the registry of architectures', () => {
     const rng = new Random(11);
     for (let i = 0; i < 20; i++) {
       const point = sample(spaceFor(name), rng);
-      expect(() => arch.normalize({ inputDim: 2, ...point } as never)).not.toThrow();
+      expect(() => arch.normalize({ inputDim: 2, ...point })).not.toThrow();
     }
   });
 });

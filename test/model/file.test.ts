@@ -138,7 +138,7 @@ describe('round trip', () => {
     const h = header(bytes);
     const keys = h.payload.tensors.find((t) => t.name === 'reservoir.memoryKeys')!;
     expect(keys).toMatchObject({ dtype: 'float32', shape: [2, 5, 4], length: 2 * 5 * 4 * 4 });
-    const fresh = new DecomposedReservoir(CONFIGS['ran-c data keys']!.options as never);
+    const fresh = new DecomposedReservoir(CONFIGS['ran-c data keys']!.options);
     expect(sameBits(fresh.describe().populations[1]!.keys!, model.reservoir.describe().populations[1]!.keys!)).toBe(
       false,
     );

@@ -108,7 +108,7 @@ describe('budgets and search', () => {
     expect(a[1]).not.toEqual(a[2]);
   });
 
-  test('the same search gives the same result with 0, 1 and 2 worker threads', async () => {
+  test('the same search gives the same result with 0, 1 and 2 worker threads (workers 1, 2, 3)', async () => {
     const source = { name: 'adding_problem', difficulty: 'small' as const, seed: 0 };
     const configs = planTrials({ architecture: 'esn', budget: 1000, trials: 3, seed: 0 }, { inputDim: 5, outputs: 5 });
     const reqs = trialRequests(source, configs, 0, 1);
@@ -120,9 +120,10 @@ describe('budgets and search', () => {
       threadIds.push(w.threadId);
       return w;
     };
-    const r1 = await runTrials(reqs, 1, undefined, start);
+    // `workers` jobs at once: one in this thread, the others in workers − 1 threads.
+    const r1 = await runTrials(reqs, 2, undefined, start);
     expect(threadIds).toHaveLength(1);
-    const r2 = await runTrials(reqs, 2, undefined, start);
+    const r2 = await runTrials(reqs, 3, undefined, start);
     expect(threadIds).toHaveLength(3);
     expect(new Set(threadIds).size).toBe(3);
     const key = (rs: typeof r0): number[][] => rs.map((r) => [r.id, r.valid, r.test, r.ridge]);

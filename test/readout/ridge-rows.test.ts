@@ -75,7 +75,7 @@ describe('Ridge rows in tensor forms', () => {
     expect(() => r.addRows(x, { data: y, shape: [B * T + 1, O] })).toThrow(
       '`y.data` must hold 22 values (shape [11, 2]), got 20',
     );
-    expect(() => r.addRows({ data: x, shape: [F] } as never, y)).toThrow(
+    expect(() => r.addRows({ data: x, shape: [F] }, y)).toThrow(
       /`x.shape` must be an array of non-negative integers \[rows, width\] or \[B, T, width\], got/,
     );
     expect(() => r.addRows(x, { data: ['a', 1], shape: [1, O] } as never)).toThrow('`y.data[0]` must be a number, got "a"');

@@ -324,6 +324,6 @@ export function referenceAttentionStats(
       }
     }
   }
-  const mean = (j: number, none: number): number[] => sums.map((a) => (a[3]! > 0 ? a[j]! / a[3]! : none));
+  const mean = (j: number, none: number): number[] => sums.map((a) => (a[3] > 0 ? a[j]! / a[3] : none));
   return { relativeEntropy: mean(0, 0), newestWeight: mean(1, 1), meanLag: mean(2, 0) };
 }

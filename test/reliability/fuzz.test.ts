@@ -216,10 +216,10 @@ function tame(r: Reservoir): boolean {
     'memoryValueScale',
     'spectralRadius',
   ]) {
-    if (typeof o[k] === 'number' && (o[k] as number) > 3) return false;
+    if (typeof o[k] === 'number' && o[k] > 3) return false;
   }
   for (const k of ['temperature', 'memoryTemperature'])
-    if (typeof o[k] === 'number' && (o[k] as number) < 0.2) return false;
+    if (typeof o[k] === 'number' && o[k] < 0.2) return false;
   return r.stateSize <= 400;
 }
 

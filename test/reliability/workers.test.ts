@@ -49,7 +49,7 @@ function result<T>(w: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
     w.once('message', (m: unknown) =>
       m && typeof m === 'object' && 'error' in m
-        ? reject(new Error(String((m as { error: unknown }).error)))
+        ? reject(new Error(String(m.error)))
         : resolve(m as T),
     );
     w.once('error', reject);

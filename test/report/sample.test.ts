@@ -31,7 +31,7 @@ function cell(task: string, config: ReservoirConfig): StreamCell {
     best: config,
     failures: [],
     failedTrials: [],
-  } as StreamCell;
+  };
 }
 
 describe('runSample', () => {
@@ -44,7 +44,7 @@ describe('runSample', () => {
     expect(medium.length).toBe(100);
     expect(medium.input[0]!.length).toBe(8);
     const small = runSample(
-      cell('discrete_postcasting', { kind: 'ran-a', options: { ...config.options, inputDim: 3 } } as ReservoirConfig),
+      cell('discrete_postcasting', { kind: 'ran-a', options: { ...config.options, inputDim: 3 } }),
     );
     expect(small.length).toBe(50);
   });

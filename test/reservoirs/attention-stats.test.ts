@@ -65,7 +65,7 @@ describe('attentionStats against a float64 reference', () => {
       context: 5,
       slots: 6,
       seed: 3,
-    } as never);
+    });
     const x = randomTensor(5, 4, 12, 2);
     const got = res.run(x, { attentionStats: true }).attentionStats!;
     const spec = res.describe();

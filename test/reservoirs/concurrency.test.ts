@@ -30,7 +30,7 @@ function reservoirs(): [string, Reservoir][] {
         context: 3,
         slots: 5,
         seed: 4,
-      } as never),
+      }),
     ],
   ];
 }

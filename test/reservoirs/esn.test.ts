@@ -100,7 +100,7 @@ describe('ESN properties', () => {
     ['dense', 0.5],
     ['sparse', 0.1],
   ])("a sequence's states do not depend on its batch, chunks or threads (%s W)", (_, c) => {
-    const esn = new ESN({ inputDim: 3, units: 70, connectivity: c as number, seed: 8 });
+    const esn = new ESN({ inputDim: 3, units: 70, connectivity: c, seed: 8 });
     const x = randomTensor(5, 21, 24, 3); // 21 sequences: a tile of 16 and one of 8 lanes
     const whole = esn.run(x, { states: true, threads: 1 }).states!.data;
     const two = esn.run(x, { states: true, threads: 2 }).states!.data;

@@ -267,9 +267,9 @@ describe('attention statistics with gated writes', () => {
     for (let m = 0; m < units; m++) {
       const acc = sums[m]!;
       if (acc[3] === 0) acc.splice(0, 4, 0, 1, 0, 1); // never two slots: what one slot gives
-      expect(Math.abs(got.relativeEntropy[m]! - acc[0]! / acc[3]!)).toBeLessThan(1e-5);
-      expect(Math.abs(got.newestWeight[m]! - acc[1]! / acc[3]!)).toBeLessThan(1e-5);
-      expect(Math.abs(got.meanLag[m]! - acc[2]! / acc[3]!)).toBeLessThan(1e-4);
+      expect(Math.abs(got.relativeEntropy[m]! - acc[0] / acc[3])).toBeLessThan(1e-5);
+      expect(Math.abs(got.newestWeight[m]! - acc[1] / acc[3])).toBeLessThan(1e-5);
+      expect(Math.abs(got.meanLag[m]! - acc[2] / acc[3])).toBeLessThan(1e-4);
     }
   });
 });

@@ -6,6 +6,7 @@ import type { AttentionResult } from '../../lib/search/job';
 import type { TrialResult } from '../../lib/search/trial';
 import { attentionOf } from '../../lib/search/job';
 import { sourceWorker } from '../source-worker';
+import { clearRecurrentCache } from '../../lib/reservoirs/recurrentCache';
 
 const source = { name: 'adding_problem', difficulty: 'small' as const, seed: 0 };
 
@@ -30,7 +31,7 @@ describe('TrialPool', () => {
     const expected = [...(await inThread.run<TrialResult>(first)), ...(await inThread.run<TrialResult>(second))];
     await inThread.close();
     expect(expected.every((r) => r.error === undefined)).toBe(true);
-    for (const workers of [1, 2]) {
+    for (const workers of [2, 3]) {
       const ids: number[] = [];
       const pool = new TrialPool(workers, start(ids));
       try {
@@ -45,7 +46,9 @@ describe('TrialPool', () => {
       } finally {
         await pool.close();
       }
-      expect(ids).toHaveLength(workers);
+      // Batches of 2 jobs: one runs in this thread, the other in the one worker thread started.
+      expect(ids).toHaveLength(1);
+      expect(pool.threads).toBe(1);
     }
   }, 120_000);
 
@@ -61,13 +64,15 @@ describe('TrialPool', () => {
     const key = (rs: TrialResult[]): number[][] => rs.map((r) => [r.id, r.valid, r.validMse, r.test, r.ridge]);
     const inThread = new TrialPool(0);
     const expected = [...(await inThread.run<TrialResult>(first)), ...(await inThread.run<TrialResult>(second))];
+    clearRecurrentCache(); // the in-thread run above cached the matrix in this thread
     const ids: number[] = [];
-    const pool = new TrialPool(2, start(ids));
+    const pool = new TrialPool(3, start(ids));
     try {
-      // The first batch starts one worker, which draws the matrix; the second batch starts
-      // the other, which must get the matrix from the pool rather than draw it.
+      // The first batch (one job) runs in this thread, which draws the matrix; the second
+      // starts two worker threads, which must get the matrix from the pool rather than draw it.
       const got = [...(await pool.run<TrialResult>(first)), ...(await pool.run<TrialResult>(second))];
       expect(ids).toHaveLength(2);
+      expect(pool.threads).toBe(2);
       expect(key(got)).toEqual(key(expected));
       expect(got.every((r) => r.error === undefined)).toBe(true);
       expect(pool.matricesDrawn).toBe(1);

@@ -3,11 +3,14 @@ import { defaultThreads } from '../../lib/threads';
 
 describe('workersToPrestart', () => {
   test('reads --workers and --trials of ran eval / ran stream', () => {
-    expect(workersToPrestart(['eval', '--data', 'd', '--workers', '2'])).toBe(2);
-    expect(workersToPrestart(['stream', '--workers=3', '--trials', '30'])).toBe(3);
-    expect(workersToPrestart(['eval', '--data', 'd', '--workers', '4', '--trials=1'])).toBe(1);
+    // One fewer than the jobs run at once: the pool runs one in the main thread.
+    expect(workersToPrestart(['eval', '--data', 'd', '--workers', '2'])).toBe(1);
+    expect(workersToPrestart(['stream', '--workers=3', '--trials', '30'])).toBe(2);
+    expect(workersToPrestart(['eval', '--data', 'd', '--workers', '4', '--trials=2'])).toBe(1);
+    expect(workersToPrestart(['eval', '--data', 'd', '--workers', '4', '--trials=1'])).toBe(0);
+    expect(workersToPrestart(['eval', '--data', 'd', '--workers', '1'])).toBe(0);
     expect(workersToPrestart(['eval', '--data', 'd', '--workers', '0'])).toBe(0);
-    expect(workersToPrestart(['stream'])).toBe(defaultThreads());
+    expect(workersToPrestart(['stream'])).toBe(defaultThreads() - 1);
   });
 
   test('starts nothing for other commands, help or options it cannot read', () => {

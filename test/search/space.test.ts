@@ -120,7 +120,7 @@ describe('search regimes (no task names)', () => {
       const stream = await evaluateStream({ ...common, models: [...common.models], tasks: ['adding_problem'] });
       const folder = await evaluateStream({ ...common, models: [...common.models], tasks: [], dataDir: dir });
       const strip = (cells: typeof stream) => cells.map((c) => c.perSeed.map(({ seconds: _s, ...rest }) => rest));
-      expect(stream[1]!.perSeed[0]!.attention === undefined || stream[1]!.perSeed[0]!.attention!.entropy <= 1).toBe(
+      expect(stream[1]!.perSeed[0]!.attention === undefined || stream[1]!.perSeed[0]!.attention.entropy <= 1).toBe(
         true,
       );
       expect(strip(folder)).toEqual(strip(stream));

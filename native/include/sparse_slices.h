@@ -11,6 +11,7 @@
 // FMA with 0 · y (y finite) leaves a non-zero sum unchanged and a +0 sum +0. The result is
 // therefore bit-identical to drive_sparse, which the lane-vectorised tiles use.
 #pragma once
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -44,41 +45,43 @@ class SparseSlices {
     n_ = n;
     slices_ = (n + kRows - 1) / kRows;
     blocks_ = (n + kCols - 1) / kCols;
-    cell_ptr_.assign(1, 0);
+    // Two passes over the same cells: the first sizes every cell (its longest row), the
+    // second writes into arrays allocated once; growing them entry by entry cost more than
+    // the rest of a Network's construction.
     std::vector<int32_t> pos(row_ptr.begin(), row_ptr.end() - 1);
-    size_t padded = 0;
-    for (int s = 0; s < slices_; ++s) {
+    cell_ptr_.assign(static_cast<size_t>(slices_) * blocks_ + 1, 0);
+    int count[kRows];
+    for (int s = 0; s < slices_; ++s)
       for (int b = 0; b < blocks_; ++b) {
-        int count[kRows] = {};
-        int longest = 0;
-        for (int r = 0; r < kRows; ++r) {
-          const int row = s * kRows + r;
-          if (row >= n) continue;
-          int32_t q = pos[row];
-          while (q < row_ptr[row + 1] && col[q] < (b + 1) * kCols) ++q;
-          count[r] = q - pos[row];
-          longest = count[r] > longest ? count[r] : longest;
-        }
-        for (int j = 0; j < longest; ++j)
-          for (int r = 0; r < kRows; ++r) {
-            const bool real = j < count[r];
-            const int row = s * kRows + r;
-            values_.push_back(real ? val[pos[row] + j] : 0.0f);
-            index_.push_back(real ? static_cast<uint8_t>(col[pos[row] + j] - b * kCols) : 0);
-          }
-        for (int r = 0; r < kRows; ++r)
-          if (s * kRows + r < n) pos[s * kRows + r] += count[r];
-        padded += static_cast<size_t>(longest) * kRows;
-        cell_ptr_.push_back(static_cast<int32_t>(values_.size() / kRows));
+        const size_t cell = static_cast<size_t>(s) * blocks_ + b;
+        cell_ptr_[cell + 1] = cell_ptr_[cell] + cell_counts(s, b, row_ptr, col, pos, count);
+        for (int r = 0; r < kRows && s * kRows + r < n; ++r) pos[s * kRows + r] += count[r];
       }
-    }
     const size_t nnz = static_cast<size_t>(row_ptr[n]);
+    const size_t padded = static_cast<size_t>(cell_ptr_.back()) * kRows;
     if (padded > 3 * nnz + kRows) {
       values_ = {};
       index_ = {};
       cell_ptr_ = {};
       return;
     }
+    values_.assign(padded, 0.0f);
+    index_.assign(padded, 0);
+    std::copy(row_ptr.begin(), row_ptr.end() - 1, pos.begin());
+    for (int s = 0; s < slices_; ++s)
+      for (int b = 0; b < blocks_; ++b) {
+        const size_t at = static_cast<size_t>(cell_ptr_[static_cast<size_t>(s) * blocks_ + b]) * kRows;
+        cell_counts(s, b, row_ptr, col, pos, count);
+        for (int r = 0; r < kRows; ++r) {
+          const int row = s * kRows + r;
+          if (row >= n) continue;
+          for (int j = 0; j < count[r]; ++j) {
+            values_[at + static_cast<size_t>(j) * kRows + r] = val[pos[row] + j];
+            index_[at + static_cast<size_t>(j) * kRows + r] = static_cast<uint8_t>(col[pos[row] + j] - b * kCols);
+          }
+          pos[row] += count[r];
+        }
+      }
     enabled_ = true;
 #else
     (void)n;
@@ -155,6 +158,23 @@ class SparseSlices {
 #endif
 
   bool enabled_ = false;
+  // The non-zeros of each row of slice s that fall in column block b (rows start at pos,
+  // which the caller advances), and the longest of them.
+  int cell_counts(int s, int b, const std::vector<int32_t>& row_ptr, const std::vector<int32_t>& col,
+                  const std::vector<int32_t>& pos, int* count) const {
+    int longest = 0;
+    for (int r = 0; r < kRows; ++r) {
+      const int row = s * kRows + r;
+      count[r] = 0;
+      if (row >= n_) continue;
+      int32_t q = pos[row];
+      while (q < row_ptr[row + 1] && col[q] < (b + 1) * kCols) ++q;
+      count[r] = q - pos[row];
+      longest = count[r] > longest ? count[r] : longest;
+    }
+    return longest;
+  }
+
   int n_ = 0, slices_ = 0, blocks_ = 0;
   std::vector<int32_t> cell_ptr_;  // [slice][block] + 1: first 16-row group of each cell
   std::vector<float> values_;      // [group][16]

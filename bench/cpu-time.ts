@@ -62,6 +62,11 @@ for (const [w, make] of Object.entries(cases).filter(([name]) => only.includes(n
   const median = times[Math.floor(runs / 2)] ?? NaN;
   const least = times[0] ?? NaN;
   const gflopPerCpuS = (flopsPerStep(r.describe()) * units) / least / 1e9;
-  out[w] = { min_s: least, median_s: median, steps_per_cpu_s: units / median, peak_fraction: gflopPerCpuS / peakPerCpuS };
+  out[w] = {
+    min_s: least,
+    median_s: median,
+    steps_per_cpu_s: units / median,
+    peak_fraction: gflopPerCpuS / peakPerCpuS,
+  };
 }
 console.log(JSON.stringify({ ...out, PEAK_GEMM_F32: { gflop_per_cpu_s: peakPerCpuS, threads } }));

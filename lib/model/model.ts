@@ -270,7 +270,12 @@ export class Model {
    * search scores its chosen trial on test this way).
    * @internal
    */
-  useFittedWeights(train: SequenceData, weights: Float64Array, ridge: number, options: { threads?: number } = {}): void {
+  useFittedWeights(
+    train: SequenceData,
+    weights: Float64Array,
+    ridge: number,
+    options: { threads?: number } = {},
+  ): void {
     const x = checkData(train, 'train');
     if (isArchitecture(this.reservoir.kind))
       architecture(this.reservoir.kind).prepare?.(this.reservoir, x.x, { threads: options.threads });

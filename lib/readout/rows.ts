@@ -33,7 +33,11 @@ function number(at: string, x: unknown): number {
 }
 
 /** `{ data, shape }`: shape [rows, width] or [B, T, width], data of their product's length. */
-function fromShaped(name: string, value: { data: unknown; shape: unknown }, width: number): Float64Array | Float32Array {
+function fromShaped(
+  name: string,
+  value: { data: unknown; shape: unknown },
+  width: number,
+): Float64Array | Float32Array {
   const { data, shape } = value;
   if (
     !Array.isArray(shape) ||
@@ -48,7 +52,8 @@ function fromShaped(name: string, value: { data: unknown; shape: unknown }, widt
       ErrorCodes.SHAPE,
       `\`${name}.shape\` must end in ${width} (the readout's values per row), got [${dims.join(', ')}]`,
     );
-  if (!isRow(data) || isBigInt(data)) invalidArg(`${name}.data`, 'a Float32Array, Float64Array or array of numbers', data);
+  if (!isRow(data) || isBigInt(data))
+    invalidArg(`${name}.data`, 'a Float32Array, Float64Array or array of numbers', data);
   const n = dims.reduce((a, b) => a * b, 1);
   if (data.length !== n)
     throw new RanError(

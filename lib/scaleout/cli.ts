@@ -73,9 +73,7 @@ export function readConfigFile(file: string): ReservoirConfig {
   } catch (e) {
     throw new UsageError(`--config: cannot read JSON from "${file}" (${(e as Error).message})`);
   }
-  const c = (
-    json !== null && typeof json === 'object' && 'config' in json ? json.config : json
-  ) as ReservoirConfig;
+  const c = (json !== null && typeof json === 'object' && 'config' in json ? json.config : json) as ReservoirConfig;
   if (
     c === null ||
     typeof c !== 'object' ||

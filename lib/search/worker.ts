@@ -2,12 +2,7 @@
 import { parentPort } from 'worker_threads';
 import { runJob } from './job';
 import type { WorkerReply, WorkerRequest } from './messages';
-import {
-  cachedRecurrentKeys,
-  installRecurrent,
-  logRecurrent,
-  takeRecurrentLog,
-} from '../reservoirs/recurrentCache';
+import { cachedRecurrentKeys, installRecurrent, logRecurrent, takeRecurrentLog } from '../reservoirs/recurrentCache';
 
 logRecurrent();
 parentPort?.on('message', (m: WorkerRequest) => {

@@ -161,7 +161,9 @@ function phaseTimer(): (phase: string, jobs?: readonly { milliseconds?: number }
   return (phase, jobs = []) => {
     const now = performance.now();
     const busy = jobs.reduce((a, r) => a + (r.milliseconds ?? 0), 0);
-    process.stderr.write(`timing ${phase}: ${(now - last).toFixed(0)} ms wall, ${busy.toFixed(0)} ms in ${jobs.length} jobs\n`);
+    process.stderr.write(
+      `timing ${phase}: ${(now - last).toFixed(0)} ms wall, ${busy.toFixed(0)} ms in ${jobs.length} jobs\n`,
+    );
     last = now;
   };
 }

@@ -54,8 +54,7 @@ Napi::Value DrawSparseUniform(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&] {
     Napi::Int32Array state = Int32(ArgAt(info, 0), "state", 4);
     const Napi::Value nv = ArgAt(info, 1), cv = ArgAt(info, 2);
-    if (!nv.IsNumber() || !(nv.As<Napi::Number>().DoubleValue() >= 1) ||
-        nv.As<Napi::Number>().DoubleValue() > 65536 ||
+    if (!nv.IsNumber() || !(nv.As<Napi::Number>().DoubleValue() >= 1) || nv.As<Napi::Number>().DoubleValue() > 65536 ||
         std::floor(nv.As<Napi::Number>().DoubleValue()) != nv.As<Napi::Number>().DoubleValue())
       InvalidArg("n", "an integer in [1, 65536]", nv);
     if (!cv.IsNumber() || !(cv.As<Napi::Number>().DoubleValue() >= 0) || !(cv.As<Napi::Number>().DoubleValue() <= 1))

@@ -694,8 +694,9 @@ std::shared_ptr<const RidgeStats::Spectrum> RidgeStats::decompose() const {
     Eigen::SelfAdjointEigenSolver<MatD> values;
     values.computeFromTridiagonal(sp.tri.diagonal(), sp.tri.subDiagonal(), Eigen::EigenvaluesOnly);
     if (values.info() != Eigen::Success) throw Error(kNoConvergence, "the eigenvalues of XᵀX did not converge");
-    sp.c = sp.tri.matrixQ().adjoint() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(
-                                             g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
+    sp.c =
+        sp.tri.matrixQ().adjoint() * Eigen::Map<const MatD, 0, Eigen::OuterStride<>>(
+                                         g_.data() + static_cast<size_t>(fp_) * fp_, f_, o_, Eigen::OuterStride<>(fp_));
     sp.s = values.eigenvalues();
     sp.scale = std::max(std::abs(sp.s.maxCoeff()), 1e-300);
   }

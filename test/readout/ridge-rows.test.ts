@@ -33,7 +33,11 @@ describe('Ridge rows in tensor forms', () => {
   const forms: [string, unknown, unknown][] = [
     ['{ data, shape: [rows, width] }', { data: x, shape: [B * T, F] }, { data: y, shape: [B * T, O] }],
     ['{ data, shape: [B, T, width] }', { data: x, shape: [B, T, F] }, { data: y, shape: [B, T, O] }],
-    ['{ data: number[], shape }', { data: Array.from(x), shape: [B, T, F] }, { data: Array.from(y), shape: [B * T, O] }],
+    [
+      '{ data: number[], shape }',
+      { data: Array.from(x), shape: [B, T, F] },
+      { data: Array.from(y), shape: [B * T, O] },
+    ],
     ['nested [rows][width]', nest(x, F), nest(y, O)],
     [
       'nested [B][T][width]',
@@ -78,8 +82,18 @@ describe('Ridge rows in tensor forms', () => {
     expect(() => r.addRows({ data: x, shape: [F] }, y)).toThrow(
       /`x.shape` must be an array of non-negative integers \[rows, width\] or \[B, T, width\], got/,
     );
-    expect(() => r.addRows(x, { data: ['a', 1], shape: [1, O] } as never)).toThrow('`y.data[0]` must be a number, got "a"');
-    expect(() => r.addRows([[1, 2, 3], [1, 2]], y)).toThrow('`x[1]` must hold 3 values (one row), got 2');
+    expect(() => r.addRows(x, { data: ['a', 1], shape: [1, O] } as never)).toThrow(
+      '`y.data[0]` must be a number, got "a"',
+    );
+    expect(() =>
+      r.addRows(
+        [
+          [1, 2, 3],
+          [1, 2],
+        ],
+        y,
+      ),
+    ).toThrow('`x[1]` must hold 3 values (one row), got 2');
     expect(() => r.addRows([[1, 2, 'c']] as never, [[1, 2]])).toThrow('`x[0][2]` must be a number, got "c"');
     throwsCode(() => r.addRows(new Int32Array(3) as never, y), 'ERR_RAN_INVALID_ARG');
     throwsCode(() => r.addRows('rows' as never, y), 'ERR_RAN_INVALID_ARG');

@@ -218,8 +218,7 @@ function tame(r: Reservoir): boolean {
   ]) {
     if (typeof o[k] === 'number' && o[k] > 3) return false;
   }
-  for (const k of ['temperature', 'memoryTemperature'])
-    if (typeof o[k] === 'number' && o[k] < 0.2) return false;
+  for (const k of ['temperature', 'memoryTemperature']) if (typeof o[k] === 'number' && o[k] < 0.2) return false;
   return r.stateSize <= 400;
 }
 

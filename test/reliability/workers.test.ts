@@ -48,9 +48,7 @@ function start(data: Record<string, unknown>): Worker {
 function result<T>(w: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
     w.once('message', (m: unknown) =>
-      m && typeof m === 'object' && 'error' in m
-        ? reject(new Error(String(m.error)))
-        : resolve(m as T),
+      m && typeof m === 'object' && 'error' in m ? reject(new Error(String(m.error))) : resolve(m as T),
     );
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`worker exited with code ${code} before answering`)));

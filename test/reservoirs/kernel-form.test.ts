@@ -17,7 +17,8 @@ function denseOf(m: BlockMatrix): Float32Array {
   for (let br = 0; br < m.n / b; br++)
     for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
       for (let r = 0; r < b; r++)
-        for (let c = 0; c < b; c++) a[(br * b + r) * m.n + m.blockCol[p]! * b + c] = m.blockValues[(p * b + r) * b + c]!;
+        for (let c = 0; c < b; c++)
+          a[(br * b + r) * m.n + m.blockCol[p]! * b + c] = m.blockValues[(p * b + r) * b + c]!;
   return a;
 }
 

@@ -59,8 +59,18 @@ describe('attention use of a configuration', () => {
     const [b, t, d, k] = [3, 24, 2, 6];
     const gx = randomTensor(11, b, t, d);
     for (let s = 0; s < b; s++)
-      for (let step = 0; step < t; step++) if (step % 3 !== 0) gx.data.fill(0, (s * t + step) * d, (s * t + step + 1) * d);
-    const options = { inputDim: d, units: 3, width: 4, context: k, heads: 2, temperature: 0.3, seed: 5, gatedWrites: true };
+      for (let step = 0; step < t; step++)
+        if (step % 3 !== 0) gx.data.fill(0, (s * t + step) * d, (s * t + step + 1) * d);
+    const options = {
+      inputDim: d,
+      units: 3,
+      width: 4,
+      context: k,
+      heads: 2,
+      temperature: 0.3,
+      seed: 5,
+      gatedWrites: true,
+    };
     const use = attentionUse({ kind: 'ran-a', options }, gx, gx)!;
     // Reference: the captured weights by age, pooled per unit over the (sequence, step, head)
     // with two filled slots, then averaged over the units.
@@ -89,9 +99,18 @@ describe('attention use of a configuration', () => {
           }
       }
     const mean = (f: (p: (typeof per)[0]) => number): number => per.reduce((sum, p) => sum + f(p) / p.n, 0) / units;
-    expect(use.entropy).toBeCloseTo(mean((p) => p.h), 4);
-    expect(use.newest).toBeCloseTo(mean((p) => p.newest), 4);
-    expect(use.lag).toBeCloseTo(mean((p) => p.lag), 3);
+    expect(use.entropy).toBeCloseTo(
+      mean((p) => p.h),
+      4,
+    );
+    expect(use.newest).toBeCloseTo(
+      mean((p) => p.newest),
+      4,
+    );
+    expect(use.lag).toBeCloseTo(
+      mean((p) => p.lag),
+      3,
+    );
   });
 
   test('RAN-C with data keys is replayed with its keys fitted', () => {

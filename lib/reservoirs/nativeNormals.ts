@@ -8,7 +8,7 @@ import { native } from '../native';
 import type { Random } from '../random';
 
 /** The generator's fields (xoshiro128** words and the spare of the polar method). */
-interface State {
+export interface GeneratorState {
   s0: number;
   s1: number;
   s2: number;
@@ -26,7 +26,7 @@ const spare = new Float64Array(2);
  */
 export function fillNormals(rng: Random, out: Float64Array, after?: Int32Array, spares?: Uint8Array): void {
   if (out.length === 0) return;
-  const g = rng as unknown as State;
+  const g = rng as unknown as GeneratorState;
   words[0] = g.s0;
   words[1] = g.s1;
   words[2] = g.s2;

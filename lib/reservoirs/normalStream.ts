@@ -8,16 +8,7 @@
  * bit, as drawing them afresh.
  */
 import type { Random } from '../random';
-import { fillNormals } from './nativeNormals';
-
-/** The generator's fields (xoshiro128** state and the spare of the polar method). */
-interface State {
-  s0: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  spareNormal: number | null;
-}
+import { fillNormals, type GeneratorState } from './nativeNormals';
 
 interface Stream {
   /** A copy of the generator, positioned after the last recorded normal. */
@@ -42,7 +33,7 @@ const streams: Stream[] = [];
 const ends = new Map<string, { stream: Stream; at: number }>();
 
 function keyOf(rng: Random): string {
-  const s = rng as unknown as State;
+  const s = rng as unknown as GeneratorState;
   return `${s.s0},${s.s1},${s.s2},${s.s3},${s.spareNormal}`;
 }
 
@@ -116,7 +107,7 @@ export function takeNormals(rng: Random, count: number): Float64Array {
   // One normal beyond the run: a pending spare is the next value of the stream.
   extend(stream, end + 1);
   if (count > 0) {
-    const r = rng as unknown as State;
+    const r = rng as unknown as GeneratorState;
     const w = stream.words;
     r.s0 = w[4 * (end - 1)]!;
     r.s1 = w[4 * (end - 1) + 1]!;

@@ -9,18 +9,7 @@ import { AttentionReservoir } from '../../lib/reservoirs/attention';
 import { clearRecurrentCache } from '../../lib/reservoirs/recurrentCache';
 import type { BlockMatrix } from '../../lib/reservoirs/weights';
 import { randomTensor, sameBits } from '../helpers';
-
-/** A slow, obvious expansion of a BSR matrix. */
-function denseOf(m: BlockMatrix): Float32Array {
-  const a = new Float32Array(m.n * m.n);
-  const b = m.blockSize;
-  for (let br = 0; br < m.n / b; br++)
-    for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
-      for (let r = 0; r < b; r++)
-        for (let c = 0; c < b; c++)
-          a[(br * b + r) * m.n + m.blockCol[p]! * b + c] = m.blockValues[(p * b + r) * b + c]!;
-  return a;
-}
+import { denseOfBlocks } from '../reference/matrices';
 
 test.each([
   [0.4, 1],
@@ -35,7 +24,7 @@ test.each([
   const x = randomTensor(9, batch, 7, 3);
   const opts = { reset: true, states: true, includeInput: true, includeBias: true, threads: 2 };
   const blocked = new (native().Network)(spec).run(x.data, batch, 7, opts).states!;
-  const dense = new (native().Network)({ ...spec, w: { n: spec.n, dense: denseOf(spec.w as BlockMatrix) } }).run(
+  const dense = new (native().Network)({ ...spec, w: { n: spec.n, dense: denseOfBlocks(spec.w as BlockMatrix) } }).run(
     x.data,
     batch,
     7,

@@ -14,24 +14,10 @@ import {
   type CsrMatrix,
 } from '../../lib/reservoirs/weights';
 import { AttentionReservoir } from '../../lib/reservoirs/attention';
+import { denseOfBlocks, denseOfCsr } from '../reference/matrices';
 
 function denseOf(m: CsrMatrix | BlockMatrix): Float32Array {
-  const d = kernelForm(m);
-  if ('dense' in d) return d.dense;
-  // A slow, obvious expansion, independent of kernelForm's.
-  const a = new Float32Array(m.n * m.n);
-  if ('blockValues' in m) {
-    const b = m.blockSize;
-    for (let br = 0; br < m.n / b; br++)
-      for (let p = m.blockRowPtr[br]!; p < m.blockRowPtr[br + 1]!; p++)
-        for (let r = 0; r < b; r++)
-          for (let c = 0; c < b; c++)
-            a[(br * b + r) * m.n + m.blockCol[p]! * b + c] = m.blockValues[(p * b + r) * b + c]!;
-  } else {
-    for (let i = 0; i < m.n; i++)
-      for (let p = m.rowPtr[i]!; p < m.rowPtr[i + 1]!; p++) a[i * m.n + m.colIdx[p]!] = m.values[p]!;
-  }
-  return a;
+  return 'blockValues' in m ? denseOfBlocks(m) : denseOfCsr(m);
 }
 
 function csrOfBlocks(m: BlockMatrix): CsrMatrix {
@@ -110,11 +96,11 @@ describe('weights in the kernel form', () => {
     const sparse = blockSparse(new Random(2), 30, 4, () => 0.1, 'normal');
     expect('blockValues' in kernelForm(sparse)).toBe(true);
     const full = blockSparse(new Random(2), 30, 4, () => 0.6, 'normal');
-    expect(kernelForm(full)).toEqual({ n: 120, dense: denseOf(full) });
+    expect(kernelForm(full)).toEqual({ n: 120, dense: denseOfBlocks(full) });
     // Blocks of 8 or more stay blocks up to two thirds of the entries.
     expect('blockValues' in kernelForm(blockSparse(new Random(2), 30, 8, () => 0.6, 'normal'))).toBe(true);
     const full8 = blockSparse(new Random(2), 30, 8, () => 0.9, 'normal');
-    expect(kernelForm(full8)).toEqual({ n: 240, dense: denseOf(full8) });
+    expect(kernelForm(full8)).toEqual({ n: 240, dense: denseOfBlocks(full8) });
     const scalar = kernelForm(blockSparse(new Random(2), 30, 1, () => 0.1, 'normal'));
     expect('rowPtr' in scalar).toBe(true);
   });

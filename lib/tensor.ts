@@ -60,16 +60,19 @@ export type TensorLike =
   | ArrayLike<ArrayLike<number>>
   | ArrayLike<number>;
 
-const tagOf = (v: unknown): string =>
+/** The typed array's class name (`Float32Array`, …), or '' for anything else. */
+export const tagOf = (v: unknown): string =>
   ArrayBuffer.isView(v) ? (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : '';
-const isRow = (v: unknown): v is ArrayLike<unknown> =>
+/** An array or typed array (not a DataView): something rows or values can be read from by index. */
+export const isRow = (v: unknown): v is ArrayLike<unknown> =>
   Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
 function shapeError(message: string): never {
   throw new RanError(ErrorCodes.SHAPE, message);
 }
 
-function notNumber(at: string, got: unknown): never {
+/** Throws the INVALID_ARG error for a value at `at` that is not a number. */
+export function notNumber(at: string, got: unknown): never {
   throw new RanError(ErrorCodes.INVALID_ARG, `\`${at}\` must be a number, got ${describe(got)}`);
 }
 

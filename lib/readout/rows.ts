@@ -4,7 +4,8 @@
  * statistics read. Float32 and Float64 data pass through without a copy; anything else is
  * copied to float64 (a readout's statistics are float64, so targets keep their precision).
  */
-import { ErrorCodes, RanError, describe, invalidArg } from '../errors';
+import { ErrorCodes, RanError, invalidArg } from '../errors';
+import { isRow, notNumber, tagOf } from '../tensor';
 
 /**
  * Rows of a readout: a flat Float64Array or Float32Array (`rows × width` values, row-major);
@@ -19,18 +20,10 @@ export type RowsLike =
   | ArrayLike<ArrayLike<number>>
   | ArrayLike<ArrayLike<ArrayLike<number>>>;
 
-const tagOf = (v: unknown): string =>
-  ArrayBuffer.isView(v) ? (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] : '';
 const isFloat = (v: unknown): v is Float64Array | Float32Array =>
   tagOf(v) === 'Float64Array' || tagOf(v) === 'Float32Array';
-const isRow = (v: unknown): v is ArrayLike<unknown> =>
-  Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 const isBigInt = (v: unknown): boolean => tagOf(v) === 'BigInt64Array' || tagOf(v) === 'BigUint64Array';
-
-function number(at: string, x: unknown): number {
-  if (typeof x === 'number') return x;
-  throw new RanError(ErrorCodes.INVALID_ARG, `\`${at}\` must be a number, got ${describe(x)}`);
-}
+const number = (at: string, x: unknown): number => (typeof x === 'number' ? x : notNumber(at, x));
 
 /** `{ data, shape }`: shape [rows, width] or [B, T, width], data of their product's length. */
 function fromShaped(

@@ -25,11 +25,8 @@ interface Entry {
 }
 
 /** A cached matrix as it travels between threads (structured clone keeps every bit). */
-export interface SharedRecurrent {
+export interface SharedRecurrent extends Entry {
   key: string;
-  w: NativeMatrix;
-  r0: number;
-  after: Random;
 }
 
 const entries = new Map<string, Entry>();
